@@ -1,0 +1,23 @@
+//! `covet_rust_core`'s native extension, imported as `covet_rust_core._native`.
+//!
+//! This file only assembles the Python module; each domain lives in its own folder
+//! with a pure-Rust core and a thin binding.
+
+pub mod info;
+
+/// Native side of `covet_rust_core`. Import `covet_rust_core`, not this module: the package
+/// picks the backend and says loudly when it cannot use this one.
+#[pyo3::pymodule(gil_used = false)]
+mod _native {
+    use pyo3::prelude::*;
+
+    #[pymodule_export]
+    use crate::info::binding::native_info;
+
+    #[pymodule_init]
+    fn init(module: &Bound<'_, PyModule>) -> PyResult<()> {
+        module.add("__version__", crate::info::BUILD.version)?;
+        module.add("build_profile", crate::info::BUILD.profile)?;
+        Ok(())
+    }
+}
