@@ -181,6 +181,15 @@ def test_real_debug_build_warns(package_copy: MakeCopy) -> None:
     only_warning(report, "CovetDebugBuildWarning")
 
 
+@pytest.mark.parametrize("how", [["-c", "import covet_rust_core"], ["-m", "covet_rust_core"]])
+def test_fallback_warning_from_command_line_code(package_copy: MakeCopy, how: list[str]) -> None:
+    """Imported from `python -c` (no source file) the warning is still printed, not raised."""
+    done = package_copy().run(how, "auto")
+    assert done.returncode == (1 if "-m" in how else 0), done.stderr
+    assert done.stderr.count("CovetFallbackWarning: covet_rust_core: the native extension") == 1
+    assert "Traceback" not in done.stderr
+
+
 def test_warnings_as_errors_make_the_fallback_fatal(package_copy: MakeCopy) -> None:
     """Under -W error the fallback warning stops the import: nothing swallows it."""
     copy = package_copy()

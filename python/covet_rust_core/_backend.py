@@ -254,6 +254,8 @@ def announce(category: type[CovetWarning], text: str) -> None:
         warnings.warn(text, category, stacklevel=2)
         return
     registry = frame.f_globals.setdefault("__warningregistry__", {})
+    # No module_globals: with it, warn_explicit asks the importer's __loader__ for source
+    # and raises for `python -c` code, whose loader is BuiltinImporter.
     warnings.warn_explicit(
         text,
         category,
@@ -261,7 +263,6 @@ def announce(category: type[CovetWarning], text: str) -> None:
         frame.f_lineno,
         module=frame.f_globals.get("__name__"),
         registry=registry,
-        module_globals=frame.f_globals,
     )
 
 
