@@ -3,6 +3,7 @@
 //! This file only assembles the Python module; each domain lives in its own folder
 //! with a pure-Rust core and a thin binding.
 
+pub mod hashing;
 pub mod info;
 
 /// Native side of `covet_rust_core`. Import `covet_rust_core`, not this module: the package
@@ -14,10 +15,18 @@ mod _native {
     #[pymodule_export]
     use crate::info::binding::native_info;
 
+    #[pymodule_export]
+    use crate::hashing::binding::{
+        blake3_digest, blake3_file, blake3_hexdigest, xxh3_128, xxh3_128_digest,
+        xxh3_128_hexdigest, xxh3_64, xxh3_64_digest, xxh3_64_hexdigest, Blake3Hasher,
+        Xxh3Hasher128, Xxh3Hasher64,
+    };
+
     #[pymodule_init]
     fn init(module: &Bound<'_, PyModule>) -> PyResult<()> {
         module.add("__version__", crate::info::BUILD.version)?;
         module.add("build_profile", crate::info::BUILD.profile)?;
+        module.add("AUTO", crate::hashing::threads::AUTO)?;
         Ok(())
     }
 }

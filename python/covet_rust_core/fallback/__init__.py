@@ -4,12 +4,42 @@ One module per domain, mirroring ``src/`` in the Rust crate, with the same signa
 results and exception types as the native side. It never imports the extension, so it can
 be imported side by side with it (the tests and benchmarks hold the two against each other).
 
-``__all__`` lists every function the twin shares with the extension; the test suite checks
-that the two export the same public names (apart from the native-only build report).
+Like the extension module, this package exposes every function flat; ``__all__`` lists
+them, and the test suite checks that the two export the same public names (apart from the
+native-only build report).
 """
 
 from __future__ import annotations
 
 from covet_rust_core._version import __version__ as __version__
+from covet_rust_core.fallback.hashing import (
+    AUTO,
+    blake3,
+    blake3_digest,
+    blake3_file,
+    blake3_hexdigest,
+    xxh3_64,
+    xxh3_64_digest,
+    xxh3_64_hasher,
+    xxh3_64_hexdigest,
+    xxh3_128,
+    xxh3_128_digest,
+    xxh3_128_hasher,
+    xxh3_128_hexdigest,
+)
 
-__all__: list[str] = []
+__all__ = [
+    "AUTO",
+    "blake3",
+    "blake3_digest",
+    "blake3_file",
+    "blake3_hexdigest",
+    "xxh3_64",
+    "xxh3_64_digest",
+    "xxh3_64_hasher",
+    "xxh3_64_hexdigest",
+    "xxh3_128",
+    "xxh3_128_digest",
+    "xxh3_128_hasher",
+    "xxh3_128_hexdigest",
+]

@@ -1,0 +1,154 @@
+"""A small interleaved benchmark runner: every contender of a workload is timed in each
+round, in a rotating order, inside one process, so drifts in machine load hit all of them
+alike. Reports per-call medians with their interquartile range, and each ratio as the
+median of per-round ratios (paired rounds) with its interquartile range.
+
+Errors are not swallowed: a contender that raises is reported with its error and excluded
+from the ratios, never silently timed as fast. The garbage collector stays enabled (as in
+a web server); every contender runs a warm-up batch before the first round.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import json
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import Any
+
+
+@dataclass
+class Contender:
+    name: str
+    call: Callable[[], object]
+
+
+@dataclass
+class Result:
+    name: str
+    per_call: list[float] = field(default_factory=list)
+    error: str | None = None
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.per_call)
+
+    def quartiles(self) -> tuple[float, float]:
+        q1, _, q3 = statistics.quantiles(self.per_call, n=4, method="inclusive")
+        return q1, q3
+
+
+def _calibrate(call: Callable[[], object], sample_seconds: float) -> int:
+    """Calls per sample so that one sample lasts about ``sample_seconds``."""
+    calls = 1
+    while True:
+        start = time.perf_counter()
+        for _ in range(calls):
+            call()
+        elapsed = time.perf_counter() - start
+        if elapsed >= sample_seconds / 4 or calls >= 1 << 24:
+            return max(1, round(calls * sample_seconds / max(elapsed, 1e-9)))
+        calls *= 4
+
+
+def run(
+    contenders: Iterable[Contender], rounds: int = 15, sample_seconds: float = 0.02
+) -> dict[str, Result]:
+    items = list(contenders)
+    results = {c.name: Result(c.name) for c in items}
+    batch: dict[str, int] = {}
+    for contender in items:
+        try:
+            contender.call()  # warm-up, and a first check that it works at all
+            batch[contender.name] = _calibrate(contender.call, sample_seconds)
+        except Exception as error:
+            results[contender.name].error = f"{type(error).__name__}: {error}"
+    live = [c for c in items if results[c.name].error is None]
+    for round_index in range(rounds):
+        shift = round_index % max(1, len(live))
+        for contender in live[shift:] + live[:shift]:
+            result = results[contender.name]
+            if result.error is not None:
+                continue
+            calls = batch[contender.name]
+            call = contender.call
+            try:
+                start = time.perf_counter()
+                for _ in range(calls):
+                    call()
+                elapsed = time.perf_counter() - start
+            except Exception as error:
+                result.error = f"{type(error).__name__}: {error}"
+                continue
+            result.per_call.append(elapsed / calls)
+    return results
+
+
+def paired_ratio(slow: Result, fast: Result) -> tuple[float, float, float] | None:
+    """Median and IQR of per-round ``slow / fast`` (how many times faster ``fast`` is)."""
+    if slow.error or fast.error or not slow.per_call or not fast.per_call:
+        return None
+    ratios = [s / f for s, f in zip(slow.per_call, fast.per_call, strict=False)]
+    if len(ratios) < 2:
+        return ratios[0], ratios[0], ratios[0]
+    q1, median, q3 = statistics.quantiles(ratios, n=4, method="inclusive")
+    return median, q1, q3
+
+
+def format_time(seconds: float) -> str:
+    for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
+        if seconds >= scale:
+            return f"{seconds / scale:.3g} {unit}"
+    return f"{seconds / 1e-9:.3g} ns"
+
+
+def format_ratio(ratio: tuple[float, float, float] | None) -> str:
+    if ratio is None:
+        return "n/a"
+    median, q1, q3 = ratio
+    return f"{median:.2f}x [{q1:.2f}-{q3:.2f}]"
+
+
+def cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo") as info:  # noqa: PTH123 - Linux only, optional
+            for line in info:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def environment() -> dict[str, Any]:
+    import covet_rust_core  # noqa: PLC0415 - the bench reports whatever backend is active
+
+    info = covet_rust_core.native_info()
+    versions = {}
+    for package in ("covet_rust_core", "blake3", "xxhash", "orjson", "PyJWT"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[package] = metadata.version(package)
+    return {
+        "cpu": cpu_model(),
+        "cores": os.cpu_count(),
+        "cpu_features": info.get("cpu_features"),
+        "python": sys.version.split()[0],
+        "implementation": sys.implementation.name,
+        "platform": platform.platform(),
+        "backend": info["backend"],
+        "build_profile": info.get("profile"),
+        "gc_enabled": gc.isenabled(),
+        "versions": versions,
+    }
+
+
+def dump_json(path: str, payload: dict[str, Any]) -> None:
+    with open(path, "w") as out:  # noqa: PTH123
+        json.dump(payload, out, indent=2)

@@ -1,0 +1,73 @@
+"""Hashing for web applications: BLAKE3 and XXH3, from the backend the detector chose.
+
+* ``blake3``: a hashlib-style object (``update``, ``digest(length, seek=)``, ``hexdigest``,
+  ``copy``, ``reset``) with keyed hashing (``key=`` 32 bytes), key derivation
+  (``derive_key_context=``) and extendable output; ``blake3_digest`` / ``blake3_hexdigest``
+  hash a value in one call; ``blake3_file`` hashes a file without reading it into Python
+  (memory-mapped, GIL released). ``max_threads=AUTO`` uses threads only for inputs large
+  enough to gain from them.
+* ``xxh3_64`` / ``xxh3_128``: the non-cryptographic XXH3 as an int (``*_digest``: big-endian
+  bytes, ``*_hexdigest``: hex), identical to the ``xxhash`` package and stable across
+  platforms and versions, so it is safe for cache keys and ETags shared between workers;
+  ``xxh3_64_hasher`` / ``xxh3_128_hasher`` stream.
+
+ahash is not offered: its output changes across CPUs, builds and versions, so it is fit only
+for in-process hash tables (where the library uses it).
+
+Inputs are any C-contiguous buffer; ``str`` is a TypeError ("Strings must be encoded before
+hashing") and a non-contiguous buffer a BufferError, as in hashlib. The native side
+releases the GIL while hashing inputs of 2048 bytes or more (XXH3: 64 KiB or more).
+"""
+
+from __future__ import annotations
+
+from covet_rust_core._backend import SELECTION
+
+if SELECTION.native is not None:
+    from covet_rust_core._native import (
+        AUTO,
+        blake3,
+        blake3_digest,
+        blake3_file,
+        blake3_hexdigest,
+        xxh3_64,
+        xxh3_64_digest,
+        xxh3_64_hasher,
+        xxh3_64_hexdigest,
+        xxh3_128,
+        xxh3_128_digest,
+        xxh3_128_hasher,
+        xxh3_128_hexdigest,
+    )
+else:
+    from covet_rust_core.fallback.hashing import (  # type: ignore[assignment]
+        AUTO,
+        blake3,
+        blake3_digest,
+        blake3_file,
+        blake3_hexdigest,
+        xxh3_64,
+        xxh3_64_digest,
+        xxh3_64_hasher,
+        xxh3_64_hexdigest,
+        xxh3_128,
+        xxh3_128_digest,
+        xxh3_128_hasher,
+        xxh3_128_hexdigest,
+    )
+
+__all__ = [
+    "AUTO",
+    "blake3",
+    "blake3_digest",
+    "blake3_file",
+    "blake3_hexdigest",
+    "xxh3_64",
+    "xxh3_64_digest",
+    "xxh3_64_hasher",
+    "xxh3_64_hexdigest",
+    "xxh3_128",
+    "xxh3_128_digest",
+    "xxh3_128_hasher",
+    "xxh3_128_hexdigest",
+]
