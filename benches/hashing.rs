@@ -1,7 +1,7 @@
 //! Criterion benches of the pure-Rust hashing drivers (no Python needed):
 //! `cargo bench --bench hashing`.
 //!
-//! `blake3_threads` is the measurement behind `AUTO_PARALLEL_MIN_BYTES`: single-threaded
+//! `blake3_threads` is the measurement behind `PARALLEL_MIN_BYTES`: single-threaded
 //! versus a 2-thread pool at sizes around the point where threading starts to pay.
 
 use std::hint::black_box;

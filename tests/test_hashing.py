@@ -7,6 +7,8 @@ import array
 import itertools
 import json
 import os
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +19,7 @@ import blake3 as blake3_package
 import covet_rust_core
 import pytest
 import xxhash
-from covet_rust_core import hashing
+from covet_rust_core import _native, hashing
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -149,14 +151,53 @@ def test_blake3_attributes(covet_impl: ModuleType) -> None:
 def test_blake3_multithreaded_equals_single_threaded(
     covet_impl: ModuleType, max_threads: int
 ) -> None:
-    # Natively: above both sizes where threads start (128 KiB explicit, 1 MiB AUTO). The
-    # twin ignores max_threads and is ~3 s/MiB, so it gets a smaller input.
-    data = os.urandom(MIB + 4097 if covet_impl.__name__.endswith("_native") else 9000)
+    # Natively: above the 2 MiB from which threads are used. The twin ignores max_threads
+    # and takes about a second per MiB, so it gets a smaller input.
+    data = os.urandom(2 * MIB + 4097 if covet_impl.__name__.endswith("_native") else 9000)
     expected = blake3_package.blake3(data).digest(64)
     assert covet_impl.blake3_digest(data, length=64, max_threads=max_threads) == expected
     hasher = covet_impl.blake3(max_threads=max_threads)
     hasher.update(data[:5]).update(data[5:])
     assert hasher.digest(64) == expected
+
+
+@pytest.mark.skipif(
+    not Path("/proc/self/task").is_dir() or (os.cpu_count() or 1) < 2,
+    reason="needs Linux /proc and at least 2 cores",
+)
+def test_native_auto_really_uses_threads() -> None:
+    """AUTO on a big input runs on the library's pool threads (visible in /proc)."""
+    _native.blake3_digest(os.urandom(3 * MIB), max_threads=_native.AUTO)
+    names = {(task / "comm").read_text().strip() for task in Path("/proc/self/task").iterdir()}
+    assert any(name.startswith("covet-blake3-") for name in names), names
+
+
+FORK_SCRIPT = """
+import os, sys
+from covet_rust_core import _native
+data = bytes(range(256)) * (12 * 1024)  # 3 MiB: above the threading threshold
+expected = _native.blake3_digest(data)
+assert _native.blake3_digest(data, max_threads=_native.AUTO) == expected  # pool created
+pid = os.fork()
+if pid == 0:  # the child has none of the parent's pool threads
+    ok = _native.blake3_digest(data, max_threads=_native.AUTO) == expected
+    os._exit(0 if ok else 3)
+_, status = os.waitpid(pid, 0)
+sys.exit(os.waitstatus_to_exitcode(status))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork") or (os.cpu_count() or 1) < 2, reason="needs fork")
+def test_native_threads_work_after_fork() -> None:
+    """A forked worker (gunicorn --preload) must not wait on its parent's pool threads."""
+    done = subprocess.run(
+        [sys.executable, "-c", FORK_SCRIPT],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
 
 
 def test_one_hasher_shared_by_threads(covet_impl: ModuleType) -> None:

@@ -4,8 +4,9 @@
   ``copy``, ``reset``) with keyed hashing (``key=`` 32 bytes), key derivation
   (``derive_key_context=``) and extendable output; ``blake3_digest`` / ``blake3_hexdigest``
   hash a value in one call; ``blake3_file`` hashes a file without reading it into Python
-  (memory-mapped, GIL released). ``max_threads=AUTO`` uses threads only for inputs large
-  enough to gain from them.
+  (memory-mapped, GIL released). ``max_threads`` is an upper bound: threads are used only
+  for inputs of 2 MiB or more, where they were measured to gain; ``AUTO`` means as many
+  as there are cores.
 * ``xxh3_64`` / ``xxh3_128``: the non-cryptographic XXH3 as an int (``*_digest``: big-endian
   bytes, ``*_hexdigest``: hex), identical to the ``xxhash`` package and stable across
   platforms and versions, so it is safe for cache keys and ETags shared between workers;

@@ -18,8 +18,11 @@ use super::threads::{Threads, AUTO};
 use super::xxh3::{self, Xxh3Stream128, Xxh3Stream64};
 use super::GIL_RELEASE_MIN_BYTES;
 
-/// XXH3 runs at tens of GB/s, so at hashlib's 2 KiB threshold releasing the GIL would
-/// cost more than the hash; it pays from here on (see README, "Hashing").
+/// hashlib releases the GIL from 2048 bytes, about 1.5 us of SHA-256; XXH3 does that much
+/// work on ~64 KiB, so its threshold is set by the same amount of work. Releasing costs
+/// next to nothing uncontended (`benches/bench_hashing.py` measures it); the cost is under
+/// contention, where taking the GIL back can wait for another thread's switch interval,
+/// a poor trade for a hash that takes tens of nanoseconds.
 const XXH3_GIL_RELEASE_MIN_BYTES: usize = 64 * 1024;
 
 /// The bytes of a hashing input, kept alive (and, for buffers, exported) while borrowed.
@@ -397,6 +400,13 @@ fn os_error(py: Python<'_>, err: &std::io::Error, path: &Bound<'_, PyAny>) -> Py
     PyOSError::new_err((code, strerror, path.clone().unbind()))
 }
 
+fn seed_or_zero(seed: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
+    match seed {
+        None => Ok(0),
+        Some(seed) => seed_from(seed),
+    }
+}
+
 fn xxh3_input_hash<T: Send>(
     py: Python<'_>,
     data: &Bound<'_, PyAny>,
@@ -427,7 +437,7 @@ pub fn xxh3_64(
     data: &Bound<'_, PyAny>,
     seed: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<u64> {
-    let seed = seed.map_or(Ok(0), seed_from)?;
+    let seed = seed_or_zero(seed)?;
     xxh3_input_hash(py, data, |bytes| xxh3::hash64(bytes, seed))
 }
 
@@ -461,7 +471,7 @@ pub fn xxh3_128(
     data: &Bound<'_, PyAny>,
     seed: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<u128> {
-    let seed = seed.map_or(Ok(0), seed_from)?;
+    let seed = seed_or_zero(seed)?;
     xxh3_input_hash(py, data, |bytes| xxh3::hash128(bytes, seed))
 }
 
@@ -517,7 +527,7 @@ macro_rules! xxh3_hasher_class {
             #[pyo3(signature = (data=None, seed=None))]
             fn new(py: Python<'_>, data: Option<&Bound<'_, PyAny>>, seed: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
                 let hasher = Self {
-                    state: Mutex::new(<$stream>::new(seed.map_or(Ok(0), seed_from)?)),
+                    state: Mutex::new(<$stream>::new(seed_or_zero(seed)?)),
                 };
                 if let Some(data) = data {
                     hasher.feed(py, data)?;

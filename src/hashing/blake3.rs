@@ -117,7 +117,7 @@ mod tests {
 
     #[test]
     fn threaded_equals_single_threaded() {
-        let data = vector_input(3 << 20);
+        let data = vector_input(3 << 20); // above PARALLEL_MIN_BYTES
         let two = Threads::AtMost(NonZeroUsize::new(2).unwrap());
         for mode in [
             Mode::Hash,

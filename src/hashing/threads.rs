@@ -9,14 +9,12 @@ use rayon_core::{ThreadPool, ThreadPoolBuilder};
 /// in the `blake3` package is also -1).
 pub const AUTO: i64 = -1;
 
-/// Below this many bytes `Threads::Auto` hashes on the calling thread: splitting the tree
-/// across threads costs more than it saves. Measured with `cargo bench --bench hashing`
-/// (`blake3_threads` group) on a 2-core x86-64 machine: see README, "Hashing".
-pub const AUTO_PARALLEL_MIN_BYTES: usize = 1 << 20;
-
-/// Below this many bytes even an explicit `max_threads > 1` stays on the calling thread;
-/// the blake3 crate's own guidance is that update_rayon does not pay below ~128 KiB.
-pub const EXPLICIT_PARALLEL_MIN_BYTES: usize = 128 * 1024;
+/// Below this many bytes hashing stays on the calling thread, whatever `max_threads` says
+/// (the caller allows *at most* that many threads): waking pool threads costs more than
+/// they save. Measured with `cargo bench --bench hashing -- blake3_threads` on a 2-core
+/// x86-64 machine (AVX2): two threads took 3.0x the single-thread time at 128 KiB, 1.4x
+/// at 512 KiB, 1.06x at 1 MiB, and 0.74x at 2 MiB, 0.46x at 8 MiB. See README, "Hashing".
+pub const PARALLEL_MIN_BYTES: usize = 2 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Threads {
@@ -54,13 +52,13 @@ impl Threads {
 
     /// The pool to hash `len` bytes with, or None to stay on the calling thread.
     pub fn pool_for(self, len: u64) -> Option<Arc<ThreadPool>> {
-        let (limit, min_bytes) = match self {
+        let limit = match self {
             Self::One => return None,
-            Self::AtMost(n) => (n.get(), EXPLICIT_PARALLEL_MIN_BYTES),
-            Self::Auto => (usize::MAX, AUTO_PARALLEL_MIN_BYTES),
+            Self::AtMost(n) => n.get(),
+            Self::Auto => usize::MAX,
         };
         let threads = limit.min(cores());
-        if threads < 2 || len < min_bytes as u64 {
+        if threads < 2 || len < PARALLEL_MIN_BYTES as u64 {
             return None;
         }
         Some(pool(threads))
@@ -133,12 +131,10 @@ mod tests {
     fn small_inputs_stay_on_the_calling_thread() {
         assert!(Threads::One.pool_for(u64::MAX).is_none());
         assert!(Threads::Auto
-            .pool_for(AUTO_PARALLEL_MIN_BYTES as u64 - 1)
+            .pool_for(PARALLEL_MIN_BYTES as u64 - 1)
             .is_none());
         let two = Threads::AtMost(NonZeroUsize::new(2).unwrap());
-        assert!(two
-            .pool_for(EXPLICIT_PARALLEL_MIN_BYTES as u64 - 1)
-            .is_none());
+        assert!(two.pool_for(PARALLEL_MIN_BYTES as u64 - 1).is_none());
     }
 
     #[test]

@@ -866,10 +866,9 @@ class Blake3State:
         """Add a finished chunk's chaining value and merge every completed subtree.
 
         After ``total_chunks`` chunks, the stack holds one subtree per set bit of that
-        count, so each trailing zero bit is one merge. Merging here rather than on push
-        of the next chunk would be wrong: the newest chunk is only pushed once more input
-        proved it is not the last one, so no node is merged before we know it is not the
-        root.
+        count, so each trailing zero bit of it is one merge. This is safe only because a
+        chunk is pushed once more input has shown it is not the last one: a merged parent
+        can then never turn out to be the root, which needs the ROOT flag.
         """
         stack = self._cv_stack
         key = self._key
