@@ -27,6 +27,7 @@ mod _native {
         module.add("__version__", crate::info::BUILD.version)?;
         module.add("build_profile", crate::info::BUILD.profile)?;
         module.add("AUTO", crate::hashing::threads::AUTO)?;
+        crate::hashing::install_fast_entry_points(module)?;
         Ok(())
     }
 }

@@ -290,6 +290,54 @@ def test_xxh3_matches_the_xxhash_package(
     )
 
 
+@pytest.mark.parametrize(
+    ("args", "kwargs"),
+    [
+        ((b"k" * 64,), {}),
+        ((b"k" * 64, 0), {}),
+        ((b"k" * 64, 2**64 - 1), {}),
+        ((b"k" * 64, 2**64), {}),  # wraps to 0
+        ((b"k" * 64, -1), {}),  # wraps to 2**64 - 1
+        ((b"k" * 64, True), {}),  # an int subclass
+        ((b"k" * (64 * 1024 - 1),), {}),  # just under the GIL-release size
+        ((b"k" * (64 * 1024),), {}),  # at it
+        ((bytearray(b"k" * 64),), {}),
+        ((), {"data": b"k" * 64, "seed": 9}),
+        ((b"k" * 64,), {"seed": 9}),
+    ],
+)
+def test_xxh3_64_argument_shapes(
+    covet_impl: ModuleType, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> None:
+    """Every calling shape gives xxhash's answer (natively some take a raw fast path)."""
+    data = bytes(kwargs.get("data", args[0] if args else b""))
+    seed = kwargs.get("seed", args[1] if len(args) > 1 else 0)
+    assert covet_impl.xxh3_64(*args, **kwargs) == xxhash.xxh3_64_intdigest(data, seed % 2**64)
+
+
+def test_xxh3_64_bad_calls(covet_impl: ModuleType) -> None:
+    with pytest.raises(TypeError, match="data"):
+        covet_impl.xxh3_64()
+    with pytest.raises(TypeError):
+        covet_impl.xxh3_64(b"a", 1, 2)
+    with pytest.raises(TypeError):
+        covet_impl.xxh3_64(b"a", seed=1, other=2)
+    with pytest.raises(TypeError, match="seed must be an int"):
+        covet_impl.xxh3_64(b"a", 1.0)
+
+
+def test_no_reference_leaks(covet_impl: ModuleType) -> None:
+    data, seed, key = b"k" * 64, 2**63 + 5, KEY
+    before = (sys.getrefcount(data), sys.getrefcount(seed), sys.getrefcount(key))
+    for _ in range(20_000 if covet_impl.__name__.endswith("_native") else 200):
+        covet_impl.xxh3_64(data, seed)
+        covet_impl.xxh3_128(data, seed)
+        covet_impl.blake3_digest(data, key=key)
+        with pytest.raises(TypeError):
+            covet_impl.xxh3_64(data, 1.5)
+    assert (sys.getrefcount(data), sys.getrefcount(seed), sys.getrefcount(key)) == before
+
+
 def test_xxh3_long_input(covet_impl: ModuleType) -> None:
     data = os.urandom(300_000)
     for seed in (0, 7, 2**64 - 1):

@@ -23,7 +23,7 @@ use super::GIL_RELEASE_MIN_BYTES;
 /// next to nothing uncontended (`benches/bench_hashing.py` measures it); the cost is under
 /// contention, where taking the GIL back can wait for another thread's switch interval,
 /// a poor trade for a hash that takes tens of nanoseconds.
-const XXH3_GIL_RELEASE_MIN_BYTES: usize = 64 * 1024;
+pub const XXH3_GIL_RELEASE_MIN_BYTES: usize = 64 * 1024;
 
 /// The bytes of a hashing input, kept alive (and, for buffers, exported) while borrowed.
 enum Input<'py> {

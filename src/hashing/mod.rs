@@ -1,7 +1,8 @@
 //! Hashing: BLAKE3 (hash, keyed, derive-key, extendable output, files) and XXH3-64/128.
 //!
 //! `blake3`, `xxh3` and `threads` are pure Rust (no PyO3 types) so `cargo test` and the
-//! criterion benches drive them directly; `binding` is the thin Python layer.
+//! criterion benches drive them directly; `binding` is the thin Python layer, and
+//! `fastcall` a raw CPython entry point for the one call where PyO3's overhead dominates.
 //!
 //! ahash is deliberately not exposed: its output changes across CPUs, builds and versions,
 //! so it is only fit for in-process hash tables. XXH3 output is stable everywhere, which
@@ -9,9 +10,12 @@
 
 pub mod binding;
 pub mod blake3;
+mod fastcall;
 pub mod threads;
 pub mod xxh3;
 
 /// CPython's hashlib releases the GIL from this input size on; below it, the cost of
 /// releasing and re-taking the GIL is a noticeable share of the work.
 pub const GIL_RELEASE_MIN_BYTES: usize = 2048;
+
+pub use fastcall::install as install_fast_entry_points;
