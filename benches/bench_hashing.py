@@ -117,8 +117,9 @@ def thread_scaling(size: int, workers: int) -> list[str]:
         ("hashlib.sha256", lambda b: hashlib.sha256(b).digest()),
     ]
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name, _ in contenders}
-    for _ in range(5):  # interleaved rounds
-        for name, fn in contenders:
+    for round_index in range(5):  # interleaved rounds, in a rotating order
+        shift = round_index % len(contenders)
+        for name, fn in contenders[shift:] + contenders[:shift]:
             one = size / hash_all(fn, 1)
             many = workers * size / hash_all(fn, workers)
             samples[name].append((one, many))
