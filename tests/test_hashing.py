@@ -480,6 +480,14 @@ def test_bad_output_ranges(
         covet_impl.blake3_digest(b"x", **options)
 
 
+def test_impossible_output_length_is_a_memory_error(covet_impl: ModuleType) -> None:
+    """Never a hang or a crash: 2**62 bytes exceed any address space, overcommit or not."""
+    with pytest.raises(MemoryError):
+        covet_impl.blake3_digest(b"", length=2**62)
+    with pytest.raises(MemoryError):
+        covet_impl.blake3(b"").digest(2**62)
+
+
 @pytest.mark.parametrize("seed", [1.5, "1", b"1"])
 def test_bad_seed(covet_impl: ModuleType, seed: Any) -> None:
     with pytest.raises(TypeError, match="seed must be an int"):

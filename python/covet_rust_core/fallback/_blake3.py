@@ -989,9 +989,15 @@ class Blake3State:
         # counter, so output can start at any block without computing the ones before.
         node_flags |= _ROOT
         out_counter, skip = divmod(seek, BLOCK_LEN)
-        out = bytearray()
-        remaining = skip + length
-        while len(out) < remaining:
-            out += _pack_block(*_compress(cv, block, out_counter, block_len, node_flags))
+        # Allocate first, as the native side does: a length that cannot be allocated fails
+        # at once with MemoryError instead of after hashing for hours.
+        out = bytearray(length)
+        filled = 0
+        while filled < length:
+            block_bytes = _pack_block(*_compress(cv, block, out_counter, block_len, node_flags))
+            piece = block_bytes[skip : skip + length - filled]
+            out[filled : filled + len(piece)] = piece
+            filled += len(piece)
+            skip = 0
             out_counter += 1
-        return bytes(out[skip:remaining])
+        return bytes(out)
