@@ -13,7 +13,7 @@
   ``xxh3_64_hasher`` / ``xxh3_128_hasher`` stream.
 
 ahash is not offered: its output changes across CPUs, builds and versions, so it is fit only
-for in-process hash tables (where the library uses it).
+for in-process hash tables, the only use this library will make of it.
 
 Inputs are any C-contiguous buffer; ``str`` is a TypeError ("Strings must be encoded before
 hashing") and a non-contiguous buffer a BufferError, as in hashlib. The native side

@@ -377,11 +377,16 @@ pub fn blake3_file<'py>(
 
 /// A filesystem path from str, bytes or os.PathLike, as `open()` accepts them.
 fn path_from(path: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
-    let fspath = path.py().import("os")?.call_method1("fspath", (path,))?;
-    #[cfg(unix)]
+    let os = path.py().import("os")?;
+    let fspath = os.call_method1("fspath", (path,))?;
     if let Ok(raw) = fspath.cast::<PyBytes>() {
-        use std::os::unix::ffi::OsStrExt;
-        return Ok(PathBuf::from(std::ffi::OsStr::from_bytes(raw.as_bytes())));
+        #[cfg(unix)]
+        {
+            use std::os::unix::ffi::OsStrExt;
+            return Ok(PathBuf::from(std::ffi::OsStr::from_bytes(raw.as_bytes())));
+        }
+        #[cfg(not(unix))]
+        return os.call_method1("fsdecode", (raw,))?.extract();
     }
     fspath.extract()
 }
