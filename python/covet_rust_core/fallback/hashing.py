@@ -1,8 +1,9 @@
 """Pure-Python twin of the native hashing API (src/hashing/binding.rs).
 
 Same names, signatures, results and exception types as ``covet_rust_core._native``; the
-algorithms live in ``_blake3`` and ``_xxh3``. It is thousands of times slower than the
-native side, which is the honest reason the detector is loud about falling back to it.
+algorithms live in ``_blake3`` and ``_xxh3``. It is far slower than the native side (measured:
+43x for XXH3 on 64 bytes, 2300x for BLAKE3 on 4 KiB), which is the honest reason the
+detector is loud about falling back to it.
 ``max_threads`` is validated like the native side and then ignored: this twin always
 hashes on the calling thread.
 
