@@ -40,13 +40,6 @@ pub fn update(hasher: &mut ::blake3::Hasher, data: &[u8], threads: Threads) {
     }
 }
 
-/// `length` bytes of extendable output starting at byte `seek`.
-pub fn output(hasher: &::blake3::Hasher, length: usize, seek: u64) -> Vec<u8> {
-    let mut out = vec![0; length];
-    fill_output(hasher, seek, &mut out);
-    out
-}
-
 /// Write extendable output starting at byte `seek` into `out`.
 pub fn fill_output(hasher: &::blake3::Hasher, seek: u64, out: &mut [u8]) {
     if seek == 0 && out.len() == OUT_LEN {
@@ -106,6 +99,12 @@ mod tests {
         let mut out = [0; 32];
         hash_into(&Mode::Hash, &vector_input(1024), Threads::One, 0, &mut out);
         assert_eq!(hex(&out), expected);
+    }
+
+    fn output(hasher: &::blake3::Hasher, length: usize, seek: u64) -> Vec<u8> {
+        let mut out = vec![0; length];
+        fill_output(hasher, seek, &mut out);
+        out
     }
 
     #[test]
