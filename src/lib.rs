@@ -5,6 +5,7 @@
 
 pub mod hashing;
 pub mod info;
+pub mod json;
 
 /// Native side of `covet_rust_core`. Import `covet_rust_core`, not this module: the package
 /// picks the backend and says loudly when it cannot use this one.
@@ -22,12 +23,18 @@ mod _native {
         Xxh3Hasher128, Xxh3Hasher64,
     };
 
+    #[pymodule_export]
+    use crate::json::binding::{dumps, dumps_str, loads};
+
     #[pymodule_init]
     fn init(module: &Bound<'_, PyModule>) -> PyResult<()> {
         module.add("__version__", crate::info::BUILD.version)?;
         module.add("build_profile", crate::info::BUILD.profile)?;
         module.add("AUTO", crate::hashing::threads::AUTO)?;
         crate::hashing::install_fast_entry_points(module)?;
+        let py = module.py();
+        module.add("JSONDecodeError", crate::json::binding::decode_error_type(py)?)?;
+        module.add("JSONEncodeError", crate::json::binding::encode_error_type(py)?)?;
         Ok(())
     }
 }

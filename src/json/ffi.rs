@@ -1,0 +1,162 @@
+//! Every raw CPython call of the JSON domain that is not a plain refcount or type check:
+//! the `bytes` output buffer grown in place, and `str` creation and reading by width.
+//! Kept in one file so the unsafe surface is small enough to audit.
+
+use std::os::raw::c_char;
+use std::ptr;
+
+use pyo3::ffi;
+
+use super::write::{OutOfMemory, Output};
+
+extern "C" {
+    // Stable in every CPython this crate supports (3.10 up), but not re-exported by
+    // pyo3-ffi. Resizes a bytes object whose only reference we hold; on failure it frees
+    // the object, sets `*bytes` to NULL and raises MemoryError.
+    fn _PyBytes_Resize(bytes: *mut *mut ffi::PyObject, new_size: ffi::Py_ssize_t) -> std::os::raw::c_int;
+}
+
+/// An output buffer that *is* the `bytes` object `dumps` returns: it grows by doubling and
+/// is shrunk to its length at the end, so the result is never copied.
+pub struct BytesBuffer {
+    object: *mut ffi::PyObject,
+    data: *mut u8,
+    len: usize,
+    capacity: usize,
+}
+
+impl BytesBuffer {
+    /// Room for `capacity` bytes to start with; `None` with MemoryError set on failure.
+    pub fn with_capacity(capacity: usize) -> Option<Self> {
+        // SAFETY: NULL data asks CPython for an uninitialized bytes object of that size.
+        let object = unsafe { ffi::PyBytes_FromStringAndSize(ptr::null(), to_ssize(capacity)) };
+        if object.is_null() {
+            return None;
+        }
+        let data = unsafe { ffi::PyBytes_AsString(object) }.cast::<u8>();
+        Some(Self { object, data, len: 0, capacity })
+    }
+
+    /// The finished `bytes` object (a new reference), or NULL with MemoryError set.
+    pub fn finish(mut self) -> *mut ffi::PyObject {
+        let mut object = std::mem::replace(&mut self.object, ptr::null_mut());
+        if self.len != self.capacity {
+            // SAFETY: we hold the only reference; shrinking also writes the trailing NUL.
+            if unsafe { _PyBytes_Resize(&mut object, to_ssize(self.len)) } != 0 {
+                return ptr::null_mut();
+            }
+        }
+        object
+    }
+
+    pub fn as_slice(&self) -> &[u8] {
+        // SAFETY: the first `len` bytes were written.
+        unsafe { std::slice::from_raw_parts(self.data, self.len) }
+    }
+}
+
+impl Drop for BytesBuffer {
+    fn drop(&mut self) {
+        // SAFETY: NULL after `finish` or a failed resize; otherwise our reference.
+        unsafe { ffi::Py_XDECREF(self.object) };
+    }
+}
+
+impl Output for BytesBuffer {
+    #[inline]
+    fn reserve(&mut self, additional: usize) -> Result<(), OutOfMemory> {
+        if self.capacity - self.len >= additional {
+            return Ok(());
+        }
+        self.grow(additional)
+    }
+
+    #[inline]
+    unsafe fn extend_reserved(&mut self, bytes: &[u8]) {
+        // SAFETY: the caller reserved the room; the regions cannot overlap (the source is
+        // never our own buffer).
+        unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), self.data.add(self.len), bytes.len()) };
+        self.len += bytes.len();
+    }
+}
+
+impl BytesBuffer {
+    #[cold]
+    fn grow(&mut self, additional: usize) -> Result<(), OutOfMemory> {
+        let needed = self.len.checked_add(additional).ok_or(OutOfMemory)?;
+        let capacity = needed.max(self.capacity.saturating_mul(2));
+        if isize::try_from(capacity).is_err() {
+            return Err(OutOfMemory);
+        }
+        // SAFETY: we hold the only reference to `object`.
+        if unsafe { _PyBytes_Resize(&mut self.object, to_ssize(capacity)) } != 0 {
+            // `object` is NULL now and MemoryError is set.
+            return Err(OutOfMemory);
+        }
+        self.data = unsafe { ffi::PyBytes_AsString(self.object) }.cast::<u8>();
+        self.capacity = capacity;
+        Ok(())
+    }
+}
+
+fn to_ssize(len: usize) -> ffi::Py_ssize_t {
+    // Lengths come from Rust allocations and slices, which never exceed isize::MAX.
+    ffi::Py_ssize_t::try_from(len).expect("length fits in Py_ssize_t")
+}
+
+/// A new `str` from ASCII bytes, copied straight into a compact ASCII object.
+///
+/// # Safety
+/// Attached to the interpreter; `bytes` is ASCII.
+pub unsafe fn str_from_ascii(bytes: &[u8]) -> *mut ffi::PyObject {
+    let object = unsafe { ffi::PyUnicode_New(to_ssize(bytes.len()), 127) };
+    if !object.is_null() {
+        // SAFETY: a compact ASCII object has room for len + 1 bytes after its header.
+        unsafe {
+            ptr::copy_nonoverlapping(bytes.as_ptr(), ffi::PyUnicode_DATA(object).cast::<u8>(), bytes.len());
+        }
+    }
+    object
+}
+
+/// A new `str` from UTF-8 (with `surrogates`, from WTF-8: lone surrogates kept).
+///
+/// # Safety
+/// Attached to the interpreter.
+pub unsafe fn str_from_utf8(bytes: &[u8], surrogates: bool) -> *mut ffi::PyObject {
+    let errors = if surrogates { c"surrogatepass".as_ptr() } else { ptr::null() };
+    unsafe { ffi::PyUnicode_DecodeUTF8(bytes.as_ptr().cast::<c_char>(), to_ssize(bytes.len()), errors) }
+}
+
+/// The UTF-8 text of a `str` (or subclass) without copying: a compact ASCII string's own
+/// data, otherwise CPython's cached UTF-8 form. `None`, with the exception cleared, when
+/// the string holds a lone surrogate.
+///
+/// # Safety
+/// Attached to the interpreter; `object` is a live `str`, which must outlive the slice.
+pub unsafe fn str_utf8<'a>(object: *mut ffi::PyObject) -> Option<&'a [u8]> {
+    unsafe {
+        if ffi::PyUnicode_IS_COMPACT_ASCII(object) != 0 {
+            let len = usize::try_from(ffi::PyUnicode_GET_LENGTH(object)).unwrap_or(0);
+            return Some(std::slice::from_raw_parts(ffi::PyUnicode_DATA(object).cast::<u8>(), len));
+        }
+        let mut len: ffi::Py_ssize_t = 0;
+        let data = ffi::PyUnicode_AsUTF8AndSize(object, &mut len);
+        if data.is_null() {
+            ffi::PyErr_Clear();
+            return None;
+        }
+        Some(std::slice::from_raw_parts(data.cast::<u8>(), usize::try_from(len).unwrap_or(0)))
+    }
+}
+
+/// Whether compact ASCII `object` holds exactly `bytes`.
+///
+/// # Safety
+/// `object` is a live compact ASCII `str`.
+pub unsafe fn ascii_str_equals(object: *mut ffi::PyObject, bytes: &[u8]) -> bool {
+    unsafe {
+        usize::try_from(ffi::PyUnicode_GET_LENGTH(object)).ok() == Some(bytes.len())
+            && std::slice::from_raw_parts(ffi::PyUnicode_DATA(object).cast::<u8>(), bytes.len()) == bytes
+    }
+}

@@ -1,0 +1,701 @@
+//! A strict RFC 8259 parser that hands each value to a [`Sink`] as soon as it is read.
+//!
+//! No value tree is built here: the Python binding's sink turns values straight into Python
+//! objects, while tests, benches and fuzz targets use pure-Rust sinks. Errors carry a byte
+//! offset and a kind whose message and position rules are the contract of docs/JSON.md,
+//! shared with the pure-Python twin (`fallback/_json_parse.py`), so both backends report the
+//! same message at the same place.
+
+use super::MAX_DEPTH;
+
+/// The literal a strict parser refuses, named in its error message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NonFinite {
+    NaN,
+    Infinity,
+    NegInfinity,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    ExpectingValue,
+    NotAllowed(NonFinite),
+    TrailingCommaArray,
+    TrailingCommaObject,
+    ExpectingPropertyName,
+    ExpectingColon,
+    ExpectingComma,
+    UnterminatedString,
+    InvalidControlCharacter,
+    InvalidEscape,
+    InvalidUnicodeEscape,
+    ExtraData,
+    ByteOrderMark,
+    InvalidUtf8,
+    TooDeep,
+    /// The sink failed (in the binding: a Python exception is set, e.g. a MemoryError or
+    /// the ValueError of CPython's int digit limit); it is reported as is.
+    Sink,
+}
+
+impl ErrorKind {
+    /// The message, identical to the twin's.
+    pub fn message(self) -> &'static str {
+        match self {
+            Self::ExpectingValue => "Expecting value",
+            Self::NotAllowed(NonFinite::NaN) => "NaN is not allowed in JSON",
+            Self::NotAllowed(NonFinite::Infinity) => "Infinity is not allowed in JSON",
+            Self::NotAllowed(NonFinite::NegInfinity) => "-Infinity is not allowed in JSON",
+            Self::TrailingCommaArray => "Illegal trailing comma before end of array",
+            Self::TrailingCommaObject => "Illegal trailing comma before end of object",
+            Self::ExpectingPropertyName => "Expecting property name enclosed in double quotes",
+            Self::ExpectingColon => "Expecting ':' delimiter",
+            Self::ExpectingComma => "Expecting ',' delimiter",
+            Self::UnterminatedString => "Unterminated string starting at",
+            Self::InvalidControlCharacter => "Invalid control character at",
+            Self::InvalidEscape => "Invalid \\escape",
+            Self::InvalidUnicodeEscape => "Invalid \\uXXXX escape",
+            Self::ExtraData => "Extra data",
+            Self::ByteOrderMark => "Unexpected UTF-8 BOM",
+            Self::InvalidUtf8 => "Invalid UTF-8",
+            Self::TooDeep => "Nesting too deep (limit 1024)",
+            Self::Sink => "",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParseError {
+    pub kind: ErrorKind,
+    /// Byte offset into the input of the character the message is about.
+    pub offset: usize,
+}
+
+/// What a decoded string holds, so a sink can pick the cheapest way to build it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    /// Only ASCII bytes.
+    Ascii,
+    /// Valid UTF-8 with at least one non-ASCII character.
+    Utf8,
+    /// UTF-8 extended to lone surrogates (WTF-8): a `\uD800` escape without its pair, or a
+    /// lone surrogate in a Python `str` input. Not valid as a Rust `str`.
+    Wtf8,
+}
+
+/// The sink failed; the failure itself (e.g. a Python exception) is kept by the sink.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SinkError;
+
+/// Receives values in document order. Containers arrive as their items followed by an
+/// `end_*` call with the item count (pairs for objects), so a sink that keeps a stack of
+/// values can build each container at its final size.
+pub trait Sink {
+    fn null(&mut self) -> Result<(), SinkError>;
+    fn boolean(&mut self, value: bool) -> Result<(), SinkError>;
+    fn int(&mut self, value: i64) -> Result<(), SinkError>;
+    /// An integer that does not fit in an i64: its decimal text, sign included.
+    fn big_int(&mut self, digits: &str) -> Result<(), SinkError>;
+    fn float(&mut self, value: f64) -> Result<(), SinkError>;
+    fn string(&mut self, bytes: &[u8], text: Text) -> Result<(), SinkError>;
+    /// An object key, always followed by its value.
+    fn key(&mut self, bytes: &[u8], text: Text) -> Result<(), SinkError>;
+    fn end_array(&mut self, len: usize) -> Result<(), SinkError>;
+    fn end_object(&mut self, pairs: usize) -> Result<(), SinkError>;
+}
+
+/// What is known about the input's encoding.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    /// Bytes from outside: validated first; invalid UTF-8 is an error reported before any
+    /// syntax error (the twin decodes first, too).
+    Unchecked,
+    /// Known to be valid UTF-8 (a Python `str`'s own UTF-8 form).
+    Utf8,
+    /// UTF-8 with encoded lone surrogates (a `str` encoded with `surrogatepass`).
+    Wtf8,
+}
+
+/// Parses one JSON document from `input` into `sink`.
+pub fn parse<S: Sink>(input: &[u8], encoding: Encoding, sink: &mut S) -> Result<(), ParseError> {
+    let wtf8_input = encoding == Encoding::Wtf8;
+    if encoding == Encoding::Unchecked {
+        if let Err(error) = std::str::from_utf8(input) {
+            return Err(ParseError { kind: ErrorKind::InvalidUtf8, offset: error.valid_up_to() });
+        }
+    }
+    if input.starts_with(b"\xEF\xBB\xBF") {
+        return Err(ParseError { kind: ErrorKind::ByteOrderMark, offset: 0 });
+    }
+    let mut parser = Parser { input, pos: 0, sink, scratch: Vec::new(), wtf8_input };
+    parser.skip_whitespace();
+    parser.value(0)?;
+    parser.skip_whitespace();
+    if parser.pos < input.len() {
+        return Err(parser.error(ErrorKind::ExtraData, parser.pos));
+    }
+    Ok(())
+}
+
+/// Counts the characters before byte `offset`: a JSONDecodeError's `pos` is a character
+/// index into the decoded document. Lone surrogates (3 bytes in WTF-8) count as one, as in
+/// Python; `offset` must be at a character boundary.
+pub fn char_index(input: &[u8], offset: usize) -> usize {
+    input[..offset].iter().filter(|&&byte| (byte as i8) >= -0x40).count()
+}
+
+struct Parser<'a, 's, S> {
+    input: &'a [u8],
+    pos: usize,
+    sink: &'s mut S,
+    /// Unescaped text of the current string, reused across strings.
+    scratch: Vec<u8>,
+    wtf8_input: bool,
+}
+
+const fn is_whitespace(byte: u8) -> bool {
+    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
+}
+
+/// Bytes that end the fast scan of a string: the closing quote, a backslash, a control
+/// character. One table lookup per byte beats three comparisons.
+static STRING_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = true;
+        byte += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any of the 8 bytes of `word` is a quote, a backslash or below 0x20 (the SWAR
+/// tests of "Bit Twiddling Hacks"; exact for "any", not for which byte).
+#[inline]
+fn word_has_stop(word: u64) -> bool {
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let quote = has_zero(word ^ (ONES * u64::from(b'"')));
+    let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    (quote | backslash | control) != 0
+}
+
+impl<S: Sink> Parser<'_, '_, S> {
+    #[cold]
+    fn error(&self, kind: ErrorKind, offset: usize) -> ParseError {
+        ParseError { kind, offset }
+    }
+
+    fn sink_error(&self) -> ParseError {
+        ParseError { kind: ErrorKind::Sink, offset: self.pos }
+    }
+
+    #[inline]
+    fn peek(&self) -> Option<u8> {
+        self.input.get(self.pos).copied()
+    }
+
+    #[inline]
+    fn skip_whitespace(&mut self) {
+        while let Some(&byte) = self.input.get(self.pos) {
+            if !is_whitespace(byte) {
+                break;
+            }
+            self.pos += 1;
+        }
+    }
+
+    fn value(&mut self, depth: usize) -> Result<(), ParseError> {
+        let start = self.pos;
+        let result = match self.peek() {
+            Some(b'"') => {
+                let (bytes, text) = self.string()?;
+                // Split borrow: the bytes live in the input or in `scratch`.
+                let (input, scratch) = (self.input, &self.scratch);
+                let bytes = match bytes {
+                    Span::Input(from, to) => &input[from..to],
+                    Span::Scratch => scratch.as_slice(),
+                };
+                self.sink.string(bytes, text)
+            }
+            Some(b'{') => return self.object(depth + 1),
+            Some(b'[') => return self.array(depth + 1),
+            Some(b'-' | b'0'..=b'9') => return self.number(),
+            Some(b't') => {
+                self.literal(b"true")?;
+                self.sink.boolean(true)
+            }
+            Some(b'f') => {
+                self.literal(b"false")?;
+                self.sink.boolean(false)
+            }
+            Some(b'n') => {
+                self.literal(b"null")?;
+                self.sink.null()
+            }
+            Some(b'N') if self.input[start..].starts_with(b"NaN") => {
+                return Err(self.error(ErrorKind::NotAllowed(NonFinite::NaN), start));
+            }
+            Some(b'I') if self.input[start..].starts_with(b"Infinity") => {
+                return Err(self.error(ErrorKind::NotAllowed(NonFinite::Infinity), start));
+            }
+            _ => return Err(self.error(ErrorKind::ExpectingValue, start)),
+        };
+        result.map_err(|SinkError| self.sink_error())
+    }
+
+    /// Consumes `word` if the input continues with it exactly.
+    fn literal(&mut self, word: &[u8]) -> Result<(), ParseError> {
+        if self.input[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(())
+        } else {
+            Err(self.error(ErrorKind::ExpectingValue, self.pos))
+        }
+    }
+
+    fn array(&mut self, depth: usize) -> Result<(), ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error(ErrorKind::TooDeep, self.pos));
+        }
+        self.pos += 1;
+        self.skip_whitespace();
+        if self.peek() == Some(b']') {
+            self.pos += 1;
+            return self.sink.end_array(0).map_err(|SinkError| self.sink_error());
+        }
+        let mut len = 0;
+        loop {
+            self.value(depth)?;
+            len += 1;
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    let comma = self.pos;
+                    self.pos += 1;
+                    self.skip_whitespace();
+                    if self.peek() == Some(b']') {
+                        return Err(self.error(ErrorKind::TrailingCommaArray, comma));
+                    }
+                }
+                Some(b']') => {
+                    self.pos += 1;
+                    return self.sink.end_array(len).map_err(|SinkError| self.sink_error());
+                }
+                _ => return Err(self.error(ErrorKind::ExpectingComma, self.pos)),
+            }
+        }
+    }
+
+    fn object(&mut self, depth: usize) -> Result<(), ParseError> {
+        if depth > MAX_DEPTH {
+            return Err(self.error(ErrorKind::TooDeep, self.pos));
+        }
+        self.pos += 1;
+        self.skip_whitespace();
+        if self.peek() == Some(b'}') {
+            self.pos += 1;
+            return self.sink.end_object(0).map_err(|SinkError| self.sink_error());
+        }
+        let mut pairs = 0;
+        loop {
+            if self.peek() != Some(b'"') {
+                return Err(self.error(ErrorKind::ExpectingPropertyName, self.pos));
+            }
+            let (span, text) = self.string()?;
+            let bytes = match span {
+                Span::Input(from, to) => &self.input[from..to],
+                Span::Scratch => self.scratch.as_slice(),
+            };
+            if self.sink.key(bytes, text).is_err() {
+                return Err(self.sink_error());
+            }
+            self.skip_whitespace();
+            if self.peek() != Some(b':') {
+                return Err(self.error(ErrorKind::ExpectingColon, self.pos));
+            }
+            self.pos += 1;
+            self.skip_whitespace();
+            self.value(depth)?;
+            pairs += 1;
+            self.skip_whitespace();
+            match self.peek() {
+                Some(b',') => {
+                    let comma = self.pos;
+                    self.pos += 1;
+                    self.skip_whitespace();
+                    if self.peek() == Some(b'}') {
+                        return Err(self.error(ErrorKind::TrailingCommaObject, comma));
+                    }
+                }
+                Some(b'}') => {
+                    self.pos += 1;
+                    return self.sink.end_object(pairs).map_err(|SinkError| self.sink_error());
+                }
+                _ => return Err(self.error(ErrorKind::ExpectingComma, self.pos)),
+            }
+        }
+    }
+
+    fn number(&mut self) -> Result<(), ParseError> {
+        let input = self.input;
+        let start = self.pos;
+        let mut pos = start;
+        let negative = input[pos] == b'-';
+        if negative {
+            pos += 1;
+        }
+        match input.get(pos) {
+            Some(b'0') => pos += 1,
+            Some(b'1'..=b'9') => {
+                pos += 1;
+                while matches!(input.get(pos), Some(b'0'..=b'9')) {
+                    pos += 1;
+                }
+            }
+            _ => {
+                let kind = if input[pos..].starts_with(b"Infinity") {
+                    ErrorKind::NotAllowed(NonFinite::NegInfinity)
+                } else {
+                    ErrorKind::ExpectingValue
+                };
+                return Err(self.error(kind, start));
+            }
+        }
+        let integer_end = pos;
+        if input.get(pos) == Some(&b'.') && matches!(input.get(pos + 1), Some(b'0'..=b'9')) {
+            pos += 2;
+            while matches!(input.get(pos), Some(b'0'..=b'9')) {
+                pos += 1;
+            }
+        }
+        if matches!(input.get(pos), Some(b'e' | b'E')) {
+            let digits = if matches!(input.get(pos + 1), Some(b'+' | b'-')) { pos + 2 } else { pos + 1 };
+            if matches!(input.get(digits), Some(b'0'..=b'9')) {
+                pos = digits + 1;
+                while matches!(input.get(pos), Some(b'0'..=b'9')) {
+                    pos += 1;
+                }
+            }
+        }
+        self.pos = pos;
+        // The number is ASCII: checked byte by byte above.
+        let text = unsafe { std::str::from_utf8_unchecked(&input[start..pos]) };
+        let result = if pos == integer_end {
+            // At most 18 digits always fit in an i64.
+            if text.len() - usize::from(negative) <= 18 {
+                let magnitude = text.as_bytes()[usize::from(negative)..]
+                    .iter()
+                    .fold(0i64, |acc, &digit| acc * 10 + i64::from(digit - b'0'));
+                self.sink.int(if negative { -magnitude } else { magnitude })
+            } else if let Ok(value) = text.parse::<i64>() {
+                self.sink.int(value)
+            } else {
+                self.sink.big_int(text)
+            }
+        } else {
+            // Rust's float parsing is correctly rounded, like Python's float(); overflow
+            // gives an infinity, as float("1e400") does.
+            self.sink.float(text.parse::<f64>().unwrap_or(f64::NAN))
+        };
+        result.map_err(|SinkError| self.sink_error())
+    }
+
+    /// Reads the string starting at the opening quote at `self.pos`.
+    fn string(&mut self) -> Result<(Span, Text), ParseError> {
+        let input = self.input;
+        let quote = self.pos;
+        let mut pos = quote + 1;
+        let mut ascii = true;
+        // Fast scan: 8 bytes at a time until one may need attention.
+        loop {
+            while pos + 8 <= input.len() {
+                let word = u64::from_le_bytes(input[pos..pos + 8].try_into().unwrap());
+                if word_has_stop(word) {
+                    break;
+                }
+                ascii &= word & HIGHS == 0;
+                pos += 8;
+            }
+            match input.get(pos) {
+                None => return Err(self.error(ErrorKind::UnterminatedString, quote)),
+                Some(&byte) if STRING_STOP[byte as usize] => break,
+                Some(&byte) => {
+                    ascii &= byte < 0x80;
+                    pos += 1;
+                }
+            }
+        }
+        match input[pos] {
+            b'"' => {
+                self.pos = pos + 1;
+                let text = if ascii {
+                    Text::Ascii
+                } else if self.wtf8_input && has_surrogate(&input[quote + 1..pos]) {
+                    Text::Wtf8
+                } else {
+                    Text::Utf8
+                };
+                Ok((Span::Input(quote + 1, pos), text))
+            }
+            b'\\' => {
+                self.scratch.clear();
+                self.scratch.extend_from_slice(&input[quote + 1..pos]);
+                self.escaped_string(quote, pos, ascii)
+            }
+            _ => Err(self.error(ErrorKind::InvalidControlCharacter, pos)),
+        }
+    }
+
+    /// The slow path of `string`: from the first backslash at `pos`, unescaping into
+    /// `scratch`.
+    #[inline(never)]
+    fn escaped_string(
+        &mut self,
+        quote: usize,
+        mut pos: usize,
+        mut ascii: bool,
+    ) -> Result<(Span, Text), ParseError> {
+        let input = self.input;
+        let mut lone_surrogate = false;
+        loop {
+            let Some(&byte) = input.get(pos) else {
+                return Err(self.error(ErrorKind::UnterminatedString, quote));
+            };
+            match byte {
+                b'"' => break,
+                b'\\' => {
+                    let Some(&escape) = input.get(pos + 1) else {
+                        return Err(self.error(ErrorKind::UnterminatedString, quote));
+                    };
+                    let simple = match escape {
+                        b'"' => b'"',
+                        b'\\' => b'\\',
+                        b'/' => b'/',
+                        b'b' => 0x08,
+                        b'f' => 0x0c,
+                        b'n' => b'\n',
+                        b'r' => b'\r',
+                        b't' => b'\t',
+                        b'u' => 0,
+                        _ => return Err(self.error(ErrorKind::InvalidEscape, pos)),
+                    };
+                    if escape != b'u' {
+                        self.scratch.push(simple);
+                        pos += 2;
+                        continue;
+                    }
+                    let Some(unit) = hex4(input, pos + 2) else {
+                        return Err(self.error(ErrorKind::InvalidUnicodeEscape, pos));
+                    };
+                    pos += 6;
+                    let mut code = u32::from(unit);
+                    if (0xD800..0xDC00).contains(&unit) && input[pos..].starts_with(b"\\u") {
+                        if let Some(low @ 0xDC00..=0xDFFF) = hex4(input, pos + 2) {
+                            code = 0x10000 + ((code - 0xD800) << 10) + (u32::from(low) - 0xDC00);
+                            pos += 6;
+                        }
+                    }
+                    if code >= 0x80 {
+                        ascii = false;
+                    }
+                    if (0xD800..0xE000).contains(&code) {
+                        lone_surrogate = true;
+                    }
+                    push_code_point(&mut self.scratch, code);
+                }
+                0..=0x1f => return Err(self.error(ErrorKind::InvalidControlCharacter, pos)),
+                _ => {
+                    ascii &= byte < 0x80;
+                    self.scratch.push(byte);
+                    pos += 1;
+                }
+            }
+        }
+        self.pos = pos + 1;
+        let text = if ascii {
+            Text::Ascii
+        } else if lone_surrogate || (self.wtf8_input && has_surrogate(&self.scratch)) {
+            Text::Wtf8
+        } else {
+            Text::Utf8
+        };
+        Ok((Span::Scratch, text))
+    }
+}
+
+/// Where a string's bytes are: a range of the input (no escapes) or the scratch buffer.
+#[derive(Clone, Copy)]
+enum Span {
+    Input(usize, usize),
+    Scratch,
+}
+
+/// Four hex digits at `at`, if they are there.
+fn hex4(input: &[u8], at: usize) -> Option<u16> {
+    let digits = input.get(at..at + 4)?;
+    let mut value = 0u16;
+    for &digit in digits {
+        let nibble = (digit as char).to_digit(16)?;
+        value = (value << 4) | u16::try_from(nibble).ok()?;
+    }
+    Some(value)
+}
+
+/// Appends `code` in UTF-8, surrogates included (their 3-byte WTF-8 form).
+fn push_code_point(out: &mut Vec<u8>, code: u32) {
+    // Each `as u8` keeps the low bits that the masks and shifts select.
+    #[allow(clippy::cast_possible_truncation)]
+    match code {
+        0..=0x7f => out.push(code as u8),
+        0x80..=0x7ff => out.extend_from_slice(&[0xC0 | (code >> 6) as u8, 0x80 | (code & 0x3f) as u8]),
+        0x800..=0xffff => out.extend_from_slice(&[
+            0xE0 | (code >> 12) as u8,
+            0x80 | ((code >> 6) & 0x3f) as u8,
+            0x80 | (code & 0x3f) as u8,
+        ]),
+        _ => out.extend_from_slice(&[
+            0xF0 | (code >> 18) as u8,
+            0x80 | ((code >> 12) & 0x3f) as u8,
+            0x80 | ((code >> 6) & 0x3f) as u8,
+            0x80 | (code & 0x3f) as u8,
+        ]),
+    }
+}
+
+/// Whether WTF-8 `bytes` hold an encoded surrogate (ED A0..BF xx).
+fn has_surrogate(bytes: &[u8]) -> bool {
+    bytes.windows(2).any(|pair| pair[0] == 0xED && pair[1] >= 0xA0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sink that writes a compact, canonical text of what it received.
+    #[derive(Default)]
+    struct Echo {
+        out: Vec<String>,
+    }
+
+    impl Echo {
+        fn collapse(&mut self, n: usize, open: &str, close: &str) {
+            let items = self.out.split_off(self.out.len() - n);
+            self.out.push(format!("{open}{}{close}", items.join(",")));
+        }
+    }
+
+    impl Sink for Echo {
+        fn null(&mut self) -> Result<(), SinkError> {
+            self.out.push("null".into());
+            Ok(())
+        }
+        fn boolean(&mut self, value: bool) -> Result<(), SinkError> {
+            self.out.push(value.to_string());
+            Ok(())
+        }
+        fn int(&mut self, value: i64) -> Result<(), SinkError> {
+            self.out.push(format!("i{value}"));
+            Ok(())
+        }
+        fn big_int(&mut self, digits: &str) -> Result<(), SinkError> {
+            self.out.push(format!("I{digits}"));
+            Ok(())
+        }
+        fn float(&mut self, value: f64) -> Result<(), SinkError> {
+            self.out.push(format!("f{value:?}"));
+            Ok(())
+        }
+        fn string(&mut self, bytes: &[u8], text: Text) -> Result<(), SinkError> {
+            self.out.push(format!("{text:?}{:?}", String::from_utf8_lossy(bytes)));
+            Ok(())
+        }
+        fn key(&mut self, bytes: &[u8], text: Text) -> Result<(), SinkError> {
+            self.string(bytes, text)
+        }
+        fn end_array(&mut self, len: usize) -> Result<(), SinkError> {
+            self.collapse(len, "[", "]");
+            Ok(())
+        }
+        fn end_object(&mut self, pairs: usize) -> Result<(), SinkError> {
+            let items = self.out.split_off(self.out.len() - 2 * pairs);
+            let joined: Vec<String> = items.chunks(2).map(|kv| format!("{}:{}", kv[0], kv[1])).collect();
+            self.out.push(format!("{{{}}}", joined.join(",")));
+            Ok(())
+        }
+    }
+
+    fn echo(input: &str) -> Result<String, (ErrorKind, usize)> {
+        let mut sink = Echo::default();
+        parse(input.as_bytes(), Encoding::Unchecked, &mut sink).map_err(|e| (e.kind, e.offset))?;
+        assert_eq!(sink.out.len(), 1);
+        Ok(sink.out.pop().unwrap())
+    }
+
+    #[test]
+    fn values() {
+        assert_eq!(echo(" [1, -0, 2.5, -1e3, true, false, null] ").unwrap(), "[i1,i0,f2.5,f-1000.0,true,false,null]");
+        assert_eq!(echo(r#"{"a": {"b": []}, "c": {}}"#).unwrap(), r#"{Ascii"a":{Ascii"b":[]},Ascii"c":{}}"#);
+        assert_eq!(echo("123456789012345678901").unwrap(), "I123456789012345678901");
+        assert_eq!(echo("-9223372036854775808").unwrap(), "i-9223372036854775808");
+        assert_eq!(echo("9223372036854775808").unwrap(), "I9223372036854775808");
+        assert_eq!(echo("1e400").unwrap(), "finf");
+    }
+
+    #[test]
+    fn strings() {
+        assert_eq!(echo(r#""a\"\\\/\b\f\n\r\t""#).unwrap(), "Ascii\"a\\\"\\\\/\\u{8}\\u{c}\\n\\r\\t\"");
+        assert_eq!(echo(r#""\u00e9\ud83d\ude00""#).unwrap(), "Utf8\"é😀\"");
+        assert_eq!(echo("\"é long enough to use the word loop\"").unwrap(), "Utf8\"é long enough to use the word loop\"");
+        assert_eq!(echo(r#""\ud800x""#).unwrap(), "Wtf8\"\u{fffd}\u{fffd}\u{fffd}x\"");
+    }
+
+    #[test]
+    fn errors_and_their_offsets() {
+        let cases: &[(&str, ErrorKind, usize)] = &[
+            ("", ErrorKind::ExpectingValue, 0),
+            ("   ", ErrorKind::ExpectingValue, 3),
+            ("[1,]", ErrorKind::TrailingCommaArray, 2),
+            ("{\"a\":1 ,}", ErrorKind::TrailingCommaObject, 7),
+            ("[tru]", ErrorKind::ExpectingValue, 1),
+            ("NaN", ErrorKind::NotAllowed(NonFinite::NaN), 0),
+            ("[-Infinity]", ErrorKind::NotAllowed(NonFinite::NegInfinity), 1),
+            ("-", ErrorKind::ExpectingValue, 0),
+            ("01", ErrorKind::ExtraData, 1),
+            ("[01]", ErrorKind::ExpectingComma, 2),
+            ("1.", ErrorKind::ExtraData, 1),
+            ("{1:2}", ErrorKind::ExpectingPropertyName, 1),
+            ("{\"a\" 1}", ErrorKind::ExpectingColon, 5),
+            ("\"abc", ErrorKind::UnterminatedString, 0),
+            ("\"a\\", ErrorKind::UnterminatedString, 0),
+            ("\"a\u{1}\"", ErrorKind::InvalidControlCharacter, 2),
+            ("\"\\x\"", ErrorKind::InvalidEscape, 1),
+            ("\"\\u12\"", ErrorKind::InvalidUnicodeEscape, 1),
+            ("\u{feff}{}", ErrorKind::ByteOrderMark, 0),
+        ];
+        for &(input, kind, offset) in cases {
+            assert_eq!(echo(input), Err((kind, offset)), "{input:?}");
+        }
+        let mut sink = Echo::default();
+        let error = parse(b"[\"\xff\"]", Encoding::Unchecked, &mut sink).unwrap_err();
+        assert_eq!((error.kind, error.offset), (ErrorKind::InvalidUtf8, 2));
+    }
+
+    #[test]
+    fn depth_limit() {
+        let ok = "[".repeat(MAX_DEPTH) + &"]".repeat(MAX_DEPTH);
+        assert!(echo(&ok).is_ok());
+        let deep = "[".repeat(MAX_DEPTH + 1) + &"]".repeat(MAX_DEPTH + 1);
+        assert_eq!(echo(&deep), Err((ErrorKind::TooDeep, MAX_DEPTH)));
+    }
+
+    #[test]
+    fn char_index_counts_characters() {
+        assert_eq!(char_index("aé😀b".as_bytes(), 7), 3);
+    }
+}

@@ -1,0 +1,267 @@
+//! The text pieces of `dumps`, free of Python types: string escaping, integers and floats
+//! laid out as Python writes them, into any [`Output`].
+//!
+//! The binding writes into a Python `bytes` object that it grows in place (no final copy);
+//! tests, benches and fuzz targets write into a `Vec<u8>`.
+
+/// Growing allocation failed (the binding turns this into a MemoryError).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct OutOfMemory;
+
+/// An append-only byte buffer with fallible growth.
+pub trait Output {
+    /// Makes room for `additional` more bytes.
+    fn reserve(&mut self, additional: usize) -> Result<(), OutOfMemory>;
+    /// Appends `bytes`; room for them must have been reserved.
+    ///
+    /// # Safety
+    /// The caller reserved at least `bytes.len()` bytes since the last write.
+    unsafe fn extend_reserved(&mut self, bytes: &[u8]);
+
+    fn write(&mut self, bytes: &[u8]) -> Result<(), OutOfMemory> {
+        self.reserve(bytes.len())?;
+        // Reserved just above.
+        unsafe { self.extend_reserved(bytes) };
+        Ok(())
+    }
+}
+
+impl Output for Vec<u8> {
+    fn reserve(&mut self, additional: usize) -> Result<(), OutOfMemory> {
+        self.try_reserve(additional).map_err(|_| OutOfMemory)
+    }
+
+    unsafe fn extend_reserved(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// How each byte is written inside a JSON string: 0 as is, otherwise the escape's second
+/// character (`u` meaning `\u00XX`). The standard library's `ensure_ascii=False` rules:
+/// quote, backslash and control characters only.
+static ESCAPE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut byte = 0;
+    while byte < 0x20 {
+        table[byte] = b'u';
+        byte += 1;
+    }
+    table[0x08] = b'b';
+    table[0x09] = b't';
+    table[0x0a] = b'n';
+    table[0x0c] = b'f';
+    table[0x0d] = b'r';
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table
+};
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Whether any byte of `word` needs escaping (exact for "any"; see parse.rs).
+#[inline]
+fn word_needs_escape(word: u64) -> bool {
+    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
+    let quote = has_zero(word ^ (ONES * u64::from(b'"')));
+    let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
+    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
+    (quote | backslash | control) != 0
+}
+
+/// Writes `text` (UTF-8) as a quoted JSON string.
+pub fn write_str<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemory> {
+    // Room for the common case, no escapes; escapes reserve their own.
+    out.reserve(text.len() + 2)?;
+    unsafe { out.extend_reserved(b"\"") };
+    let mut start = 0;
+    let mut pos = 0;
+    while pos < text.len() {
+        if pos + 8 <= text.len() {
+            let word = u64::from_le_bytes(text[pos..pos + 8].try_into().unwrap());
+            if !word_needs_escape(word) {
+                pos += 8;
+                continue;
+            }
+        }
+        let escape = ESCAPE[text[pos] as usize];
+        if escape == 0 {
+            pos += 1;
+            continue;
+        }
+        // Reserved: the run is part of the text.len() + 2 reserved at first, minus what
+        // escapes already consumed, which reserved for themselves.
+        unsafe { out.extend_reserved(&text[start..pos]) };
+        out.reserve(6 + text.len() - pos)?;
+        if escape == b'u' {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            let byte = text[pos];
+            let escaped = [b'\\', b'u', b'0', b'0', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 15)]];
+            unsafe { out.extend_reserved(&escaped) };
+        } else {
+            unsafe { out.extend_reserved(&[b'\\', escape]) };
+        }
+        pos += 1;
+        start = pos;
+    }
+    unsafe {
+        out.extend_reserved(&text[start..]);
+        out.extend_reserved(b"\"");
+    }
+    Ok(())
+}
+
+pub fn write_i64<O: Output>(out: &mut O, value: i64) -> Result<(), OutOfMemory> {
+    let mut buffer = itoa::Buffer::new();
+    out.write(buffer.format(value).as_bytes())
+}
+
+/// Writes a finite float exactly as Python's `repr(float)`: the shortest digits that round
+/// trip (ryu finds the same digits as CPython's dtoa), in fixed notation when the decimal
+/// exponent is in [-4, 16), otherwise as `d.ddde+XX` with at least two exponent digits.
+pub fn write_f64<O: Output>(out: &mut O, value: f64) -> Result<(), OutOfMemory> {
+    debug_assert!(value.is_finite());
+    let mut buffer = ryu::Buffer::new();
+    let shortest = buffer.format_finite(value).as_bytes();
+    let (negative, body) = match shortest.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, shortest),
+    };
+    // Collect the significant digits and the exponent `point` such that the value is
+    // 0.DIGITS x 10^point.
+    let (mantissa, exponent) = match body.iter().position(|&b| b == b'e') {
+        Some(e) => {
+            let exponent: i32 = std::str::from_utf8(&body[e + 1..]).unwrap().parse().unwrap();
+            (&body[..e], exponent)
+        }
+        None => (body, 0),
+    };
+    let mut digits = [0u8; 32];
+    let mut count = 0;
+    let mut point: i32 = 0;
+    let mut seen_point = false;
+    for &byte in mantissa {
+        if byte == b'.' {
+            seen_point = true;
+            continue;
+        }
+        if count == 0 && byte == b'0' {
+            // Leading zeros move the point left once past it.
+            if seen_point {
+                point -= 1;
+            }
+            continue;
+        }
+        digits[count] = byte;
+        count += 1;
+        if !seen_point {
+            point += 1;
+        }
+    }
+    while count > 1 && digits[count - 1] == b'0' {
+        count -= 1;
+    }
+    if count == 0 {
+        // Zero.
+        return out.write(if negative { b"-0.0" } else { b"0.0" });
+    }
+    point += exponent;
+    let digits = &digits[..count];
+    let decimal_exponent = point - 1;
+    let mut text = [0u8; 40];
+    let mut len = 0;
+    let mut push = |bytes: &[u8]| {
+        text[len..len + bytes.len()].copy_from_slice(bytes);
+        len += bytes.len();
+    };
+    if negative {
+        push(b"-");
+    }
+    if (-4..16).contains(&decimal_exponent) {
+        if point <= 0 {
+            push(b"0.");
+            for _ in 0..-point {
+                push(b"0");
+            }
+            push(digits);
+        } else {
+            let point = usize::try_from(point).unwrap();
+            if digits.len() <= point {
+                push(digits);
+                for _ in digits.len()..point {
+                    push(b"0");
+                }
+                push(b".0");
+            } else {
+                push(&digits[..point]);
+                push(b".");
+                push(&digits[point..]);
+            }
+        }
+    } else {
+        push(&digits[..1]);
+        if digits.len() > 1 {
+            push(b".");
+            push(&digits[1..]);
+        }
+        push(if decimal_exponent < 0 { b"e-" } else { b"e+" });
+        let magnitude = decimal_exponent.unsigned_abs();
+        if magnitude < 10 {
+            push(b"0");
+        }
+        let mut exponent_text = itoa::Buffer::new();
+        push(exponent_text.format(magnitude).as_bytes());
+    }
+    out.write(&text[..len])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn float(value: f64) -> String {
+        let mut out = Vec::new();
+        write_f64(&mut out, value).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn string(text: &str) -> String {
+        let mut out = Vec::new();
+        write_str(&mut out, text.as_bytes()).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn floats_read_like_python_repr() {
+        let cases = [
+            (0.0, "0.0"),
+            (-0.0, "-0.0"),
+            (1.0, "1.0"),
+            (0.1, "0.1"),
+            (100.0, "100.0"),
+            (123.456, "123.456"),
+            (1e15, "1000000000000000.0"),
+            (1e16, "1e+16"),
+            (1.5e16, "1.5e+16"),
+            (0.0001, "0.0001"),
+            (0.00001, "1e-05"),
+            (1.5e-7, "1.5e-07"),
+            (5e-324, "5e-324"),
+            (1.797_693_134_862_315_7e308, "1.7976931348623157e+308"),
+            (-2.5e100, "-2.5e+100"),
+            (123_456_789_012_345.67, "123456789012345.67"),
+            (9_007_199_254_740_993.0, "9007199254740992.0"),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(float(value), expected, "{value:e}");
+        }
+    }
+
+    #[test]
+    fn strings_escape_like_the_standard_library() {
+        assert_eq!(string("plain"), "\"plain\"");
+        assert_eq!(string("a\"b\\c/d"), r#""a\"b\\c/d""#);
+        assert_eq!(string("\n\r\t\u{8}\u{c}\u{1}\u{1f}\u{7f}é"), "\"\\n\\r\\t\\b\\f\\u0001\\u001f\u{7f}é\"");
+        assert_eq!(string("a long run of plain text then \" a quote"), "\"a long run of plain text then \\\" a quote\"");
+    }
+}
