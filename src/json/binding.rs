@@ -44,7 +44,7 @@ fn options<'py>(
     sort_keys: Option<&Bound<'py, PyAny>>,
     indent: Option<&Bound<'py, PyAny>>,
     non_str_keys: Option<&Bound<'py, PyAny>>,
-    nan: Option<&Bound<'py, PyAny>>,
+    nan: NanPolicy,
 ) -> PyResult<Options<'py>> {
     let default = default.filter(|value| !value.is_none());
     if let Some(default) = &default {
@@ -65,21 +65,33 @@ fn options<'py>(
             Some(usize::try_from(width).map_err(|_| PyValueError::new_err("indent is too large"))?)
         }
     };
-    let nan_null = match nan {
-        None => false,
-        Some(value) => match value.cast::<PyString>().ok().map(|text| text.to_string()).as_deref() {
-            Some("error") => false,
-            Some("null") => true,
-            _ => return Err(PyValueError::new_err(format!("nan must be 'error' or 'null', not {}", value.repr()?))),
-        },
-    };
     Ok(Options {
         default,
         sort_keys: truthy(sort_keys)?,
         indent,
         non_str_keys: truthy(non_str_keys)?,
-        nan_null,
+        nan_null: nan == NanPolicy::Null,
     })
+}
+
+/// What `dumps` writes for NaN and infinities: the `nan=` option, "error" or "null".
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum NanPolicy {
+    Error,
+    Null,
+}
+
+impl<'a, 'py> FromPyObject<'a, 'py> for NanPolicy {
+    type Error = PyErr;
+
+    fn extract(value: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        match value.cast::<PyString>().ok().map(|text| text.to_string()).as_deref() {
+            Some("error") => Ok(Self::Error),
+            Some("null") => Ok(Self::Null),
+            // A ValueError, not the TypeError of a failed conversion: None is refused too.
+            _ => Err(PyValueError::new_err(format!("nan must be 'error' or 'null', not {}", value.repr()?))),
+        }
+    }
 }
 
 /// Serializes `obj` into a bytes buffer, the newline included if asked.
@@ -105,7 +117,7 @@ fn serialize(py: Python<'_>, obj: &Bound<'_, PyAny>, options: Options<'_>, newli
 /// Enum, UUID and date/time keys), ``nan`` ("error" or "null") and ``append_newline``.
 /// Raises JSONEncodeError (a TypeError) naming the type and where it was met.
 #[pyfunction]
-#[pyo3(signature = (obj, /, *, default=None, sort_keys=None, indent=None, non_str_keys=None, nan=None, append_newline=None))]
+#[pyo3(signature = (obj, /, *, default=None, sort_keys=None, indent=None, non_str_keys=None, nan=NanPolicy::Error, append_newline=None))]
 pub fn dumps<'py>(
     py: Python<'py>,
     obj: &Bound<'py, PyAny>,
@@ -113,7 +125,7 @@ pub fn dumps<'py>(
     sort_keys: Option<&Bound<'py, PyAny>>,
     indent: Option<&Bound<'py, PyAny>>,
     non_str_keys: Option<&Bound<'py, PyAny>>,
-    nan: Option<&Bound<'py, PyAny>>,
+    nan: NanPolicy,
     append_newline: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let options = options(default, sort_keys, indent, non_str_keys, nan)?;
@@ -124,7 +136,7 @@ pub fn dumps<'py>(
 
 /// Like ``dumps``, returning ``str`` (converted once, inside).
 #[pyfunction]
-#[pyo3(signature = (obj, /, *, default=None, sort_keys=None, indent=None, non_str_keys=None, nan=None, append_newline=None))]
+#[pyo3(signature = (obj, /, *, default=None, sort_keys=None, indent=None, non_str_keys=None, nan=NanPolicy::Error, append_newline=None))]
 pub fn dumps_str<'py>(
     py: Python<'py>,
     obj: &Bound<'py, PyAny>,
@@ -132,7 +144,7 @@ pub fn dumps_str<'py>(
     sort_keys: Option<&Bound<'py, PyAny>>,
     indent: Option<&Bound<'py, PyAny>>,
     non_str_keys: Option<&Bound<'py, PyAny>>,
-    nan: Option<&Bound<'py, PyAny>>,
+    nan: NanPolicy,
     append_newline: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyString>> {
     let options = options(default, sort_keys, indent, non_str_keys, nan)?;
@@ -202,6 +214,8 @@ fn decode_error(py: Python<'_>, document: &Document<'_>, error: ParseError) -> P
     if error.kind == ErrorKind::Sink {
         return PyErr::fetch(py);
     }
+    // A sink failure may have been superseded (a UnicodeDecodeError by "Invalid UTF-8").
+    drop(PyErr::take(py));
     let bytes = document.bytes();
     let pos = parse::char_index(bytes, error.offset);
     let doc = match document {
@@ -225,6 +239,7 @@ fn decode_error(py: Python<'_>, document: &Document<'_>, error: ParseError) -> P
 /// (a json.JSONDecodeError) with the message and position of the first problem, including
 /// nesting deeper than 1024.
 #[pyfunction]
+#[pyo3(signature = (data, /))]
 pub fn loads<'py>(py: Python<'py>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
     let document = document(data)?;
     let encoding = match document {
@@ -232,8 +247,9 @@ pub fn loads<'py>(py: Python<'py>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'
         Document::StrWithSurrogates(..) => Encoding::Wtf8,
         Document::Bytes(_) | Document::Copied(_) => Encoding::Unchecked,
     };
+    let bytes = document.bytes();
     let mut sink = ObjectSink::new(key_cache());
-    match parse::parse(document.bytes(), encoding, &mut sink) {
+    match parse::parse(bytes, encoding, &mut sink) {
         Ok(()) => unsafe { Bound::from_owned_ptr_or_err(py, sink.into_root()) },
         Err(error) => {
             drop(sink);

@@ -63,7 +63,7 @@ impl Drop for BytesBuffer {
 }
 
 impl Output for BytesBuffer {
-    #[inline]
+    #[inline(always)]
     fn reserve(&mut self, additional: usize) -> Result<(), OutOfMemory> {
         if self.capacity - self.len >= additional {
             return Ok(());
@@ -71,11 +71,14 @@ impl Output for BytesBuffer {
         self.grow(additional)
     }
 
-    #[inline]
+    #[inline(always)]
     unsafe fn extend_reserved(&mut self, bytes: &[u8]) {
         // SAFETY: the caller reserved the room; the regions cannot overlap (the source is
         // never our own buffer).
-        unsafe { ptr::copy_nonoverlapping(bytes.as_ptr(), self.data.add(self.len), bytes.len()) };
+        unsafe {
+            let target = self.data.add(self.len);
+            copy_small(bytes, target);
+        }
         self.len += bytes.len();
     }
 }
@@ -96,6 +99,41 @@ impl BytesBuffer {
         self.data = unsafe { ffi::PyBytes_AsString(self.object) }.cast::<u8>();
         self.capacity = capacity;
         Ok(())
+    }
+}
+
+/// Copies `bytes` to `target`. Most writes of a serializer are a few bytes (separators,
+/// numbers, keys), where a call to memcpy costs more than the copy: those are done with
+/// two overlapping fixed-size copies instead.
+///
+/// # Safety
+/// `target` is valid for `bytes.len()` bytes and does not overlap `bytes`.
+#[inline(always)]
+unsafe fn copy_small(bytes: &[u8], target: *mut u8) {
+    let len = bytes.len();
+    let source = bytes.as_ptr();
+    unsafe {
+        match len {
+            0 => {}
+            1..=3 => {
+                *target = *source;
+                *target.add(len / 2) = *source.add(len / 2);
+                *target.add(len - 1) = *source.add(len - 1);
+            }
+            4..=8 => {
+                let head = source.cast::<u32>().read_unaligned();
+                let tail = source.add(len - 4).cast::<u32>().read_unaligned();
+                target.cast::<u32>().write_unaligned(head);
+                target.add(len - 4).cast::<u32>().write_unaligned(tail);
+            }
+            9..=16 => {
+                let head = source.cast::<u64>().read_unaligned();
+                let tail = source.add(len - 8).cast::<u64>().read_unaligned();
+                target.cast::<u64>().write_unaligned(head);
+                target.add(len - 8).cast::<u64>().write_unaligned(tail);
+            }
+            _ => ptr::copy_nonoverlapping(source, target, len),
+        }
     }
 }
 
@@ -158,5 +196,42 @@ pub unsafe fn ascii_str_equals(object: *mut ffi::PyObject, bytes: &[u8]) -> bool
     unsafe {
         usize::try_from(ffi::PyUnicode_GET_LENGTH(object)).ok() == Some(bytes.len())
             && std::slice::from_raw_parts(ffi::PyUnicode_DATA(object).cast::<u8>(), bytes.len()) == bytes
+    }
+}
+
+/// The value of an int (or subclass) that fits in one CPython digit, read from the object
+/// itself; `None` for larger ones. Most ints in JSON documents are such (|v| < 2**30), and
+/// this avoids a call and an overflow check per number.
+///
+/// # Safety
+/// `object` is a live `int`. The layouts read are CPython's own: 3.12 and later keep a tag
+/// (sign and digit count) after the object header, earlier versions a signed digit count
+/// in the variable-size header; the first 30-bit digit follows in both.
+#[inline(always)]
+pub unsafe fn one_digit_int(object: *mut ffi::PyObject) -> Option<i64> {
+    unsafe {
+        #[cfg(Py_3_12)]
+        {
+            let tag_at = object.cast::<u8>().add(std::mem::size_of::<ffi::PyObject>());
+            let tag = tag_at.cast::<usize>().read();
+            // Compact (at most one digit) below 2 << 3; sign in the low two bits
+            // (0 positive, 1 zero, 2 negative).
+            if tag < (2 << 3) {
+                let digit = tag_at.add(std::mem::size_of::<usize>()).cast::<u32>().read();
+                #[allow(clippy::cast_possible_wrap)]
+                let sign = 1 - (tag & 3) as i64;
+                return Some(sign * i64::from(digit));
+            }
+            None
+        }
+        #[cfg(not(Py_3_12))]
+        {
+            let size = ffi::Py_SIZE(object);
+            if size.abs() <= 1 {
+                let digit = object.cast::<u8>().add(std::mem::size_of::<ffi::PyVarObject>()).cast::<u32>().read();
+                return Some(i64::try_from(size).unwrap_or(0) * i64::from(digit));
+            }
+            None
+        }
     }
 }

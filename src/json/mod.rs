@@ -3,6 +3,7 @@
 //! Pure-Rust parts, usable without Python (tests, criterion, fuzzing):
 //! * `parse`: a strict RFC 8259 parser feeding a `Sink`, with the error rules both
 //!   backends share;
+//! * `scan`: the vectorized search for the bytes that end plain string text;
 //! * `write`: string escaping and number layout as Python's `json` and `repr` write them.
 //!
 //! Python-facing parts, where building and reading Python objects *is* the hot path:
@@ -15,6 +16,7 @@ pub mod binding;
 mod de;
 mod ffi;
 pub mod parse;
+mod scan;
 mod ser;
 pub mod write;
 

@@ -6,6 +6,7 @@
 //! shared with the pure-Python twin (`fallback/_json_parse.py`), so both backends report the
 //! same message at the same place.
 
+use super::scan::first_special;
 use super::MAX_DEPTH;
 
 /// The literal a strict parser refuses, named in its error message.
@@ -76,7 +77,9 @@ pub struct ParseError {
 pub enum Text {
     /// Only ASCII bytes.
     Ascii,
-    /// Valid UTF-8 with at least one non-ASCII character.
+    /// UTF-8 with at least one non-ASCII character. From `Encoding::Unchecked` input it is
+    /// not validated yet: the sink must refuse invalid UTF-8 with `SinkError` (`parse` then
+    /// reports the first invalid byte of the document).
     Utf8,
     /// UTF-8 extended to lone surrogates (WTF-8): a `\uD800` escape without its pair, or a
     /// lone surrogate in a Python `str` input. Not valid as a Rust `str`.
@@ -117,17 +120,26 @@ pub enum Encoding {
 }
 
 /// Parses one JSON document from `input` into `sink`.
+///
+/// Unchecked input is not validated up front: outside strings any non-ASCII byte is a
+/// syntax error anyway, and strings with non-ASCII bytes are validated by the sink when it
+/// decodes them. Only when parsing fails is the whole input checked, so that invalid UTF-8
+/// is reported first, wherever it is, as the twin (which decodes first) reports it.
 pub fn parse<S: Sink>(input: &[u8], encoding: Encoding, sink: &mut S) -> Result<(), ParseError> {
-    let wtf8_input = encoding == Encoding::Wtf8;
-    if encoding == Encoding::Unchecked {
+    let result = parse_document(input, encoding, sink);
+    if result.is_err() && encoding == Encoding::Unchecked {
         if let Err(error) = std::str::from_utf8(input) {
             return Err(ParseError { kind: ErrorKind::InvalidUtf8, offset: error.valid_up_to() });
         }
     }
+    result
+}
+
+fn parse_document<S: Sink>(input: &[u8], encoding: Encoding, sink: &mut S) -> Result<(), ParseError> {
     if input.starts_with(b"\xEF\xBB\xBF") {
         return Err(ParseError { kind: ErrorKind::ByteOrderMark, offset: 0 });
     }
-    let mut parser = Parser { input, pos: 0, sink, scratch: Vec::new(), wtf8_input };
+    let mut parser = Parser { input, pos: 0, sink, scratch: Vec::new(), encoding };
     parser.skip_whitespace();
     parser.value(0)?;
     parser.skip_whitespace();
@@ -150,39 +162,11 @@ struct Parser<'a, 's, S> {
     sink: &'s mut S,
     /// Unescaped text of the current string, reused across strings.
     scratch: Vec<u8>,
-    wtf8_input: bool,
+    encoding: Encoding,
 }
 
 const fn is_whitespace(byte: u8) -> bool {
     matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
-}
-
-/// Bytes that end the fast scan of a string: the closing quote, a backslash, a control
-/// character. One table lookup per byte beats three comparisons.
-static STRING_STOP: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        table[byte] = true;
-        byte += 1;
-    }
-    table[b'"' as usize] = true;
-    table[b'\\' as usize] = true;
-    table
-};
-
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// Whether any of the 8 bytes of `word` is a quote, a backslash or below 0x20 (the SWAR
-/// tests of "Bit Twiddling Hacks"; exact for "any", not for which byte).
-#[inline]
-fn word_has_stop(word: u64) -> bool {
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    let quote = has_zero(word ^ (ONES * u64::from(b'"')));
-    let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
-    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    (quote | backslash | control) != 0
 }
 
 impl<S: Sink> Parser<'_, '_, S> {
@@ -411,32 +395,18 @@ impl<S: Sink> Parser<'_, '_, S> {
         let input = self.input;
         let quote = self.pos;
         let mut pos = quote + 1;
-        let mut ascii = true;
-        // Fast scan: 8 bytes at a time until one may need attention.
-        loop {
-            while pos + 8 <= input.len() {
-                let word = u64::from_le_bytes(input[pos..pos + 8].try_into().unwrap());
-                if word_has_stop(word) {
-                    break;
-                }
-                ascii &= word & HIGHS == 0;
-                pos += 8;
-            }
-            match input.get(pos) {
-                None => return Err(self.error(ErrorKind::UnterminatedString, quote)),
-                Some(&byte) if STRING_STOP[byte as usize] => break,
-                Some(&byte) => {
-                    ascii &= byte < 0x80;
-                    pos += 1;
-                }
-            }
+        let (length, non_ascii) = first_special(&input[pos..]);
+        let ascii = !non_ascii;
+        pos += length;
+        if pos == input.len() {
+            return Err(self.error(ErrorKind::UnterminatedString, quote));
         }
         match input[pos] {
             b'"' => {
                 self.pos = pos + 1;
                 let text = if ascii {
                     Text::Ascii
-                } else if self.wtf8_input && has_surrogate(&input[quote + 1..pos]) {
+                } else if self.encoding == Encoding::Wtf8 && has_surrogate(&input[quote + 1..pos]) {
                     Text::Wtf8
                 } else {
                     Text::Utf8
@@ -518,9 +488,14 @@ impl<S: Sink> Parser<'_, '_, S> {
             }
         }
         self.pos = pos + 1;
+        // Decoding WTF-8 lets encoded surrogates through: those in unchecked input are
+        // invalid UTF-8, not escapes, so check the raw text first.
+        if lone_surrogate && self.encoding == Encoding::Unchecked && std::str::from_utf8(&input[quote..pos]).is_err() {
+            return Err(self.error(ErrorKind::InvalidUtf8, quote));
+        }
         let text = if ascii {
             Text::Ascii
-        } else if lone_surrogate || (self.wtf8_input && has_surrogate(&self.scratch)) {
+        } else if lone_surrogate || (self.encoding == Encoding::Wtf8 && has_surrogate(&self.scratch)) {
             Text::Wtf8
         } else {
             Text::Utf8
@@ -612,6 +587,9 @@ mod tests {
             Ok(())
         }
         fn string(&mut self, bytes: &[u8], text: Text) -> Result<(), SinkError> {
+            if text == Text::Utf8 {
+                std::str::from_utf8(bytes).map_err(|_| SinkError)?;
+            }
             self.out.push(format!("{text:?}{:?}", String::from_utf8_lossy(bytes)));
             Ok(())
         }

@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyString, PyTuple, PyType};
 
-use super::ffi::str_utf8;
+use super::ffi::{one_digit_int, str_utf8};
 use super::write::{write_f64, write_i64, write_str, OutOfMemory, Output};
 use super::{MAX_DEFAULT_CHAIN, MAX_DEPTH};
 
@@ -284,6 +284,9 @@ impl<'py, O: Output> Serializer<'py, O> {
     }
 
     unsafe fn int(&mut self, object: *mut ffi::PyObject) -> Result<(), Failure> {
+        if let Some(value) = unsafe { one_digit_int(object) } {
+            return Ok(write_i64(&mut self.out, value)?);
+        }
         let mut overflow = 0;
         let value = unsafe { ffi::PyLong_AsLongLongAndOverflow(object, &mut overflow) };
         if overflow == 0 && !(value == -1 && unsafe { !ffi::PyErr_Occurred().is_null() }) {
@@ -329,16 +332,18 @@ impl<'py, O: Output> Serializer<'py, O> {
         self.dict(items.as_ptr(), object.as_ptr(), depth)
     }
 
+    #[inline]
     fn too_deep(&self, identity: *mut ffi::PyObject, depth: usize) -> Result<(), Failure> {
         if depth > MAX_DEPTH {
-            let py_object = unsafe { Bound::from_borrowed_ptr(self.py, identity) }.unbind();
-            return Err(Failure::Encode(EncodeError {
-                problem: Problem::TooDeep,
-                path: Vec::new(),
-                chain: vec![py_object],
-            }));
+            return self.too_deep_error(identity);
         }
         Ok(())
+    }
+
+    #[cold]
+    fn too_deep_error(&self, identity: *mut ffi::PyObject) -> Result<(), Failure> {
+        let py_object = unsafe { Bound::from_borrowed_ptr(self.py, identity) }.unbind();
+        Err(Failure::Encode(EncodeError { problem: Problem::TooDeep, path: Vec::new(), chain: vec![py_object] }))
     }
 
     fn newline(&mut self, depth: usize) -> Result<(), OutOfMemory> {
@@ -422,13 +427,56 @@ impl<'py, O: Output> Serializer<'py, O> {
         let mut value: *mut ffi::PyObject = std::ptr::null_mut();
         let mut first = true;
         while unsafe { ffi::PyDict_Next(dict, &mut position, &mut key, &mut value) } != 0 {
-            // Own both while writing: default() may remove them from the dict.
-            let (key, value) = unsafe { (Bound::from_borrowed_ptr(self.py, key), Bound::from_borrowed_ptr(self.py, value)) };
-            let key_text = self.key_text(&key)?;
-            self.item(first, &key_text, &value, identity, depth)?;
+            if !first {
+                self.out.write(b",")?;
+            }
             first = false;
+            self.newline(depth)?;
+            // Own both while writing: default() may remove them from the dict.
+            let (key, value) = unsafe { (ffi::Py_NewRef(key), ffi::Py_NewRef(value)) };
+            let result = self.item(key, value, identity, depth);
+            unsafe {
+                ffi::Py_DECREF(key);
+                ffi::Py_DECREF(value);
+            }
+            result?;
         }
         Ok(self.close(Brackets::Object, depth)?)
+    }
+
+    /// One `"key":value` of a dict being written in its own order.
+    #[inline]
+    fn item(
+        &mut self,
+        key: *mut ffi::PyObject,
+        value: *mut ffi::PyObject,
+        identity: *mut ffi::PyObject,
+        depth: usize,
+    ) -> Result<(), Failure> {
+        if unsafe { type_is(key, &raw mut ffi::PyUnicode_Type) } {
+            unsafe { self.string(key)? };
+        } else {
+            let key_text = self.key_text(&unsafe { Bound::from_borrowed_ptr(self.py, key) })?;
+            write_str(&mut self.out, key_text.as_bytes())?;
+        }
+        self.out.write(if self.options.indent.is_some() { b": " } else { b":" })?;
+        self.value(value, depth).map_err(|failure| self.unwind_at_key(failure, key, identity))
+    }
+
+    /// `unwind` for a failure under `key` of the dict at hand.
+    #[cold]
+    fn unwind_at_key(&self, failure: Failure, key: *mut ffi::PyObject, identity: *mut ffi::PyObject) -> Failure {
+        let Failure::Encode(_) = failure else { return failure };
+        let key = unsafe { Bound::from_borrowed_ptr(self.py, key) };
+        match self.key_text(&key) {
+            Ok(key_text) => {
+                let mut json = Vec::new();
+                // Writing into a Vec cannot fail short of aborting.
+                let _ = write_str(&mut json, key_text.as_bytes());
+                unwind(self.py, failure, identity, Segment::Key(json))
+            }
+            Err(other) => other,
+        }
     }
 
     fn sorted_dict(&mut self, dict: *mut ffi::PyObject, identity: *mut ffi::PyObject, depth: usize) -> Result<(), Failure> {
@@ -441,32 +489,19 @@ impl<'py, O: Output> Serializer<'py, O> {
         // Stable: equal converted keys keep their order. UTF-8 byte order is code-point order.
         items.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
         for (index, (key_text, value)) in items.iter().enumerate() {
-            self.item(index == 0, key_text, value, identity, depth)?;
+            if index > 0 {
+                self.out.write(b",")?;
+            }
+            self.newline(depth)?;
+            write_str(&mut self.out, key_text.as_bytes())?;
+            self.out.write(if self.options.indent.is_some() { b": " } else { b":" })?;
+            self.value(value.as_ptr(), depth).map_err(|failure| {
+                let mut json = Vec::new();
+                let _ = write_str(&mut json, key_text.as_bytes());
+                unwind(self.py, failure, identity, Segment::Key(json))
+            })?;
         }
         Ok(self.close(Brackets::Object, depth)?)
-    }
-
-    fn item(
-        &mut self,
-        first: bool,
-        key_text: &KeyText<'py>,
-        value: &Bound<'py, PyAny>,
-        identity: *mut ffi::PyObject,
-        depth: usize,
-    ) -> Result<(), Failure> {
-        if !first {
-            self.out.write(b",")?;
-        }
-        self.newline(depth)?;
-        write_str(&mut self.out, key_text.as_bytes())?;
-        self.out.write(if self.options.indent.is_some() { b": " } else { b":" })?;
-        let py = self.py;
-        self.value(value.as_ptr(), depth).map_err(|failure| {
-            let mut key = Vec::new();
-            // Writing into a Vec cannot fail short of aborting.
-            let _ = write_str(&mut key, key_text.as_bytes());
-            unwind(py, failure, identity, Segment::Key(key))
-        })
     }
 
     /// The text a dict key is written as; the failure (if any) is about the dict.

@@ -18,6 +18,7 @@ pub trait Output {
     /// The caller reserved at least `bytes.len()` bytes since the last write.
     unsafe fn extend_reserved(&mut self, bytes: &[u8]);
 
+    #[inline(always)]
     fn write(&mut self, bytes: &[u8]) -> Result<(), OutOfMemory> {
         self.reserve(bytes.len())?;
         // Reserved just above.
@@ -56,58 +57,52 @@ static ESCAPE: [u8; 256] = {
     table
 };
 
-const ONES: u64 = 0x0101_0101_0101_0101;
-const HIGHS: u64 = 0x8080_8080_8080_8080;
-
-/// Whether any byte of `word` needs escaping (exact for "any"; see parse.rs).
+/// The index of the first byte of `text` that needs escaping, or `text.len()`.
 #[inline]
-fn word_needs_escape(word: u64) -> bool {
-    let has_zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-    let quote = has_zero(word ^ (ONES * u64::from(b'"')));
-    let backslash = has_zero(word ^ (ONES * u64::from(b'\\')));
-    let control = word.wrapping_sub(ONES * 0x20) & !word & HIGHS;
-    (quote | backslash | control) != 0
+pub fn first_escape(text: &[u8]) -> usize {
+    super::scan::first_special(text).0
 }
 
 /// Writes `text` (UTF-8) as a quoted JSON string.
+#[inline]
 pub fn write_str<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemory> {
-    // Room for the common case, no escapes; escapes reserve their own.
+    let clean = first_escape(text);
+    if clean == text.len() {
+        // Nothing to escape, the common case: one reservation, three copies.
+        out.reserve(text.len() + 2)?;
+        unsafe {
+            out.extend_reserved(b"\"");
+            out.extend_reserved(text);
+            out.extend_reserved(b"\"");
+        }
+        return Ok(());
+    }
+    write_escaped_str(out, text, clean)
+}
+
+/// `write_str` from the first byte that needs an escape, at `clean`.
+#[inline(never)]
+fn write_escaped_str<O: Output>(out: &mut O, text: &[u8], mut clean: usize) -> Result<(), OutOfMemory> {
+    // Room for the text with no more escapes; each escape reserves for what follows it.
     out.reserve(text.len() + 2)?;
     unsafe { out.extend_reserved(b"\"") };
-    let mut start = 0;
-    let mut pos = 0;
-    while pos < text.len() {
-        if pos + 8 <= text.len() {
-            let word = u64::from_le_bytes(text[pos..pos + 8].try_into().unwrap());
-            if !word_needs_escape(word) {
-                pos += 8;
-                continue;
-            }
-        }
-        let escape = ESCAPE[text[pos] as usize];
-        if escape == 0 {
-            pos += 1;
-            continue;
-        }
-        // Reserved: the run is part of the text.len() + 2 reserved at first, minus what
-        // escapes already consumed, which reserved for themselves.
-        unsafe { out.extend_reserved(&text[start..pos]) };
-        out.reserve(6 + text.len() - pos)?;
+    let mut rest = text;
+    loop {
+        unsafe { out.extend_reserved(&rest[..clean]) };
+        let Some(&byte) = rest.get(clean) else { break };
+        rest = &rest[clean + 1..];
+        out.reserve(6 + rest.len() + 1)?;
+        let escape = ESCAPE[byte as usize];
         if escape == b'u' {
             const HEX: &[u8; 16] = b"0123456789abcdef";
-            let byte = text[pos];
             let escaped = [b'\\', b'u', b'0', b'0', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 15)]];
             unsafe { out.extend_reserved(&escaped) };
         } else {
             unsafe { out.extend_reserved(&[b'\\', escape]) };
         }
-        pos += 1;
-        start = pos;
+        clean = first_escape(rest);
     }
-    unsafe {
-        out.extend_reserved(&text[start..]);
-        out.extend_reserved(b"\"");
-    }
+    unsafe { out.extend_reserved(b"\"") };
     Ok(())
 }
 
@@ -117,12 +112,17 @@ pub fn write_i64<O: Output>(out: &mut O, value: i64) -> Result<(), OutOfMemory> 
 }
 
 /// Writes a finite float exactly as Python's `repr(float)`: the shortest digits that round
-/// trip (ryu finds the same digits as CPython's dtoa), in fixed notation when the decimal
+/// trip (zmij finds the same digits as CPython's dtoa), in fixed notation when the decimal
 /// exponent is in [-4, 16), otherwise as `d.ddde+XX` with at least two exponent digits.
 pub fn write_f64<O: Output>(out: &mut O, value: f64) -> Result<(), OutOfMemory> {
     debug_assert!(value.is_finite());
-    let mut buffer = ryu::Buffer::new();
+    let mut buffer = zmij::Buffer::new();
     let shortest = buffer.format_finite(value).as_bytes();
+    // Where both write fixed notation (zmij: no exponent; Python: 1e-4 <= |x| < 1e16) they
+    // write the same text: the same digits, and ".0" after an integral value.
+    if (1e-4..1e16).contains(&value.abs()) && !shortest.contains(&b'e') {
+        return out.write(shortest);
+    }
     let (negative, body) = match shortest.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, shortest),
