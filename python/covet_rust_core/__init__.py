@@ -8,6 +8,9 @@ import, by the detector in ``_backend``; it is never silent about the fallback:
 >>> covet_rust_core.BACKEND  # "native" or "fallback"
 'native'
 
+JSON is at the top level (``covet_rust_core.dumps``, ``dumps_str``, ``loads`` and their
+errors); hashing is in ``covet_rust_core.hashing``.
+
 ``python -m covet_rust_core`` prints a doctor report and exits non-zero on the fallback.
 """
 
@@ -24,6 +27,7 @@ from ._backend import (
     require_native,
 )
 from ._version import __version__
+from .json import JSONDecodeError, JSONEncodeError, dumps, dumps_str, loads
 
 __all__ = [
     "BACKEND",
@@ -31,8 +35,13 @@ __all__ = [
     "CovetDebugBuildWarning",
     "CovetFallbackWarning",
     "CovetWarning",
+    "JSONDecodeError",
+    "JSONEncodeError",
     "NativeUnavailableError",
     "__version__",
+    "dumps",
+    "dumps_str",
+    "loads",
     "native_info",
     "require_native",
 ]

@@ -1,18 +1,27 @@
 """Stub for the compiled extension ``covet_rust_core._native`` (src/lib.rs)."""
 
 import os
-from typing import Any, Final, final
+from collections.abc import Callable
+from typing import Any, Final, Literal, final
 
 from typing_extensions import Buffer, Self
 
+from covet_rust_core._json_errors import JSONDecodeError as JSONDecodeError
+from covet_rust_core._json_errors import JSONEncodeError as JSONEncodeError
+
 __all__ = [
     "AUTO",
+    "JSONDecodeError",
+    "JSONEncodeError",
     "__version__",
     "blake3",
     "blake3_digest",
     "blake3_file",
     "blake3_hexdigest",
     "build_profile",
+    "dumps",
+    "dumps_str",
+    "loads",
     "native_info",
     "xxh3_64",
     "xxh3_64_digest",
@@ -120,3 +129,34 @@ class xxh3_128_hasher:
     def hexdigest(self) -> str: ...
     def copy(self) -> Self: ...
     def reset(self) -> None: ...
+
+# JSON (src/json/, contract in docs/JSON.md)
+
+def dumps(
+    obj: Any,
+    /,
+    *,
+    default: Callable[[Any], Any] | None = None,
+    sort_keys: bool = False,
+    indent: int | None = None,
+    non_str_keys: bool = False,
+    nan: Literal["error", "null"] = "error",
+    append_newline: bool = False,
+) -> bytes:
+    """Serialize ``obj`` to compact JSON as UTF-8 ``bytes``."""
+
+def dumps_str(
+    obj: Any,
+    /,
+    *,
+    default: Callable[[Any], Any] | None = None,
+    sort_keys: bool = False,
+    indent: int | None = None,
+    non_str_keys: bool = False,
+    nan: Literal["error", "null"] = "error",
+    append_newline: bool = False,
+) -> str:
+    """Like ``dumps``, returning ``str``."""
+
+def loads(data: str | Buffer, /) -> Any:
+    """Parse a JSON document (strict RFC 8259) from ``str`` or UTF-8 bytes."""

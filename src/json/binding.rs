@@ -35,15 +35,23 @@ fn type_name(object: &Bound<'_, PyAny>) -> String {
     object.get_type().name().map_or_else(|_| "?".to_owned(), |name| name.to_string())
 }
 
-fn truthy(object: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
-    object.map_or(Ok(false), PyAnyMethods::is_truthy)
+/// A flag option, taken by its truth value as the standard library's `json.dumps` does.
+#[derive(Clone, Copy)]
+pub struct Flag(bool);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Flag {
+    type Error = PyErr;
+
+    fn extract(value: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        value.is_truthy().map(Self)
+    }
 }
 
 fn options<'py>(
     default: Option<Bound<'py, PyAny>>,
-    sort_keys: Option<&Bound<'py, PyAny>>,
+    sort_keys: Flag,
     indent: Option<&Bound<'py, PyAny>>,
-    non_str_keys: Option<&Bound<'py, PyAny>>,
+    non_str_keys: Flag,
     nan: NanPolicy,
 ) -> PyResult<Options<'py>> {
     let default = default.filter(|value| !value.is_none());
@@ -67,9 +75,9 @@ fn options<'py>(
     };
     Ok(Options {
         default,
-        sort_keys: truthy(sort_keys)?,
+        sort_keys: sort_keys.0,
         indent,
-        non_str_keys: truthy(non_str_keys)?,
+        non_str_keys: non_str_keys.0,
         nan_null: nan == NanPolicy::Null,
     })
 }
@@ -117,38 +125,44 @@ fn serialize(py: Python<'_>, obj: &Bound<'_, PyAny>, options: Options<'_>, newli
 /// Enum, UUID and date/time keys), ``nan`` ("error" or "null") and ``append_newline``.
 /// Raises JSONEncodeError (a TypeError) naming the type and where it was met.
 #[pyfunction]
-#[pyo3(signature = (obj, /, *, default=None, sort_keys=None, indent=None, non_str_keys=None, nan=NanPolicy::Error, append_newline=None))]
+#[pyo3(
+    signature = (obj, /, *, default=None, sort_keys=Flag(false), indent=None, non_str_keys=Flag(false), nan=NanPolicy::Error, append_newline=Flag(false)),
+    text_signature = "(obj, /, *, default=None, sort_keys=False, indent=None, non_str_keys=False, nan='error', append_newline=False)"
+)]
 pub fn dumps<'py>(
     py: Python<'py>,
     obj: &Bound<'py, PyAny>,
     default: Option<Bound<'py, PyAny>>,
-    sort_keys: Option<&Bound<'py, PyAny>>,
+    sort_keys: Flag,
     indent: Option<&Bound<'py, PyAny>>,
-    non_str_keys: Option<&Bound<'py, PyAny>>,
+    non_str_keys: Flag,
     nan: NanPolicy,
-    append_newline: Option<&Bound<'py, PyAny>>,
+    append_newline: Flag,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let options = options(default, sort_keys, indent, non_str_keys, nan)?;
-    let out = serialize(py, obj, options, truthy(append_newline)?)?;
+    let out = serialize(py, obj, options, append_newline.0)?;
     let bytes = out.finish();
     unsafe { Bound::from_owned_ptr_or_err(py, bytes).map(|bytes| bytes.cast_into_unchecked()) }
 }
 
 /// Like ``dumps``, returning ``str`` (converted once, inside).
 #[pyfunction]
-#[pyo3(signature = (obj, /, *, default=None, sort_keys=None, indent=None, non_str_keys=None, nan=NanPolicy::Error, append_newline=None))]
+#[pyo3(
+    signature = (obj, /, *, default=None, sort_keys=Flag(false), indent=None, non_str_keys=Flag(false), nan=NanPolicy::Error, append_newline=Flag(false)),
+    text_signature = "(obj, /, *, default=None, sort_keys=False, indent=None, non_str_keys=False, nan='error', append_newline=False)"
+)]
 pub fn dumps_str<'py>(
     py: Python<'py>,
     obj: &Bound<'py, PyAny>,
     default: Option<Bound<'py, PyAny>>,
-    sort_keys: Option<&Bound<'py, PyAny>>,
+    sort_keys: Flag,
     indent: Option<&Bound<'py, PyAny>>,
-    non_str_keys: Option<&Bound<'py, PyAny>>,
+    non_str_keys: Flag,
     nan: NanPolicy,
-    append_newline: Option<&Bound<'py, PyAny>>,
+    append_newline: Flag,
 ) -> PyResult<Bound<'py, PyString>> {
     let options = options(default, sort_keys, indent, non_str_keys, nan)?;
-    let out = serialize(py, obj, options, truthy(append_newline)?)?;
+    let out = serialize(py, obj, options, append_newline.0)?;
     // The output is valid UTF-8: strings with lone surrogates were refused.
     let text = unsafe { str_from_utf8(out.as_slice(), false) };
     unsafe { Bound::from_owned_ptr_or_err(py, text).map(|text| text.cast_into_unchecked()) }

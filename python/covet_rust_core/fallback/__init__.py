@@ -27,13 +27,25 @@ from covet_rust_core.fallback.hashing import (
     xxh3_128_hasher,
     xxh3_128_hexdigest,
 )
+from covet_rust_core.fallback.json import (
+    JSONDecodeError,
+    JSONEncodeError,
+    dumps,
+    dumps_str,
+    loads,
+)
 
 __all__ = [
     "AUTO",
+    "JSONDecodeError",
+    "JSONEncodeError",
     "blake3",
     "blake3_digest",
     "blake3_file",
     "blake3_hexdigest",
+    "dumps",
+    "dumps_str",
+    "loads",
     "xxh3_64",
     "xxh3_64_digest",
     "xxh3_64_hasher",

@@ -1,0 +1,283 @@
+"""JSON benchmark: covet (native and the pure-Python fallback) against the standard
+library's json and orjson, interleaved in one process. Run from a release build:
+
+    pip install ".[bench]" && python benches/bench_json.py [--quick] [--json FILE]
+
+Workloads (benches/workloads_json.py): dumps and loads of twitter.json, citm_catalog.json
+and canada.json (benches/data/) and of a 165-byte API dict (per-call overhead); dumps with
+indent=2 and dumps_str of twitter; dumps_str of the small dict. Every contender's output is
+checked against the standard library's before anything is timed; a contender that raises
+or disagrees is reported as an error (and the exit status is 1), never timed.
+
+Prints a markdown table per workload (median time per call, its interquartile range, MB/s
+and the ratio against each peer: the median of per-round ratios, [interquartile range]),
+then covet native against the performance targets, each with its verdict.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from interleave import (
+    Contender,
+    Result,
+    dump_json,
+    environment,
+    format_ratio,
+    format_time,
+    paired_ratio,
+    run,
+)
+from workloads_json import (
+    DOCUMENTS,
+    FALLBACK,
+    LIBRARIES,
+    LOADS,
+    NATIVE,
+    ORJSON,
+    SMALL,
+    STDLIB,
+    Library,
+    Workload,
+    build_workloads,
+    check,
+    resolve,
+)
+
+PEERS = [STDLIB, ORJSON, FALLBACK]  # the "vs" columns: how many times faster than the peer
+
+
+@dataclass(frozen=True)
+class Target:
+    """covet native on ``workload`` against ``peer``.
+
+    Speed-up targets (``max_time_ratio`` False): peer time / native time >= ``goal``, with
+    an optional ``floor`` below which the miss is a hard one. Per-call targets
+    (``max_time_ratio`` True): native time / peer time <= ``goal``.
+    """
+
+    workload: str
+    peer: str
+    goal: float
+    floor: float | None = None
+    max_time_ratio: bool = False
+
+    def describe(self) -> str:
+        if self.max_time_ratio:
+            return f"time <= {self.goal:g}x {self.peer}'s"
+        floor = f" (floor {self.floor:g}x)" if self.floor is not None else ""
+        return f">= {self.goal:g}x {self.peer}{floor}"
+
+
+LOADS_VS_STDLIB = {"twitter": 2.0, "citm_catalog": 2.0, "canada": 5.0}
+TARGETS = [
+    *(
+        target
+        for doc in DOCUMENTS
+        for target in (
+            Target(f"{doc}-dumps", STDLIB, 10.0),
+            Target(f"{doc}-dumps", ORJSON, 1.0, floor=0.8),
+        )
+    ),
+    *(
+        target
+        for doc in DOCUMENTS
+        for target in (
+            Target(f"{doc}-loads", STDLIB, LOADS_VS_STDLIB[doc]),
+            Target(f"{doc}-loads", ORJSON, 1.0, floor=0.8),
+        )
+    ),
+    Target(f"{SMALL}-dumps", ORJSON, 1.2, max_time_ratio=True),
+    Target(f"{SMALL}-loads", ORJSON, 1.2, max_time_ratio=True),
+]
+
+
+def resolve_libraries() -> tuple[list[Library], list[str]]:
+    """The available libraries, and one line for each one (or operation) left out."""
+    libraries, notes = [], []
+    for slug, name in LIBRARIES.items():
+        library = resolve(slug)
+        if isinstance(library, str):
+            notes.append(f"- {name}: not available: {library}")
+            continue
+        libraries.append(library)
+        notes += [f"- {name} {op}: not available: {why}" for op, why in library.missing.items()]
+    return libraries, notes
+
+
+def prepare(workload: Workload, libraries: list[Library]) -> tuple[list[Contender], dict[str, str]]:
+    """Contenders whose output agrees, and an error for each one that raised or disagreed.
+
+    The contenders share one payload; the reference parse is dropped once checked.
+    """
+    payload, reference = workload.payload(), workload.reference()
+    contenders, problems = [], {}
+    for library in libraries:
+        call = library.bind(workload.op, payload)
+        if call is None:
+            continue  # reported once at the top
+        try:
+            output = call()
+        except Exception as error:
+            problems[library.name] = f"ERROR: {type(error).__name__}: {error}"
+            continue
+        mismatch = check(workload, output, reference)
+        if mismatch is not None:
+            problems[library.name] = f"MISMATCH: {mismatch}"
+            continue
+        contenders.append(Contender(library.name, call))
+    return contenders, problems
+
+
+def describe(workload: Workload) -> str:
+    what = "165-byte dict" if workload.document == SMALL else f"{workload.document}.json"
+    direction = "read" if workload.op == LOADS else "written"
+    return f"### {workload.name}: {what}, {workload.nbytes:,} bytes of JSON {direction}"
+
+
+def table(workload: Workload, results: dict[str, Result]) -> list[str]:
+    peers = [p for p in PEERS if p in results]
+    lines = [describe(workload), ""]
+    columns = ["contender", "median", "IQR", "MB/s", *(f"vs {p}" for p in peers)]
+    lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    for name, result in results.items():
+        if result.error is not None:
+            cells = [name, result.error, *[""] * (len(columns) - 2)]
+            lines.append("| " + " | ".join(cells) + " |")
+            continue
+        median = result.median
+        if len(result.per_call) >= 2:
+            q1, q3 = result.quartiles()
+            spread = f"{format_time(q1)} - {format_time(q3)}"
+        else:
+            spread = "n/a"
+        ratios = [
+            "-" if p == name else format_ratio(paired_ratio(results[p], result)) for p in peers
+        ]
+        throughput = f"{workload.nbytes / median / 1e6:.1f}"
+        lines.append(
+            "| " + " | ".join([name, format_time(median), spread, throughput, *ratios]) + " |"
+        )
+    return [*lines, ""]
+
+
+def unmeasured(target: Target, results: dict[str, dict[str, Result]]) -> str | None:
+    """Why ``target`` cannot be judged, or None."""
+    by_name = results.get(target.workload)
+    if by_name is None:
+        return "not measured: workload not run"
+    for name in (NATIVE, target.peer):
+        result = by_name.get(name)
+        if result is None or result.error is not None:
+            return f"not measured: {name} {'unavailable' if result is None else 'failed'}"
+    return None
+
+
+def verdict(target: Target, results: dict[str, dict[str, Result]]) -> tuple[str, str]:
+    """The measured ratio (formatted) and the verdict of one target."""
+    reason = unmeasured(target, results)
+    if reason is not None:
+        return "n/a", reason
+    native, peer = results[target.workload][NATIVE], results[target.workload][target.peer]
+    if target.max_time_ratio:
+        ratio = paired_ratio(native, peer)
+        assert ratio is not None
+        outcome = "met" if ratio[0] <= target.goal else "missed"
+        return format_ratio(ratio) + " of the time", outcome
+    ratio = paired_ratio(peer, native)
+    assert ratio is not None
+    if ratio[0] >= target.goal:
+        outcome = "met"
+    elif target.floor is None:
+        outcome = "missed"
+    else:
+        side = "above" if ratio[0] >= target.floor else "below"
+        outcome = f"missed ({side} the {target.floor:g}x floor)"
+    return format_ratio(ratio), outcome
+
+
+def summary(results: dict[str, dict[str, Result]]) -> tuple[list[str], list[dict[str, str]]]:
+    lines = ["### Targets: covet native", ""]
+    lines += ["| workload | target | measured | verdict |", "|---|---|---|---|"]
+    rows = []
+    for target in TARGETS:
+        measured, outcome = verdict(target, results)
+        lines.append(f"| {target.workload} | {target.describe()} | {measured} | {outcome} |")
+        rows.append(
+            {
+                "workload": target.workload,
+                "target": target.describe(),
+                "measured": measured,
+                "verdict": outcome,
+            }
+        )
+    met = sum(row["verdict"] == "met" for row in rows)
+    lines += ["", f"{met} of {len(rows)} targets met.", ""]
+    return lines, rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="smoke run: fewer, shorter rounds")
+    parser.add_argument("--json", help="write the environment and raw per-round samples here")
+    parser.add_argument("--only", help="run only the workloads whose name contains this")
+    args = parser.parse_args()
+    rounds = 5 if args.quick else 15
+    sample_seconds = 0.02 if args.quick else 0.05
+    env = environment()
+    libraries, notes = resolve_libraries()
+    out = [
+        "## JSON benchmark",
+        "",
+        "Environment: " + ", ".join(f"{k}={v}" for k, v in env.items()),
+        "",
+        f"{rounds} interleaved rounds per workload, samples of about {sample_seconds * 1e3:g} ms "
+        "(at least one call). Ratios: how many times faster the row is than the column's "
+        "contender (median of per-round ratios [IQR]).",
+        "",
+        "Contenders: " + ", ".join(library.name for library in libraries),
+        *notes,
+        "",
+    ]
+    print("\n".join(out), flush=True)
+    workloads = build_workloads()
+    if args.only:
+        workloads = [w for w in workloads if args.only in w.name]
+    order = list(LIBRARIES.values())
+    all_results: dict[str, dict[str, Result]] = {}
+    raw: dict[str, Any] = {}
+    errors: list[str] = []
+    for workload in workloads:
+        contenders, problems = prepare(workload, libraries)
+        gc.collect()  # start from a clean heap: only this workload's payload is alive
+        results = run(contenders, rounds=rounds, sample_seconds=sample_seconds)
+        results.update({name: Result(name, error=error) for name, error in problems.items()})
+        results = {name: results[name] for name in order if name in results}
+        all_results[workload.name] = results
+        errors += [f"- {workload.name}, {r.name}: {r.error}" for r in results.values() if r.error]
+        raw[workload.name] = {
+            "nbytes": workload.nbytes,
+            "samples": {name: r.per_call for name, r in results.items()},
+            "errors": {name: r.error for name, r in results.items() if r.error},
+        }
+        print("\n".join(table(workload, results)), flush=True)
+        del contenders  # and with them the payload
+    lines, rows = summary(all_results)
+    lines += [f"### Errors: {len(errors)}", "", *errors, ""] if errors else ["Errors: 0", ""]
+    print("\n".join(lines))
+    if args.json:
+        settings = {"rounds": rounds, "sample_seconds": sample_seconds, "quick": args.quick}
+        payload = {"environment": env, "settings": settings, "workloads": raw, "targets": rows}
+        dump_json(args.json, payload)
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
