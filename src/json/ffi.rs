@@ -174,9 +174,13 @@ pub unsafe fn str_from_utf8(bytes: &[u8], surrogates: bool) -> *mut ffi::PyObjec
 /// Attached to the interpreter; `object` is a live `str`, which must outlive the slice.
 pub unsafe fn str_utf8<'a>(object: *mut ffi::PyObject) -> Option<&'a [u8]> {
     unsafe {
+        // The common case read in place: a compact ASCII string's characters follow its
+        // header. (3.14 hides the flags this reads; there the call below does the same.)
+        #[cfg(not(Py_3_14))]
         if ffi::PyUnicode_IS_COMPACT_ASCII(object) != 0 {
-            let len = usize::try_from(ffi::PyUnicode_GET_LENGTH(object)).unwrap_or(0);
-            return Some(std::slice::from_raw_parts(ffi::PyUnicode_DATA(object).cast::<u8>(), len));
+            let header = object.cast::<ffi::PyASCIIObject>();
+            let len = usize::try_from((*header).length).unwrap_or(0);
+            return Some(std::slice::from_raw_parts(header.add(1).cast::<u8>(), len));
         }
         let mut len: ffi::Py_ssize_t = 0;
         let data = ffi::PyUnicode_AsUTF8AndSize(object, &mut len);

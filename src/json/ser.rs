@@ -49,28 +49,31 @@ pub struct EncodeError {
     chain: Vec<Py<PyAny>>,
 }
 
+/// Boxed, so that `Result<(), Failure>`, returned by every step of the recursion, fits in
+/// two registers.
 pub enum Failure {
     /// A Python exception to raise as it is (from `default`, MemoryError, int digits).
-    Python(PyErr),
-    Encode(EncodeError),
+    Python(Box<PyErr>),
+    Encode(Box<EncodeError>),
 }
 
 impl From<PyErr> for Failure {
+    #[cold]
     fn from(error: PyErr) -> Self {
-        Self::Python(error)
+        Self::Python(Box::new(error))
     }
 }
 
 impl From<OutOfMemory> for Failure {
+    #[cold]
     fn from(OutOfMemory: OutOfMemory) -> Self {
-        Python::attach(|py| {
-            Self::Python(PyErr::take(py).unwrap_or_else(|| pyo3::exceptions::PyMemoryError::new_err(())))
-        })
+        Python::attach(|py| PyErr::take(py).unwrap_or_else(|| pyo3::exceptions::PyMemoryError::new_err(())).into())
     }
 }
 
+#[cold]
 fn encode_error(problem: Problem) -> Failure {
-    Failure::Encode(EncodeError { problem, path: Vec::new(), chain: Vec::new() })
+    Failure::Encode(Box::new(EncodeError { problem, path: Vec::new(), chain: Vec::new() }))
 }
 
 impl EncodeError {
@@ -343,7 +346,7 @@ impl<'py, O: Output> Serializer<'py, O> {
     #[cold]
     fn too_deep_error(&self, identity: *mut ffi::PyObject) -> Result<(), Failure> {
         let py_object = unsafe { Bound::from_borrowed_ptr(self.py, identity) }.unbind();
-        Err(Failure::Encode(EncodeError { problem: Problem::TooDeep, path: Vec::new(), chain: vec![py_object] }))
+        Err(Failure::Encode(Box::new(EncodeError { problem: Problem::TooDeep, path: Vec::new(), chain: vec![py_object] })))
     }
 
     fn newline(&mut self, depth: usize) -> Result<(), OutOfMemory> {
