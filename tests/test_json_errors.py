@@ -919,3 +919,56 @@ def test_encode_error_pickles(covet_impl: ModuleType) -> None:
     clone = pickle.loads(pickle.dumps(caught.value))
     assert type(clone) is JSONEncodeError
     assert str(clone) == str(caught.value)
+
+
+SMALL_STACK_SCRIPT = """
+import importlib, sys, threading
+json_impl = importlib.import_module(sys.argv[1])
+results = []
+
+def work():
+    nested_list = []
+    inner = nested_list
+    for _ in range(1023):
+        inner.append([])
+        inner = inner[0]
+    nested_dict = {}
+    inner = nested_dict
+    for _ in range(1023):
+        inner["k"] = {}
+        inner = inner["k"]
+    # Compared as text: == on 1024-deep values recurses in CPython itself.
+    for value in (nested_list, nested_dict):
+        text = json_impl.dumps(value, sort_keys=True)
+        results.append(json_impl.dumps(json_impl.loads(text)) == text)
+    results.append(json_impl.dumps(json_impl.loads('{"k":' * 1024 + "1" + "}" * 1024)) != b"")
+
+threading.stack_size(int(sys.argv[2]) * 1024)
+thread = threading.Thread(target=work)
+thread.start()
+thread.join()
+print(results)
+"""
+
+
+def test_the_depth_limit_fits_a_small_thread_stack(covet_impl: ModuleType) -> None:
+    # 1024 levels need about 300 KiB of stack on the native side; a thread with 128 KiB
+    # must still get its result (the native side moves to a new stack segment), never a
+    # crash. The twin runs on the standard library's recursive C code, which CPython
+    # itself needs 256 KiB for (measured: 128 KiB crashes the interpreter on 3.11).
+    # In a subprocess: a crash must fail this test, not the whole run.
+    import subprocess
+    import sys
+
+    module, stack_kib = covet_impl.__name__, 128
+    if module.endswith("fallback"):
+        module, stack_kib = "covet_rust_core.fallback.json", 256
+    completed = subprocess.run(
+        [sys.executable, "-c", SMALL_STACK_SCRIPT, module, str(stack_kib)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == "[True, True, True]"

@@ -207,8 +207,8 @@ impl<S: Sink> Parser<'_, '_, S> {
                 };
                 self.sink.string(bytes, text)
             }
-            Some(b'{') => return self.object(depth + 1),
-            Some(b'[') => return self.array(depth + 1),
+            Some(b'{') => return super::with_stack(depth, || self.object(depth + 1)),
+            Some(b'[') => return super::with_stack(depth, || self.array(depth + 1)),
             Some(b'-' | b'0'..=b'9') => return self.number(),
             Some(b't') => {
                 self.literal(b"true")?;

@@ -208,10 +208,10 @@ impl<'py, O: Output> Serializer<'py, O> {
                 return Ok(self.out.write(b"null")?);
             }
             if type_is(object, &raw mut ffi::PyDict_Type) {
-                return self.dict(object, object, depth + 1);
+                return super::with_stack(depth, || self.dict(object, object, depth + 1));
             }
             if type_is(object, &raw mut ffi::PyList_Type) || type_is(object, &raw mut ffi::PyTuple_Type) {
-                return self.sequence(object, depth + 1);
+                return super::with_stack(depth, || self.sequence(object, depth + 1));
             }
         }
         self.other(object, depth)
@@ -240,10 +240,10 @@ impl<'py, O: Output> Serializer<'py, O> {
                     return self.float(ffi::PyFloat_AS_DOUBLE(ptr));
                 }
                 if ffi::PyDict_Check(ptr) != 0 {
-                    return self.dict(ptr, ptr, depth + 1);
+                    return super::with_stack(depth, || self.dict(ptr, ptr, depth + 1));
                 }
                 if ffi::PyList_Check(ptr) != 0 || ffi::PyTuple_Check(ptr) != 0 {
-                    return self.sequence(ptr, depth + 1);
+                    return super::with_stack(depth, || self.sequence(ptr, depth + 1));
                 }
                 if ffi::PyDate_Check(ptr) != 0 || ffi::PyTime_Check(ptr) != 0 {
                     // datetime is a date subclass: one isoformat() serves all three.
@@ -260,7 +260,7 @@ impl<'py, O: Output> Serializer<'py, O> {
                     return self.decimal(&current);
                 }
                 if current.get_type().hasattr(pyo3::intern!(py, "__dataclass_fields__"))? {
-                    return self.dataclass(&current, depth + 1);
+                    return super::with_stack(depth, || self.dataclass(&current, depth + 1));
                 }
             }
             let Some(default) = &self.options.default else {
