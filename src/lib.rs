@@ -33,8 +33,14 @@ mod _native {
         module.add("AUTO", crate::hashing::threads::AUTO)?;
         crate::hashing::install_fast_entry_points(module)?;
         let py = module.py();
-        module.add("JSONDecodeError", crate::json::binding::decode_error_type(py)?)?;
-        module.add("JSONEncodeError", crate::json::binding::encode_error_type(py)?)?;
+        module.add(
+            "JSONDecodeError",
+            crate::json::binding::decode_error_type(py)?,
+        )?;
+        module.add(
+            "JSONEncodeError",
+            crate::json::binding::encode_error_type(py)?,
+        )?;
         Ok(())
     }
 }

@@ -34,7 +34,10 @@ pub fn encode_error_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 }
 
 fn type_name(object: &Bound<'_, PyAny>) -> String {
-    object.get_type().name().map_or_else(|_| "?".to_owned(), |name| name.to_string())
+    object
+        .get_type()
+        .name()
+        .map_or_else(|_| "?".to_owned(), |name| name.to_string())
 }
 
 /// A flag option, taken by its truth value as the standard library's `json.dumps` does.
@@ -59,18 +62,31 @@ fn options<'py>(
     let default = default.filter(|value| !value.is_none());
     if let Some(default) = &default {
         if !default.is_callable() {
-            return Err(PyTypeError::new_err(format!("default must be callable or None, not {}", type_name(default))));
+            return Err(PyTypeError::new_err(format!(
+                "default must be callable or None, not {}",
+                type_name(default)
+            )));
         }
     }
     let indent = match indent.filter(|value| !value.is_none()) {
         None => None,
-        Some(value) if value.is_instance_of::<pyo3::types::PyBool>() || !value.is_instance_of::<pyo3::types::PyInt>() => {
-            return Err(PyTypeError::new_err(format!("indent must be None or an int, not {}", type_name(value))));
+        Some(value)
+            if value.is_instance_of::<pyo3::types::PyBool>()
+                || !value.is_instance_of::<pyo3::types::PyInt>() =>
+        {
+            return Err(PyTypeError::new_err(format!(
+                "indent must be None or an int, not {}",
+                type_name(value)
+            )));
         }
         Some(value) => {
-            let width: i64 = value.extract().map_err(|_| PyValueError::new_err("indent is too large"))?;
+            let width: i64 = value
+                .extract()
+                .map_err(|_| PyValueError::new_err("indent is too large"))?;
             if width < 0 {
-                return Err(PyValueError::new_err(format!("indent must be >= 0, not {width}")));
+                return Err(PyValueError::new_err(format!(
+                    "indent must be >= 0, not {width}"
+                )));
             }
             Some(usize::try_from(width).map_err(|_| PyValueError::new_err("indent is too large"))?)
         }
@@ -95,23 +111,41 @@ impl<'a, 'py> FromPyObject<'a, 'py> for NanPolicy {
     type Error = PyErr;
 
     fn extract(value: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        match value.cast::<PyString>().ok().map(|text| text.to_string()).as_deref() {
+        match value
+            .cast::<PyString>()
+            .ok()
+            .map(|text| text.to_string())
+            .as_deref()
+        {
             Some("error") => Ok(Self::Error),
             Some("null") => Ok(Self::Null),
             // A ValueError, not the TypeError of a failed conversion: None is refused too.
-            _ => Err(PyValueError::new_err(format!("nan must be 'error' or 'null', not {}", value.repr()?))),
+            _ => Err(PyValueError::new_err(format!(
+                "nan must be 'error' or 'null', not {}",
+                value.repr()?
+            ))),
         }
     }
 }
 
 /// Serializes `obj` into a bytes buffer, the newline included if asked.
-fn serialize(py: Python<'_>, obj: &Bound<'_, PyAny>, options: Options<'_>, newline: bool) -> PyResult<BytesBuffer> {
+fn serialize(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    options: Options<'_>,
+    newline: bool,
+) -> PyResult<BytesBuffer> {
     let out = BytesBuffer::with_capacity(INITIAL_CAPACITY).ok_or_else(|| PyErr::fetch(py))?;
     let mut serializer = Serializer::new(py, out, options)?;
     match serializer.value(obj.as_ptr(), 0) {
         Ok(()) => {}
         Err(Failure::Python(error)) => return Err(*error),
-        Err(Failure::Encode(error)) => return Err(PyErr::from_type(encode_error_type(py)?.clone(), error.message())),
+        Err(Failure::Encode(error)) => {
+            return Err(PyErr::from_type(
+                encode_error_type(py)?.clone(),
+                error.message(),
+            ))
+        }
     }
     let mut out = serializer.out;
     if newline {
@@ -127,6 +161,7 @@ fn serialize(py: Python<'_>, obj: &Bound<'_, PyAny>, options: Options<'_>, newli
 /// Enum, UUID and date/time keys), ``nan`` ("error" or "null") and ``append_newline``.
 /// Raises JSONEncodeError (a TypeError) naming the type and where it was met.
 #[pyfunction]
+#[allow(clippy::too_many_arguments)] // the Python signature: obj and six keyword options
 #[pyo3(
     signature = (obj, /, *, default=None, sort_keys=Flag(false), indent=None, non_str_keys=Flag(false), nan=NanPolicy::Error, append_newline=Flag(false)),
     text_signature = "(obj, /, *, default=None, sort_keys=False, indent=None, non_str_keys=False, nan='error', append_newline=False)"
@@ -149,6 +184,7 @@ pub fn dumps<'py>(
 
 /// Like ``dumps``, returning ``str`` (converted once, inside).
 #[pyfunction]
+#[allow(clippy::too_many_arguments)] // the Python signature: obj and six keyword options
 #[pyo3(
     signature = (obj, /, *, default=None, sort_keys=Flag(false), indent=None, non_str_keys=Flag(false), nan=NanPolicy::Error, append_newline=Flag(false)),
     text_signature = "(obj, /, *, default=None, sort_keys=False, indent=None, non_str_keys=False, nan='error', append_newline=False)"
@@ -195,18 +231,23 @@ fn document<'py>(data: &Bound<'py, PyAny>) -> PyResult<Document<'py>> {
     let py = data.py();
     if let Ok(text) = data.cast::<PyString>() {
         // SAFETY: `text` is a live str kept in the Document; the slice lives as long.
-        return Ok(match unsafe { super::ffi::str_utf8(text.as_ptr()) } {
-            Some(bytes) => Document::Str(text.clone(), bytes),
-            None => {
-                let encoded = unsafe {
-                    Bound::from_owned_ptr_or_err(
-                        py,
-                        ffi::PyUnicode_AsEncodedString(text.as_ptr(), c"utf-8".as_ptr(), c"surrogatepass".as_ptr()),
-                    )?
-                };
-                Document::StrWithSurrogates(text.clone(), encoded.cast_into::<PyBytes>()?)
-            }
-        });
+        if let Some(bytes) = unsafe { super::ffi::str_utf8(text.as_ptr()) } {
+            return Ok(Document::Str(text.clone(), bytes));
+        }
+        let encoded = unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                ffi::PyUnicode_AsEncodedString(
+                    text.as_ptr(),
+                    c"utf-8".as_ptr(),
+                    c"surrogatepass".as_ptr(),
+                ),
+            )?
+        };
+        return Ok(Document::StrWithSurrogates(
+            text.clone(),
+            encoded.cast_into::<PyBytes>()?,
+        ));
     }
     if let Ok(bytes) = data.cast::<PyBytes>() {
         return Ok(Document::Bytes(bytes.clone()));
@@ -218,10 +259,13 @@ fn document<'py>(data: &Bound<'py, PyAny>) -> PyResult<Document<'py>> {
         )));
     };
     if !buffer.is_c_contiguous() {
-        return Err(PyBufferError::new_err("loads() needs a C-contiguous buffer"));
+        return Err(PyBufferError::new_err(
+            "loads() needs a C-contiguous buffer",
+        ));
     }
     // SAFETY: a contiguous buffer of len_bytes() bytes, held for the copy.
-    let bytes = unsafe { std::slice::from_raw_parts(buffer.buf_ptr().cast::<u8>(), buffer.len_bytes()) };
+    let bytes =
+        unsafe { std::slice::from_raw_parts(buffer.buf_ptr().cast::<u8>(), buffer.len_bytes()) };
     Ok(Document::Copied(bytes.to_vec()))
 }
 
@@ -235,16 +279,24 @@ fn decode_error(py: Python<'_>, document: &Document<'_>, error: ParseError) -> P
     let bytes = document.bytes();
     let pos = parse::char_index(bytes, error.offset);
     let doc = match document {
-        Document::Str(text, _) | Document::StrWithSurrogates(text, _) => Ok(text.clone().into_any()),
+        Document::Str(text, _) | Document::StrWithSurrogates(text, _) => {
+            Ok(text.clone().into_any())
+        }
         Document::Bytes(_) | Document::Copied(_) => unsafe {
             Bound::from_owned_ptr_or_err(
                 py,
-                ffi::PyUnicode_DecodeUTF8(bytes.as_ptr().cast(), bytes.len().try_into().unwrap_or(0), c"replace".as_ptr()),
+                ffi::PyUnicode_DecodeUTF8(
+                    bytes.as_ptr().cast(),
+                    bytes.len().try_into().unwrap_or(0),
+                    c"replace".as_ptr(),
+                ),
             )
         },
     };
     match (doc, decode_error_type(py)) {
-        (Ok(doc), Ok(class)) => PyErr::from_type(class.clone(), (error.kind.message(), doc.unbind(), pos)),
+        (Ok(doc), Ok(class)) => {
+            PyErr::from_type(class.clone(), (error.kind.message(), doc.unbind(), pos))
+        }
         (Err(error), _) | (_, Err(error)) => error,
     }
 }

@@ -53,7 +53,12 @@ impl KeyCache {
     /// A new reference to the `str` for ASCII `bytes`, from the cache or created and cached.
     unsafe fn get(&mut self, bytes: &[u8]) -> *mut ffi::PyObject {
         if self.slots.is_empty() {
-            self.slots = (0..KEY_CACHE_SLOTS).map(|_| Slot { hash: 0, key: std::ptr::null_mut() }).collect();
+            self.slots = (0..KEY_CACHE_SLOTS)
+                .map(|_| Slot {
+                    hash: 0,
+                    key: std::ptr::null_mut(),
+                })
+                .collect();
         }
         let hash = self.hasher.hash_one(bytes);
         // The mask keeps the index below KEY_CACHE_SLOTS.
@@ -91,7 +96,10 @@ pub struct ObjectSink {
 impl ObjectSink {
     /// Must be created and used while attached to the interpreter.
     pub fn new(cache: Option<MutexGuard<'static, KeyCache>>) -> Self {
-        Self { stack: Vec::with_capacity(64), cache }
+        Self {
+            stack: Vec::with_capacity(64),
+            cache,
+        }
     }
 
     /// The parsed document (a new reference); call once, after a successful parse.
@@ -138,7 +146,13 @@ impl Sink for ObjectSink {
 
     #[inline]
     fn boolean(&mut self, value: bool) -> Result<(), SinkError> {
-        unsafe { self.push(ffi::Py_NewRef(if value { ffi::Py_True() } else { ffi::Py_False() })) }
+        unsafe {
+            self.push(ffi::Py_NewRef(if value {
+                ffi::Py_True()
+            } else {
+                ffi::Py_False()
+            }))
+        }
     }
 
     #[inline]
@@ -167,7 +181,9 @@ impl Sink for ObjectSink {
     #[inline]
     fn key(&mut self, bytes: &[u8], text: Text) -> Result<(), SinkError> {
         let key = match (&mut self.cache, text) {
-            (Some(cache), Text::Ascii) if bytes.len() <= CACHED_KEY_MAX_LEN => unsafe { cache.get(bytes) },
+            (Some(cache), Text::Ascii) if bytes.len() <= CACHED_KEY_MAX_LEN => unsafe {
+                cache.get(bytes)
+            },
             _ => unsafe { Self::new_str(bytes, text) },
         };
         self.push(key)
@@ -175,7 +191,8 @@ impl Sink for ObjectSink {
 
     fn end_array(&mut self, len: usize) -> Result<(), SinkError> {
         let start = self.stack.len() - len;
-        let list = unsafe { ffi::PyList_New(ffi::Py_ssize_t::try_from(len).map_err(|_| SinkError)?) };
+        let list =
+            unsafe { ffi::PyList_New(ffi::Py_ssize_t::try_from(len).map_err(|_| SinkError)?) };
         if list.is_null() {
             return Err(SinkError);
         }

@@ -13,7 +13,10 @@ extern "C" {
     // Stable in every CPython this crate supports (3.10 up), but not re-exported by
     // pyo3-ffi. Resizes a bytes object whose only reference we hold; on failure it frees
     // the object, sets `*bytes` to NULL and raises MemoryError.
-    fn _PyBytes_Resize(bytes: *mut *mut ffi::PyObject, new_size: ffi::Py_ssize_t) -> std::os::raw::c_int;
+    fn _PyBytes_Resize(
+        bytes: *mut *mut ffi::PyObject,
+        new_size: ffi::Py_ssize_t,
+    ) -> std::os::raw::c_int;
 }
 
 /// An output buffer that *is* the `bytes` object `dumps` returns: it grows by doubling and
@@ -34,7 +37,12 @@ impl BytesBuffer {
             return None;
         }
         let data = unsafe { ffi::PyBytes_AsString(object) }.cast::<u8>();
-        Some(Self { object, data, len: 0, capacity })
+        Some(Self {
+            object,
+            data,
+            len: 0,
+            capacity,
+        })
     }
 
     /// The finished `bytes` object (a new reference), or NULL with MemoryError set.
@@ -42,7 +50,7 @@ impl BytesBuffer {
         let mut object = std::mem::replace(&mut self.object, ptr::null_mut());
         if self.len != self.capacity {
             // SAFETY: we hold the only reference; shrinking also writes the trailing NUL.
-            if unsafe { _PyBytes_Resize(&mut object, to_ssize(self.len)) } != 0 {
+            if unsafe { _PyBytes_Resize(&raw mut object, to_ssize(self.len)) } != 0 {
                 return ptr::null_mut();
             }
         }
@@ -63,6 +71,9 @@ impl Drop for BytesBuffer {
 }
 
 impl Output for BytesBuffer {
+    // Forced inline (here and below): each write of the serializer is a few instructions,
+    // and measured with callgrind, a call around them costs more than they do.
+    #[allow(clippy::inline_always)]
     #[inline(always)]
     fn reserve(&mut self, additional: usize) -> Result<(), OutOfMemory> {
         if self.capacity - self.len >= additional {
@@ -71,6 +82,7 @@ impl Output for BytesBuffer {
         self.grow(additional)
     }
 
+    #[allow(clippy::inline_always)]
     #[inline(always)]
     unsafe fn extend_reserved(&mut self, bytes: &[u8]) {
         // SAFETY: the caller reserved the room; the regions cannot overlap (the source is
@@ -92,7 +104,7 @@ impl BytesBuffer {
             return Err(OutOfMemory);
         }
         // SAFETY: we hold the only reference to `object`.
-        if unsafe { _PyBytes_Resize(&mut self.object, to_ssize(capacity)) } != 0 {
+        if unsafe { _PyBytes_Resize(&raw mut self.object, to_ssize(capacity)) } != 0 {
             // `object` is NULL now and MemoryError is set.
             return Err(OutOfMemory);
         }
@@ -108,6 +120,7 @@ impl BytesBuffer {
 ///
 /// # Safety
 /// `target` is valid for `bytes.len()` bytes and does not overlap `bytes`.
+#[allow(clippy::inline_always)]
 #[inline(always)]
 unsafe fn copy_small(bytes: &[u8], target: *mut u8) {
     let len = bytes.len();
@@ -151,7 +164,11 @@ pub unsafe fn str_from_ascii(bytes: &[u8]) -> *mut ffi::PyObject {
     if !object.is_null() {
         // SAFETY: a compact ASCII object has room for len + 1 bytes after its header.
         unsafe {
-            ptr::copy_nonoverlapping(bytes.as_ptr(), ffi::PyUnicode_DATA(object).cast::<u8>(), bytes.len());
+            ptr::copy_nonoverlapping(
+                bytes.as_ptr(),
+                ffi::PyUnicode_DATA(object).cast::<u8>(),
+                bytes.len(),
+            );
         }
     }
     object
@@ -162,8 +179,18 @@ pub unsafe fn str_from_ascii(bytes: &[u8]) -> *mut ffi::PyObject {
 /// # Safety
 /// Attached to the interpreter.
 pub unsafe fn str_from_utf8(bytes: &[u8], surrogates: bool) -> *mut ffi::PyObject {
-    let errors = if surrogates { c"surrogatepass".as_ptr() } else { ptr::null() };
-    unsafe { ffi::PyUnicode_DecodeUTF8(bytes.as_ptr().cast::<c_char>(), to_ssize(bytes.len()), errors) }
+    let errors = if surrogates {
+        c"surrogatepass".as_ptr()
+    } else {
+        ptr::null()
+    };
+    unsafe {
+        ffi::PyUnicode_DecodeUTF8(
+            bytes.as_ptr().cast::<c_char>(),
+            to_ssize(bytes.len()),
+            errors,
+        )
+    }
 }
 
 /// The UTF-8 text of a `str` (or subclass) without copying: a compact ASCII string's own
@@ -183,12 +210,15 @@ pub unsafe fn str_utf8<'a>(object: *mut ffi::PyObject) -> Option<&'a [u8]> {
             return Some(std::slice::from_raw_parts(header.add(1).cast::<u8>(), len));
         }
         let mut len: ffi::Py_ssize_t = 0;
-        let data = ffi::PyUnicode_AsUTF8AndSize(object, &mut len);
+        let data = ffi::PyUnicode_AsUTF8AndSize(object, &raw mut len);
         if data.is_null() {
             ffi::PyErr_Clear();
             return None;
         }
-        Some(std::slice::from_raw_parts(data.cast::<u8>(), usize::try_from(len).unwrap_or(0)))
+        Some(std::slice::from_raw_parts(
+            data.cast::<u8>(),
+            usize::try_from(len).unwrap_or(0),
+        ))
     }
 }
 
@@ -199,7 +229,8 @@ pub unsafe fn str_utf8<'a>(object: *mut ffi::PyObject) -> Option<&'a [u8]> {
 pub unsafe fn ascii_str_equals(object: *mut ffi::PyObject, bytes: &[u8]) -> bool {
     unsafe {
         usize::try_from(ffi::PyUnicode_GET_LENGTH(object)).ok() == Some(bytes.len())
-            && std::slice::from_raw_parts(ffi::PyUnicode_DATA(object).cast::<u8>(), bytes.len()) == bytes
+            && std::slice::from_raw_parts(ffi::PyUnicode_DATA(object).cast::<u8>(), bytes.len())
+                == bytes
     }
 }
 
@@ -211,17 +242,23 @@ pub unsafe fn ascii_str_equals(object: *mut ffi::PyObject, bytes: &[u8]) -> bool
 /// `object` is a live `int`. The layouts read are CPython's own: 3.12 and later keep a tag
 /// (sign and digit count) after the object header, earlier versions a signed digit count
 /// in the variable-size header; the first 30-bit digit follows in both.
+#[allow(clippy::inline_always, clippy::cast_ptr_alignment)]
 #[inline(always)]
 pub unsafe fn one_digit_int(object: *mut ffi::PyObject) -> Option<i64> {
     unsafe {
         #[cfg(Py_3_12)]
         {
-            let tag_at = object.cast::<u8>().add(std::mem::size_of::<ffi::PyObject>());
+            let tag_at = object
+                .cast::<u8>()
+                .add(std::mem::size_of::<ffi::PyObject>());
             let tag = tag_at.cast::<usize>().read();
             // Compact (at most one digit) below 2 << 3; sign in the low two bits
             // (0 positive, 1 zero, 2 negative).
             if tag < (2 << 3) {
-                let digit = tag_at.add(std::mem::size_of::<usize>()).cast::<u32>().read();
+                let digit = tag_at
+                    .add(std::mem::size_of::<usize>())
+                    .cast::<u32>()
+                    .read();
                 #[allow(clippy::cast_possible_wrap)]
                 let sign = 1 - (tag & 3) as i64;
                 return Some(sign * i64::from(digit));
@@ -232,7 +269,11 @@ pub unsafe fn one_digit_int(object: *mut ffi::PyObject) -> Option<i64> {
         {
             let size = ffi::Py_SIZE(object);
             if size.abs() <= 1 {
-                let digit = object.cast::<u8>().add(std::mem::size_of::<ffi::PyVarObject>()).cast::<u32>().read();
+                let digit = object
+                    .cast::<u8>()
+                    .add(std::mem::size_of::<ffi::PyVarObject>())
+                    .cast::<u32>()
+                    .read();
                 return Some(i64::try_from(size).unwrap_or(0) * i64::from(digit));
             }
             None

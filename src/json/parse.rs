@@ -129,17 +129,33 @@ pub fn parse<S: Sink>(input: &[u8], encoding: Encoding, sink: &mut S) -> Result<
     let result = parse_document(input, encoding, sink);
     if result.is_err() && encoding == Encoding::Unchecked {
         if let Err(error) = std::str::from_utf8(input) {
-            return Err(ParseError { kind: ErrorKind::InvalidUtf8, offset: error.valid_up_to() });
+            return Err(ParseError {
+                kind: ErrorKind::InvalidUtf8,
+                offset: error.valid_up_to(),
+            });
         }
     }
     result
 }
 
-fn parse_document<S: Sink>(input: &[u8], encoding: Encoding, sink: &mut S) -> Result<(), ParseError> {
+fn parse_document<S: Sink>(
+    input: &[u8],
+    encoding: Encoding,
+    sink: &mut S,
+) -> Result<(), ParseError> {
     if input.starts_with(b"\xEF\xBB\xBF") {
-        return Err(ParseError { kind: ErrorKind::ByteOrderMark, offset: 0 });
+        return Err(ParseError {
+            kind: ErrorKind::ByteOrderMark,
+            offset: 0,
+        });
     }
-    let mut parser = Parser { input, pos: 0, sink, scratch: Vec::new(), encoding };
+    let mut parser = Parser {
+        input,
+        pos: 0,
+        sink,
+        scratch: Vec::new(),
+        encoding,
+    };
     parser.skip_whitespace();
     parser.value(0)?;
     parser.skip_whitespace();
@@ -153,7 +169,10 @@ fn parse_document<S: Sink>(input: &[u8], encoding: Encoding, sink: &mut S) -> Re
 /// index into the decoded document. Lone surrogates (3 bytes in WTF-8) count as one, as in
 /// Python; `offset` must be at a character boundary.
 pub fn char_index(input: &[u8], offset: usize) -> usize {
-    input[..offset].iter().filter(|&&byte| (byte as i8) >= -0x40).count()
+    input[..offset]
+        .iter()
+        .filter(|&&byte| !(0x80..0xC0).contains(&byte))
+        .count()
 }
 
 struct Parser<'a, 's, S> {
@@ -171,12 +190,16 @@ const fn is_whitespace(byte: u8) -> bool {
 
 impl<S: Sink> Parser<'_, '_, S> {
     #[cold]
+    #[allow(clippy::unused_self)] // a method, so every error site reads the same
     fn error(&self, kind: ErrorKind, offset: usize) -> ParseError {
         ParseError { kind, offset }
     }
 
     fn sink_error(&self) -> ParseError {
-        ParseError { kind: ErrorKind::Sink, offset: self.pos }
+        ParseError {
+            kind: ErrorKind::Sink,
+            offset: self.pos,
+        }
     }
 
     #[inline]
@@ -251,7 +274,10 @@ impl<S: Sink> Parser<'_, '_, S> {
         self.skip_whitespace();
         if self.peek() == Some(b']') {
             self.pos += 1;
-            return self.sink.end_array(0).map_err(|SinkError| self.sink_error());
+            return self
+                .sink
+                .end_array(0)
+                .map_err(|SinkError| self.sink_error());
         }
         let mut len = 0;
         loop {
@@ -269,7 +295,10 @@ impl<S: Sink> Parser<'_, '_, S> {
                 }
                 Some(b']') => {
                     self.pos += 1;
-                    return self.sink.end_array(len).map_err(|SinkError| self.sink_error());
+                    return self
+                        .sink
+                        .end_array(len)
+                        .map_err(|SinkError| self.sink_error());
                 }
                 _ => return Err(self.error(ErrorKind::ExpectingComma, self.pos)),
             }
@@ -284,7 +313,10 @@ impl<S: Sink> Parser<'_, '_, S> {
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
-            return self.sink.end_object(0).map_err(|SinkError| self.sink_error());
+            return self
+                .sink
+                .end_object(0)
+                .map_err(|SinkError| self.sink_error());
         }
         let mut pairs = 0;
         loop {
@@ -319,7 +351,10 @@ impl<S: Sink> Parser<'_, '_, S> {
                 }
                 Some(b'}') => {
                     self.pos += 1;
-                    return self.sink.end_object(pairs).map_err(|SinkError| self.sink_error());
+                    return self
+                        .sink
+                        .end_object(pairs)
+                        .map_err(|SinkError| self.sink_error());
                 }
                 _ => return Err(self.error(ErrorKind::ExpectingComma, self.pos)),
             }
@@ -359,7 +394,11 @@ impl<S: Sink> Parser<'_, '_, S> {
             }
         }
         if matches!(input.get(pos), Some(b'e' | b'E')) {
-            let digits = if matches!(input.get(pos + 1), Some(b'+' | b'-')) { pos + 2 } else { pos + 1 };
+            let digits = if matches!(input.get(pos + 1), Some(b'+' | b'-')) {
+                pos + 2
+            } else {
+                pos + 1
+            };
             if matches!(input.get(digits), Some(b'0'..=b'9')) {
                 pos = digits + 1;
                 while matches!(input.get(pos), Some(b'0'..=b'9')) {
@@ -490,12 +529,17 @@ impl<S: Sink> Parser<'_, '_, S> {
         self.pos = pos + 1;
         // Decoding WTF-8 lets encoded surrogates through: those in unchecked input are
         // invalid UTF-8, not escapes, so check the raw text first.
-        if lone_surrogate && self.encoding == Encoding::Unchecked && std::str::from_utf8(&input[quote..pos]).is_err() {
+        if lone_surrogate
+            && self.encoding == Encoding::Unchecked
+            && std::str::from_utf8(&input[quote..pos]).is_err()
+        {
             return Err(self.error(ErrorKind::InvalidUtf8, quote));
         }
         let text = if ascii {
             Text::Ascii
-        } else if lone_surrogate || (self.encoding == Encoding::Wtf8 && has_surrogate(&self.scratch)) {
+        } else if lone_surrogate
+            || (self.encoding == Encoding::Wtf8 && has_surrogate(&self.scratch))
+        {
             Text::Wtf8
         } else {
             Text::Utf8
@@ -528,7 +572,9 @@ fn push_code_point(out: &mut Vec<u8>, code: u32) {
     #[allow(clippy::cast_possible_truncation)]
     match code {
         0..=0x7f => out.push(code as u8),
-        0x80..=0x7ff => out.extend_from_slice(&[0xC0 | (code >> 6) as u8, 0x80 | (code & 0x3f) as u8]),
+        0x80..=0x7ff => {
+            out.extend_from_slice(&[0xC0 | (code >> 6) as u8, 0x80 | (code & 0x3f) as u8]);
+        }
         0x800..=0xffff => out.extend_from_slice(&[
             0xE0 | (code >> 12) as u8,
             0x80 | ((code >> 6) & 0x3f) as u8,
@@ -545,7 +591,9 @@ fn push_code_point(out: &mut Vec<u8>, code: u32) {
 
 /// Whether WTF-8 `bytes` hold an encoded surrogate (ED A0..BF xx).
 fn has_surrogate(bytes: &[u8]) -> bool {
-    bytes.windows(2).any(|pair| pair[0] == 0xED && pair[1] >= 0xA0)
+    bytes
+        .windows(2)
+        .any(|pair| pair[0] == 0xED && pair[1] >= 0xA0)
 }
 
 #[cfg(test)]
@@ -590,7 +638,8 @@ mod tests {
             if text == Text::Utf8 {
                 std::str::from_utf8(bytes).map_err(|_| SinkError)?;
             }
-            self.out.push(format!("{text:?}{:?}", String::from_utf8_lossy(bytes)));
+            self.out
+                .push(format!("{text:?}{:?}", String::from_utf8_lossy(bytes)));
             Ok(())
         }
         fn key(&mut self, bytes: &[u8], text: Text) -> Result<(), SinkError> {
@@ -602,7 +651,10 @@ mod tests {
         }
         fn end_object(&mut self, pairs: usize) -> Result<(), SinkError> {
             let items = self.out.split_off(self.out.len() - 2 * pairs);
-            let joined: Vec<String> = items.chunks(2).map(|kv| format!("{}:{}", kv[0], kv[1])).collect();
+            let joined: Vec<String> = items
+                .chunks(2)
+                .map(|kv| format!("{}:{}", kv[0], kv[1]))
+                .collect();
             self.out.push(format!("{{{}}}", joined.join(",")));
             Ok(())
         }
@@ -617,20 +669,41 @@ mod tests {
 
     #[test]
     fn values() {
-        assert_eq!(echo(" [1, -0, 2.5, -1e3, true, false, null] ").unwrap(), "[i1,i0,f2.5,f-1000.0,true,false,null]");
-        assert_eq!(echo(r#"{"a": {"b": []}, "c": {}}"#).unwrap(), r#"{Ascii"a":{Ascii"b":[]},Ascii"c":{}}"#);
-        assert_eq!(echo("123456789012345678901").unwrap(), "I123456789012345678901");
-        assert_eq!(echo("-9223372036854775808").unwrap(), "i-9223372036854775808");
+        assert_eq!(
+            echo(" [1, -0, 2.5, -1e3, true, false, null] ").unwrap(),
+            "[i1,i0,f2.5,f-1000.0,true,false,null]"
+        );
+        assert_eq!(
+            echo(r#"{"a": {"b": []}, "c": {}}"#).unwrap(),
+            r#"{Ascii"a":{Ascii"b":[]},Ascii"c":{}}"#
+        );
+        assert_eq!(
+            echo("123456789012345678901").unwrap(),
+            "I123456789012345678901"
+        );
+        assert_eq!(
+            echo("-9223372036854775808").unwrap(),
+            "i-9223372036854775808"
+        );
         assert_eq!(echo("9223372036854775808").unwrap(), "I9223372036854775808");
         assert_eq!(echo("1e400").unwrap(), "finf");
     }
 
     #[test]
     fn strings() {
-        assert_eq!(echo(r#""a\"\\\/\b\f\n\r\t""#).unwrap(), "Ascii\"a\\\"\\\\/\\u{8}\\u{c}\\n\\r\\t\"");
+        assert_eq!(
+            echo(r#""a\"\\\/\b\f\n\r\t""#).unwrap(),
+            "Ascii\"a\\\"\\\\/\\u{8}\\u{c}\\n\\r\\t\""
+        );
         assert_eq!(echo(r#""\u00e9\ud83d\ude00""#).unwrap(), "Utf8\"é😀\"");
-        assert_eq!(echo("\"é long enough to use the word loop\"").unwrap(), "Utf8\"é long enough to use the word loop\"");
-        assert_eq!(echo(r#""\ud800x""#).unwrap(), "Wtf8\"\u{fffd}\u{fffd}\u{fffd}x\"");
+        assert_eq!(
+            echo("\"é long enough to use the word loop\"").unwrap(),
+            "Utf8\"é long enough to use the word loop\""
+        );
+        assert_eq!(
+            echo(r#""\ud800x""#).unwrap(),
+            "Wtf8\"\u{fffd}\u{fffd}\u{fffd}x\""
+        );
     }
 
     #[test]
@@ -642,7 +715,11 @@ mod tests {
             ("{\"a\":1 ,}", ErrorKind::TrailingCommaObject, 7),
             ("[tru]", ErrorKind::ExpectingValue, 1),
             ("NaN", ErrorKind::NotAllowed(NonFinite::NaN), 0),
-            ("[-Infinity]", ErrorKind::NotAllowed(NonFinite::NegInfinity), 1),
+            (
+                "[-Infinity]",
+                ErrorKind::NotAllowed(NonFinite::NegInfinity),
+                1,
+            ),
             ("-", ErrorKind::ExpectingValue, 0),
             ("01", ErrorKind::ExtraData, 1),
             ("[01]", ErrorKind::ExpectingComma, 2),

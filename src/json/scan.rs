@@ -39,23 +39,34 @@ fn first_special_scalar(text: &[u8], mut pos: usize, mut non_ascii: bool) -> (us
 #[inline]
 unsafe fn first_special_sse2(text: &[u8]) -> (usize, bool) {
     use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
+        _mm_set1_epi8,
     };
     const PAGE: usize = 4096;
     // SAFETY (whole body): loads are unaligned and within `text`, except the one for a
     // short tail, which stays within the tail's memory page and is masked to the tail.
     unsafe {
-        let quote = _mm_set1_epi8(b'"'.cast_signed());
-        let backslash = _mm_set1_epi8(b'\\'.cast_signed());
+        let quote = _mm_set1_epi8(i8::from_ne_bytes([b'"']));
+        let backslash = _mm_set1_epi8(i8::from_ne_bytes([b'\\']));
         let below_space = _mm_set1_epi8(0x1f);
         // (special bytes, non-ASCII bytes) as bit masks of the 16 bytes at `at`.
         let masks = |at: *const u8| -> (u32, u32) {
+            // An unaligned load: the alignment of the pointer type does not matter.
+            #[allow(clippy::cast_ptr_alignment)]
             let chunk = _mm_loadu_si128(at.cast::<__m128i>());
             // max(byte, 0x1f) == 0x1f exactly for the control characters.
             let control = _mm_cmpeq_epi8(_mm_max_epu8(chunk, below_space), below_space);
-            let special =
-                _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(chunk, quote), _mm_cmpeq_epi8(chunk, backslash)), control);
-            (_mm_movemask_epi8(special).cast_unsigned(), _mm_movemask_epi8(chunk).cast_unsigned())
+            let special = _mm_or_si128(
+                _mm_or_si128(
+                    _mm_cmpeq_epi8(chunk, quote),
+                    _mm_cmpeq_epi8(chunk, backslash),
+                ),
+                control,
+            );
+            (
+                u32::from_ne_bytes(_mm_movemask_epi8(special).to_ne_bytes()),
+                u32::from_ne_bytes(_mm_movemask_epi8(chunk).to_ne_bytes()),
+            )
         };
         let found = |pos: usize, special: u32, high: u32, non_ascii: bool| {
             let index = special.trailing_zeros();
@@ -96,7 +107,7 @@ mod tests {
 
     #[test]
     fn finds_the_first_special_byte_and_non_ascii_before_it() {
-        for len in 0..40 {
+        for len in 0..40usize {
             for special_at in 0..=len {
                 for high_at in [None, Some(0), Some(len / 2), Some(len.saturating_sub(1))] {
                     let mut text = vec![b'a'; len];
@@ -107,7 +118,11 @@ mod tests {
                         text[special_at] = b'"';
                     }
                     let expected = first_special_scalar(&text, 0, false);
-                    assert_eq!(first_special(&text), expected, "{len} {special_at} {high_at:?}");
+                    assert_eq!(
+                        first_special(&text),
+                        expected,
+                        "{len} {special_at} {high_at:?}"
+                    );
                 }
             }
         }

@@ -67,13 +67,21 @@ impl From<PyErr> for Failure {
 impl From<OutOfMemory> for Failure {
     #[cold]
     fn from(OutOfMemory: OutOfMemory) -> Self {
-        Python::attach(|py| PyErr::take(py).unwrap_or_else(|| pyo3::exceptions::PyMemoryError::new_err(())).into())
+        Python::attach(|py| {
+            PyErr::take(py)
+                .unwrap_or_else(|| pyo3::exceptions::PyMemoryError::new_err(()))
+                .into()
+        })
     }
 }
 
 #[cold]
 fn encode_error(problem: Problem) -> Failure {
-    Failure::Encode(Box::new(EncodeError { problem, path: Vec::new(), chain: Vec::new() }))
+    Failure::Encode(Box::new(EncodeError {
+        problem,
+        path: Vec::new(),
+        chain: Vec::new(),
+    }))
 }
 
 impl EncodeError {
@@ -90,24 +98,38 @@ impl EncodeError {
                         path.push_str(&String::from_utf8_lossy(key));
                         path.push(']');
                     }
-                    Segment::Index(index) => path.push_str(&format!("[{index}]")),
+                    Segment::Index(index) => {
+                        path.push('[');
+                        path.push_str(&index.to_string());
+                        path.push(']');
+                    }
                 }
             }
             path
         };
         match self.problem {
             Problem::Unsupported(name) => {
-                format!("Type is not JSON serializable: {name} at {}", render(&segments))
+                format!(
+                    "Type is not JSON serializable: {name} at {}",
+                    render(&segments)
+                )
             }
             Problem::KeyNotStr(name) => format!(
                 "Dict key must be str, not {name} at {} (pass non_str_keys=True)",
                 render(&segments)
             ),
             Problem::KeyUnsupported(name) => {
-                format!("Dict key type is not supported: {name} at {}", render(&segments))
+                format!(
+                    "Dict key type is not supported: {name} at {}",
+                    render(&segments)
+                )
             }
-            Problem::OutOfRange(value) => format!("Out of range float value {value} at {}", render(&segments)),
-            Problem::LoneSurrogate => format!("str contains a lone surrogate at {}", render(&segments)),
+            Problem::OutOfRange(value) => {
+                format!("Out of range float value {value} at {}", render(&segments))
+            }
+            Problem::LoneSurrogate => {
+                format!("str contains a lone surrogate at {}", render(&segments))
+            }
             Problem::DefaultChain => format!(
                 "default() was called {MAX_DEFAULT_CHAIN} times in a row without returning a \
                  serializable value, at {}",
@@ -115,12 +137,16 @@ impl EncodeError {
             ),
             Problem::TooDeep => {
                 // chain[k] (root first) is the container at path segments[..k].
-                let mut chain: Vec<*mut ffi::PyObject> = self.chain.iter().map(Py::as_ptr).collect();
+                let mut chain: Vec<*mut ffi::PyObject> =
+                    self.chain.iter().map(Py::as_ptr).collect();
                 chain.reverse();
                 let repeat = (1..chain.len()).find(|&k| chain[..k].contains(&chain[k]));
                 match repeat {
                     Some(k) => format!("Circular reference detected at {}", render(&segments[..k])),
-                    None => format!("Nesting too deep (limit {MAX_DEPTH}) at {}", render(&segments)),
+                    None => format!(
+                        "Nesting too deep (limit {MAX_DEPTH}) at {}",
+                        render(&segments)
+                    ),
                 }
             }
         }
@@ -145,7 +171,11 @@ fn lookups(py: Python<'_>) -> PyResult<&'static Lookups> {
             return Err(PyErr::fetch(py));
         }
         let class = |module: &str, name: &str| -> PyResult<Py<PyType>> {
-            Ok(py.import(module)?.getattr(name)?.cast_into::<PyType>()?.unbind())
+            Ok(py
+                .import(module)?
+                .getattr(name)?
+                .cast_into::<PyType>()?
+                .unbind())
         };
         Ok(Lookups {
             uuid: class("uuid", "UUID")?,
@@ -174,7 +204,10 @@ unsafe fn is_subtype(object: *mut ffi::PyObject, ty: &Py<PyType>) -> bool {
 }
 
 fn type_name(object: &Bound<'_, PyAny>) -> String {
-    object.get_type().qualname().map_or_else(|_| "?".to_owned(), |name| name.to_string())
+    object
+        .get_type()
+        .qualname()
+        .map_or_else(|_| "?".to_owned(), |name| name.to_string())
 }
 
 /// What kind of container is being written, for its opening and closing bytes.
@@ -186,7 +219,12 @@ enum Brackets {
 
 impl<'py, O: Output> Serializer<'py, O> {
     pub fn new(py: Python<'py>, out: O, options: Options<'py>) -> PyResult<Self> {
-        Ok(Self { py, out, options, lookups: lookups(py)? })
+        Ok(Self {
+            py,
+            out,
+            options,
+            lookups: lookups(py)?,
+        })
     }
 
     /// Writes `object` (borrowed; the caller keeps it alive).
@@ -202,7 +240,11 @@ impl<'py, O: Output> Serializer<'py, O> {
                 return self.float(ffi::PyFloat_AS_DOUBLE(object));
             }
             if type_is(object, &raw mut ffi::PyBool_Type) {
-                return Ok(self.out.write(if object == ffi::Py_True() { b"true" } else { b"false" })?);
+                return Ok(self.out.write(if object == ffi::Py_True() {
+                    b"true"
+                } else {
+                    b"false"
+                })?);
             }
             if object == ffi::Py_None() {
                 return Ok(self.out.write(b"null")?);
@@ -210,7 +252,9 @@ impl<'py, O: Output> Serializer<'py, O> {
             if type_is(object, &raw mut ffi::PyDict_Type) {
                 return super::with_stack(depth, || self.dict(object, object, depth + 1));
             }
-            if type_is(object, &raw mut ffi::PyList_Type) || type_is(object, &raw mut ffi::PyTuple_Type) {
+            if type_is(object, &raw mut ffi::PyList_Type)
+                || type_is(object, &raw mut ffi::PyTuple_Type)
+            {
                 return super::with_stack(depth, || self.sequence(object, depth + 1));
             }
         }
@@ -259,7 +303,10 @@ impl<'py, O: Output> Serializer<'py, O> {
                 if is_subtype(ptr, &self.lookups.decimal) {
                     return self.decimal(&current);
                 }
-                if current.get_type().hasattr(pyo3::intern!(py, "__dataclass_fields__"))? {
+                if current
+                    .get_type()
+                    .hasattr(pyo3::intern!(py, "__dataclass_fields__"))?
+                {
                     return super::with_stack(depth, || self.dataclass(&current, depth + 1));
                 }
             }
@@ -291,7 +338,7 @@ impl<'py, O: Output> Serializer<'py, O> {
             return Ok(write_i64(&mut self.out, value)?);
         }
         let mut overflow = 0;
-        let value = unsafe { ffi::PyLong_AsLongLongAndOverflow(object, &mut overflow) };
+        let value = unsafe { ffi::PyLong_AsLongLongAndOverflow(object, &raw mut overflow) };
         if overflow == 0 && !(value == -1 && unsafe { !ffi::PyErr_Occurred().is_null() }) {
             return Ok(write_i64(&mut self.out, value)?);
         }
@@ -311,7 +358,9 @@ impl<'py, O: Output> Serializer<'py, O> {
 
     fn decimal(&mut self, value: &Bound<'py, PyAny>) -> Result<(), Failure> {
         let py = self.py;
-        let finite = value.call_method0(pyo3::intern!(py, "is_finite"))?.is_truthy()?;
+        let finite = value
+            .call_method0(pyo3::intern!(py, "is_finite"))?
+            .is_truthy()?;
         let text = value.str()?;
         if finite {
             return Ok(self.out.write(text.to_str()?.as_bytes())?);
@@ -346,15 +395,19 @@ impl<'py, O: Output> Serializer<'py, O> {
     #[cold]
     fn too_deep_error(&self, identity: *mut ffi::PyObject) -> Result<(), Failure> {
         let py_object = unsafe { Bound::from_borrowed_ptr(self.py, identity) }.unbind();
-        Err(Failure::Encode(Box::new(EncodeError { problem: Problem::TooDeep, path: Vec::new(), chain: vec![py_object] })))
+        Err(Failure::Encode(Box::new(EncodeError {
+            problem: Problem::TooDeep,
+            path: Vec::new(),
+            chain: vec![py_object],
+        })))
     }
 
     fn newline(&mut self, depth: usize) -> Result<(), OutOfMemory> {
+        const SPACES: &[u8; 64] = &[b' '; 64];
         if let Some(indent) = self.options.indent {
             let width = indent * depth;
             self.out.reserve(width + 1)?;
             unsafe { self.out.extend_reserved(b"\n") };
-            const SPACES: &[u8; 64] = &[b' '; 64];
             let mut left = width;
             while left > 0 {
                 let chunk = left.min(SPACES.len());
@@ -387,7 +440,13 @@ impl<'py, O: Output> Serializer<'py, O> {
         self.too_deep(sequence, depth)?;
         let is_list = unsafe { ffi::PyList_Check(sequence) != 0 };
         // Re-read each time: default() may change a list while it is being written.
-        let len = |s| unsafe { if is_list { ffi::PyList_GET_SIZE(s) } else { ffi::PyTuple_GET_SIZE(s) } };
+        let len = |s| unsafe {
+            if is_list {
+                ffi::PyList_GET_SIZE(s)
+            } else {
+                ffi::PyTuple_GET_SIZE(s)
+            }
+        };
         self.open(Brackets::Array, len(sequence) == 0)?;
         if len(sequence) == 0 {
             return Ok(());
@@ -399,14 +458,22 @@ impl<'py, O: Output> Serializer<'py, O> {
             }
             self.newline(depth)?;
             let item = unsafe {
-                let item =
-                    if is_list { ffi::PyList_GET_ITEM(sequence, index) } else { ffi::PyTuple_GET_ITEM(sequence, index) };
+                let item = if is_list {
+                    ffi::PyList_GET_ITEM(sequence, index)
+                } else {
+                    ffi::PyTuple_GET_ITEM(sequence, index)
+                };
                 ffi::Py_NewRef(item)
             };
             let result = self.value(item, depth);
             unsafe { ffi::Py_DECREF(item) };
             if let Err(failure) = result {
-                return Err(unwind(self.py, failure, sequence, Segment::Index(usize::try_from(index).unwrap_or(0))));
+                return Err(unwind(
+                    self.py,
+                    failure,
+                    sequence,
+                    Segment::Index(usize::try_from(index).unwrap_or(0)),
+                ));
             }
             index += 1;
         }
@@ -415,7 +482,12 @@ impl<'py, O: Output> Serializer<'py, O> {
 
     /// Writes `dict` (a dict or subclass) as an object; `identity` is the object that counts
     /// for circularity (the dict itself, or the dataclass it was made from).
-    fn dict(&mut self, dict: *mut ffi::PyObject, identity: *mut ffi::PyObject, depth: usize) -> Result<(), Failure> {
+    fn dict(
+        &mut self,
+        dict: *mut ffi::PyObject,
+        identity: *mut ffi::PyObject,
+        depth: usize,
+    ) -> Result<(), Failure> {
         self.too_deep(identity, depth)?;
         let empty = unsafe { ffi::PyDict_Size(dict) } == 0;
         self.open(Brackets::Object, empty)?;
@@ -429,7 +501,9 @@ impl<'py, O: Output> Serializer<'py, O> {
         let mut key: *mut ffi::PyObject = std::ptr::null_mut();
         let mut value: *mut ffi::PyObject = std::ptr::null_mut();
         let mut first = true;
-        while unsafe { ffi::PyDict_Next(dict, &mut position, &mut key, &mut value) } != 0 {
+        while unsafe { ffi::PyDict_Next(dict, &raw mut position, &raw mut key, &raw mut value) }
+            != 0
+        {
             if !first {
                 self.out.write(b",")?;
             }
@@ -462,14 +536,26 @@ impl<'py, O: Output> Serializer<'py, O> {
             let key_text = self.key_text(&unsafe { Bound::from_borrowed_ptr(self.py, key) })?;
             write_str(&mut self.out, key_text.as_bytes())?;
         }
-        self.out.write(if self.options.indent.is_some() { b": " } else { b":" })?;
-        self.value(value, depth).map_err(|failure| self.unwind_at_key(failure, key, identity))
+        self.out.write(if self.options.indent.is_some() {
+            b": "
+        } else {
+            b":"
+        })?;
+        self.value(value, depth)
+            .map_err(|failure| self.unwind_at_key(failure, key, identity))
     }
 
     /// `unwind` for a failure under `key` of the dict at hand.
     #[cold]
-    fn unwind_at_key(&self, failure: Failure, key: *mut ffi::PyObject, identity: *mut ffi::PyObject) -> Failure {
-        let Failure::Encode(_) = failure else { return failure };
+    fn unwind_at_key(
+        &self,
+        failure: Failure,
+        key: *mut ffi::PyObject,
+        identity: *mut ffi::PyObject,
+    ) -> Failure {
+        let Failure::Encode(_) = failure else {
+            return failure;
+        };
         let key = unsafe { Bound::from_borrowed_ptr(self.py, key) };
         match self.key_text(&key) {
             Ok(key_text) => {
@@ -482,8 +568,15 @@ impl<'py, O: Output> Serializer<'py, O> {
         }
     }
 
-    fn sorted_dict(&mut self, dict: *mut ffi::PyObject, identity: *mut ffi::PyObject, depth: usize) -> Result<(), Failure> {
-        let dict = unsafe { Bound::from_borrowed_ptr(self.py, dict) }.cast_into::<pyo3::types::PyDict>().map_err(PyErr::from)?;
+    fn sorted_dict(
+        &mut self,
+        dict: *mut ffi::PyObject,
+        identity: *mut ffi::PyObject,
+        depth: usize,
+    ) -> Result<(), Failure> {
+        let dict = unsafe { Bound::from_borrowed_ptr(self.py, dict) }
+            .cast_into::<pyo3::types::PyDict>()
+            .map_err(PyErr::from)?;
         let mut items = Vec::with_capacity(dict.len());
         for (key, value) in dict.iter() {
             let key_text = self.key_text(&key)?;
@@ -497,7 +590,11 @@ impl<'py, O: Output> Serializer<'py, O> {
             }
             self.newline(depth)?;
             write_str(&mut self.out, key_text.as_bytes())?;
-            self.out.write(if self.options.indent.is_some() { b": " } else { b":" })?;
+            self.out.write(if self.options.indent.is_some() {
+                b": "
+            } else {
+                b":"
+            })?;
             self.value(value.as_ptr(), depth).map_err(|failure| {
                 let mut json = Vec::new();
                 let _ = write_str(&mut json, key_text.as_bytes());
@@ -548,7 +645,10 @@ impl<'py, O: Output> Serializer<'py, O> {
                 } else if is_subtype(ptr, &self.lookups.uuid) {
                     current.str()?.to_string()
                 } else if ffi::PyDate_Check(ptr) != 0 || ffi::PyTime_Check(ptr) != 0 {
-                    current.call_method0(pyo3::intern!(py, "isoformat"))?.str()?.to_string()
+                    current
+                        .call_method0(pyo3::intern!(py, "isoformat"))?
+                        .str()?
+                        .to_string()
                 } else {
                     return Err(encode_error(Problem::KeyUnsupported(type_name(&current))));
                 }
@@ -576,7 +676,12 @@ impl KeyText<'_> {
 
 /// Adds the step from `container` to the failing child to an encode error's path.
 /// (A key's own problem is reported at its dict: the dict's parent adds the dict's step.)
-fn unwind(py: Python<'_>, failure: Failure, container: *mut ffi::PyObject, segment: Segment) -> Failure {
+fn unwind(
+    py: Python<'_>,
+    failure: Failure,
+    container: *mut ffi::PyObject,
+    segment: Segment,
+) -> Failure {
     match failure {
         Failure::Encode(mut error) => {
             error.path.push(segment);
@@ -586,14 +691,14 @@ fn unwind(py: Python<'_>, failure: Failure, container: *mut ffi::PyObject, segme
             }
             Failure::Encode(error)
         }
-        python => python,
+        python @ Failure::Python(_) => python,
     }
 }
 
 /// `int.__repr__` of an int or subclass: exact digits, CPython's digit limit included.
-fn int_repr<'py>(py: Python<'py>, object: *mut ffi::PyObject) -> PyResult<Bound<'py, PyString>> {
+fn int_repr(py: Python<'_>, object: *mut ffi::PyObject) -> PyResult<Bound<'_, PyString>> {
     unsafe {
-        let repr = (*(&raw mut ffi::PyLong_Type)).tp_repr.expect("int has a repr");
+        let repr = ffi::PyLong_Type.tp_repr.expect("int has a repr");
         Bound::from_owned_ptr_or_err(py, repr(object)).map(|text| text.cast_into_unchecked())
     }
 }

@@ -18,6 +18,7 @@ pub trait Output {
     /// The caller reserved at least `bytes.len()` bytes since the last write.
     unsafe fn extend_reserved(&mut self, bytes: &[u8]);
 
+    #[allow(clippy::inline_always)] // see BytesBuffer::reserve
     #[inline(always)]
     fn write(&mut self, bytes: &[u8]) -> Result<(), OutOfMemory> {
         self.reserve(bytes.len())?;
@@ -82,7 +83,11 @@ pub fn write_str<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemory>
 
 /// `write_str` from the first byte that needs an escape, at `clean`.
 #[inline(never)]
-fn write_escaped_str<O: Output>(out: &mut O, text: &[u8], mut clean: usize) -> Result<(), OutOfMemory> {
+fn write_escaped_str<O: Output>(
+    out: &mut O,
+    text: &[u8],
+    mut clean: usize,
+) -> Result<(), OutOfMemory> {
     // Room for the text with no more escapes; each escape reserves for what follows it.
     out.reserve(text.len() + 2)?;
     unsafe { out.extend_reserved(b"\"") };
@@ -95,7 +100,14 @@ fn write_escaped_str<O: Output>(out: &mut O, text: &[u8], mut clean: usize) -> R
         let escape = ESCAPE[byte as usize];
         if escape == b'u' {
             const HEX: &[u8; 16] = b"0123456789abcdef";
-            let escaped = [b'\\', b'u', b'0', b'0', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 15)]];
+            let escaped = [
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(byte >> 4)],
+                HEX[usize::from(byte & 15)],
+            ];
             unsafe { out.extend_reserved(&escaped) };
         } else {
             unsafe { out.extend_reserved(&[b'\\', escape]) };
@@ -111,6 +123,9 @@ pub fn write_i64<O: Output>(out: &mut O, value: i64) -> Result<(), OutOfMemory> 
     out.write(buffer.format(value).as_bytes())
 }
 
+/// # Panics
+/// Never: the text parsed back is the float formatter's own exponent.
+///
 /// Writes a finite float exactly as Python's `repr(float)`: the shortest digits that round
 /// trip (zmij finds the same digits as CPython's dtoa), in fixed notation when the decimal
 /// exponent is in [-4, 16), otherwise as `d.ddde+XX` with at least two exponent digits.
@@ -131,7 +146,10 @@ pub fn write_f64<O: Output>(out: &mut O, value: f64) -> Result<(), OutOfMemory> 
     // 0.DIGITS x 10^point.
     let (mantissa, exponent) = match body.iter().position(|&b| b == b'e') {
         Some(e) => {
-            let exponent: i32 = std::str::from_utf8(&body[e + 1..]).unwrap().parse().unwrap();
+            let exponent: i32 = std::str::from_utf8(&body[e + 1..])
+                .unwrap()
+                .parse()
+                .unwrap();
             (&body[..e], exponent)
         }
         None => (body, 0),
@@ -261,7 +279,13 @@ mod tests {
     fn strings_escape_like_the_standard_library() {
         assert_eq!(string("plain"), "\"plain\"");
         assert_eq!(string("a\"b\\c/d"), r#""a\"b\\c/d""#);
-        assert_eq!(string("\n\r\t\u{8}\u{c}\u{1}\u{1f}\u{7f}é"), "\"\\n\\r\\t\\b\\f\\u0001\\u001f\u{7f}é\"");
-        assert_eq!(string("a long run of plain text then \" a quote"), "\"a long run of plain text then \\\" a quote\"");
+        assert_eq!(
+            string("\n\r\t\u{8}\u{c}\u{1}\u{1f}\u{7f}é"),
+            "\"\\n\\r\\t\\b\\f\\u0001\\u001f\u{7f}é\""
+        );
+        assert_eq!(
+            string("a long run of plain text then \" a quote"),
+            "\"a long run of plain text then \\\" a quote\""
+        );
     }
 }
