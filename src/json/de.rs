@@ -87,6 +87,29 @@ impl KeyCache {
     }
 }
 
+#[cfg(not(Py_3_14))]
+extern "C" {
+    // Exported by CPython 3.10 to 3.13 (checked with nm), not re-exported by pyo3-ffi: a
+    // dict with room for `minused` items, so building it never resizes.
+    fn _PyDict_NewPresized(minused: ffi::Py_ssize_t) -> *mut ffi::PyObject;
+}
+
+/// A new dict for `pairs` items.
+unsafe fn new_dict(pairs: usize) -> *mut ffi::PyObject {
+    #[cfg(not(Py_3_14))]
+    {
+        // Small dicts are presized by CPython anyway; the call only pays for larger ones.
+        if pairs > 5 {
+            if let Ok(pairs) = ffi::Py_ssize_t::try_from(pairs) {
+                return unsafe { _PyDict_NewPresized(pairs) };
+            }
+        }
+    }
+    // 3.14 keeps the function internal: not relied on there.
+    let _ = pairs;
+    unsafe { ffi::PyDict_New() }
+}
+
 /// Builds Python objects; owns every reference on its stack until it hands out the root.
 pub struct ObjectSink {
     stack: Vec<*mut ffi::PyObject>,
@@ -210,7 +233,7 @@ impl Sink for ObjectSink {
 
     fn end_object(&mut self, pairs: usize) -> Result<(), SinkError> {
         let start = self.stack.len() - 2 * pairs;
-        let dict = unsafe { ffi::PyDict_New() };
+        let dict = unsafe { new_dict(pairs) };
         if dict.is_null() {
             return Err(SinkError);
         }
