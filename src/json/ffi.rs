@@ -145,6 +145,12 @@ unsafe fn copy_small(bytes: &[u8], target: *mut u8) {
                 target.cast::<u64>().write_unaligned(head);
                 target.add(len - 8).cast::<u64>().write_unaligned(tail);
             }
+            17..=32 => {
+                let head = source.cast::<u128>().read_unaligned();
+                let tail = source.add(len - 16).cast::<u128>().read_unaligned();
+                target.cast::<u128>().write_unaligned(head);
+                target.add(len - 16).cast::<u128>().write_unaligned(tail);
+            }
             _ => ptr::copy_nonoverlapping(source, target, len),
         }
     }

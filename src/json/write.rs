@@ -133,9 +133,11 @@ pub fn write_f64<O: Output>(out: &mut O, value: f64) -> Result<(), OutOfMemory> 
     debug_assert!(value.is_finite());
     let mut buffer = zmij::Buffer::new();
     let shortest = buffer.format_finite(value).as_bytes();
-    // Where both write fixed notation (zmij: no exponent; Python: 1e-4 <= |x| < 1e16) they
-    // write the same text: the same digits, and ".0" after an integral value.
-    if (1e-4..1e16).contains(&value.abs()) && !shortest.contains(&b'e') {
+    // Where both write fixed notation they write the same text: the same digits, and ".0"
+    // after an integral value. Python does for 1e-4 <= |x| < 1e16; zmij does for decimal
+    // exponents -5 to 15, a wider range (tested below at both ends).
+    if (1e-4..1e16).contains(&value.abs()) {
+        debug_assert!(!shortest.contains(&b'e'));
         return out.write(shortest);
     }
     let (negative, body) = match shortest.split_first() {
@@ -269,6 +271,10 @@ mod tests {
             (-2.5e100, "-2.5e+100"),
             (123_456_789_012_345.67, "123456789012345.67"),
             (9_007_199_254_740_993.0, "9007199254740992.0"),
+            (0.000_1, "0.0001"),
+            (0.000_099_999_999_999_999_99, "9.999999999999999e-05"),
+            (9_999_999_999_999_998.0, "9999999999999998.0"),
+            (1e16 - 2.0, "9999999999999998.0"),
         ];
         for (value, expected) in cases {
             assert_eq!(float(value), expected, "{value:e}");
