@@ -267,97 +267,89 @@ impl<S: Sink> Parser<'_, '_, S> {
     }
 
     fn array(&mut self, depth: usize) -> Result<(), ParseError> {
-        if depth > MAX_DEPTH {
-            return Err(self.error(ErrorKind::TooDeep, self.pos));
-        }
-        self.pos += 1;
-        self.skip_whitespace();
-        if self.peek() == Some(b']') {
-            self.pos += 1;
-            return self
-                .sink
-                .end_array(0)
-                .map_err(|SinkError| self.sink_error());
-        }
         let mut len = 0;
-        loop {
-            self.value(depth)?;
-            len += 1;
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => {
-                    let comma = self.pos;
-                    self.pos += 1;
-                    self.skip_whitespace();
-                    if self.peek() == Some(b']') {
-                        return Err(self.error(ErrorKind::TrailingCommaArray, comma));
-                    }
+        if !self.open(depth, b']')? {
+            loop {
+                self.value(depth)?;
+                len += 1;
+                if self.item_end(b']', ErrorKind::TrailingCommaArray)? {
+                    break;
                 }
-                Some(b']') => {
-                    self.pos += 1;
-                    return self
-                        .sink
-                        .end_array(len)
-                        .map_err(|SinkError| self.sink_error());
-                }
-                _ => return Err(self.error(ErrorKind::ExpectingComma, self.pos)),
             }
         }
+        self.sink
+            .end_array(len)
+            .map_err(|SinkError| self.sink_error())
     }
 
     fn object(&mut self, depth: usize) -> Result<(), ParseError> {
+        let mut pairs = 0;
+        if !self.open(depth, b'}')? {
+            loop {
+                if self.peek() != Some(b'"') {
+                    return Err(self.error(ErrorKind::ExpectingPropertyName, self.pos));
+                }
+                let (span, text) = self.string()?;
+                let bytes = match span {
+                    Span::Input(from, to) => &self.input[from..to],
+                    Span::Scratch => self.scratch.as_slice(),
+                };
+                if self.sink.key(bytes, text).is_err() {
+                    return Err(self.sink_error());
+                }
+                self.skip_whitespace();
+                if self.peek() != Some(b':') {
+                    return Err(self.error(ErrorKind::ExpectingColon, self.pos));
+                }
+                self.pos += 1;
+                self.skip_whitespace();
+                self.value(depth)?;
+                pairs += 1;
+                if self.item_end(b'}', ErrorKind::TrailingCommaObject)? {
+                    break;
+                }
+            }
+        }
+        self.sink
+            .end_object(pairs)
+            .map_err(|SinkError| self.sink_error())
+    }
+
+    /// Enters a container at its opening bracket; true if it is empty (closed already).
+    #[inline]
+    fn open(&mut self, depth: usize, close: u8) -> Result<bool, ParseError> {
         if depth > MAX_DEPTH {
             return Err(self.error(ErrorKind::TooDeep, self.pos));
         }
         self.pos += 1;
         self.skip_whitespace();
-        if self.peek() == Some(b'}') {
+        let empty = self.peek() == Some(close);
+        if empty {
             self.pos += 1;
-            return self
-                .sink
-                .end_object(0)
-                .map_err(|SinkError| self.sink_error());
         }
-        let mut pairs = 0;
-        loop {
-            if self.peek() != Some(b'"') {
-                return Err(self.error(ErrorKind::ExpectingPropertyName, self.pos));
-            }
-            let (span, text) = self.string()?;
-            let bytes = match span {
-                Span::Input(from, to) => &self.input[from..to],
-                Span::Scratch => self.scratch.as_slice(),
-            };
-            if self.sink.key(bytes, text).is_err() {
-                return Err(self.sink_error());
-            }
-            self.skip_whitespace();
-            if self.peek() != Some(b':') {
-                return Err(self.error(ErrorKind::ExpectingColon, self.pos));
-            }
-            self.pos += 1;
-            self.skip_whitespace();
-            self.value(depth)?;
-            pairs += 1;
-            self.skip_whitespace();
-            match self.peek() {
-                Some(b',') => {
-                    let comma = self.pos;
-                    self.pos += 1;
-                    self.skip_whitespace();
-                    if self.peek() == Some(b'}') {
-                        return Err(self.error(ErrorKind::TrailingCommaObject, comma));
-                    }
+        Ok(empty)
+    }
+
+    /// After an item: true at the closing bracket, false after a comma that another item
+    /// follows.
+    #[inline]
+    fn item_end(&mut self, close: u8, trailing_comma: ErrorKind) -> Result<bool, ParseError> {
+        self.skip_whitespace();
+        match self.peek() {
+            Some(b',') => {
+                let comma = self.pos;
+                self.pos += 1;
+                self.skip_whitespace();
+                if self.peek() == Some(close) {
+                    return Err(self.error(trailing_comma, comma));
                 }
-                Some(b'}') => {
-                    self.pos += 1;
-                    return self
-                        .sink
-                        .end_object(pairs)
-                        .map_err(|SinkError| self.sink_error());
-                }
-                _ => return Err(self.error(ErrorKind::ExpectingComma, self.pos)),
+                Ok(false)
             }
+            Some(byte) if byte == close => {
+                self.pos += 1;
+                Ok(true)
+            }
+            _ => Err(self.error(ErrorKind::ExpectingComma, self.pos)),
         }
     }
 

@@ -536,13 +536,18 @@ impl<'py, O: Output> Serializer<'py, O> {
             let key_text = self.key_text(&unsafe { Bound::from_borrowed_ptr(self.py, key) })?;
             write_str(&mut self.out, key_text.as_bytes())?;
         }
+        self.key_separator()?;
+        self.value(value, depth)
+            .map_err(|failure| self.unwind_at_key(failure, key, identity))
+    }
+
+    /// What comes between a key and its value.
+    fn key_separator(&mut self) -> Result<(), OutOfMemory> {
         self.out.write(if self.options.indent.is_some() {
             b": "
         } else {
             b":"
-        })?;
-        self.value(value, depth)
-            .map_err(|failure| self.unwind_at_key(failure, key, identity))
+        })
     }
 
     /// `unwind` for a failure under `key` of the dict at hand.
@@ -558,12 +563,7 @@ impl<'py, O: Output> Serializer<'py, O> {
         };
         let key = unsafe { Bound::from_borrowed_ptr(self.py, key) };
         match self.key_text(&key) {
-            Ok(key_text) => {
-                let mut json = Vec::new();
-                // Writing into a Vec cannot fail short of aborting.
-                let _ = write_str(&mut json, key_text.as_bytes());
-                unwind(self.py, failure, identity, Segment::Key(json))
-            }
+            Ok(key_text) => unwind(self.py, failure, identity, key_segment(&key_text)),
             Err(other) => other,
         }
     }
@@ -590,16 +590,9 @@ impl<'py, O: Output> Serializer<'py, O> {
             }
             self.newline(depth)?;
             write_str(&mut self.out, key_text.as_bytes())?;
-            self.out.write(if self.options.indent.is_some() {
-                b": "
-            } else {
-                b":"
-            })?;
-            self.value(value.as_ptr(), depth).map_err(|failure| {
-                let mut json = Vec::new();
-                let _ = write_str(&mut json, key_text.as_bytes());
-                unwind(self.py, failure, identity, Segment::Key(json))
-            })?;
+            self.key_separator()?;
+            self.value(value.as_ptr(), depth)
+                .map_err(|failure| unwind(self.py, failure, identity, key_segment(key_text)))?;
         }
         Ok(self.close(Brackets::Object, depth)?)
     }
@@ -672,6 +665,14 @@ impl KeyText<'_> {
             Self::Owned(text) => text.as_bytes(),
         }
     }
+}
+
+/// The path step of a dict item: its key, JSON-encoded.
+fn key_segment(key_text: &KeyText<'_>) -> Segment {
+    let mut json = Vec::new();
+    // Writing into a Vec fails only where allocation aborts anyway.
+    let _ = write_str(&mut json, key_text.as_bytes());
+    Segment::Key(json)
 }
 
 /// Adds the step from `container` to the failing child to an encode error's path.
