@@ -6,6 +6,7 @@
 pub mod hashing;
 pub mod info;
 pub mod json;
+mod names;
 
 /// Native side of `covet_rust_core`. Import `covet_rust_core`, not this module: the package
 /// picks the backend and says loudly when it cannot use this one.

@@ -17,6 +17,7 @@ use super::blake3::{self as core, Mode, BLOCK_LEN, KEY_LEN, OUT_LEN};
 use super::threads::{Threads, AUTO};
 use super::xxh3::{self, Xxh3Stream128, Xxh3Stream64};
 use super::GIL_RELEASE_MIN_BYTES;
+use crate::names::type_name;
 
 /// hashlib releases the GIL from 2048 bytes, about 1.5 us of SHA-256; XXH3 does that much
 /// work on ~64 KiB, so its threshold is set by the same amount of work. Releasing costs
@@ -95,12 +96,6 @@ fn mode_from(key: Option<&Bound<'_, PyAny>>, context: Option<&Bound<'_, PyAny>>)
 
 fn threads_from(max_threads: i64) -> PyResult<Threads> {
     Threads::from_max_threads(max_threads).map_err(|err| PyValueError::new_err(err.to_string()))
-}
-
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    obj.get_type()
-        .name()
-        .map_or_else(|_| "?".to_owned(), |name| name.to_string())
 }
 
 /// Seeds wrap modulo 2**64, as in the `xxhash` package; anything but an int is a TypeError.

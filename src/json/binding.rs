@@ -15,6 +15,7 @@ use super::ffi::{str_from_utf8, BytesBuffer};
 use super::parse::{self, Encoding, ErrorKind, ParseError};
 use super::ser::{Failure, Options, Serializer};
 use super::write::Output;
+use crate::names::type_name;
 
 const ERRORS_MODULE: &str = "covet_rust_core._json_errors";
 /// Where a `dumps` output starts; it doubles from there. Small enough that the bytes object
@@ -31,13 +32,6 @@ pub fn decode_error_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 
 pub fn encode_error_type(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     ENCODE_ERROR.import(py, ERRORS_MODULE, "JSONEncodeError")
-}
-
-fn type_name(object: &Bound<'_, PyAny>) -> String {
-    object
-        .get_type()
-        .name()
-        .map_or_else(|_| "?".to_owned(), |name| name.to_string())
 }
 
 /// A flag option, taken by its truth value as the standard library's `json.dumps` does.

@@ -405,8 +405,9 @@ impl<'py, O: Output> Serializer<'py, O> {
     fn newline(&mut self, depth: usize) -> Result<(), OutOfMemory> {
         const SPACES: &[u8; 64] = &[b' '; 64];
         if let Some(indent) = self.options.indent {
-            let width = indent * depth;
-            self.out.reserve(width + 1)?;
+            // An indent too large to multiply out could never be allocated either.
+            let width = indent.checked_mul(depth).ok_or(OutOfMemory)?;
+            self.out.reserve(width.checked_add(1).ok_or(OutOfMemory)?)?;
             unsafe { self.out.extend_reserved(b"\n") };
             let mut left = width;
             while left > 0 {
