@@ -6,6 +6,7 @@
 pub mod hashing;
 pub mod info;
 pub mod json;
+pub mod jwt;
 mod names;
 
 /// Native side of `covet_rust_core`. Import `covet_rust_core`, not this module: the package
@@ -27,6 +28,11 @@ mod _native {
     #[pymodule_export]
     use crate::json::binding::{dumps, dumps_str, loads};
 
+    #[pymodule_export]
+    use crate::jwt::binding::{
+        jwt_decode, jwt_decode_complete, jwt_encode, jwt_get_unverified_header,
+    };
+
     #[pymodule_init]
     fn init(module: &Bound<'_, PyModule>) -> PyResult<()> {
         module.add("__version__", crate::info::BUILD.version)?;
@@ -41,6 +47,17 @@ mod _native {
         module.add(
             "JSONEncodeError",
             crate::json::binding::encode_error_type(py)?,
+        )?;
+        // The classes are `covet_rust_core.jwt.Key`/`KeySet`; flat here, as the twin has them.
+        module.add("JwtKey", py.get_type::<crate::jwt::binding::JwtKey>())?;
+        module.add("JwtKeySet", py.get_type::<crate::jwt::binding::JwtKeySet>())?;
+        module.add(
+            "JWT_ALGORITHMS",
+            pyo3::types::PyTuple::new(py, crate::jwt::binding::algorithm_names())?,
+        )?;
+        module.add(
+            "JWT_DEFAULT_MAX_TOKEN_BYTES",
+            crate::jwt::DEFAULT_MAX_TOKEN_BYTES,
         )?;
         Ok(())
     }

@@ -1,8 +1,9 @@
 """Stub for the compiled extension ``covet_rust_core._native`` (src/lib.rs)."""
 
 import os
-from collections.abc import Callable
-from typing import Any, Final, Literal, final
+from collections.abc import Callable, Collection, Iterable, Mapping
+from datetime import timedelta
+from typing import Any, Final, Literal, TypeAlias, final
 
 from typing_extensions import Buffer, Self
 
@@ -13,6 +14,10 @@ __all__ = [
     "AUTO",
     "JSONDecodeError",
     "JSONEncodeError",
+    "JWT_ALGORITHMS",
+    "JWT_DEFAULT_MAX_TOKEN_BYTES",
+    "JwtKey",
+    "JwtKeySet",
     "__version__",
     "blake3",
     "blake3_digest",
@@ -21,16 +26,20 @@ __all__ = [
     "build_profile",
     "dumps",
     "dumps_str",
+    "jwt_decode",
+    "jwt_decode_complete",
+    "jwt_encode",
+    "jwt_get_unverified_header",
     "loads",
     "native_info",
-    "xxh3_64",
-    "xxh3_64_digest",
-    "xxh3_64_hasher",
-    "xxh3_64_hexdigest",
     "xxh3_128",
     "xxh3_128_digest",
     "xxh3_128_hasher",
     "xxh3_128_hexdigest",
+    "xxh3_64",
+    "xxh3_64_digest",
+    "xxh3_64_hasher",
+    "xxh3_64_hexdigest",
 ]
 
 __version__: Final[str]
@@ -160,3 +169,90 @@ def dumps_str(
 
 def loads(data: str | Buffer, /) -> Any:
     """Parse a JSON document (strict RFC 8259) from ``str`` or UTF-8 bytes."""
+
+# JWT (docs/JWT.md); the package exposes these as covet_rust_core.jwt.*.
+
+JWT_ALGORITHMS: tuple[str, ...]
+JWT_DEFAULT_MAX_TOKEN_BYTES: int
+
+@final
+class JwtKey:
+    """A key parsed once, for repeated use (``covet_rust_core.jwt.Key``)."""
+
+    @staticmethod
+    def from_pem(data: str | bytes, /) -> JwtKey:
+        """A key from PEM text (public, private or certificate) or an OpenSSH public key line."""
+    @staticmethod
+    def from_jwk(jwk: Mapping[str, Any] | str | bytes, /) -> JwtKey:
+        """A key from a JWK: a dict, or its JSON text."""
+    @staticmethod
+    def from_secret(secret: str | bytes, /) -> JwtKey:
+        """An HMAC key (HS256/384/512) from a secret."""
+    @property
+    def kty(self) -> str:
+        """The JWK key type: "oct", "RSA", "EC" or "OKP"."""
+    @property
+    def curve(self) -> str | None:
+        """"P-256", "P-384", "Ed25519", or None."""
+    @property
+    def is_private(self) -> bool:
+        """True when the key can sign (a private key or an HMAC secret)."""
+    @property
+    def kid(self) -> str | None:
+        """The JWK's "kid", or None."""
+    @property
+    def alg(self) -> str | None:
+        """The JWK's "alg", or None."""
+
+@final
+class JwtKeySet:
+    """A parsed JWK set (``covet_rust_core.jwt.KeySet``)."""
+
+    @staticmethod
+    def from_jwks(jwks: Mapping[str, Any] | str | bytes, /) -> JwtKeySet:
+        """A set from a dict holding "keys", or its JSON text; unusable entries are skipped."""
+    def __len__(self) -> int: ...
+    def get(self, kid: str, /) -> JwtKey | None:
+        """The key whose "kid" is ``kid``, or None."""
+    @property
+    def keys(self) -> list[JwtKey]:
+        """The usable keys, in the set's order."""
+
+_JwtKeyArg: TypeAlias = str | bytes | Mapping[str, Any] | JwtKey | JwtKeySet
+
+def jwt_encode(
+    payload: dict[str, Any],
+    key: str | bytes | Mapping[str, Any] | JwtKey,
+    algorithm: str = "HS256",
+    headers: dict[str, Any] | None = None,
+) -> str:
+    """Encode ``payload`` as a signed JWT (compact JWS)."""
+
+def jwt_decode(
+    token: str | bytes,
+    key: _JwtKeyArg | None = None,
+    algorithms: Collection[str] | None = None,
+    options: Mapping[str, Any] | None = None,
+    audience: str | Iterable[str] | None = None,
+    issuer: str | Iterable[str] | None = None,
+    subject: str | None = None,
+    leeway: float | timedelta = 0,
+    max_token_bytes: int = 262144,
+) -> dict[str, Any]:
+    """Verify a JWT and return its claims."""
+
+def jwt_decode_complete(
+    token: str | bytes,
+    key: _JwtKeyArg | None = None,
+    algorithms: Collection[str] | None = None,
+    options: Mapping[str, Any] | None = None,
+    audience: str | Iterable[str] | None = None,
+    issuer: str | Iterable[str] | None = None,
+    subject: str | None = None,
+    leeway: float | timedelta = 0,
+    max_token_bytes: int = 262144,
+) -> dict[str, Any]:
+    """Like ``jwt_decode``, returning ``{"header": ..., "payload": ..., "signature": ...}``."""
+
+def jwt_get_unverified_header(token: str | bytes, /) -> dict[str, Any]:
+    """The token's header, checked for shape but NOT verified."""

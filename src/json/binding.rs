@@ -319,3 +319,26 @@ pub fn loads<'py>(py: Python<'py>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'
         }
     }
 }
+
+/// `dumps(obj, sort_keys=...)` for other bindings (the JWT header and payload): the bytes
+/// object under construction, read with `as_slice`.
+pub(crate) fn dumps_buffer(
+    py: Python<'_>,
+    obj: &Bound<'_, PyAny>,
+    sort_keys: bool,
+) -> PyResult<BytesBuffer> {
+    let options = options(None, Flag(sort_keys), None, Flag(false), NanPolicy::Error)?;
+    serialize(py, obj, options, false)
+}
+
+/// `loads(bytes)` for other bindings, on a slice of UTF-8 to be checked.
+pub(crate) fn loads_slice<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyAny>> {
+    let mut sink = ObjectSink::new(key_cache());
+    match parse::parse(bytes, Encoding::Unchecked, &mut sink) {
+        Ok(()) => unsafe { Bound::from_owned_ptr_or_err(py, sink.into_root()) },
+        Err(error) => {
+            drop(sink);
+            Err(decode_error(py, &Document::Copied(bytes.to_vec()), error))
+        }
+    }
+}

@@ -14,10 +14,11 @@
 
 pub mod binding;
 mod de;
-mod ffi;
+pub(crate) mod ffi;
 pub mod parse;
 mod scan;
 mod ser;
+pub mod value;
 pub mod write;
 
 /// The deepest nesting of containers `loads` and `dumps` accept; the root container is at

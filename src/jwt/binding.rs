@@ -1,0 +1,1082 @@
+//! The Python functions `jwt_encode`, `jwt_decode`, `jwt_decode_complete`,
+//! `jwt_get_unverified_header` and the classes `Key` and `KeySet` (the package exposes them
+//! as `covet_rust_core.jwt.*`). Arguments are checked and converted here, in the order
+//! docs/JWT.md gives; the rules themselves are in the plain-Rust modules next door.
+//!
+//! The exception classes are defined in Python (`covet_rust_core._jwt_errors`) and shared
+//! with the twin. RSA, ECDSA and Ed25519 work runs with the GIL released.
+
+use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use pyo3::exceptions::{PyNotImplementedError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{
+    PyBool, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple,
+};
+
+use super::claims::{self, Expected, Policy};
+use super::keys::{self, Jwk, Key, Purpose, JWK_BYTE_MEMBERS};
+use super::token::{self, JsonProblem};
+use super::{b64, Algorithm, JwtError, DEFAULT_MAX_TOKEN_BYTES};
+use crate::json::binding::{dumps_buffer, loads_slice};
+use crate::json::value::Value;
+use crate::names::type_name;
+
+const ERRORS_MODULE: &str = "covet_rust_core._jwt_errors";
+
+static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
+static TIMEGM: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+static TIMEDELTA: PyOnceLock<Py<pyo3::types::PyType>> = PyOnceLock::new();
+static DATETIME: PyOnceLock<Py<pyo3::types::PyType>> = PyOnceLock::new();
+
+/// The exception class `name` of `covet_rust_core._jwt_errors`.
+pub fn error_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    let module = ERRORS.get_or_try_init(py, || py.import(ERRORS_MODULE).map(Bound::unbind))?;
+    module.bind(py).getattr(name)
+}
+
+fn raise(py: Python<'_>, error: &JwtError) -> PyErr {
+    let message = error.message();
+    let class = match error {
+        JwtError::NotImplemented(_) => return PyNotImplementedError::new_err(message),
+        JwtError::Type(_) => return PyTypeError::new_err(message),
+        JwtError::Value(_) => return PyValueError::new_err(message),
+        JwtError::MissingClaim(claim) => {
+            return match error_class(py, "MissingRequiredClaimError")
+                .and_then(|class| class.call1((claim.as_str(),)))
+            {
+                Ok(instance) => PyErr::from_value(instance),
+                Err(error) => error,
+            };
+        }
+        JwtError::Decode(_) => "DecodeError",
+        JwtError::InvalidToken(_) => "InvalidTokenError",
+        JwtError::InvalidSignature => "InvalidSignatureError",
+        JwtError::Expired => "ExpiredSignatureError",
+        JwtError::Immature(_) => "ImmatureSignatureError",
+        JwtError::InvalidAudience(_) => "InvalidAudienceError",
+        JwtError::InvalidIssuer(_) => "InvalidIssuerError",
+        JwtError::InvalidIssuedAt => "InvalidIssuedAtError",
+        JwtError::InvalidAlgorithm(_) => "InvalidAlgorithmError",
+        JwtError::InvalidSubject(_) => "InvalidSubjectError",
+        JwtError::InvalidJti => "InvalidJTIError",
+        JwtError::InvalidKey(_) => "InvalidKeyError",
+    };
+    match error_class(py, class).and_then(|class| class.call1((message,))) {
+        Ok(instance) => PyErr::from_value(instance),
+        Err(error) => error,
+    }
+}
+
+/// Converts the core's errors at the binding's edge.
+trait OrRaise<T> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T>;
+}
+
+impl<T> OrRaise<T> for Result<T, JwtError> {
+    fn or_raise(self, py: Python<'_>) -> PyResult<T> {
+        self.map_err(|error| raise(py, &error))
+    }
+}
+
+/// A key parsed once, for repeated use: the fast path for asymmetric keys.
+///
+/// Make one with ``Key.from_pem(text)`` (PEM, or an OpenSSH public key line),
+/// ``Key.from_jwk(jwk)`` (a dict or its JSON text) or ``Key.from_secret(secret)`` (HMAC).
+#[pyclass(name = "Key", module = "covet_rust_core.jwt", frozen)]
+pub struct JwtKey {
+    key: Arc<Key>,
+}
+
+#[pymethods]
+impl JwtKey {
+    /// A key from PEM text (public, private or certificate) or an OpenSSH public key line.
+    #[staticmethod]
+    #[pyo3(signature = (data, /))]
+    fn from_pem(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let text = text_or_bytes(data, "from_pem() argument")?;
+        let key = keys::cached_key(text.as_slice()).or_raise(py)?;
+        Ok(Self { key })
+    }
+
+    /// A key from a JWK: a dict, or its JSON text.
+    #[staticmethod]
+    #[pyo3(signature = (jwk, /))]
+    fn from_jwk(py: Python<'_>, jwk: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let dict = jwk_dict(py, jwk, "from_jwk() argument")?;
+        let key = Key::from_jwk(&jwk_members(&dict)?).or_raise(py)?;
+        Ok(Self { key: Arc::new(key) })
+    }
+
+    /// An HMAC key (HS256/384/512) from a secret: str (UTF-8) or bytes.
+    #[staticmethod]
+    #[pyo3(signature = (secret, /))]
+    fn from_secret(py: Python<'_>, secret: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let secret = text_or_bytes(secret, "from_secret() argument")?;
+        let key = Key::from_secret(secret.as_slice()).or_raise(py)?;
+        Ok(Self { key: Arc::new(key) })
+    }
+
+    /// The JWK key type: "oct", "RSA", "EC" or "OKP".
+    #[getter]
+    fn kty(&self) -> &'static str {
+        self.key.kind().kty()
+    }
+
+    /// "P-256", "P-384", "Ed25519", or None.
+    #[getter]
+    fn curve(&self) -> Option<&'static str> {
+        self.key.kind().curve()
+    }
+
+    /// True when the key can sign (a private key or an HMAC secret).
+    #[getter]
+    fn is_private(&self) -> bool {
+        self.key.is_private()
+    }
+
+    /// The JWK's "kid", or None.
+    #[getter]
+    fn kid(&self) -> Option<&str> {
+        self.key.kid.as_deref()
+    }
+
+    /// The JWK's "alg", or None.
+    #[getter]
+    fn alg(&self) -> Option<&'static str> {
+        self.key.alg.map(Algorithm::name)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let text = |value: Option<&str>| -> PyResult<String> {
+            match value {
+                None => Ok("None".to_owned()),
+                Some(value) => Ok(PyString::new(py, value).repr()?.to_string()),
+            }
+        };
+        Ok(format!(
+            "Key(kty={}, curve={}, is_private={}, kid={}, alg={})",
+            text(Some(self.key.kind().kty()))?,
+            text(self.key.kind().curve())?,
+            if self.key.is_private() {
+                "True"
+            } else {
+                "False"
+            },
+            text(self.key.kid.as_deref())?,
+            text(self.key.alg.map(Algorithm::name))?,
+        ))
+    }
+}
+
+/// A parsed JWK set: ``KeySet.from_jwks(jwks)`` with a dict holding "keys", or its JSON text.
+/// Entries that cannot be used for signatures are skipped.
+#[pyclass(name = "KeySet", module = "covet_rust_core.jwt", frozen)]
+pub struct JwtKeySet {
+    keys: Vec<Arc<Key>>,
+}
+
+#[pymethods]
+impl JwtKeySet {
+    #[staticmethod]
+    #[pyo3(signature = (jwks, /))]
+    fn from_jwks(py: Python<'_>, jwks: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let dict = jwk_dict(py, jwks, "from_jwks() argument")?;
+        if !dict.contains("keys")? {
+            return Err(raise(
+                py,
+                &JwtError::invalid_key("a JWK set is a JSON object with a \"keys\" list"),
+            ));
+        }
+        Ok(Self {
+            keys: key_set(py, &dict)?,
+        })
+    }
+
+    fn __len__(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// The key whose "kid" is `kid`, or None.
+    #[pyo3(signature = (kid, /))]
+    fn get(&self, kid: &str) -> Option<JwtKey> {
+        self.keys
+            .iter()
+            .find(|key| key.kid.as_deref() == Some(kid))
+            .map(|key| JwtKey {
+                key: Arc::clone(key),
+            })
+    }
+
+    /// The usable keys, in the set's order.
+    #[getter]
+    fn keys(&self) -> Vec<JwtKey> {
+        self.keys
+            .iter()
+            .map(|key| JwtKey {
+                key: Arc::clone(key),
+            })
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("KeySet({} keys)", self.keys.len())
+    }
+}
+
+/// The bytes of a str (UTF-8) or bytes argument.
+fn text_or_bytes(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<u8>> {
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(text.to_str()?.as_bytes().to_vec());
+    }
+    if let Ok(bytes) = value.cast::<PyBytes>() {
+        return Ok(bytes.as_bytes().to_vec());
+    }
+    Err(PyTypeError::new_err(format!(
+        "{what} must be str or bytes, not {}",
+        type_name(value)
+    )))
+}
+
+/// A JWK or JWK set given as a dict or as JSON text.
+fn jwk_dict<'py>(
+    py: Python<'py>,
+    value: &Bound<'py, PyAny>,
+    what: &str,
+) -> PyResult<Bound<'py, PyDict>> {
+    if let Ok(dict) = value.cast::<PyDict>() {
+        return Ok(dict.clone());
+    }
+    if value.is_instance_of::<PyString>() || value.is_instance_of::<PyBytes>() {
+        let text = text_or_bytes(value, what)?;
+        let parsed = loads_slice(py, &text)
+            .map_err(|_| raise(py, &JwtError::invalid_key("the JWK is not valid JSON")))?;
+        return parsed
+            .cast_into::<PyDict>()
+            .map_err(|_| raise(py, &JwtError::invalid_key("a JWK is a JSON object")));
+    }
+    Err(PyTypeError::new_err(format!(
+        "{what} must be a dict or JSON text, not {}",
+        type_name(value)
+    )))
+}
+
+/// The members of a JWK dict that the core reads; each must be a string.
+fn jwk_members(dict: &Bound<'_, PyDict>) -> PyResult<Jwk> {
+    let py = dict.py();
+    let member = |name: &str| -> PyResult<Option<String>> {
+        match dict.get_item(name)? {
+            None => Ok(None),
+            Some(value) => match value.cast::<PyString>() {
+                Ok(text) => Ok(Some(text.to_str()?.to_owned())),
+                Err(_) => Err(raise(
+                    py,
+                    &JwtError::InvalidKey(format!("the JWK's {name:?} must be a string")),
+                )),
+            },
+        }
+    };
+    let mut jwk = Jwk {
+        kty: member("kty")?,
+        crv: member("crv")?,
+        alg: member("alg")?,
+        kid: member("kid")?,
+        use_: member("use")?,
+        members: Vec::new(),
+    };
+    for name in JWK_BYTE_MEMBERS {
+        if let Some(value) = member(name)? {
+            jwk.members.push((name, value));
+        }
+    }
+    Ok(jwk)
+}
+
+/// The usable keys of a JWK set dict; unusable entries are skipped.
+fn key_set(py: Python<'_>, dict: &Bound<'_, PyDict>) -> PyResult<Vec<Arc<Key>>> {
+    let entries = dict
+        .get_item("keys")?
+        .and_then(|keys| keys.cast_into::<PyList>().ok())
+        .ok_or_else(|| {
+            raise(
+                py,
+                &JwtError::invalid_key("a JWK set's \"keys\" must be a list"),
+            )
+        })?;
+    let mut keys = Vec::new();
+    for entry in entries.iter() {
+        let Ok(entry) = entry.cast::<PyDict>() else {
+            continue;
+        };
+        // A set from an identity provider mixes in keys for other uses (encryption, curves we
+        // do not support): those are skipped, not fatal.
+        if let Ok(key) = jwk_members(entry).and_then(|jwk| Key::from_jwk(&jwk).or_raise(py)) {
+            keys.push(Arc::new(key));
+        }
+    }
+    if keys.is_empty() {
+        return Err(raise(
+            py,
+            &JwtError::invalid_key("the JWK set holds no usable signing keys"),
+        ));
+    }
+    Ok(keys)
+}
+
+/// The key of a set for a token with `kid`.
+fn select(keys: &[Arc<Key>], kid: Option<&str>) -> Result<Arc<Key>, JwtError> {
+    match kid {
+        Some(kid) => keys
+            .iter()
+            .find(|key| key.kid.as_deref() == Some(kid))
+            .cloned()
+            .ok_or_else(|| JwtError::Decode(format!("No key in the JWK set has kid \"{kid}\""))),
+        None if keys.len() == 1 => Ok(Arc::clone(&keys[0])),
+        None => Err(JwtError::Decode(format!(
+            "The token has no kid header and the JWK set holds {} keys",
+            keys.len()
+        ))),
+    }
+}
+
+/// The key to use with `alg`, from whatever the caller passed.
+fn resolve_key(
+    py: Python<'_>,
+    key: Option<&Bound<'_, PyAny>>,
+    alg: Algorithm,
+    kid: Option<&str>,
+    purpose: Purpose,
+) -> PyResult<Arc<Key>> {
+    let Some(key) = key.filter(|key| !key.is_none()) else {
+        return Err(PyTypeError::new_err(
+            "key must be str, bytes, a JWK dict, jwt.Key or jwt.KeySet, not NoneType",
+        ));
+    };
+    let resolved = if let Ok(prepared) = key.cast::<JwtKey>() {
+        Arc::clone(&prepared.get().key)
+    } else if let Ok(set) = key.cast::<JwtKeySet>() {
+        if purpose == Purpose::Sign {
+            return Err(raise(
+                py,
+                &JwtError::invalid_key("A JWK set cannot sign: pass one key"),
+            ));
+        }
+        select(&set.get().keys, kid).or_raise(py)?
+    } else if key.is_instance_of::<PyString>() || key.is_instance_of::<PyBytes>() {
+        let text = text_or_bytes(key, "key")?;
+        if alg.family() == super::Family::Hmac {
+            Arc::new(Key::from_secret(&text).or_raise(py)?)
+        } else {
+            keys::cached_key(&text).or_raise(py)?
+        }
+    } else if let Ok(dict) = key.cast::<PyDict>() {
+        if dict.contains("keys")? {
+            if purpose == Purpose::Sign {
+                return Err(raise(
+                    py,
+                    &JwtError::invalid_key("A JWK set cannot sign: pass one key"),
+                ));
+            }
+            select(&key_set(py, dict)?, kid).or_raise(py)?
+        } else {
+            Arc::new(Key::from_jwk(&jwk_members(dict)?).or_raise(py)?)
+        }
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "key must be str, bytes, a JWK dict, jwt.Key or jwt.KeySet, not {}",
+            type_name(key)
+        )));
+    };
+    if let Some(bound) = resolved.alg {
+        if bound != alg {
+            let error = match purpose {
+                Purpose::Verify => JwtError::InvalidAlgorithm(format!(
+                    "Token algorithm '{}' does not match the key's algorithm '{}'",
+                    alg.name(),
+                    bound.name()
+                )),
+                Purpose::Sign => JwtError::InvalidKey(format!(
+                    "the key is for {}, not {}",
+                    bound.name(),
+                    alg.name()
+                )),
+            };
+            return Err(raise(py, &error));
+        }
+    }
+    resolved.check(alg, purpose).or_raise(py)?;
+    Ok(resolved)
+}
+
+/// Signs or verifies, with the GIL released for the asymmetric algorithms (hundreds of
+/// microseconds for RSA; HMAC is too quick to be worth the switch).
+fn sign(
+    py: Python<'_>,
+    key: &Arc<Key>,
+    alg: Algorithm,
+    message: &[u8],
+) -> Result<Vec<u8>, JwtError> {
+    if key.is_asymmetric() {
+        py.detach(|| key.sign(alg, message))
+    } else {
+        key.sign(alg, message)
+    }
+}
+
+fn verify(
+    py: Python<'_>,
+    key: &Arc<Key>,
+    alg: Algorithm,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), JwtError> {
+    if key.is_asymmetric() {
+        py.detach(|| key.verify(alg, message, signature))
+    } else {
+        key.verify(alg, message, signature)
+    }
+}
+
+/// An algorithm name argument, checked for support.
+fn algorithm_name(value: &Bound<'_, PyAny>) -> PyResult<Algorithm> {
+    let name = value.cast::<PyString>().map_err(|_| {
+        PyTypeError::new_err(format!("algorithm must be a str, not {}", type_name(value)))
+    })?;
+    Algorithm::supported(name.to_str()?).or_raise(value.py())
+}
+
+/// Seconds since the epoch, as `time.time()` gives them.
+fn now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |elapsed| elapsed.as_secs_f64())
+}
+
+/// A value of `payload` for the time claims: a datetime becomes its NumericDate.
+fn numeric_date<'py>(
+    py: Python<'py>,
+    value: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    let datetime = DATETIME.import(py, "datetime", "datetime")?;
+    if !value.is_instance(datetime)? {
+        return Ok(None);
+    }
+    let timegm = TIMEGM.get_or_try_init(py, || {
+        py.import("calendar")?.getattr("timegm").map(Bound::unbind)
+    })?;
+    let tuple = value.call_method0("utctimetuple")?;
+    timegm.bind(py).call1((tuple,)).map(Some)
+}
+
+/// The header of a new token, as JSON.
+fn header_json(
+    py: Python<'_>,
+    alg: Algorithm,
+    headers: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Vec<u8>> {
+    let Some(headers) = headers.filter(|headers| !headers.is_empty()) else {
+        // The common case, with keys already sorted.
+        return Ok(format!(r#"{{"alg":"{}","typ":"JWT"}}"#, alg.name()).into_bytes());
+    };
+    let header = PyDict::new(py);
+    header.set_item("alg", alg.name())?;
+    header.set_item("typ", "JWT")?;
+    header.update(headers.as_mapping())?;
+    header.set_item("alg", alg.name())?;
+    if let Some(typ) = header.get_item("typ")? {
+        if typ.is_none()
+            || typ
+                .cast::<PyString>()
+                .is_ok_and(|typ| typ.to_str().is_ok_and(str::is_empty))
+        {
+            header.del_item("typ")?;
+        }
+    }
+    Ok(dumps_buffer(py, header.as_any(), true)?.as_slice().to_vec())
+}
+
+/// Encode ``payload`` (a dict) as a signed JWT (compact JWS) and return it as ``str``.
+///
+/// ``exp``, ``iat`` and ``nbf`` datetimes become NumericDates; ``headers`` are merged into
+/// ``{"alg": ..., "typ": "JWT"}`` (a truthy ``headers["alg"]`` wins over ``algorithm``).
+/// The key: an HMAC secret (str/bytes), a private PEM, a private JWK dict, or a jwt.Key.
+#[pyfunction]
+#[pyo3(
+    signature = (payload, key, algorithm=Given(None), headers=None),
+    text_signature = "(payload, key, algorithm='HS256', headers=None)"
+)]
+pub fn jwt_encode<'py>(
+    py: Python<'py>,
+    payload: &Bound<'py, PyAny>,
+    key: &Bound<'py, PyAny>,
+    algorithm: Given<'py>,
+    headers: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyString>> {
+    let payload = payload.cast::<PyDict>().map_err(|_| {
+        PyTypeError::new_err(
+            "Expecting a dict object, as JWT only supports JSON objects as payloads.",
+        )
+    })?;
+    let headers = match headers.filter(|headers| !headers.is_none()) {
+        None => None,
+        Some(headers) => Some(headers.cast::<PyDict>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "headers must be a dict or None, not {}",
+                type_name(headers)
+            ))
+        })?),
+    };
+    let header_alg = match headers {
+        Some(headers) => headers
+            .get_item("alg")?
+            .filter(|alg| alg.is_truthy().unwrap_or(false)),
+        None => None,
+    };
+    let alg = match (&header_alg, algorithm.0) {
+        (Some(alg), _) => algorithm_name(alg)?,
+        (None, Some(alg)) => algorithm_name(&alg)?,
+        (None, None) => Algorithm::HS256,
+    };
+    let mut kid = None;
+    if let Some(headers) = headers {
+        if let Some(value) = headers.get_item("kid")? {
+            let text = value
+                .cast::<PyString>()
+                .map_err(|_| PyTypeError::new_err("Key ID header parameter must be a string"))?;
+            kid = Some(text.to_str()?.to_owned());
+        }
+        if let Some(b64) = headers.get_item("b64")? {
+            if !b64.is(&*PyBool::new(py, true)) {
+                return Err(PyValueError::new_err(
+                    "The b64 header parameter is not supported",
+                ));
+            }
+        }
+    }
+    let header = header_json(py, alg, headers)?;
+
+    // The time claims' datetimes are converted in a copy; the caller's dict is left alone.
+    let mut claims = payload.clone();
+    for name in ["exp", "iat", "nbf"] {
+        if let Some(value) = payload.get_item(name)? {
+            if let Some(seconds) = numeric_date(py, &value)? {
+                if claims.is(payload) {
+                    claims = payload.copy()?;
+                }
+                claims.set_item(name, seconds)?;
+            }
+        }
+    }
+    if let Some(iss) = claims.get_item("iss")? {
+        if !iss.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err("Issuer (iss) must be a string."));
+        }
+    }
+    let payload_json = dumps_buffer(py, claims.as_any(), false)?;
+
+    let mut token = Vec::with_capacity(
+        b64::encoded_len(header.len()) + b64::encoded_len(payload_json.as_slice().len()) + 96,
+    );
+    b64::encode_url_into(&header, &mut token);
+    token.push(b'.');
+    b64::encode_url_into(payload_json.as_slice(), &mut token);
+    drop(payload_json);
+    let key = resolve_key(py, Some(key), alg, kid.as_deref(), Purpose::Sign)?;
+    let signature = sign(py, &key, alg, &token).or_raise(py)?;
+    token.push(b'.');
+    b64::encode_url_into(&signature, &mut token);
+    // base64url text is ASCII.
+    Ok(PyString::new(
+        py,
+        std::str::from_utf8(&token).unwrap_or_default(),
+    ))
+}
+
+/// An argument whose absence differs from an explicit None (PyO3 maps both to `None` for an
+/// `Option`): `algorithm=None` is a TypeError, not HS256; `leeway=None` is a TypeError, not 0.
+pub struct Given<'py>(Option<Bound<'py, PyAny>>);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Given<'py> {
+    type Error = PyErr;
+
+    fn extract(value: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        Ok(Self(Some(value.to_owned())))
+    }
+}
+
+/// The checked arguments of a decode.
+struct DecodeArgs {
+    verify_signature: bool,
+    algorithms: Vec<Algorithm>,
+    policy: Policy,
+    max_token_bytes: usize,
+}
+
+const OPTION_NAMES: [&str; 11] = [
+    "verify_signature",
+    "verify_exp",
+    "verify_nbf",
+    "verify_iat",
+    "verify_aud",
+    "verify_iss",
+    "verify_sub",
+    "verify_jti",
+    "require",
+    "strict_aud",
+    "enforce_minimum_key_length",
+];
+
+fn option_flag(options: Option<&Bound<'_, PyDict>>, name: &str) -> PyResult<Option<bool>> {
+    let Some(value) = options
+        .map(|options| options.get_item(name))
+        .transpose()?
+        .flatten()
+    else {
+        return Ok(None);
+    };
+    value
+        .cast::<PyBool>()
+        .map(|flag| Some(flag.is_true()))
+        .map_err(|_| {
+            PyTypeError::new_err(format!(
+                "option '{name}' must be a bool, not {}",
+                type_name(&value)
+            ))
+        })
+}
+
+/// A `list`, `tuple`, `set` or `frozenset` of `str`; anything else is a TypeError naming `what`.
+fn string_collection(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
+    let is_collection = value.is_instance_of::<PyList>()
+        || value.is_instance_of::<PyTuple>()
+        || value.is_instance_of::<PySet>()
+        || value.is_instance_of::<PyFrozenSet>();
+    let wrong = || {
+        PyTypeError::new_err(format!(
+            "{what} must be a list of str, not {}",
+            type_name(value)
+        ))
+    };
+    if !is_collection {
+        return Err(wrong());
+    }
+    value
+        .try_iter()?
+        .map(|item| {
+            let item = item?;
+            item.cast::<PyString>()
+                .map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "{what} must hold only str, not {}",
+                        type_name(&item)
+                    ))
+                })?
+                .to_str()
+                .map(str::to_owned)
+        })
+        .collect()
+}
+
+/// `audience` or `issuer`: a str or an iterable of str (not bytes).
+fn expected(value: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<Expected>> {
+    let Some(value) = value.filter(|value| !value.is_none()) else {
+        return Ok(None);
+    };
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(Some(Expected::One(text.to_str()?.to_owned())));
+    }
+    let wrong = || {
+        PyTypeError::new_err(format!(
+            "{what} must be a str or an iterable of str, not {}",
+            type_name(value)
+        ))
+    };
+    if value.is_instance_of::<PyBytes>() || value.is_instance_of::<pyo3::types::PyByteArray>() {
+        return Err(wrong());
+    }
+    let items = value.try_iter().map_err(|_| wrong())?;
+    let mut strings = Vec::new();
+    for item in items {
+        let item = item?;
+        let text = item.cast::<PyString>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "{what} must hold only str, not {}",
+                type_name(&item)
+            ))
+        })?;
+        strings.push(text.to_str()?.to_owned());
+    }
+    Ok(Some(Expected::Any(strings)))
+}
+
+fn leeway_seconds(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    let timedelta = TIMEDELTA.import(py, "datetime", "timedelta")?;
+    let seconds: f64 = if value.is_instance(timedelta)? {
+        value.call_method0("total_seconds")?.extract()?
+    } else if !value.is_instance_of::<PyBool>()
+        && (value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>())
+    {
+        value.extract()?
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "leeway must be a number of seconds or a timedelta, not {}",
+            type_name(value)
+        )));
+    };
+    if seconds.is_nan() {
+        return Err(PyValueError::new_err("leeway must not be NaN"));
+    }
+    Ok(seconds)
+}
+
+/// The `options` dict: whether the signature is verified, and the claim checks.
+fn options_policy(options: Option<&Bound<'_, PyAny>>) -> PyResult<(bool, Policy)> {
+    let options = match options.filter(|options| !options.is_none()) {
+        None => None,
+        Some(options) => Some(options.cast::<PyDict>().map_err(|_| {
+            PyTypeError::new_err(format!(
+                "options must be a dict or None, not {}",
+                type_name(options)
+            ))
+        })?),
+    };
+    if let Some(options) = options {
+        for name in options.keys() {
+            let known = name
+                .cast::<PyString>()
+                .ok()
+                .and_then(|name| name.to_str().ok().map(|name| OPTION_NAMES.contains(&name)))
+                .unwrap_or(false);
+            if !known {
+                return Err(PyTypeError::new_err(format!(
+                    "Unknown option {}; known: {}",
+                    name.repr()?,
+                    OPTION_NAMES.join(", ")
+                )));
+            }
+        }
+    }
+    let verify_signature = option_flag(options, "verify_signature")?.unwrap_or(true);
+    // PyJWT's rule: without the signature check, the claim checks default to off.
+    let flag = |name: &str| -> PyResult<bool> {
+        Ok(option_flag(options, name)?.unwrap_or(verify_signature))
+    };
+    let mut policy = Policy {
+        verify_exp: flag("verify_exp")?,
+        verify_nbf: flag("verify_nbf")?,
+        verify_iat: flag("verify_iat")?,
+        verify_aud: flag("verify_aud")?,
+        verify_iss: flag("verify_iss")?,
+        verify_sub: flag("verify_sub")?,
+        verify_jti: flag("verify_jti")?,
+        strict_aud: option_flag(options, "strict_aud")?.unwrap_or(false),
+        ..Policy::default()
+    };
+    option_flag(options, "enforce_minimum_key_length")?;
+    if let Some(require) = options
+        .map(|options| options.get_item("require"))
+        .transpose()?
+        .flatten()
+    {
+        if !(require.is_instance_of::<PyList>() || require.is_instance_of::<PyTuple>()) {
+            return Err(PyTypeError::new_err(format!(
+                "option 'require' must be a list of str, not {}",
+                type_name(&require)
+            )));
+        }
+        policy.require = string_collection(&require, "option 'require'")?;
+    }
+    Ok((verify_signature, policy))
+}
+
+#[allow(clippy::too_many_arguments)] // PyJWT's keyword arguments
+fn decode_args(
+    py: Python<'_>,
+    algorithms: Option<&Bound<'_, PyAny>>,
+    options: Option<&Bound<'_, PyAny>>,
+    audience: Option<&Bound<'_, PyAny>>,
+    issuer: Option<&Bound<'_, PyAny>>,
+    subject: Option<&Bound<'_, PyAny>>,
+    leeway: &Bound<'_, PyAny>,
+    max_token_bytes: &Bound<'_, PyAny>,
+) -> PyResult<DecodeArgs> {
+    let (verify_signature, mut policy) = options_policy(options)?;
+
+    let mut algorithm_list = Vec::new();
+    if verify_signature {
+        let algorithms = algorithms.filter(|algorithms| !algorithms.is_none());
+        let empty = match algorithms {
+            None => true,
+            Some(algorithms) => algorithms.len().is_ok_and(|len| len == 0),
+        };
+        if empty {
+            return Err(raise(
+                py,
+                &JwtError::Decode(
+                    "It is required that you pass in a value for the \"algorithms\" argument when calling decode().".into(),
+                ),
+            ));
+        }
+        if let Some(algorithms) = algorithms {
+            if algorithms.is_instance_of::<PyString>() {
+                return Err(PyTypeError::new_err(
+                    "algorithms must be a list of names, e.g. [\"HS256\"], not a str",
+                ));
+            }
+            for name in string_collection(algorithms, "algorithms")? {
+                algorithm_list.push(Algorithm::supported(&name).or_raise(py)?);
+            }
+        }
+    }
+    policy.leeway = leeway_seconds(py, leeway)?;
+    policy.audience = expected(audience, "audience")?;
+    policy.issuer = expected(issuer, "issuer")?;
+    policy.subject = match subject.filter(|subject| !subject.is_none()) {
+        None => None,
+        Some(subject) => Some(
+            subject
+                .cast::<PyString>()
+                .map_err(|_| {
+                    PyTypeError::new_err(format!(
+                        "subject must be a str or None, not {}",
+                        type_name(subject)
+                    ))
+                })?
+                .to_str()?
+                .to_owned(),
+        ),
+    };
+    let max_token_bytes = max_bytes(max_token_bytes)?;
+    Ok(DecodeArgs {
+        verify_signature,
+        algorithms: algorithm_list,
+        policy,
+        max_token_bytes,
+    })
+}
+
+fn max_bytes(value: &Bound<'_, PyAny>) -> PyResult<usize> {
+    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
+        return Err(PyTypeError::new_err(format!(
+            "max_token_bytes must be an int, not {}",
+            type_name(value)
+        )));
+    }
+    match value.extract::<i64>() {
+        Ok(limit) if limit > 0 => Ok(usize::try_from(limit).unwrap_or(usize::MAX)),
+        Ok(limit) => Err(PyValueError::new_err(format!(
+            "max_token_bytes must be positive, not {limit}"
+        ))),
+        // Beyond i64: no token is that long, so it is no limit at all.
+        Err(_) if value.gt(0)? => Ok(usize::MAX),
+        Err(_) => Err(PyValueError::new_err("max_token_bytes must be positive")),
+    }
+}
+
+/// The token's bytes: a str's UTF-8 (lone surrogates kept, so they fail as base64url), or bytes.
+fn token_bytes(py: Python<'_>, token: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
+    if let Ok(text) = token.cast::<PyString>() {
+        if let Ok(text) = text.to_str() {
+            return Ok(text.as_bytes().to_vec());
+        }
+        let encoded = text.call_method1("encode", ("utf-8", "surrogatepass"))?;
+        return Ok(encoded.cast::<PyBytes>()?.as_bytes().to_vec());
+    }
+    if let Ok(bytes) = token.cast::<PyBytes>() {
+        return Ok(bytes.as_bytes().to_vec());
+    }
+    Err(raise(
+        py,
+        &JwtError::Decode(format!(
+            "Invalid token type: expected str or bytes, got {}",
+            type_name(token)
+        )),
+    ))
+}
+
+/// A decoded header or payload as a JSON object, or the DecodeError for `what`.
+fn segment_object(py: Python<'_>, json: &[u8], what: &str) -> PyResult<Value> {
+    token::parse_object(json).map_err(|problem: JsonProblem| {
+        let error = problem.into_error(what, |_| match loads_slice(py, json) {
+            // The package's loads words the error; its str() is the message's tail.
+            Err(error) => error
+                .value(py)
+                .str()
+                .map_or_else(|_| String::new(), |text| text.to_string()),
+            Ok(_) => String::new(),
+        });
+        raise(py, &error)
+    })
+}
+
+/// Everything a decode learns: the header and payload as parsed JSON and their Python
+/// objects, and the signature.
+struct Decoded<'py> {
+    header: Bound<'py, PyAny>,
+    payload: Bound<'py, PyAny>,
+    signature: Vec<u8>,
+}
+
+fn decode_token<'py>(
+    py: Python<'py>,
+    token: &Bound<'py, PyAny>,
+    key: Option<&Bound<'py, PyAny>>,
+    args: &DecodeArgs,
+    want_header: bool,
+) -> PyResult<Decoded<'py>> {
+    let token = token_bytes(py, token)?;
+    token::check_size(token.len(), args.max_token_bytes).or_raise(py)?;
+    let segments = token::split(&token).or_raise(py)?;
+    let header_json = token::decode_segment(segments.header, "header").or_raise(py)?;
+    let header = segment_object(py, &header_json, "header")?;
+    let kid = token::check_header(&header).or_raise(py)?;
+    let verified_with = if args.verify_signature {
+        let alg = token::check_alg(&header, &args.algorithms).or_raise(py)?;
+        Some((
+            alg,
+            resolve_key(py, key, alg, kid.as_deref(), Purpose::Verify)?,
+        ))
+    } else {
+        None
+    };
+    let signature = token::decode_segment(segments.signature, "signature").or_raise(py)?;
+    if let Some((alg, key)) = &verified_with {
+        verify(py, key, *alg, segments.signing_input, &signature).or_raise(py)?;
+    }
+    let payload_json = token::decode_segment(segments.payload, "payload").or_raise(py)?;
+    let payload = segment_object(py, &payload_json, "payload")?;
+    claims::validate(&payload, &args.policy, now()).or_raise(py)?;
+    Ok(Decoded {
+        header: if want_header {
+            loads_slice(py, &header_json)?
+        } else {
+            py.None().into_bound(py)
+        },
+        payload: loads_slice(py, &payload_json)?,
+        signature,
+    })
+}
+
+/// Verify a JWT and return its claims (a dict).
+///
+/// ``algorithms`` (a list) is required while the signature is verified. ``options`` keys are
+/// PyJWT's (verify_signature, verify_exp, verify_nbf, verify_iat, verify_aud, verify_iss,
+/// verify_sub, verify_jti, require, strict_aud); ``audience``, ``issuer``, ``subject`` and
+/// ``leeway`` (seconds or a timedelta) as in PyJWT. Tokens over ``max_token_bytes`` are
+/// refused before any decoding. Everything a token can cause is an InvalidTokenError.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)] // PyJWT's keyword arguments
+#[pyo3(
+    signature = (token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=Given(None), max_token_bytes=Given(None)),
+    text_signature = "(token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=0, max_token_bytes=262144)"
+)]
+pub fn jwt_decode<'py>(
+    py: Python<'py>,
+    token: &Bound<'py, PyAny>,
+    key: Option<&Bound<'py, PyAny>>,
+    algorithms: Option<&Bound<'py, PyAny>>,
+    options: Option<&Bound<'py, PyAny>>,
+    audience: Option<&Bound<'py, PyAny>>,
+    issuer: Option<&Bound<'py, PyAny>>,
+    subject: Option<&Bound<'py, PyAny>>,
+    leeway: Given<'py>,
+    max_token_bytes: Given<'py>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let args = decode_args_defaulted(
+        py,
+        algorithms,
+        options,
+        audience,
+        issuer,
+        subject,
+        leeway,
+        max_token_bytes,
+    )?;
+    Ok(decode_token(py, token, key, &args, false)?.payload)
+}
+
+#[allow(clippy::too_many_arguments)] // PyJWT's keyword arguments
+fn decode_args_defaulted(
+    py: Python<'_>,
+    algorithms: Option<&Bound<'_, PyAny>>,
+    options: Option<&Bound<'_, PyAny>>,
+    audience: Option<&Bound<'_, PyAny>>,
+    issuer: Option<&Bound<'_, PyAny>>,
+    subject: Option<&Bound<'_, PyAny>>,
+    leeway: Given<'_>,
+    max_token_bytes: Given<'_>,
+) -> PyResult<DecodeArgs> {
+    let zero = PyInt::new(py, 0).into_any();
+    let default_max = PyInt::new(py, DEFAULT_MAX_TOKEN_BYTES).into_any();
+    decode_args(
+        py,
+        algorithms,
+        options,
+        audience,
+        issuer,
+        subject,
+        &leeway.0.unwrap_or(zero),
+        &max_token_bytes.0.unwrap_or(default_max),
+    )
+}
+
+/// Like ``decode``, returning ``{"header": dict, "payload": dict, "signature": bytes}``.
+#[pyfunction]
+#[allow(clippy::too_many_arguments)] // PyJWT's keyword arguments
+#[pyo3(
+    signature = (token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=Given(None), max_token_bytes=Given(None)),
+    text_signature = "(token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=0, max_token_bytes=262144)"
+)]
+pub fn jwt_decode_complete<'py>(
+    py: Python<'py>,
+    token: &Bound<'py, PyAny>,
+    key: Option<&Bound<'py, PyAny>>,
+    algorithms: Option<&Bound<'py, PyAny>>,
+    options: Option<&Bound<'py, PyAny>>,
+    audience: Option<&Bound<'py, PyAny>>,
+    issuer: Option<&Bound<'py, PyAny>>,
+    subject: Option<&Bound<'py, PyAny>>,
+    leeway: Given<'py>,
+    max_token_bytes: Given<'py>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let args = decode_args_defaulted(
+        py,
+        algorithms,
+        options,
+        audience,
+        issuer,
+        subject,
+        leeway,
+        max_token_bytes,
+    )?;
+    let decoded = decode_token(py, token, key, &args, true)?;
+    let result = PyDict::new(py);
+    result.set_item("header", decoded.header)?;
+    result.set_item("payload", decoded.payload)?;
+    result.set_item("signature", PyBytes::new(py, &decoded.signature))?;
+    Ok(result)
+}
+
+/// The token's header (a dict), checked for shape but NOT verified: use it only to choose a
+/// key.
+#[pyfunction]
+#[pyo3(signature = (token, /))]
+pub fn jwt_get_unverified_header<'py>(
+    py: Python<'py>,
+    token: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let token = token_bytes(py, token)?;
+    token::check_size(token.len(), DEFAULT_MAX_TOKEN_BYTES).or_raise(py)?;
+    let segments = token::split(&token).or_raise(py)?;
+    let header_json = token::decode_segment(segments.header, "header").or_raise(py)?;
+    let header = segment_object(py, &header_json, "header")?;
+    token::check_header(&header).or_raise(py)?;
+    loads_slice(py, &header_json)
+}
+
+/// The supported algorithm names, in documentation order.
+pub fn algorithm_names() -> Vec<&'static str> {
+    Algorithm::ALL.iter().map(|alg| alg.name()).collect()
+}
