@@ -331,6 +331,29 @@ pub(crate) fn dumps_buffer(
     serialize(py, obj, options, false)
 }
 
+/// `loads(bytes)` for other bindings that refuse repeated keys: `Err(None)` when the
+/// document is not valid JSON or repeats a key in some object (the caller words that
+/// itself), `Err(Some(error))` for a Python exception such as MemoryError.
+pub(crate) fn loads_slice_unique_keys<'py>(
+    py: Python<'py>,
+    bytes: &[u8],
+) -> Result<Bound<'py, PyAny>, Option<PyErr>> {
+    let mut sink = ObjectSink::rejecting_duplicates(key_cache());
+    match parse::parse(bytes, Encoding::Unchecked, &mut sink) {
+        Ok(()) => unsafe { Bound::from_owned_ptr_or_err(py, sink.into_root()) }.map_err(Some),
+        Err(error) => {
+            let duplicate = sink.duplicate;
+            drop(sink);
+            let pending = PyErr::take(py);
+            // A sink failure with a Python exception that is not about the text itself.
+            if error.kind == ErrorKind::Sink && !duplicate {
+                return Err(pending);
+            }
+            Err(None)
+        }
+    }
+}
+
 /// `loads(bytes)` for other bindings, on a slice of UTF-8 to be checked.
 pub(crate) fn loads_slice<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyAny>> {
     let mut sink = ObjectSink::new(key_cache());

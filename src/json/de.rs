@@ -114,6 +114,10 @@ unsafe fn new_dict(pairs: usize) -> *mut ffi::PyObject {
 pub struct ObjectSink {
     stack: Vec<*mut ffi::PyObject>,
     cache: Option<MutexGuard<'static, KeyCache>>,
+    /// Fail on the first object with a repeated key (JWT headers and payloads).
+    reject_duplicates: bool,
+    /// Set when a repeated key failed the parse; no Python exception is set then.
+    pub duplicate: bool,
 }
 
 impl ObjectSink {
@@ -122,7 +126,16 @@ impl ObjectSink {
         Self {
             stack: Vec::with_capacity(64),
             cache,
+            reject_duplicates: false,
+            duplicate: false,
         }
+    }
+
+    /// A sink that fails (with `duplicate` set) on an object with a repeated key.
+    pub fn rejecting_duplicates(cache: Option<MutexGuard<'static, KeyCache>>) -> Self {
+        let mut sink = Self::new(cache);
+        sink.reject_duplicates = true;
+        sink
     }
 
     /// The parsed document (a new reference); call once, after a successful parse.
@@ -250,6 +263,14 @@ impl Sink for ObjectSink {
             }
         }
         self.stack.truncate(start);
+        // A repeated key leaves the dict with fewer entries than pairs.
+        if !failed
+            && self.reject_duplicates
+            && usize::try_from(unsafe { ffi::PyDict_Size(dict) }) != Ok(pairs)
+        {
+            self.duplicate = true;
+            failed = true;
+        }
         if failed {
             unsafe { ffi::Py_DECREF(dict) };
             return Err(SinkError);

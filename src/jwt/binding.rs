@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use pyo3::exceptions::{PyNotImplementedError, PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
@@ -20,7 +21,7 @@ use super::claims::{self, Expected, Policy};
 use super::keys::{self, Jwk, Key, Purpose, JWK_BYTE_MEMBERS};
 use super::token::{self, JsonProblem};
 use super::{b64, Algorithm, JwtError, DEFAULT_MAX_TOKEN_BYTES};
-use crate::json::binding::{dumps_buffer, loads_slice};
+use crate::json::binding::{dumps_buffer, loads_slice, loads_slice_unique_keys};
 use crate::json::value::Value;
 use crate::names::type_name;
 
@@ -29,7 +30,6 @@ const ERRORS_MODULE: &str = "covet_rust_core._jwt_errors";
 static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 static TIMEGM: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 static TIMEDELTA: PyOnceLock<Py<pyo3::types::PyType>> = PyOnceLock::new();
-static DATETIME: PyOnceLock<Py<pyo3::types::PyType>> = PyOnceLock::new();
 
 /// The exception class `name` of `covet_rust_core._jwt_errors`.
 pub fn error_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
@@ -240,6 +240,15 @@ fn text_or_bytes(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<u8>> {
     )))
 }
 
+/// The bytes of a str (its UTF-8, which CPython keeps) or bytes object, without a copy;
+/// `None` for other types.
+fn borrowed_bytes<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Option<&'a [u8]>> {
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(Some(text.to_str()?.as_bytes()));
+    }
+    Ok(value.cast::<PyBytes>().ok().map(PyBytesMethods::as_bytes))
+}
+
 /// A JWK or JWK set given as a dict or as JSON text.
 fn jwk_dict<'py>(
     py: Python<'py>,
@@ -364,12 +373,11 @@ fn resolve_key(
             ));
         }
         select(&set.get().keys, kid).or_raise(py)?
-    } else if key.is_instance_of::<PyString>() || key.is_instance_of::<PyBytes>() {
-        let text = text_or_bytes(key, "key")?;
+    } else if let Some(text) = borrowed_bytes(key)? {
         if alg.family() == super::Family::Hmac {
-            Arc::new(Key::from_secret(&text).or_raise(py)?)
+            keys::cached_secret(text).or_raise(py)?
         } else {
-            keys::cached_key(&text).or_raise(py)?
+            keys::cached_key(text).or_raise(py)?
         }
     } else if let Ok(dict) = key.cast::<PyDict>() {
         if dict.contains("keys")? {
@@ -459,8 +467,7 @@ fn numeric_date<'py>(
     py: Python<'py>,
     value: &Bound<'py, PyAny>,
 ) -> PyResult<Option<Bound<'py, PyAny>>> {
-    let datetime = DATETIME.import(py, "datetime", "datetime")?;
-    if !value.is_instance(datetime)? {
+    if !value.is_instance_of::<pyo3::types::PyDateTime>() {
         return Ok(None);
     }
     let timegm = TIMEGM.get_or_try_init(py, || {
@@ -799,8 +806,8 @@ fn decode_args(
     audience: Option<&Bound<'_, PyAny>>,
     issuer: Option<&Bound<'_, PyAny>>,
     subject: Option<&Bound<'_, PyAny>>,
-    leeway: &Bound<'_, PyAny>,
-    max_token_bytes: &Bound<'_, PyAny>,
+    leeway: Option<&Bound<'_, PyAny>>,
+    max_token_bytes: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<DecodeArgs> {
     let (verify_signature, mut policy) = options_policy(options)?;
 
@@ -830,7 +837,8 @@ fn decode_args(
             }
         }
     }
-    policy.leeway = leeway_seconds(py, leeway)?;
+    // Absent (not None): the defaults, 0 and DEFAULT_MAX_TOKEN_BYTES.
+    policy.leeway = leeway.map_or(Ok(0.0), |leeway| leeway_seconds(py, leeway))?;
     policy.audience = expected(audience, "audience")?;
     policy.issuer = expected(issuer, "issuer")?;
     policy.subject = match subject.filter(|subject| !subject.is_none()) {
@@ -848,7 +856,7 @@ fn decode_args(
                 .to_owned(),
         ),
     };
-    let max_token_bytes = max_bytes(max_token_bytes)?;
+    let max_token_bytes = max_token_bytes.map_or(Ok(DEFAULT_MAX_TOKEN_BYTES), max_bytes)?;
     Ok(DecodeArgs {
         verify_signature,
         algorithms: algorithm_list,
@@ -911,6 +919,100 @@ fn segment_object(py: Python<'_>, json: &[u8], what: &str) -> PyResult<Value> {
     })
 }
 
+/// A decoded header or payload as Python objects: a dict without repeated keys, or the
+/// DecodeError for `what`, worded as [`segment_object`] words it.
+fn python_object<'py>(py: Python<'py>, json: &[u8], what: &str) -> PyResult<Bound<'py, PyDict>> {
+    let wrong = || -> PyErr {
+        match segment_object(py, json, what) {
+            Err(error) => error,
+            // Cannot happen: the two parsers accept the same documents.
+            Ok(_) => raise(py, &JwtError::Decode(format!("Invalid {what} string"))),
+        }
+    };
+    match loads_slice_unique_keys(py, json) {
+        Ok(object) => object.cast_into::<PyDict>().map_err(|_| wrong()),
+        Err(None) => Err(wrong()),
+        // CPython's limit on int digits (a ValueError) is the token's doing too.
+        Err(Some(error)) if error.is_instance_of::<PyValueError>(py) => Err(raise(
+            py,
+            &JwtError::Decode(format!("Invalid {what} string: {}", error.value(py))),
+        )),
+        Err(Some(error)) => Err(error),
+    }
+}
+
+/// The registered claims (and the required ones) of a payload dict, as plain values for
+/// [`claims::validate`]. Only what the rules read is converted: for containers, their
+/// string items (aud) and whether they are empty.
+fn claims_view(payload: &Bound<'_, PyDict>, policy: &Policy) -> PyResult<Value> {
+    let py = payload.py();
+    // Interned: the names' str objects and hashes are made once per process.
+    let registered = [
+        intern!(py, "iat"),
+        intern!(py, "nbf"),
+        intern!(py, "exp"),
+        intern!(py, "iss"),
+        intern!(py, "aud"),
+        intern!(py, "sub"),
+        intern!(py, "jti"),
+    ];
+    let mut members = Vec::new();
+    for name in registered {
+        if let Some(value) = payload.get_item(name)? {
+            members.push((
+                name.to_str()?.as_bytes().to_vec(),
+                plain_value(&value, true)?,
+            ));
+        }
+    }
+    for name in &policy.require {
+        if let Some(value) = payload.get_item(name)? {
+            members.push((name.as_bytes().to_vec(), plain_value(&value, true)?));
+        }
+    }
+    Ok(Value::Object(members))
+}
+
+/// A value decoded from JSON as a plain [`Value`]; containers one level deep only.
+fn plain_value(value: &Bound<'_, PyAny>, top: bool) -> PyResult<Value> {
+    Ok(if value.is_none() {
+        Value::Null
+    } else if let Ok(flag) = value.cast::<PyBool>() {
+        Value::Bool(flag.is_true())
+    } else if let Ok(int) = value.cast::<PyInt>() {
+        match int.extract::<i64>() {
+            Ok(int) => Value::Int(int),
+            Err(_) => Value::BigInt(int.str()?.to_string()),
+        }
+    } else if let Ok(float) = value.cast::<PyFloat>() {
+        Value::Float(float.value())
+    } else if let Ok(text) = value.cast::<PyString>() {
+        Value::String(text.encode_utf8().map_or_else(
+            // Lone surrogates (from \ud800 escapes) never equal an expected str.
+            |_| vec![0xff],
+            |bytes| bytes.as_bytes().to_vec(),
+        ))
+    } else if let Ok(list) = value.cast::<PyList>() {
+        if top {
+            Value::Array(
+                list.iter()
+                    .map(|item| plain_value(&item, false))
+                    .collect::<PyResult<_>>()?,
+            )
+        } else {
+            Value::Array(Vec::new())
+        }
+    } else {
+        // A dict: only its truth value is read.
+        let empty = value.len()? == 0;
+        Value::Object(if empty {
+            Vec::new()
+        } else {
+            vec![(Vec::new(), Value::Null)]
+        })
+    })
+}
+
 /// Everything a decode learns: the header and payload as parsed JSON and their Python
 /// objects, and the signature.
 struct Decoded<'py> {
@@ -946,15 +1048,16 @@ fn decode_token<'py>(
         verify(py, key, *alg, segments.signing_input, &signature).or_raise(py)?;
     }
     let payload_json = token::decode_segment(segments.payload, "payload").or_raise(py)?;
-    let payload = segment_object(py, &payload_json, "payload")?;
-    claims::validate(&payload, &args.policy, now()).or_raise(py)?;
+    // One parse into Python objects; the rules read the few claims they need from it.
+    let payload = python_object(py, &payload_json, "payload")?;
+    claims::validate(&claims_view(&payload, &args.policy)?, &args.policy, now()).or_raise(py)?;
     Ok(Decoded {
         header: if want_header {
-            loads_slice(py, &header_json)?
+            python_object(py, &header_json, "header")?.into_any()
         } else {
             py.None().into_bound(py)
         },
-        payload: loads_slice(py, &payload_json)?,
+        payload: payload.into_any(),
         signature,
     })
 }
@@ -967,7 +1070,8 @@ fn decode_token<'py>(
 /// ``leeway`` (seconds or a timedelta) as in PyJWT. Tokens over ``max_token_bytes`` are
 /// refused before any decoding. Everything a token can cause is an InvalidTokenError.
 #[pyfunction]
-#[allow(clippy::too_many_arguments)] // PyJWT's keyword arguments
+// PyJWT's keyword arguments, extracted by PyO3 (by value).
+#[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
 #[pyo3(
     signature = (token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=Given(None), max_token_bytes=Given(None)),
     text_signature = "(token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=0, max_token_bytes=262144)"
@@ -984,47 +1088,23 @@ pub fn jwt_decode<'py>(
     leeway: Given<'py>,
     max_token_bytes: Given<'py>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let args = decode_args_defaulted(
+    let args = decode_args(
         py,
         algorithms,
         options,
         audience,
         issuer,
         subject,
-        leeway,
-        max_token_bytes,
+        leeway.0.as_ref(),
+        max_token_bytes.0.as_ref(),
     )?;
     Ok(decode_token(py, token, key, &args, false)?.payload)
 }
 
-#[allow(clippy::too_many_arguments)] // PyJWT's keyword arguments
-fn decode_args_defaulted(
-    py: Python<'_>,
-    algorithms: Option<&Bound<'_, PyAny>>,
-    options: Option<&Bound<'_, PyAny>>,
-    audience: Option<&Bound<'_, PyAny>>,
-    issuer: Option<&Bound<'_, PyAny>>,
-    subject: Option<&Bound<'_, PyAny>>,
-    leeway: Given<'_>,
-    max_token_bytes: Given<'_>,
-) -> PyResult<DecodeArgs> {
-    let zero = PyInt::new(py, 0).into_any();
-    let default_max = PyInt::new(py, DEFAULT_MAX_TOKEN_BYTES).into_any();
-    decode_args(
-        py,
-        algorithms,
-        options,
-        audience,
-        issuer,
-        subject,
-        &leeway.0.unwrap_or(zero),
-        &max_token_bytes.0.unwrap_or(default_max),
-    )
-}
-
 /// Like ``decode``, returning ``{"header": dict, "payload": dict, "signature": bytes}``.
 #[pyfunction]
-#[allow(clippy::too_many_arguments)] // PyJWT's keyword arguments
+// PyJWT's keyword arguments, extracted by PyO3 (by value).
+#[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
 #[pyo3(
     signature = (token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=Given(None), max_token_bytes=Given(None)),
     text_signature = "(token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=0, max_token_bytes=262144)"
@@ -1041,15 +1121,15 @@ pub fn jwt_decode_complete<'py>(
     leeway: Given<'py>,
     max_token_bytes: Given<'py>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    let args = decode_args_defaulted(
+    let args = decode_args(
         py,
         algorithms,
         options,
         audience,
         issuer,
         subject,
-        leeway,
-        max_token_bytes,
+        leeway.0.as_ref(),
+        max_token_bytes.0.as_ref(),
     )?;
     let decoded = decode_token(py, token, key, &args, true)?;
     let result = PyDict::new(py);
@@ -1073,7 +1153,7 @@ pub fn jwt_get_unverified_header<'py>(
     let header_json = token::decode_segment(segments.header, "header").or_raise(py)?;
     let header = segment_object(py, &header_json, "header")?;
     token::check_header(&header).or_raise(py)?;
-    loads_slice(py, &header_json)
+    python_object(py, &header_json, "header").map(Bound::into_any)
 }
 
 /// The supported algorithm names, in documentation order.

@@ -335,9 +335,7 @@ pub fn parse_pem(text: &[u8]) -> Option<Pem> {
 }
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack
-        .windows(needle.len())
-        .position(|window| window == needle)
+    memchr::memmem::find(haystack, needle)
 }
 
 /// OpenSSH public key types, as the first word of an `authorized_keys` line.

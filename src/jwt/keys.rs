@@ -600,52 +600,86 @@ impl Jwk {
     }
 }
 
-/// How many parsed key texts are kept.
+/// How many parsed key texts (and, separately, HMAC secrets) are kept.
 pub const KEY_CACHE_ENTRIES: usize = 64;
 
+/// Keys by the bytes they were made from, least recently used evicted.
 struct KeyCache {
     entries: HashMap<Vec<u8>, (Arc<Key>, u64), ahash::RandomState>,
     clock: u64,
 }
 
-static KEY_CACHE: Mutex<Option<KeyCache>> = Mutex::new(None);
+/// One process-wide cache behind a mutex (the module runs without the GIL on free-threaded
+/// Python); the parse itself happens outside the lock.
+struct SharedCache(Mutex<Option<KeyCache>>);
+
+impl SharedCache {
+    const fn new() -> Self {
+        Self(Mutex::new(None))
+    }
+
+    fn get_or_parse(
+        &self,
+        bytes: &[u8],
+        parse: impl FnOnce(&[u8]) -> Result<Key, JwtError>,
+    ) -> Result<Arc<Key>, JwtError> {
+        {
+            let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+            if let Some(cache) = guard.as_mut() {
+                cache.clock += 1;
+                let now = cache.clock;
+                if let Some((key, used)) = cache.entries.get_mut(bytes) {
+                    *used = now;
+                    return Ok(Arc::clone(key));
+                }
+            }
+        }
+        // Parsed outside the lock: an RSA key takes a while, and other threads keep going.
+        let key = Arc::new(parse(bytes)?);
+        let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let cache = guard.get_or_insert_with(|| KeyCache {
+            entries: HashMap::with_hasher(ahash::RandomState::new()),
+            clock: 0,
+        });
+        if cache.entries.len() >= KEY_CACHE_ENTRIES && !cache.entries.contains_key(bytes) {
+            // Evict the least recently used (a scan of 64 is cheaper than keeping an order).
+            if let Some(oldest) = cache
+                .entries
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(bytes, _)| bytes.clone())
+            {
+                cache.entries.remove(&oldest);
+            }
+        }
+        cache.clock += 1;
+        let now = cache.clock;
+        cache
+            .entries
+            .insert(bytes.to_vec(), (Arc::clone(&key), now));
+        Ok(key)
+    }
+
+    #[cfg(test)]
+    fn len(&self) -> usize {
+        let guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        guard.as_ref().map_or(0, |cache| cache.entries.len())
+    }
+}
+
+static TEXT_KEYS: SharedCache = SharedCache::new();
+static SECRET_KEYS: SharedCache = SharedCache::new();
 
 /// The key for PEM or OpenSSH `text`, parsed once and kept among the most recently used
 /// [`KEY_CACHE_ENTRIES`] texts. Failures are not cached.
 pub fn cached_key(text: &[u8]) -> Result<Arc<Key>, JwtError> {
-    {
-        let mut guard = KEY_CACHE.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(cache) = guard.as_mut() {
-            cache.clock += 1;
-            let now = cache.clock;
-            if let Some((key, used)) = cache.entries.get_mut(text) {
-                *used = now;
-                return Ok(Arc::clone(key));
-            }
-        }
-    }
-    // Parsed outside the lock: an RSA key takes a while, and other threads keep going.
-    let key = Arc::new(Key::from_text(text)?);
-    let mut guard = KEY_CACHE.lock().unwrap_or_else(PoisonError::into_inner);
-    let cache = guard.get_or_insert_with(|| KeyCache {
-        entries: HashMap::with_hasher(ahash::RandomState::new()),
-        clock: 0,
-    });
-    if cache.entries.len() >= KEY_CACHE_ENTRIES && !cache.entries.contains_key(text) {
-        // Evict the least recently used (a scan of 64 is cheaper than keeping an order).
-        if let Some(oldest) = cache
-            .entries
-            .iter()
-            .min_by_key(|(_, (_, used))| *used)
-            .map(|(text, _)| text.clone())
-        {
-            cache.entries.remove(&oldest);
-        }
-    }
-    cache.clock += 1;
-    let now = cache.clock;
-    cache.entries.insert(text.to_vec(), (Arc::clone(&key), now));
-    Ok(key)
+    TEXT_KEYS.get_or_parse(text, Key::from_text)
+}
+
+/// The HMAC key for `secret` (checked as [`Key::from_secret`] does), kept like
+/// [`cached_key`]: the secret's checks and the HMAC pads are computed once per secret.
+pub fn cached_secret(secret: &[u8]) -> Result<Arc<Key>, JwtError> {
+    SECRET_KEYS.get_or_parse(secret, Key::from_secret)
 }
 
 #[cfg(test)]
@@ -714,9 +748,16 @@ mod tests {
             // Invalid texts are not cached; nothing to evict, nothing kept.
             assert!(cached_key(format!("not a key {index}").as_bytes()).is_err());
         }
-        let guard = KEY_CACHE.lock().unwrap();
-        assert!(guard
-            .as_ref()
-            .is_none_or(|cache| cache.entries.len() <= KEY_CACHE_ENTRIES));
+        assert_eq!(TEXT_KEYS.len(), 0);
+        for index in 0..(KEY_CACHE_ENTRIES + 10) {
+            cached_secret(format!("secret {index}").as_bytes()).unwrap();
+        }
+        assert_eq!(SECRET_KEYS.len(), KEY_CACHE_ENTRIES);
+        // The most recent is kept.
+        let last = format!("secret {}", KEY_CACHE_ENTRIES + 9);
+        assert!(Arc::ptr_eq(
+            &cached_secret(last.as_bytes()).unwrap(),
+            &cached_secret(last.as_bytes()).unwrap()
+        ));
     }
 }

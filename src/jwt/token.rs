@@ -28,7 +28,7 @@ pub fn check_size(len: usize, max_token_bytes: usize) -> Result<(), JwtError> {
 
 /// Splits a token into exactly three segments.
 pub fn split(token: &[u8]) -> Result<Segments<'_>, JwtError> {
-    let mut dots = memchr_all(token);
+    let mut dots = memchr::memchr_iter(b'.', token);
     let (Some(first), Some(second)) = (dots.next(), dots.next()) else {
         return Err(JwtError::Decode("Not enough segments".into()));
     };
@@ -41,14 +41,6 @@ pub fn split(token: &[u8]) -> Result<Segments<'_>, JwtError> {
         signature: &token[second + 1..],
         signing_input: &token[..second],
     })
-}
-
-fn memchr_all(token: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    token
-        .iter()
-        .enumerate()
-        .filter(|(_, &byte)| byte == b'.')
-        .map(|(index, _)| index)
 }
 
 /// Decodes one segment's base64url; `name` is "header", "payload" or "signature".
