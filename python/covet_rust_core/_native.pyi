@@ -12,10 +12,10 @@ from covet_rust_core._json_errors import JSONEncodeError as JSONEncodeError
 
 __all__ = [
     "AUTO",
-    "JSONDecodeError",
-    "JSONEncodeError",
     "JWT_ALGORITHMS",
     "JWT_DEFAULT_MAX_TOKEN_BYTES",
+    "JSONDecodeError",
+    "JSONEncodeError",
     "JwtKey",
     "JwtKeySet",
     "__version__",
@@ -32,14 +32,14 @@ __all__ = [
     "jwt_get_unverified_header",
     "loads",
     "native_info",
-    "xxh3_128",
-    "xxh3_128_digest",
-    "xxh3_128_hasher",
-    "xxh3_128_hexdigest",
     "xxh3_64",
     "xxh3_64_digest",
     "xxh3_64_hasher",
     "xxh3_64_hexdigest",
+    "xxh3_128",
+    "xxh3_128_digest",
+    "xxh3_128_hasher",
+    "xxh3_128_hexdigest",
 ]
 
 __version__: Final[str]
@@ -193,7 +193,7 @@ class JwtKey:
         """The JWK key type: "oct", "RSA", "EC" or "OKP"."""
     @property
     def curve(self) -> str | None:
-        """"P-256", "P-384", "Ed25519", or None."""
+        """ "P-256", "P-384", "Ed25519", or None."""
     @property
     def is_private(self) -> bool:
         """True when the key can sign (a private key or an HMAC secret)."""

@@ -973,8 +973,29 @@ fn claims_view(payload: &Bound<'_, PyDict>, policy: &Policy) -> PyResult<Value> 
     Ok(Value::Object(members))
 }
 
+/// The header members the rules read (alg, kid, crit, b64), as plain values.
+fn header_view(header: &Bound<'_, PyDict>) -> PyResult<Value> {
+    let py = header.py();
+    let mut members = Vec::new();
+    for name in [
+        intern!(py, "alg"),
+        intern!(py, "kid"),
+        intern!(py, "crit"),
+        intern!(py, "b64"),
+    ] {
+        if let Some(value) = header.get_item(name)? {
+            members.push((
+                name.to_str()?.as_bytes().to_vec(),
+                plain_value(&value, true)?,
+            ));
+        }
+    }
+    Ok(Value::Object(members))
+}
+
 /// A value decoded from JSON as a plain [`Value`]; containers one level deep only.
 fn plain_value(value: &Bound<'_, PyAny>, top: bool) -> PyResult<Value> {
+    let py = value.py();
     Ok(if value.is_none() {
         Value::Null
     } else if let Ok(flag) = value.cast::<PyBool>() {
@@ -987,11 +1008,15 @@ fn plain_value(value: &Bound<'_, PyAny>, top: bool) -> PyResult<Value> {
     } else if let Ok(float) = value.cast::<PyFloat>() {
         Value::Float(float.value())
     } else if let Ok(text) = value.cast::<PyString>() {
-        Value::String(text.encode_utf8().map_or_else(
-            // Lone surrogates (from \ud800 escapes) never equal an expected str.
-            |_| vec![0xff],
-            |bytes| bytes.as_bytes().to_vec(),
-        ))
+        Value::String(match text.to_str() {
+            Ok(text) => text.as_bytes().to_vec(),
+            // Lone surrogates (from "\ud800" escapes): WTF-8, as the JSON parser keeps them.
+            Err(_) => text
+                .call_method1(intern!(py, "encode"), ("utf-8", "surrogatepass"))?
+                .cast_into::<PyBytes>()?
+                .as_bytes()
+                .to_vec(),
+        })
     } else if let Ok(list) = value.cast::<PyList>() {
         if top {
             Value::Array(
@@ -1026,13 +1051,14 @@ fn decode_token<'py>(
     token: &Bound<'py, PyAny>,
     key: Option<&Bound<'py, PyAny>>,
     args: &DecodeArgs,
-    want_header: bool,
 ) -> PyResult<Decoded<'py>> {
     let token = token_bytes(py, token)?;
     token::check_size(token.len(), args.max_token_bytes).or_raise(py)?;
     let segments = token::split(&token).or_raise(py)?;
     let header_json = token::decode_segment(segments.header, "header").or_raise(py)?;
-    let header = segment_object(py, &header_json, "header")?;
+    // Parsed once into Python objects (as the payload); the rules read a plain view.
+    let header_dict = python_object(py, &header_json, "header")?;
+    let header = header_view(&header_dict)?;
     let kid = token::check_header(&header).or_raise(py)?;
     let verified_with = if args.verify_signature {
         let alg = token::check_alg(&header, &args.algorithms).or_raise(py)?;
@@ -1052,11 +1078,7 @@ fn decode_token<'py>(
     let payload = python_object(py, &payload_json, "payload")?;
     claims::validate(&claims_view(&payload, &args.policy)?, &args.policy, now()).or_raise(py)?;
     Ok(Decoded {
-        header: if want_header {
-            python_object(py, &header_json, "header")?.into_any()
-        } else {
-            py.None().into_bound(py)
-        },
+        header: header_dict.into_any(),
         payload: payload.into_any(),
         signature,
     })
@@ -1098,7 +1120,7 @@ pub fn jwt_decode<'py>(
         leeway.0.as_ref(),
         max_token_bytes.0.as_ref(),
     )?;
-    Ok(decode_token(py, token, key, &args, false)?.payload)
+    Ok(decode_token(py, token, key, &args)?.payload)
 }
 
 /// Like ``decode``, returning ``{"header": dict, "payload": dict, "signature": bytes}``.
@@ -1131,7 +1153,7 @@ pub fn jwt_decode_complete<'py>(
         leeway.0.as_ref(),
         max_token_bytes.0.as_ref(),
     )?;
-    let decoded = decode_token(py, token, key, &args, true)?;
+    let decoded = decode_token(py, token, key, &args)?;
     let result = PyDict::new(py);
     result.set_item("header", decoded.header)?;
     result.set_item("payload", decoded.payload)?;
@@ -1151,9 +1173,9 @@ pub fn jwt_get_unverified_header<'py>(
     token::check_size(token.len(), DEFAULT_MAX_TOKEN_BYTES).or_raise(py)?;
     let segments = token::split(&token).or_raise(py)?;
     let header_json = token::decode_segment(segments.header, "header").or_raise(py)?;
-    let header = segment_object(py, &header_json, "header")?;
-    token::check_header(&header).or_raise(py)?;
-    python_object(py, &header_json, "header").map(Bound::into_any)
+    let header_dict = python_object(py, &header_json, "header")?;
+    token::check_header(&header_view(&header_dict)?).or_raise(py)?;
+    Ok(header_dict.into_any())
 }
 
 /// The supported algorithm names, in documentation order.

@@ -90,9 +90,13 @@ pub fn parse_object(json: &[u8]) -> Result<Value, JsonProblem> {
 pub fn check_header(header: &Value) -> Result<Option<String>, JwtError> {
     let kid = match header.get("kid") {
         None => None,
-        Some(kid) => Some(kid.as_str().map(str::to_owned).ok_or_else(|| {
-            JwtError::InvalidToken("Key ID header parameter must be a string".into())
-        })?),
+        // A lone surrogate (WTF-8) is still a string; it just matches no key's kid.
+        Some(Value::String(kid)) => Some(String::from_utf8_lossy(kid).into_owned()),
+        Some(_) => {
+            return Err(JwtError::InvalidToken(
+                "Key ID header parameter must be a string".into(),
+            ))
+        }
     };
     if let Some(crit) = header.get("crit") {
         let entries = match crit {

@@ -34,17 +34,33 @@ from covet_rust_core.fallback.json import (
     dumps_str,
     loads,
 )
+from covet_rust_core.fallback.jwt import ALGORITHMS as JWT_ALGORITHMS
+from covet_rust_core.fallback.jwt import DEFAULT_MAX_TOKEN_BYTES as JWT_DEFAULT_MAX_TOKEN_BYTES
+from covet_rust_core.fallback.jwt import Key as JwtKey
+from covet_rust_core.fallback.jwt import KeySet as JwtKeySet
+from covet_rust_core.fallback.jwt import decode as jwt_decode
+from covet_rust_core.fallback.jwt import decode_complete as jwt_decode_complete
+from covet_rust_core.fallback.jwt import encode as jwt_encode
+from covet_rust_core.fallback.jwt import get_unverified_header as jwt_get_unverified_header
 
 __all__ = [
     "AUTO",
+    "JWT_ALGORITHMS",
+    "JWT_DEFAULT_MAX_TOKEN_BYTES",
     "JSONDecodeError",
     "JSONEncodeError",
+    "JwtKey",
+    "JwtKeySet",
     "blake3",
     "blake3_digest",
     "blake3_file",
     "blake3_hexdigest",
     "dumps",
     "dumps_str",
+    "jwt_decode",
+    "jwt_decode_complete",
+    "jwt_encode",
+    "jwt_get_unverified_header",
     "loads",
     "xxh3_64",
     "xxh3_64_digest",
