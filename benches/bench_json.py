@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import gc
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -28,19 +27,20 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from interleave import (
     Contender,
     Result,
+    Target,
     dump_json,
     environment,
     format_ratio,
     format_time,
     paired_ratio,
     run,
+    summary,
 )
 from workloads_json import (
     DOCUMENTS,
     FALLBACK,
     LIBRARIES,
     LOADS,
-    NATIVE,
     ORJSON,
     SMALL,
     STDLIB,
@@ -52,28 +52,6 @@ from workloads_json import (
 )
 
 PEERS = [STDLIB, ORJSON, FALLBACK]  # the "vs" columns: how many times faster than the peer
-
-
-@dataclass(frozen=True)
-class Target:
-    """covet native on ``workload`` against ``peer``.
-
-    Speed-up targets (``max_time_ratio`` False): peer time / native time >= ``goal``, with
-    an optional ``floor`` below which the miss is a hard one. Per-call targets
-    (``max_time_ratio`` True): native time / peer time <= ``goal``.
-    """
-
-    workload: str
-    peer: str
-    goal: float
-    floor: float | None = None
-    max_time_ratio: bool = False
-
-    def describe(self) -> str:
-        if self.max_time_ratio:
-            return f"time <= {self.goal:g}x {self.peer}'s"
-        floor = f" (floor {self.floor:g}x)" if self.floor is not None else ""
-        return f">= {self.goal:g}x {self.peer}{floor}"
 
 
 LOADS_VS_STDLIB = {"twitter": 2.0, "citm_catalog": 2.0, "canada": 5.0}
@@ -168,61 +146,6 @@ def table(workload: Workload, results: dict[str, Result]) -> list[str]:
     return [*lines, ""]
 
 
-def unmeasured(target: Target, results: dict[str, dict[str, Result]]) -> str | None:
-    """Why ``target`` cannot be judged, or None."""
-    by_name = results.get(target.workload)
-    if by_name is None:
-        return "not measured: workload not run"
-    for name in (NATIVE, target.peer):
-        result = by_name.get(name)
-        if result is None or result.error is not None:
-            return f"not measured: {name} {'unavailable' if result is None else 'failed'}"
-    return None
-
-
-def verdict(target: Target, results: dict[str, dict[str, Result]]) -> tuple[str, str]:
-    """The measured ratio (formatted) and the verdict of one target."""
-    reason = unmeasured(target, results)
-    if reason is not None:
-        return "n/a", reason
-    native, peer = results[target.workload][NATIVE], results[target.workload][target.peer]
-    if target.max_time_ratio:
-        ratio = paired_ratio(native, peer)
-        assert ratio is not None
-        outcome = "met" if ratio[0] <= target.goal else "missed"
-        return format_ratio(ratio) + " of the time", outcome
-    ratio = paired_ratio(peer, native)
-    assert ratio is not None
-    if ratio[0] >= target.goal:
-        outcome = "met"
-    elif target.floor is None:
-        outcome = "missed"
-    else:
-        side = "above" if ratio[0] >= target.floor else "below"
-        outcome = f"missed ({side} the {target.floor:g}x floor)"
-    return format_ratio(ratio), outcome
-
-
-def summary(results: dict[str, dict[str, Result]]) -> tuple[list[str], list[dict[str, str]]]:
-    lines = ["### Targets: covet native", ""]
-    lines += ["| workload | target | measured | verdict |", "|---|---|---|---|"]
-    rows = []
-    for target in TARGETS:
-        measured, outcome = verdict(target, results)
-        lines.append(f"| {target.workload} | {target.describe()} | {measured} | {outcome} |")
-        rows.append(
-            {
-                "workload": target.workload,
-                "target": target.describe(),
-                "measured": measured,
-                "verdict": outcome,
-            }
-        )
-    met = sum(row["verdict"] == "met" for row in rows)
-    lines += ["", f"{met} of {len(rows)} targets met.", ""]
-    return lines, rows
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: fewer, shorter rounds")
@@ -269,7 +192,7 @@ def main() -> int:
         }
         print("\n".join(table(workload, results)), flush=True)
         del contenders  # and with them the payload
-    lines, rows = summary(all_results)
+    lines, rows = summary(TARGETS, all_results)
     lines += [f"### Errors: {len(errors)}", "", *errors, ""] if errors else ["Errors: 0", ""]
     print("\n".join(lines))
     if args.json:

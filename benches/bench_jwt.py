@@ -26,7 +26,6 @@ import contextlib
 import gc
 import sys
 import time
-from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -36,12 +35,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from interleave import (
     Contender,
     Result,
+    Target,
     dump_json,
     environment,
     format_ratio,
     format_time,
     paired_ratio,
     run,
+    summary,
 )
 from workloads_jwt import (
     ALGORITHM_NAMES,
@@ -51,7 +52,6 @@ from workloads_jwt import (
     FORM_NAMES,
     HMAC,
     LIBRARIES,
-    NATIVE,
     OXYJWT,
     PEM,
     PREPARED,
@@ -67,18 +67,6 @@ from workloads_jwt import (
 
 PEERS = [PYJWT, OXYJWT, FALLBACK]  # the "vs" columns: how many times faster than the peer
 MIN_ROUNDS = 3
-
-
-@dataclass(frozen=True)
-class Target:
-    """covet native on ``workload`` against ``peer``: peer time / native time >= ``goal``."""
-
-    workload: str
-    peer: str
-    goal: float
-
-    def describe(self) -> str:
-        return f">= {self.goal:g}x {self.peer}"
 
 
 def _name(alg: str, op: str, form: str) -> str:
@@ -194,49 +182,6 @@ def table(workload: Workload, fixture: Fixture, results: dict[str, Result]) -> l
     return [*lines, ""]
 
 
-def unmeasured(target: Target, results: dict[str, dict[str, Result]]) -> str | None:
-    """Why ``target`` cannot be judged, or None."""
-    by_name = results.get(target.workload)
-    if by_name is None:
-        return "not measured: workload not run"
-    for name in (NATIVE, target.peer):
-        result = by_name.get(name)
-        if result is None or result.error is not None:
-            return f"not measured: {name} {'unavailable' if result is None else 'failed'}"
-    return None
-
-
-def verdict(target: Target, results: dict[str, dict[str, Result]]) -> tuple[str, str]:
-    """The measured ratio (formatted) and the verdict of one target."""
-    reason = unmeasured(target, results)
-    if reason is not None:
-        return "n/a", reason
-    native, peer = results[target.workload][NATIVE], results[target.workload][target.peer]
-    ratio = paired_ratio(peer, native)
-    assert ratio is not None
-    return format_ratio(ratio), "met" if ratio[0] >= target.goal else "missed"
-
-
-def summary(results: dict[str, dict[str, Result]]) -> tuple[list[str], list[dict[str, str]]]:
-    lines = ["### Targets: covet native", ""]
-    lines += ["| workload | target | measured | verdict |", "|---|---|---|---|"]
-    rows = []
-    for target in TARGETS:
-        measured, outcome = verdict(target, results)
-        lines.append(f"| {target.workload} | {target.describe()} | {measured} | {outcome} |")
-        rows.append(
-            {
-                "workload": target.workload,
-                "target": target.describe(),
-                "measured": measured,
-                "verdict": outcome,
-            }
-        )
-    met = sum(row["verdict"] == "met" for row in rows)
-    lines += ["", f"{met} of {len(rows)} targets met.", ""]
-    return lines, rows
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smoke run: fewer, shorter rounds")
@@ -290,7 +235,7 @@ def main() -> int:
         if workload_rounds < rounds:
             lines[1:1] = ["", f"{workload_rounds} rounds (the {budget:g} s budget)."]
         print("\n".join(lines), flush=True)
-    lines, rows = summary(all_results)
+    lines, rows = summary(TARGETS, all_results)
     lines += [f"### Errors: {len(errors)}", "", *errors, ""] if errors else ["Errors: 0", ""]
     print("\n".join(lines))
     if args.json:

@@ -152,3 +152,87 @@ def environment() -> dict[str, Any]:
 def dump_json(path: str, payload: dict[str, Any]) -> None:
     with open(path, "w") as out:  # noqa: PTH123
         json.dump(payload, out, indent=2)
+
+
+# The contender every target judges: the same name in every bench's workloads.
+NATIVE = "covet native"
+
+
+@dataclass(frozen=True)
+class Target:
+    """covet native (the contender named ``NATIVE``) on ``workload`` against ``peer``.
+
+    Speed-up targets (``max_time_ratio`` False): peer time / native time >= ``goal``, with
+    an optional ``floor`` below which the miss is a hard one. Per-call targets
+    (``max_time_ratio`` True): native time / peer time <= ``goal``.
+    """
+
+    workload: str
+    peer: str
+    goal: float
+    floor: float | None = None
+    max_time_ratio: bool = False
+
+    def describe(self) -> str:
+        if self.max_time_ratio:
+            return f"time <= {self.goal:g}x {self.peer}'s"
+        floor = f" (floor {self.floor:g}x)" if self.floor is not None else ""
+        return f">= {self.goal:g}x {self.peer}{floor}"
+
+
+def unmeasured(target: Target, results: dict[str, dict[str, Result]]) -> str | None:
+    """Why ``target`` cannot be judged, or None."""
+    by_name = results.get(target.workload)
+    if by_name is None:
+        return "not measured: workload not run"
+    for name in (NATIVE, target.peer):
+        result = by_name.get(name)
+        if result is None or result.error is not None:
+            return f"not measured: {name} {'unavailable' if result is None else 'failed'}"
+    return None
+
+
+def verdict(target: Target, results: dict[str, dict[str, Result]]) -> tuple[str, str]:
+    """The measured ratio (formatted) and the verdict of one target."""
+    reason = unmeasured(target, results)
+    if reason is not None:
+        return "n/a", reason
+    native, peer = results[target.workload][NATIVE], results[target.workload][target.peer]
+    if target.max_time_ratio:
+        ratio = paired_ratio(native, peer)
+        assert ratio is not None
+        outcome = "met" if ratio[0] <= target.goal else "missed"
+        return format_ratio(ratio) + " of the time", outcome
+    ratio = paired_ratio(peer, native)
+    assert ratio is not None
+    if ratio[0] >= target.goal:
+        outcome = "met"
+    elif target.floor is None:
+        outcome = "missed"
+    else:
+        side = "above" if ratio[0] >= target.floor else "below"
+        outcome = f"missed ({side} the {target.floor:g}x floor)"
+    return format_ratio(ratio), outcome
+
+
+def summary(
+    targets: list[Target], results: dict[str, dict[str, Result]]
+) -> tuple[list[str], list[dict[str, str]]]:
+    """The targets table (markdown lines) and its rows for a JSON report."""
+    lines = ["### Targets: covet native", ""]
+    lines += ["| workload | target | measured | verdict |", "|---|---|---|---|"]
+    rows = []
+    for target in targets:
+        measured, outcome = verdict(target, results)
+        lines.append(f"| {target.workload} | {target.describe()} | {measured} | {outcome} |")
+        rows.append(
+            {
+                "workload": target.workload,
+                "target": target.describe(),
+                "measured": measured,
+                "verdict": outcome,
+            }
+        )
+    met = sum(row["verdict"] == "met" for row in rows)
+    lines += ["", f"{met} of {len(rows)} targets met.", ""]
+    return lines, rows
