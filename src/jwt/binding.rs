@@ -904,7 +904,8 @@ fn token_bytes(py: Python<'_>, token: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
     ))
 }
 
-/// A decoded header or payload as a JSON object, or the DecodeError for `what`.
+/// A decoded header or payload parsed by the plain-Rust parser: the slow path that words the
+/// DecodeError for `what` when the fast parse into Python objects failed.
 fn segment_object(py: Python<'_>, json: &[u8], what: &str) -> PyResult<Value> {
     token::parse_object(json).map_err(|problem: JsonProblem| {
         let error = problem.into_error(what, |_| match loads_slice(py, json) {
@@ -1038,8 +1039,7 @@ fn plain_value(value: &Bound<'_, PyAny>, top: bool) -> PyResult<Value> {
     })
 }
 
-/// Everything a decode learns: the header and payload as parsed JSON and their Python
-/// objects, and the signature.
+/// What a decode returns: the header and payload dicts and the signature.
 struct Decoded<'py> {
     header: Bound<'py, PyAny>,
     payload: Bound<'py, PyAny>,
