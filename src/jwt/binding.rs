@@ -41,8 +41,6 @@ fn raise(py: Python<'_>, error: &JwtError) -> PyErr {
     let message = error.message();
     let class = match error {
         JwtError::NotImplemented(_) => return PyNotImplementedError::new_err(message),
-        JwtError::Type(_) => return PyTypeError::new_err(message),
-        JwtError::Value(_) => return PyValueError::new_err(message),
         JwtError::MissingClaim(claim) => {
             return match error_class(py, "MissingRequiredClaimError")
                 .and_then(|class| class.call1((claim.as_str(),)))
@@ -97,7 +95,7 @@ impl JwtKey {
     #[pyo3(signature = (data, /))]
     fn from_pem(py: Python<'_>, data: &Bound<'_, PyAny>) -> PyResult<Self> {
         let text = text_or_bytes(data, "from_pem() argument")?;
-        let key = keys::cached_key(text.as_slice()).or_raise(py)?;
+        let key = keys::cached_key(text).or_raise(py)?;
         Ok(Self { key })
     }
 
@@ -115,7 +113,7 @@ impl JwtKey {
     #[pyo3(signature = (secret, /))]
     fn from_secret(py: Python<'_>, secret: &Bound<'_, PyAny>) -> PyResult<Self> {
         let secret = text_or_bytes(secret, "from_secret() argument")?;
-        let key = Key::from_secret(secret.as_slice()).or_raise(py)?;
+        let key = Key::from_secret(secret).or_raise(py)?;
         Ok(Self { key: Arc::new(key) })
     }
 
@@ -227,17 +225,13 @@ impl JwtKeySet {
 }
 
 /// The bytes of a str (UTF-8) or bytes argument.
-fn text_or_bytes(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<u8>> {
-    if let Ok(text) = value.cast::<PyString>() {
-        return Ok(text.to_str()?.as_bytes().to_vec());
-    }
-    if let Ok(bytes) = value.cast::<PyBytes>() {
-        return Ok(bytes.as_bytes().to_vec());
-    }
-    Err(PyTypeError::new_err(format!(
-        "{what} must be str or bytes, not {}",
-        type_name(value)
-    )))
+fn text_or_bytes<'a>(value: &'a Bound<'_, PyAny>, what: &str) -> PyResult<&'a [u8]> {
+    borrowed_bytes(value)?.ok_or_else(|| {
+        PyTypeError::new_err(format!(
+            "{what} must be str or bytes, not {}",
+            type_name(value)
+        ))
+    })
 }
 
 /// The bytes of a str (its UTF-8, which CPython keeps) or bytes object, without a copy;
@@ -260,7 +254,7 @@ fn jwk_dict<'py>(
     }
     if value.is_instance_of::<PyString>() || value.is_instance_of::<PyBytes>() {
         let text = text_or_bytes(value, what)?;
-        let parsed = loads_slice(py, &text)
+        let parsed = loads_slice(py, text)
             .map_err(|_| raise(py, &JwtError::invalid_key("the JWK is not valid JSON")))?;
         return parsed
             .cast_into::<PyDict>()
@@ -363,16 +357,30 @@ fn resolve_key(
             "key must be str, bytes, a JWK dict, jwt.Key or jwt.KeySet, not NoneType",
         ));
     };
-    let resolved = if let Ok(prepared) = key.cast::<JwtKey>() {
-        Arc::clone(&prepared.get().key)
-    } else if let Ok(set) = key.cast::<JwtKeySet>() {
+    // A JWK set, prepared or as a dict: borrowed, or parsed into `parsed_set`.
+    let parsed_set;
+    let set_dict = match key.cast::<PyDict>() {
+        Ok(dict) if dict.contains("keys")? => Some(dict),
+        _ => None,
+    };
+    let set_keys: Option<&[Arc<Key>]> = if let Ok(set) = key.cast::<JwtKeySet>() {
+        Some(&set.get().keys)
+    } else if let Some(dict) = set_dict {
+        parsed_set = key_set(py, dict)?;
+        Some(&parsed_set)
+    } else {
+        None
+    };
+    let resolved = if let Some(set_keys) = set_keys {
         if purpose == Purpose::Sign {
             return Err(raise(
                 py,
                 &JwtError::invalid_key("A JWK set cannot sign: pass one key"),
             ));
         }
-        select(&set.get().keys, kid).or_raise(py)?
+        select(set_keys, kid).or_raise(py)?
+    } else if let Ok(prepared) = key.cast::<JwtKey>() {
+        Arc::clone(&prepared.get().key)
     } else if let Some(text) = borrowed_bytes(key)? {
         if alg.family() == super::Family::Hmac {
             keys::cached_secret(text).or_raise(py)?
@@ -380,17 +388,7 @@ fn resolve_key(
             keys::cached_key(text).or_raise(py)?
         }
     } else if let Ok(dict) = key.cast::<PyDict>() {
-        if dict.contains("keys")? {
-            if purpose == Purpose::Sign {
-                return Err(raise(
-                    py,
-                    &JwtError::invalid_key("A JWK set cannot sign: pass one key"),
-                ));
-            }
-            select(&key_set(py, dict)?, kid).or_raise(py)?
-        } else {
-            Arc::new(Key::from_jwk(&jwk_members(dict)?).or_raise(py)?)
-        }
+        Arc::new(Key::from_jwk(&jwk_members(dict)?).or_raise(py)?)
     } else {
         return Err(PyTypeError::new_err(format!(
             "key must be str, bytes, a JWK dict, jwt.Key or jwt.KeySet, not {}",
@@ -957,34 +955,34 @@ fn claims_view(payload: &Bound<'_, PyDict>, policy: &Policy) -> PyResult<Value> 
         intern!(py, "sub"),
         intern!(py, "jti"),
     ];
-    let mut members = Vec::new();
-    for name in registered {
-        if let Some(value) = payload.get_item(name)? {
-            members.push((
-                name.to_str()?.as_bytes().to_vec(),
-                plain_value(&value, true)?,
-            ));
-        }
-    }
-    for name in &policy.require {
-        if let Some(value) = payload.get_item(name)? {
-            members.push((name.as_bytes().to_vec(), plain_value(&value, true)?));
-        }
-    }
-    Ok(Value::Object(members))
+    let required: Vec<_> = policy
+        .require
+        .iter()
+        .map(|name| PyString::new(py, name))
+        .collect();
+    members_view(payload, registered.iter().copied().chain(&required))
 }
 
 /// The header members the rules read (alg, kid, crit, b64), as plain values.
 fn header_view(header: &Bound<'_, PyDict>) -> PyResult<Value> {
     let py = header.py();
-    let mut members = Vec::new();
-    for name in [
+    let names = [
         intern!(py, "alg"),
         intern!(py, "kid"),
         intern!(py, "crit"),
         intern!(py, "b64"),
-    ] {
-        if let Some(value) = header.get_item(name)? {
+    ];
+    members_view(header, names.iter().copied())
+}
+
+/// The members `names` of `dict` that are present, as a plain object.
+fn members_view<'a, 'py: 'a>(
+    dict: &Bound<'py, PyDict>,
+    names: impl Iterator<Item = &'a Bound<'py, PyString>>,
+) -> PyResult<Value> {
+    let mut members = Vec::new();
+    for name in names {
+        if let Some(value) = dict.get_item(name)? {
             members.push((
                 name.to_str()?.as_bytes().to_vec(),
                 plain_value(&value, true)?,

@@ -190,16 +190,16 @@ impl Key {
 
     fn rsa_public(pkcs1: Vec<u8>) -> Result<Self, JwtError> {
         check_rsa_bits(&pkcs1)?;
-        // Parsed now once, so a malformed key fails here rather than at first use.
-        ParsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, &pkcs1)
+        // Parsed now, so a malformed key fails here rather than at first use; kept as the
+        // RS256 verifier (slot 0), the other algorithms' are made on first use.
+        let rs256 = ParsedPublicKey::new(&signature::RSA_PKCS1_2048_8192_SHA256, &pkcs1)
             .map_err(rejected("RSA public key"))?;
+        let parsed: Box<[OnceLock<ParsedPublicKey>; 6]> = Box::default();
+        let _ = parsed[0].set(rs256);
         Ok(Self::new(
             KeyKind::Rsa,
             None,
-            Verifier::Rsa {
-                pkcs1,
-                parsed: Box::default(),
-            },
+            Verifier::Rsa { pkcs1, parsed },
         ))
     }
 

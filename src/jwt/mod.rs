@@ -147,8 +147,6 @@ pub enum JwtError {
     InvalidJti,
     InvalidKey(String),
     NotImplemented(String),
-    Type(String),
-    Value(String),
 }
 
 impl JwtError {
@@ -163,9 +161,7 @@ impl JwtError {
             | Self::InvalidToken(message)
             | Self::InvalidAlgorithm(message)
             | Self::InvalidKey(message)
-            | Self::NotImplemented(message)
-            | Self::Type(message)
-            | Self::Value(message) => message.clone(),
+            | Self::NotImplemented(message) => message.clone(),
             Self::InvalidSignature => "Signature verification failed".into(),
             Self::Expired => "Signature has expired".into(),
             Self::Immature(claim) => format!("The token is not yet valid ({claim})"),

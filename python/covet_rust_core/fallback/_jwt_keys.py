@@ -225,18 +225,10 @@ def _is_der_structure(secret: bytes) -> bool:
     whole = _der_element(secret, 0)
     if whole is None or whole[0] != _TAG_SEQUENCE or whole[2] != len(secret):
         return False
-    pos, end = whole[1], whole[2]
-    first_tag = None
-    count = 0
-    while pos < end:
-        child = _der_element(secret, pos)
-        if child is None:
-            return False
-        if first_tag is None:
-            first_tag = child[0]
-        count += 1
-        pos = child[2]
-    return count >= 2 and first_tag in {_TAG_SEQUENCE, _TAG_INTEGER}
+    items = _children(secret, whole[1], whole[2])
+    # _children stops at the first malformed element: the items must cover the content.
+    covered = items[-1][3] if items else whole[1]
+    return covered == whole[2] and len(items) >= 2 and items[0][0] in {_TAG_SEQUENCE, _TAG_INTEGER}
 
 
 def _check_hmac_secret(secret: bytes) -> None:
