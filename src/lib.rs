@@ -8,6 +8,7 @@ pub mod info;
 pub mod json;
 pub mod jwt;
 mod names;
+pub mod strings;
 
 /// Native side of `covet_rust_core`. Import `covet_rust_core`, not this module: the package
 /// picks the backend and says loudly when it cannot use this one.
