@@ -34,6 +34,11 @@ mod _native {
         jwt_decode, jwt_decode_complete, jwt_encode, jwt_get_unverified_header,
     };
 
+    #[pymodule_export]
+    use crate::strings::binding::text::{
+        escape_html, multi_replace, secure_filename, slugify, transliterate, Replacer,
+    };
+
     #[pymodule_init]
     fn init(module: &Bound<'_, PyModule>) -> PyResult<()> {
         module.add("__version__", crate::info::BUILD.version)?;

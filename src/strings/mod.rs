@@ -10,6 +10,7 @@
 
 pub mod binding;
 pub mod case;
+pub mod entities;
 pub mod escape;
 pub mod filename;
 pub mod replace;

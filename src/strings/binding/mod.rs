@@ -27,13 +27,6 @@ pub(crate) fn wrong_type(
     ))
 }
 
-/// The UTF-8 text of a `str` argument, read in place (compact ASCII) or from CPython's
-/// cached UTF-8 form. A lone surrogate raises the same `UnicodeEncodeError` as
-/// `s.encode()`, which is what the anchors raise for it.
-pub(crate) fn text_of<'a>(value: &'a Bound<'_, PyString>) -> PyResult<&'a str> {
-    value.to_str()
-}
-
 /// `str` argument or the contract's TypeError.
 pub(crate) fn str_arg<'a, 'py>(
     function: &str,

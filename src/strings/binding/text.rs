@@ -1,1 +1,324 @@
-//! TODO
+//! Bindings of the text helpers: escape_html, transliterate, slugify, secure_filename,
+//! multi_replace and Replacer.
+
+use std::borrow::Cow;
+
+use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyString, PyType};
+
+use super::{cow_result, new_str, str_arg, wrong_type};
+use crate::names::type_name;
+use crate::strings::replace::{Replacer as CoreReplacer, ReplacerError};
+use crate::strings::slug::SlugOptions;
+use crate::strings::{escape, filename, slug, translit};
+
+/// markupsafe's escape as a plain `str`: `&` `<` `>` `'` `"` become `&amp;` `&lt;` `&gt;`
+/// `&#39;` `&#34;`; an object with `__html__` gives that (already safe) text; anything else
+/// goes through `str()`. A `str` with nothing to escape is returned as it is.
+#[pyfunction]
+pub fn escape_html<'py>(s: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+    let py = s.py();
+    if let Ok(text) = s.cast_exact::<PyString>() {
+        return escape_str(text);
+    }
+    let html = intern!(py, "__html__");
+    if s.hasattr(html)? {
+        // What `Markup(s.__html__())` does: a second `__html__` is called, then `str()`.
+        let mut safe = s.call_method0(html)?;
+        if safe.hasattr(html)? {
+            safe = safe.call_method0(html)?;
+        }
+        return exact_str(&safe.str()?);
+    }
+    escape_str(&s.str()?)
+}
+
+/// Escapes a `str` (or subclass) into an exact `str`.
+fn escape_str<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
+    if let Ok(utf8) = text.to_str() {
+        return cow_result(text, escape::escape_html(utf8));
+    }
+    // A lone surrogate: markupsafe passes it through, so escape the WTF-8 form.
+    let py = text.py();
+    let wtf8 = text.call_method1(
+        intern!(py, "encode"),
+        (intern!(py, "utf-8"), intern!(py, "surrogatepass")),
+    )?;
+    let wtf8 = wtf8.cast_into::<PyBytes>()?;
+    match escape::escape_html_bytes(wtf8.as_bytes()) {
+        Cow::Borrowed(_) => exact_str(text),
+        Cow::Owned(bytes) => PyBytes::new(py, &bytes)
+            .call_method1(
+                intern!(py, "decode"),
+                (intern!(py, "utf-8"), intern!(py, "surrogatepass")),
+            )?
+            .cast_into::<PyString>()
+            .map_err(Into::into),
+    }
+}
+
+/// The same text as an exact `str` (a subclass such as `Markup` is copied).
+fn exact_str<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
+    if text.is_exact_instance_of::<PyString>() {
+        return Ok(text.clone());
+    }
+    let py = text.py();
+    // SAFETY: attached; `PyUnicode_FromObject` returns a new exact `str` (or NULL + error).
+    let copy = unsafe {
+        Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyUnicode_FromObject(text.as_ptr()))
+    }?;
+    // SAFETY: PyUnicode_FromObject returns a str.
+    Ok(unsafe { copy.cast_into_unchecked::<PyString>() })
+}
+
+/// ASCII transliteration with the deunicode table (characters without an entry are
+/// dropped). ASCII text is returned as it is.
+#[pyfunction]
+pub fn transliterate<'py>(text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+    let text = str_arg("transliterate", "text", text)?;
+    cow_result(text, translit::transliterate(text.to_str()?))
+}
+
+/// python-slugify's `slugify` (its default pipeline, deunicode transliteration).
+#[pyfunction]
+#[pyo3(signature = (
+    text, /, *, entities=None, decimal=None, hexadecimal=None, max_length=None,
+    word_boundary=None, save_order=None, separator=None, stopwords=None, replacements=None,
+    lowercase=None, allow_unicode=None
+))]
+#[allow(clippy::too_many_arguments)]
+pub fn slugify<'py>(
+    text: &Bound<'py, PyAny>,
+    entities: Option<&Bound<'py, PyAny>>,
+    decimal: Option<&Bound<'py, PyAny>>,
+    hexadecimal: Option<&Bound<'py, PyAny>>,
+    max_length: Option<&Bound<'py, PyAny>>,
+    word_boundary: Option<&Bound<'py, PyAny>>,
+    save_order: Option<&Bound<'py, PyAny>>,
+    separator: Option<&Bound<'py, PyAny>>,
+    stopwords: Option<&Bound<'py, PyAny>>,
+    replacements: Option<&Bound<'py, PyAny>>,
+    lowercase: Option<&Bound<'py, PyAny>>,
+    allow_unicode: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyString>> {
+    let py = text.py();
+    let text = str_arg("slugify", "text", text)?.to_str()?;
+    let flag = |value: Option<&Bound<'py, PyAny>>, default: bool| {
+        value.map_or(Ok(default), PyAnyMethods::is_truthy)
+    };
+    let separator = match separator {
+        Some(value) => str_arg("slugify", "separator", value)?.to_str()?,
+        None => "-",
+    };
+    let stopwords = match stopwords {
+        Some(value) => stopword_list(value)?,
+        None => Vec::new(),
+    };
+    let replacements = match replacements {
+        Some(value) => replacement_pairs(value)?,
+        None => Vec::new(),
+    };
+    let options = SlugOptions {
+        entities: flag(entities, true)?,
+        decimal: flag(decimal, true)?,
+        hexadecimal: flag(hexadecimal, true)?,
+        max_length: max_length.map_or(Ok(0), slug_max_length)?,
+        word_boundary: flag(word_boundary, false)?,
+        save_order: flag(save_order, false)?,
+        separator,
+        stopwords: &stopwords,
+        replacements: &replacements,
+        lowercase: flag(lowercase, true)?,
+        allow_unicode: flag(allow_unicode, false)?,
+    };
+    new_str(py, &slug::slugify(text, &options))
+}
+
+/// `max_length` as an i64: Python ints of any size (beyond i64 they mean "no limit" or
+/// "none", as their sign says).
+fn slug_max_length(value: &Bound<'_, PyAny>) -> PyResult<i64> {
+    if !value.is_instance_of::<pyo3::types::PyInt>() {
+        return Err(wrong_type("slugify", "max_length", "int", value));
+    }
+    match value.extract::<i64>() {
+        Ok(length) => Ok(length),
+        Err(error) if error.is_instance_of::<PyOverflowError>(value.py()) => {
+            Ok(if value.gt(0)? { i64::MAX } else { 0 })
+        }
+        Err(error) => Err(error),
+    }
+}
+
+fn stopword_list(value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    let wrong =
+        || PyTypeError::new_err("slugify() argument 'stopwords' must be an iterable of str");
+    let mut words = Vec::new();
+    for word in value.try_iter().map_err(|_| wrong())? {
+        let word = word?;
+        let word = word.cast::<PyString>().map_err(|_| wrong())?;
+        words.push(word.to_str()?.to_owned());
+    }
+    Ok(words)
+}
+
+fn replacement_pairs(value: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    let wrong = || {
+        PyTypeError::new_err(
+            "slugify() argument 'replacements' must be an iterable of (old, new) str pairs",
+        )
+    };
+    let mut pairs = Vec::new();
+    for pair in value.try_iter().map_err(|_| wrong())? {
+        let pair = pair?;
+        let (old, new) = str_pair(&pair).ok_or_else(wrong)?;
+        pairs.push((old.to_str()?.to_owned(), new.to_str()?.to_owned()));
+    }
+    Ok(pairs)
+}
+
+/// The two `str`s of a 2-item iterable, or `None`.
+fn str_pair<'py>(pair: &Bound<'py, PyAny>) -> Option<(Bound<'py, PyString>, Bound<'py, PyString>)> {
+    if pair.is_instance_of::<PyString>() {
+        return None;
+    }
+    let mut items = pair.try_iter().ok()?;
+    let first = items.next()?.ok()?.cast_into::<PyString>().ok()?;
+    let second = items.next()?.ok()?.cast_into::<PyString>().ok()?;
+    if items.next().is_some() {
+        return None;
+    }
+    Some((first, second))
+}
+
+/// werkzeug's `secure_filename`: only `[A-Za-z0-9_.-]` kept, path separators and
+/// whitespace to `_`, `._` stripped at the ends; `windows` (default: on Windows) prefixes
+/// `_` to device names such as `CON`.
+#[pyfunction]
+#[pyo3(signature = (filename, /, *, windows=None))]
+pub fn secure_filename<'py>(
+    filename: &Bound<'py, PyAny>,
+    windows: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyString>> {
+    let name = str_arg("secure_filename", "filename", filename)?.to_str()?;
+    let windows = match windows {
+        Some(value) if !value.is_none() => value.is_truthy()?,
+        _ => cfg!(windows),
+    };
+    new_str(filename.py(), &filename::secure_filename(name, windows))
+}
+
+/// `collections.abc.Mapping`, imported once.
+fn mapping_abc(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static MAPPING: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    MAPPING.import(py, "collections.abc", "Mapping")
+}
+
+/// The `(pattern, replacement)` pairs of a mapping or an iterable of pairs, compiled.
+fn compile(function: &str, mapping: &Bound<'_, PyAny>) -> PyResult<CoreReplacer> {
+    let py = mapping.py();
+    let not_pairs = || {
+        PyTypeError::new_err(format!(
+            "{function}() argument 'mapping' must be a mapping or an iterable of \
+             (pattern, replacement) pairs, not {}",
+            type_name(mapping)
+        ))
+    };
+    let not_str = |value: &Bound<'_, PyAny>| {
+        PyTypeError::new_err(format!(
+            "{function}(): patterns and replacements must be str, not {}",
+            type_name(value)
+        ))
+    };
+    let text = |value: &Bound<'_, PyAny>| -> PyResult<String> {
+        Ok(value
+            .cast::<PyString>()
+            .map_err(|_| not_str(value))?
+            .to_str()?
+            .to_owned())
+    };
+    let mut pairs = Vec::new();
+    if let Ok(dict) = mapping.cast_exact::<PyDict>() {
+        for (pattern, replacement) in dict.iter() {
+            pairs.push((text(&pattern)?, text(&replacement)?));
+        }
+    } else if mapping.is_instance(mapping_abc(py)?)? {
+        for item in mapping.call_method0(intern!(py, "items"))?.try_iter()? {
+            let (pattern, replacement) = item?.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?;
+            pairs.push((text(&pattern)?, text(&replacement)?));
+        }
+    } else {
+        if mapping.is_instance_of::<PyString>() {
+            return Err(not_pairs());
+        }
+        for item in mapping.try_iter().map_err(|_| not_pairs())? {
+            let item = item?;
+            if item.is_instance_of::<PyString>() {
+                return Err(not_pairs());
+            }
+            let mut parts = item.try_iter().map_err(|_| not_pairs())?;
+            let (Some(pattern), Some(replacement), None) =
+                (parts.next(), parts.next(), parts.next())
+            else {
+                return Err(not_pairs());
+            };
+            pairs.push((text(&pattern?)?, text(&replacement?)?));
+        }
+    }
+    CoreReplacer::new(pairs).map_err(|error| match error {
+        ReplacerError::EmptyPattern => {
+            PyValueError::new_err(format!("{function}(): empty pattern"))
+        }
+        ReplacerError::TooLarge(reason) => {
+            PyValueError::new_err(format!("{function}(): too many patterns: {reason}"))
+        }
+    })
+}
+
+/// Every pattern of `mapping` (a mapping or an iterable of pairs) replaced in one pass:
+/// leftmost match first, the longest among those starting there. Compiles the patterns on
+/// every call: use `Replacer` to compile them once.
+#[pyfunction]
+pub fn multi_replace<'py>(
+    text: &Bound<'py, PyAny>,
+    mapping: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyString>> {
+    let text = str_arg("multi_replace", "text", text)?;
+    let replacer = compile("multi_replace", mapping)?;
+    cow_result(text, replacer.replace(text.to_str()?))
+}
+
+/// Patterns compiled once (an Aho-Corasick automaton) for `replace(text)`; immutable, so
+/// one instance can be shared by every thread.
+#[pyclass(frozen, module = "covet_rust_core.strings")]
+pub struct Replacer {
+    core: CoreReplacer,
+}
+
+#[pymethods]
+impl Replacer {
+    #[new]
+    fn new(mapping: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Ok(Self {
+            core: compile("Replacer", mapping)?,
+        })
+    }
+
+    /// `text` with every pattern replaced (leftmost, then longest); returned as it is when
+    /// nothing matched.
+    fn replace<'py>(&self, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+        let text = str_arg("replace", "text", text)?;
+        cow_result(text, self.core.replace(text.to_str()?))
+    }
+
+    fn __len__(&self) -> usize {
+        self.core.len()
+    }
+
+    fn __repr__(&self) -> String {
+        let n = self.core.len();
+        format!("Replacer({n} pattern{})", if n == 1 { "" } else { "s" })
+    }
+}
