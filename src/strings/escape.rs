@@ -72,28 +72,69 @@ pub fn escape_html(text: &str) -> Cow<'_, str> {
 
 /// The same on bytes of any ASCII-compatible encoding (the binding passes strings holding
 /// lone surrogates as WTF-8, which markupsafe escapes like any other text).
+pub fn escape_html_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
+    let len = escaped_len(bytes);
+    if len == bytes.len() {
+        return Cow::Borrowed(bytes);
+    }
+    let mut out = vec![0; len];
+    escape_into(bytes, &mut out);
+    Cow::Owned(out)
+}
+
+/// The length of `bytes` escaped: one pass that skips clean words, so that the output can
+/// be allocated once, at its exact size (the binding allocates the `str` itself).
+pub fn escaped_len(bytes: &[u8]) -> usize {
+    let mut extra = 0;
+    let mut at = 0;
+    while let Some(special) = find_special(bytes, at) {
+        extra += entity(bytes[special]).map_or(0, |e| e.len() - 1);
+        at = special + 1;
+    }
+    bytes.len() + extra
+}
+
+/// Writes `bytes` escaped into `out`, which must be exactly `escaped_len(bytes)` long.
+/// Words without a special byte are copied whole; the others byte by byte, which is what
+/// keeps text dense with markup (a special every few bytes) fast.
 ///
 /// # Panics
-/// Never: `find_special` only stops at bytes that have an entity.
-pub fn escape_html_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
-    let Some(first) = find_special(bytes, 0) else {
-        return Cow::Borrowed(bytes);
-    };
-    // Room for one entity in twenty bytes before the first reallocation.
-    let mut out = Vec::with_capacity(bytes.len() + bytes.len() / 5 + 8);
-    let mut copied = 0;
-    let mut special = first;
-    loop {
-        out.extend_from_slice(&bytes[copied..special]);
-        out.extend_from_slice(entity(bytes[special]).expect("a special byte").as_bytes());
-        copied = special + 1;
-        match find_special(bytes, copied) {
-            Some(next) => special = next,
-            None => break,
+/// When `out` has the wrong length.
+pub fn escape_into(bytes: &[u8], out: &mut [u8]) {
+    let mut written = 0;
+    let mut at = 0;
+    while at + WORD <= bytes.len() {
+        let chunk: [u8; WORD] = bytes[at..at + WORD].try_into().expect("a word");
+        if has_special_byte(u64::from_ne_bytes(chunk)) {
+            for &byte in &chunk {
+                written += put(out, written, byte);
+            }
+        } else {
+            out[written..written + WORD].copy_from_slice(&chunk);
+            written += WORD;
         }
+        at += WORD;
     }
-    out.extend_from_slice(&bytes[copied..]);
-    Cow::Owned(out)
+    for &byte in &bytes[at..] {
+        written += put(out, written, byte);
+    }
+    assert_eq!(
+        written,
+        out.len(),
+        "escape_into: output longer than the text escaped"
+    );
+}
+
+/// Writes one byte (or its entity) at `at`; returns how many bytes it wrote.
+#[inline]
+fn put(out: &mut [u8], at: usize, byte: u8) -> usize {
+    if let Some(entity) = entity(byte) {
+        out[at..at + entity.len()].copy_from_slice(entity.as_bytes());
+        entity.len()
+    } else {
+        out[at] = byte;
+        1
+    }
 }
 
 #[cfg(test)]
@@ -134,6 +175,14 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn escape_into_fills_the_exact_length() {
+        let text = b"<p class='a'>x & y</p> plain words here \"q\"";
+        let mut out = vec![0; escaped_len(text)];
+        escape_into(text, &mut out);
+        assert_eq!(out, escape_html_bytes(text).as_ref());
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use pyo3::exceptions::{PyOverflowError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyOverflowError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -39,6 +39,9 @@ pub fn escape_html<'py>(s: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>>
 /// Escapes a `str` (or subclass) into an exact `str`.
 fn escape_str<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
     if let Ok(utf8) = text.to_str() {
+        if utf8.is_ascii() {
+            return escape_ascii(text, utf8.as_bytes());
+        }
         return cow_result(text, escape::escape_html(utf8));
     }
     // A lone surrogate: markupsafe passes it through, so escape the WTF-8 form.
@@ -58,6 +61,27 @@ fn escape_str<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>
             .cast_into::<PyString>()
             .map_err(Into::into),
     }
+}
+
+/// ASCII text (the common case) escaped straight into a new compact ASCII `str` of the
+/// exact size: no intermediate buffer, no UTF-8 decoding.
+fn escape_ascii<'py>(text: &Bound<'py, PyString>, bytes: &[u8]) -> PyResult<Bound<'py, PyString>> {
+    let len = escape::escaped_len(bytes);
+    if len == bytes.len() {
+        return exact_str(text);
+    }
+    let py = text.py();
+    let size = pyo3::ffi::Py_ssize_t::try_from(len).map_err(|_| PyMemoryError::new_err(()))?;
+    // SAFETY: attached; a new compact ASCII str of `len` characters (or NULL + error).
+    let object = unsafe { Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyUnicode_New(size, 127)) }?;
+    // SAFETY: a compact ASCII str of `len` characters has `len` writable bytes of data, not
+    // yet seen by anyone else; escape_into fills all of them with ASCII.
+    unsafe {
+        let data = pyo3::ffi::PyUnicode_1BYTE_DATA(object.as_ptr());
+        escape::escape_into(bytes, std::slice::from_raw_parts_mut(data, len));
+    }
+    // SAFETY: PyUnicode_New made a str.
+    Ok(unsafe { object.cast_into_unchecked::<PyString>() })
 }
 
 /// The same text as an exact `str` (a subclass such as `Markup` is copied).
