@@ -3,6 +3,7 @@
 //! This file only assembles the Python module; each domain lives in its own folder
 //! with a pure-Rust core and a thin binding.
 
+mod args;
 pub mod hashing;
 pub mod info;
 pub mod json;

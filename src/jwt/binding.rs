@@ -21,6 +21,7 @@ use super::claims::{self, Expected, Policy};
 use super::keys::{self, Jwk, Key, Purpose, JWK_BYTE_MEMBERS};
 use super::token::{self, JsonProblem};
 use super::{b64, Algorithm, JwtError, DEFAULT_MAX_TOKEN_BYTES};
+use crate::args::Given;
 use crate::json::binding::{dumps_buffer, loads_slice, loads_slice_unique_keys};
 use crate::json::value::Value;
 use crate::names::type_name;
@@ -597,18 +598,6 @@ pub fn jwt_encode<'py>(
         py,
         std::str::from_utf8(&token).unwrap_or_default(),
     ))
-}
-
-/// An argument whose absence differs from an explicit None (PyO3 maps both to `None` for an
-/// `Option`): `algorithm=None` is a TypeError, not HS256; `leeway=None` is a TypeError, not 0.
-pub struct Given<'py>(Option<Bound<'py, PyAny>>);
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Given<'py> {
-    type Error = PyErr;
-
-    fn extract(value: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        Ok(Self(Some(value.to_owned())))
-    }
 }
 
 /// The checked arguments of a decode.

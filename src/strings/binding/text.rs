@@ -2,6 +2,8 @@
 //! multi_replace and Replacer.
 
 use std::borrow::Cow;
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use pyo3::exceptions::{PyMemoryError, PyOverflowError, PyTypeError, PyValueError};
 use pyo3::intern;
@@ -10,6 +12,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyDict, PyString, PyType};
 
 use super::{cow_result, new_str, str_arg, wrong_type};
+use crate::args::Given;
 use crate::names::type_name;
 use crate::strings::replace::{Replacer as CoreReplacer, ReplacerError};
 use crate::strings::slug::SlugOptions;
@@ -108,55 +111,65 @@ pub fn transliterate<'py>(text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyStr
 
 /// python-slugify's `slugify` (its default pipeline, deunicode transliteration).
 #[pyfunction]
-#[pyo3(signature = (
-    text, /, *, entities=None, decimal=None, hexadecimal=None, max_length=None,
-    word_boundary=None, save_order=None, separator=None, stopwords=None, replacements=None,
-    lowercase=None, allow_unicode=None
-))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(
+    signature = (
+        text, /, *, entities=Given(None), decimal=Given(None), hexadecimal=Given(None),
+        max_length=Given(None), word_boundary=Given(None), save_order=Given(None),
+        separator=Given(None), stopwords=Given(None), replacements=Given(None),
+        lowercase=Given(None), allow_unicode=Given(None)
+    ),
+    text_signature = "(text, /, *, entities=True, decimal=True, hexadecimal=True, \
+        max_length=0, word_boundary=False, save_order=False, separator='-', stopwords=(), \
+        replacements=(), lowercase=True, allow_unicode=False)"
+)]
+#[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
 pub fn slugify<'py>(
     text: &Bound<'py, PyAny>,
-    entities: Option<&Bound<'py, PyAny>>,
-    decimal: Option<&Bound<'py, PyAny>>,
-    hexadecimal: Option<&Bound<'py, PyAny>>,
-    max_length: Option<&Bound<'py, PyAny>>,
-    word_boundary: Option<&Bound<'py, PyAny>>,
-    save_order: Option<&Bound<'py, PyAny>>,
-    separator: Option<&Bound<'py, PyAny>>,
-    stopwords: Option<&Bound<'py, PyAny>>,
-    replacements: Option<&Bound<'py, PyAny>>,
-    lowercase: Option<&Bound<'py, PyAny>>,
-    allow_unicode: Option<&Bound<'py, PyAny>>,
+    entities: Given<'py>,
+    decimal: Given<'py>,
+    hexadecimal: Given<'py>,
+    max_length: Given<'py>,
+    word_boundary: Given<'py>,
+    save_order: Given<'py>,
+    separator: Given<'py>,
+    stopwords: Given<'py>,
+    replacements: Given<'py>,
+    lowercase: Given<'py>,
+    allow_unicode: Given<'py>,
 ) -> PyResult<Bound<'py, PyString>> {
     let py = text.py();
     let text = str_arg("slugify", "text", text)?.to_str()?;
-    let flag = |value: Option<&Bound<'py, PyAny>>, default: bool| {
-        value.map_or(Ok(default), PyAnyMethods::is_truthy)
+    // Flags take any object's truth value (None is false), as python-slugify's `if` does.
+    let flag = |value: &Given<'py>, default: bool| {
+        value
+            .0
+            .as_ref()
+            .map_or(Ok(default), PyAnyMethods::is_truthy)
     };
-    let separator = match separator {
+    let separator = match &separator.0 {
         Some(value) => str_arg("slugify", "separator", value)?.to_str()?,
         None => "-",
     };
-    let stopwords = match stopwords {
+    let stopwords = match &stopwords.0 {
         Some(value) => stopword_list(value)?,
         None => Vec::new(),
     };
-    let replacements = match replacements {
+    let replacements = match &replacements.0 {
         Some(value) => replacement_pairs(value)?,
         None => Vec::new(),
     };
     let options = SlugOptions {
-        entities: flag(entities, true)?,
-        decimal: flag(decimal, true)?,
-        hexadecimal: flag(hexadecimal, true)?,
-        max_length: max_length.map_or(Ok(0), slug_max_length)?,
-        word_boundary: flag(word_boundary, false)?,
-        save_order: flag(save_order, false)?,
+        entities: flag(&entities, true)?,
+        decimal: flag(&decimal, true)?,
+        hexadecimal: flag(&hexadecimal, true)?,
+        max_length: max_length.0.as_ref().map_or(Ok(0), slug_max_length)?,
+        word_boundary: flag(&word_boundary, false)?,
+        save_order: flag(&save_order, false)?,
         separator,
         stopwords: &stopwords,
         replacements: &replacements,
-        lowercase: flag(lowercase, true)?,
-        allow_unicode: flag(allow_unicode, false)?,
+        lowercase: flag(&lowercase, true)?,
+        allow_unicode: flag(&allow_unicode, false)?,
     };
     new_str(py, &slug::slugify(text, &options))
 }
@@ -240,8 +253,8 @@ fn mapping_abc(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     MAPPING.import(py, "collections.abc", "Mapping")
 }
 
-/// The `(pattern, replacement)` pairs of a mapping or an iterable of pairs, compiled.
-fn compile(function: &str, mapping: &Bound<'_, PyAny>) -> PyResult<CoreReplacer> {
+/// The `(pattern, replacement)` pairs of a mapping or an iterable of pairs.
+fn pairs_of(function: &str, mapping: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
     let py = mapping.py();
     let not_pairs = || {
         PyTypeError::new_err(format!(
@@ -291,6 +304,11 @@ fn compile(function: &str, mapping: &Bound<'_, PyAny>) -> PyResult<CoreReplacer>
             pairs.push((text(&pattern?)?, text(&replacement?)?));
         }
     }
+    Ok(pairs)
+}
+
+/// The pairs compiled.
+fn compile(function: &str, pairs: Vec<(String, String)>) -> PyResult<CoreReplacer> {
     CoreReplacer::new(pairs).map_err(|error| match error {
         ReplacerError::EmptyPattern => {
             PyValueError::new_err(format!("{function}(): empty pattern"))
@@ -301,16 +319,52 @@ fn compile(function: &str, mapping: &Bound<'_, PyAny>) -> PyResult<CoreReplacer>
     })
 }
 
+/// How many recently used pattern sets `multi_replace` keeps compiled.
+const RECENT_REPLACERS: usize = 8;
+
+/// Pattern sets `multi_replace` compiled lately, most recent first. Building the automaton
+/// for 20 patterns costs 70-100 us (benches/bench_strings.py), far more than a 10 KB
+/// replacement with it, and code that calls `multi_replace` in a loop passes the same
+/// mapping every time. Keyed by the pairs themselves (never by the mapping's identity,
+/// which a mutated dict keeps), so a hit is always the same automaton a fresh compile
+/// would give.
+type RecentReplacers = VecDeque<(Vec<(String, String)>, Arc<CoreReplacer>)>;
+static RECENT: Mutex<RecentReplacers> = Mutex::new(VecDeque::new());
+
+/// Larger pattern sets (in bytes of patterns and replacements) are compiled but not kept,
+/// so the cache's memory stays bounded.
+const RECENT_REPLACER_MAX_BYTES: usize = 64 * 1024;
+
+fn recent_replacer(pairs: Vec<(String, String)>) -> PyResult<Arc<CoreReplacer>> {
+    let bytes: usize = pairs.iter().map(|(p, r)| p.len() + r.len()).sum();
+    if bytes > RECENT_REPLACER_MAX_BYTES {
+        return Ok(Arc::new(compile("multi_replace", pairs)?));
+    }
+    let mut recent = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
+    if let Some(at) = recent.iter().position(|(known, _)| *known == pairs) {
+        let entry = recent.remove(at).expect("found above");
+        let replacer = Arc::clone(&entry.1);
+        recent.push_front(entry);
+        return Ok(replacer);
+    }
+    drop(recent);
+    let replacer = Arc::new(compile("multi_replace", pairs.clone())?);
+    let mut recent = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
+    recent.push_front((pairs, Arc::clone(&replacer)));
+    recent.truncate(RECENT_REPLACERS);
+    Ok(replacer)
+}
+
 /// Every pattern of `mapping` (a mapping or an iterable of pairs) replaced in one pass:
-/// leftmost match first, the longest among those starting there. Compiles the patterns on
-/// every call: use `Replacer` to compile them once.
+/// leftmost match first, the longest among those starting there. The last 8 pattern sets
+/// stay compiled; `Replacer` compiles a set once for good.
 #[pyfunction]
 pub fn multi_replace<'py>(
     text: &Bound<'py, PyAny>,
     mapping: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyString>> {
     let text = str_arg("multi_replace", "text", text)?;
-    let replacer = compile("multi_replace", mapping)?;
+    let replacer = recent_replacer(pairs_of("multi_replace", mapping)?)?;
     cow_result(text, replacer.replace(text.to_str()?))
 }
 
@@ -326,7 +380,7 @@ impl Replacer {
     #[new]
     fn new(mapping: &Bound<'_, PyAny>) -> PyResult<Self> {
         Ok(Self {
-            core: compile("Replacer", mapping)?,
+            core: compile("Replacer", pairs_of("Replacer", mapping)?)?,
         })
     }
 
