@@ -31,6 +31,17 @@ mod _native {
     use crate::json::binding::{dumps, dumps_str, loads};
 
     #[pymodule_export]
+    use crate::strings::binding::case::{
+        to_camel, to_camel_keys, to_kebab, to_kebab_keys, to_pascal, to_pascal_keys, to_snake,
+        to_snake_keys,
+    };
+
+    #[pymodule_export]
+    use crate::strings::binding::url::{
+        parse_qs, parse_qsl, quote, quote_plus, unquote, unquote_plus, urlencode,
+    };
+
+    #[pymodule_export]
     use crate::jwt::binding::{
         jwt_decode, jwt_decode_complete, jwt_encode, jwt_get_unverified_header,
     };

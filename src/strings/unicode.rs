@@ -8,6 +8,7 @@
 //! every assigned code point.
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use unicode_general_category::{get_general_category, GeneralCategory as Gc};
 use unicode_normalization::char::{canonical_combining_class, decompose_compatible};
@@ -53,18 +54,115 @@ pub fn is_decimal(c: char) -> bool {
     get_general_category(c) == Gc::DecimalNumber
 }
 
-/// `str.isnumeric()` for one character, as far as it matters for output: every N* character
-/// (CPython also counts CJK ideographs with a numeric value, which have no case and so never
-/// change a conversion's result).
+/// `str.isnumeric()` for one character: every N* character, and the CJK ideographs Unihan
+/// gives a numeric value (一, 二, 百, 萬...), which CPython counts too. They matter where a
+/// helper returns its input unchanged when it is numeric (pyhumps: `"一 二"` keeps its
+/// space, `"一 a"` loses it).
 #[inline]
 pub fn is_numeric(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_digit();
     }
-    matches!(
-        get_general_category(c),
-        Gc::DecimalNumber | Gc::LetterNumber | Gc::OtherNumber
-    )
+    match get_general_category(c) {
+        Gc::DecimalNumber | Gc::LetterNumber | Gc::OtherNumber => true,
+        Gc::OtherLetter => is_unihan_numeric(c),
+        _ => false,
+    }
+}
+
+/// The ideographs with a Unihan numeric value (kPrimaryNumeric, kAccountingNumeric,
+/// kOtherNumeric) in Unicode 13 to 15.0 (CPython 3.10 to 3.12), sorted.
+const UNIHAN_NUMERIC: [u32; 81] = [
+    0x3405, 0x3483, 0x382A, 0x3B4D, 0x4E00, 0x4E03, 0x4E07, 0x4E09, 0x4E5D, 0x4E8C, 0x4E94, 0x4E96,
+    0x4EBF, 0x4EC0, 0x4EDF, 0x4EE8, 0x4F0D, 0x4F70, 0x5104, 0x5146, 0x5169, 0x516B, 0x516D, 0x5341,
+    0x5343, 0x5344, 0x5345, 0x534C, 0x53C1, 0x53C2, 0x53C3, 0x53C4, 0x56DB, 0x58F1, 0x58F9, 0x5E7A,
+    0x5EFE, 0x5EFF, 0x5F0C, 0x5F0D, 0x5F0E, 0x5F10, 0x62FE, 0x634C, 0x67D2, 0x6F06, 0x7396, 0x767E,
+    0x8086, 0x842C, 0x8CAE, 0x8CB3, 0x8D30, 0x9621, 0x9646, 0x964C, 0x9678, 0x96F6, 0xF96B, 0xF973,
+    0xF978, 0xF9B2, 0xF9D1, 0xF9D3, 0xF9FD, 0x20001, 0x20064, 0x200E2, 0x20121, 0x2092A, 0x20983,
+    0x2098C, 0x2099C, 0x20AEA, 0x20AFD, 0x20B19, 0x22390, 0x22998, 0x23B1B, 0x2626D, 0x2F890,
+];
+
+/// The ones Unicode 15.1 (CPython 3.13) added: 两 京 俩 倆 拐 洞 皕 秭 鈎 钩.
+const UNIHAN_NUMERIC_15_1: [u32; 10] = [
+    0x4E24, 0x4EAC, 0x4FE9, 0x5006, 0x62D0, 0x6D1E, 0x7695, 0x79ED, 0x920E, 0x94A9,
+];
+
+/// The Unicode version of the running interpreter's `unicodedata`, as `major * 100 + minor`
+/// (1501 for 15.1). Rust's tables are newer (Unicode 17 in the standard library, 16 in
+/// unicode-general-category), and a few characters every supported CPython knows changed
+/// since; the functions here give the interpreter's answer for them. The binding sets it
+/// before its first call; until then (and for pure-Rust callers) the newest data is used.
+static INTERPRETER_UNICODE: AtomicU32 = AtomicU32::new(u32::MAX);
+
+/// Says which Unicode version the interpreter's `unicodedata.unidata_version` is.
+pub fn set_interpreter_unicode(major: u32, minor: u32) {
+    INTERPRETER_UNICODE.store(major * 100 + minor, Ordering::Relaxed);
+}
+
+fn is_unihan_numeric(c: char) -> bool {
+    is_unihan_numeric_in(c, INTERPRETER_UNICODE.load(Ordering::Relaxed))
+}
+
+fn is_unihan_numeric_in(c: char, version: u32) -> bool {
+    let code = u32::from(c);
+    UNIHAN_NUMERIC.binary_search(&code).is_ok()
+        || (version >= 1501 && UNIHAN_NUMERIC_15_1.binary_search(&code).is_ok())
+}
+
+/// `c.islower()`: the Lowercase property, as of the interpreter's Unicode version. The ones
+/// that changed: U+10FC, U+A7F2-U+A7F4 and U+AB69 became lowercase in Unicode 15.0
+/// (Other_Lowercase), U+0295 stopped being in Unicode 17.
+#[inline]
+pub fn is_lowercase(c: char) -> bool {
+    if c.is_ascii() {
+        return c.is_ascii_lowercase();
+    }
+    is_lowercase_in(c, INTERPRETER_UNICODE.load(Ordering::Relaxed))
+}
+
+fn is_lowercase_in(c: char, version: u32) -> bool {
+    match u32::from(c) {
+        0x10FC | 0xA7F2..=0xA7F4 | 0xAB69 => version >= 1500,
+        0x0295 => version < 1700,
+        _ => c.is_lowercase(),
+    }
+}
+
+/// `c.upper()`: the full uppercase mapping (`ß` -> `SS`), as of the interpreter's Unicode
+/// version. The ones that changed: U+019B and U+0264 got capitals in Unicode 16, U+A7D3 and
+/// U+A7D5 in Unicode 17; before, they are their own upper case.
+pub fn upper_char(c: char) -> UpperChar {
+    upper_char_in(c, INTERPRETER_UNICODE.load(Ordering::Relaxed))
+}
+
+fn upper_char_in(c: char, version: u32) -> UpperChar {
+    let since = match u32::from(c) {
+        0x019B | 0x0264 => 1600,
+        0xA7D3 | 0xA7D5 => 1700,
+        _ => 0,
+    };
+    if version < since {
+        return UpperChar::Same(Some(c));
+    }
+    UpperChar::Mapped(c.to_uppercase())
+}
+
+/// The characters of `upper_char`.
+#[derive(Clone, Debug)]
+pub enum UpperChar {
+    Same(Option<char>),
+    Mapped(std::char::ToUppercase),
+}
+
+impl Iterator for UpperChar {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        match self {
+            Self::Same(c) => c.take(),
+            Self::Mapped(chars) => chars.next(),
+        }
+    }
 }
 
 /// CPython's `Py_UNICODE_ISTITLE`: general category Lt.
@@ -77,7 +175,7 @@ pub fn is_title(c: char) -> bool {
 pub fn str_is_upper(s: &str) -> bool {
     let mut cased = false;
     for c in s.chars() {
-        if c.is_lowercase() || is_title(c) {
+        if is_lowercase(c) || is_title(c) {
             return false;
         }
         cased |= c.is_uppercase();
@@ -98,10 +196,61 @@ pub fn lower(s: &str) -> Cow<'_, str> {
         }
         return Cow::Borrowed(s);
     }
-    Cow::Owned(s.to_lowercase())
+    if !s.contains('Σ') {
+        // No other mapping depends on context, and none changed since CPython 3.10's data.
+        return Cow::Owned(s.to_lowercase());
+    }
+    // Rust applies the same Final_Sigma rule, with the properties of its newer Unicode.
+    let mut out = String::with_capacity(s.len());
+    for (at, c) in s.char_indices() {
+        if c == 'Σ' {
+            out.push(if is_final_sigma(s, at) { 'ς' } else { 'σ' });
+        } else {
+            out.extend(c.to_lowercase());
+        }
+    }
+    Cow::Owned(out)
 }
 
-/// `s.upper()`: full uppercase mappings (`ß` -> `SS`).
+/// CPython's `handle_capital_sigma`: the `Σ` at `at` is final when a cased character comes
+/// before it and none after it, skipping case-ignorable characters both ways.
+fn is_final_sigma(s: &str, at: usize) -> bool {
+    let cased = |c: Option<char>| c.is_some_and(is_cased);
+    cased(s[..at].chars().rev().find(|&c| !is_case_ignorable(c)))
+        && !cased(
+            s[at + 'Σ'.len_utf8()..]
+                .chars()
+                .find(|&c| !is_case_ignorable(c)),
+        )
+}
+
+/// The Cased property: Lowercase, Uppercase or Lt.
+fn is_cased(c: char) -> bool {
+    is_lowercase(c) || c.is_uppercase() || is_title(c)
+}
+
+/// The Case_Ignorable property: categories Mn, Me, Cf, Lm and Sk, and the punctuation of
+/// Word_Break MidLetter, MidNumLet and Single_Quote (the same 17 characters in the Unicode
+/// data of CPython 3.10 to 3.13). U+1734 was Mn before Unicode 14, U+1171E before 16.
+fn is_case_ignorable(c: char) -> bool {
+    match c {
+        '\'' | '.' | ':' | '\u{B7}' | '\u{387}' | '\u{55F}' | '\u{5F4}' | '\u{2018}'
+        | '\u{2019}' | '\u{2024}' | '\u{2027}' | '\u{FE13}' | '\u{FE52}' | '\u{FE55}'
+        | '\u{FF07}' | '\u{FF0E}' | '\u{FF1A}' => true,
+        '\u{1734}' => INTERPRETER_UNICODE.load(Ordering::Relaxed) < 1400,
+        '\u{1171E}' => INTERPRETER_UNICODE.load(Ordering::Relaxed) < 1600,
+        _ => matches!(
+            get_general_category(c),
+            Gc::NonspacingMark
+                | Gc::EnclosingMark
+                | Gc::Format
+                | Gc::ModifierLetter
+                | Gc::ModifierSymbol
+        ),
+    }
+}
+
+/// `s.upper()`: full uppercase mappings (`ß` -> `SS`), as `upper_char`.
 pub fn upper(s: &str) -> Cow<'_, str> {
     if s.is_ascii() {
         if s.bytes().any(|b| b.is_ascii_lowercase()) {
@@ -109,7 +258,7 @@ pub fn upper(s: &str) -> Cow<'_, str> {
         }
         return Cow::Borrowed(s);
     }
-    Cow::Owned(s.to_uppercase())
+    Cow::Owned(s.chars().flat_map(upper_char).collect())
 }
 
 /// `unicodedata.normalize("NFKD", s)`; borrowed when nothing changes.
@@ -174,6 +323,54 @@ mod tests {
         assert!(is_space('\x1c') && !'\x1c'.is_whitespace());
         assert!(is_decimal('\u{0663}') && !is_decimal('\u{00b2}'));
         assert!(is_numeric('\u{00b2}') && is_numeric('\u{216b}'));
+        assert!(is_numeric('一') && is_numeric('\u{2F890}') && !is_numeric('丁'));
+    }
+
+    #[test]
+    fn unihan_numeric_tables_are_sorted_ideographs() {
+        for table in [&UNIHAN_NUMERIC[..], &UNIHAN_NUMERIC_15_1[..]] {
+            assert!(table.windows(2).all(|pair| pair[0] < pair[1]));
+            for &code in table {
+                let c = char::from_u32(code).unwrap();
+                assert_eq!(get_general_category(c), Gc::OtherLetter);
+            }
+        }
+        assert!(is_unihan_numeric_in('两', 1501) && !is_unihan_numeric_in('两', 1500));
+        assert!(is_unihan_numeric_in('一', 1300));
+    }
+
+    #[test]
+    fn changes_since_the_interpreters_unicode() {
+        // The default is the newest data (no test changes the setting: they run in parallel).
+        assert!(is_lowercase('\u{10FC}') && !is_lowercase('\u{0295}'));
+        assert!(is_lowercase_in('\u{0295}', 1501) && !is_lowercase_in('\u{10FC}', 1400));
+        assert!(is_lowercase_in('\u{10FC}', 1500));
+        assert_eq!(upper_char('\u{019B}').collect::<String>(), "\u{A7DC}");
+        assert_eq!(
+            upper_char_in('\u{019B}', 1501).collect::<String>(),
+            "\u{019B}"
+        );
+        assert_eq!(
+            upper_char_in('\u{A7D3}', 1600).collect::<String>(),
+            "\u{A7D3}"
+        );
+        assert_eq!(upper_char_in('ß', 1300).collect::<String>(), "SS");
+        assert_eq!(upper("aƛß"), "A\u{A7DC}SS");
+    }
+
+    #[test]
+    fn final_sigma_as_cpython() {
+        assert_eq!(lower("ΑΣ"), "ας");
+        assert_eq!(lower("ΑΣ'"), "ας'");
+        assert_eq!(lower("ΑΣ'Α"), "ασ'α");
+        assert_eq!(lower("Α'Σ"), "α'ς");
+        assert_eq!(lower("1Σ"), "1σ");
+        assert_eq!(lower("Σ"), "σ");
+        assert_eq!(
+            lower("ΑΣ\u{0345}"),
+            "ας\u{0345}",
+            "U+0345 is cased, but skipped"
+        );
     }
 
     #[test]
