@@ -10,7 +10,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use super::case::{for_each_item, str_from_wtf8, surrogatepass};
-use super::{cow_result, new_str, str_arg, text_of, wrong_type};
+use super::{cow_result, new_str, str_arg, wrong_type};
 use crate::names::type_name;
 use crate::strings::url::{self as core, SafeSet, NOTHING_SAFE, PATH_SAFE};
 
@@ -74,7 +74,7 @@ fn quote_any<'py>(
 ) -> PyResult<Bound<'py, PyString>> {
     if let Ok(text) = string.cast::<PyString>() {
         // A lone surrogate raises the UnicodeEncodeError of urllib's `string.encode()`.
-        let utf8 = text_of(text)?;
+        let utf8 = text.to_str()?;
         if utf8.is_empty() {
             return cow_result(text, Cow::Borrowed(utf8));
         }
