@@ -85,7 +85,7 @@ def escape_markup(s: object, /) -> Markup:
     """``markupsafe.escape(s)``: the escaped text as a ``Markup``, which templates do not
     escape again. Needs markupsafe (``ModuleNotFoundError`` naming it otherwise)."""
     try:
-        from markupsafe import Markup
+        from markupsafe import Markup  # noqa: PLC0415 (optional: only this needs it)
     except ModuleNotFoundError as error:
         if error.name != "markupsafe":
             raise

@@ -59,8 +59,16 @@ pub(crate) fn follow_interpreter(py: Python<'_>) {
 fn string_form<'py>(s: &Bound<'py, PyAny>, case: Case) -> PyResult<Bound<'py, PyString>> {
     let Ok(text) = s.cast::<PyString>() else {
         let (name, keys_name) = names(case);
+        // The hint only where it helps: a dict or a list passed to the string form.
+        let hint = if s.is_instance_of::<PyList>()
+            || s.is_instance(crate::strings::binding::text::mapping_abc(s.py())?)?
+        {
+            format!(" (use {keys_name} for dicts and lists)")
+        } else {
+            String::new()
+        };
         return Err(PyTypeError::new_err(format!(
-            "{name}() argument 's' must be str, not {} (use {keys_name} for dicts and lists)",
+            "{name}() argument 's' must be str, not {}{hint}",
             type_name(s)
         )));
     };

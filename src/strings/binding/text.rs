@@ -146,6 +146,8 @@ pub fn slugify<'py>(
             .as_ref()
             .map_or(Ok(default), PyAnyMethods::is_truthy)
     };
+    // Checked in signature order, as the twin does.
+    let max_length = max_length.0.as_ref().map_or(Ok(0), slug_max_length)?;
     let separator = match &separator.0 {
         Some(value) => str_arg("slugify", "separator", value)?.to_str()?,
         None => "-",
@@ -162,7 +164,7 @@ pub fn slugify<'py>(
         entities: flag(&entities, true)?,
         decimal: flag(&decimal, true)?,
         hexadecimal: flag(&hexadecimal, true)?,
-        max_length: max_length.0.as_ref().map_or(Ok(0), slug_max_length)?,
+        max_length,
         word_boundary: flag(&word_boundary, false)?,
         save_order: flag(&save_order, false)?,
         separator,
@@ -248,7 +250,7 @@ pub fn secure_filename<'py>(
 }
 
 /// `collections.abc.Mapping`, imported once.
-fn mapping_abc(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+pub(crate) fn mapping_abc(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     static MAPPING: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     MAPPING.import(py, "collections.abc", "Mapping")
 }

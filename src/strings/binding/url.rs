@@ -11,20 +11,9 @@ use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use super::case::{for_each_item, str_from_wtf8, surrogatepass};
 use super::{cow_result, new_str, str_arg, wrong_type};
+use crate::args::Given;
 use crate::names::type_name;
 use crate::strings::url::{self as core, SafeSet, NOTHING_SAFE, PATH_SAFE};
-
-/// An argument whose absence differs from an explicit None: urllib refuses `safe=None` and
-/// `separator=None`, which must not mean the default.
-pub struct Given<'py>(Option<Bound<'py, PyAny>>);
-
-impl<'a, 'py> FromPyObject<'a, 'py> for Given<'py> {
-    type Error = PyErr;
-
-    fn extract(value: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
-        Ok(Self(Some(value.to_owned())))
-    }
-}
 
 /// A flag taken by its truth value, as urllib does (`if not doseq`).
 #[derive(Clone, Copy)]
@@ -157,11 +146,22 @@ pub fn unquote<'py>(string: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>
 }
 
 /// urllib's ``unquote_plus(string)``: ``unquote`` with ``+`` as a space. ``string`` is str
-/// (urllib raises TypeError for bytes too).
+/// or bytes (urllib takes only str here; bytes work as in ``unquote``).
 #[pyfunction]
 #[pyo3(signature = (string))]
 pub fn unquote_plus<'py>(string: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
-    unquote_text(str_arg("unquote_plus", "string", string)?, true)
+    if let Ok(text) = string.cast::<PyString>() {
+        return unquote_text(text, true);
+    }
+    if let Ok(bytes) = string.cast::<PyBytes>() {
+        let spaced: Vec<u8> = bytes
+            .as_bytes()
+            .iter()
+            .map(|&b| if b == b'+' { b' ' } else { b })
+            .collect();
+        return new_str(string.py(), &core::unquote_bytes(&spaced));
+    }
+    Err(wrong_type("unquote_plus", "string", "str or bytes", string))
 }
 
 /// `k, v = item`, as Python unpacks it, with its messages.
@@ -358,7 +358,6 @@ pub fn urlencode<'py>(
 enum Text<'py> {
     Utf8(Bound<'py, PyString>),
     Wtf8(Bound<'py, PyBytes>),
-    Empty,
 }
 
 impl<'py> Text<'py> {
@@ -374,7 +373,6 @@ impl<'py> Text<'py> {
             // Checked to be valid by `of`.
             Self::Utf8(text) => text.to_str().map(str::as_bytes).unwrap_or_default(),
             Self::Wtf8(bytes) => bytes.as_bytes(),
-            Self::Empty => b"",
         }
     }
 }
@@ -389,30 +387,21 @@ fn part_str<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyString>
 
 const SEPARATOR_ERROR: &str = "Separator must be of type string or bytes.";
 
-/// The separator's text, checked as the running interpreter's urllib checks it.
-fn separator_text<'py>(py: Python<'py>, separator: &Given<'py>) -> PyResult<Text<'py>> {
+/// The separator's text: a non-empty str (urllib's ValueError for an empty one; other types
+/// are the contract's TypeError, where urllib's error depends on the Python version).
+fn separator_text<'py>(
+    py: Python<'py>,
+    function: &str,
+    separator: &Given<'py>,
+) -> PyResult<Text<'py>> {
     let Some(separator) = &separator.0 else {
         return Ok(Text::Utf8(intern!(py, "&").clone()));
     };
-    let text = if let Ok(text) = separator.cast::<PyString>() {
-        text.clone()
-    } else if !separator.is_truthy()? {
-        return Err(PyValueError::new_err(SEPARATOR_ERROR));
-    } else if separator.is_instance_of::<PyBytes>() || py.version_info() < (3, 13) {
-        // bytes are decoded as ASCII (UnicodeDecodeError otherwise). Before 3.13,
-        // `_coerce_args` calls `.decode("ascii", "strict")` on anything else too: a
-        // bytearray works, most objects raise AttributeError.
-        separator
-            .call_method1(intern!(py, "decode"), ("ascii", "strict"))?
-            .cast_into::<PyString>()
-            .map_err(|_| PyValueError::new_err(SEPARATOR_ERROR))?
-    } else {
-        return Err(PyValueError::new_err(SEPARATOR_ERROR));
-    };
+    let text = str_arg(function, "separator", separator)?;
     if text.is_empty()? {
         return Err(PyValueError::new_err(SEPARATOR_ERROR));
     }
-    Text::of(&text)
+    Text::of(text)
 }
 
 /// parse_qsl's work, giving each (name, value) to `emit`.
@@ -426,15 +415,12 @@ fn parse_query<'py>(
     mut emit: impl FnMut(Bound<'py, PyString>, Bound<'py, PyString>) -> PyResult<()>,
 ) -> PyResult<()> {
     let py = qs.py();
-    let separator = separator_text(py, separator)?;
-    let qs = if let Ok(text) = qs.cast::<PyString>() {
-        Text::of(text)?
-    } else if qs.is_truthy()? {
-        return Err(wrong_type(function, "qs", "str", qs));
-    } else {
-        // urllib parses None (any false value) as an empty query.
-        Text::Empty
-    };
+    // urllib also parses bytes (into bytes) and None (as empty); the contract takes str.
+    let qs = Text::of(
+        qs.cast::<PyString>()
+            .map_err(|_| wrong_type(function, "qs", "str", qs))?,
+    )?;
+    let separator = separator_text(py, function, separator)?;
     let qs_bytes = qs.bytes();
     if let Some(max_num_fields) = max_num_fields.filter(|max| !max.is_none()) {
         let version = py.version_info();
