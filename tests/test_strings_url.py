@@ -328,7 +328,11 @@ def test_parse_qs_errors(backend: Strings, name: str) -> None:
     parse = backend.function(name)
     expect(ValueError, "Max number of fields exceeded", parse, "a=1&b=2&c=3", max_num_fields=2)
     assert parse("a=1&b=2", max_num_fields=2) == getattr(urllib.parse, name)("a=1&b=2")
-    assert parse("", max_num_fields=0) == getattr(urllib.parse, name)("", max_num_fields=0)
+    # An empty query with max_num_fields=0: [] on 3.11+, ValueError on 3.10 (1 field).
+    same_outcome(
+        outcome(parse, "", max_num_fields=0),
+        outcome(getattr(urllib.parse, name), "", max_num_fields=0),
+    )
     expect(ValueError, "bad query field: 'b'", parse, "a=1&b", strict_parsing=True)
     expect(ValueError, "bad query field: ''", parse, "a=1&&b=2", strict_parsing=True)
     expect(ValueError, "bad query field: 'x\U0001f600'", parse, "x\U0001f600", strict_parsing=True)

@@ -261,6 +261,14 @@ fn camelize(s: &str) -> Cow<'_, str> {
 /// than `-`/`_` upper-cased (`PASCAL_RE`), then `camelize` of that (with its own early
 /// returns), then the first character upper-cased.
 fn pascalize(s: &str) -> Cow<'_, str> {
+    if s.is_ascii() {
+        return pascalize_ascii(s);
+    }
+    pascalize_steps(s)
+}
+
+/// `pascalize` step by step, as pyhumps does it.
+fn pascalize_steps(s: &str) -> Cow<'_, str> {
     let words = pascal_words(s);
     let camel = if unicode::str_is_upper(&words) || unicode::str_is_numeric(&words) {
         words
@@ -268,6 +276,45 @@ fn pascalize(s: &str) -> Cow<'_, str> {
         then(words, camelize)
     };
     then(camel, upper_first)
+}
+
+/// `pascalize` of ASCII text in one pass. With ASCII case mappings the steps simplify: the
+/// first letter of every word is upper-cased; camelize lowers the first character and the
+/// last step upper-cases it again; the words are joined (inner `-`/`_` runs dropped) unless
+/// the text is upper case by then, when camelize returns it as it is.
+fn pascalize_ascii(s: &str) -> Cow<'_, str> {
+    let mut words = s.as_bytes().to_vec();
+    let (mut upper, mut lower) = (false, false);
+    let mut after_separator = true;
+    for byte in &mut words {
+        if is_separator(*byte) {
+            after_separator = true;
+            continue;
+        }
+        if after_separator {
+            byte.make_ascii_uppercase();
+        }
+        after_separator = false;
+        upper |= byte.is_ascii_uppercase();
+        lower |= byte.is_ascii_lowercase();
+    }
+    let upper_case = upper && !lower;
+    if !upper_case {
+        // Drop every `-`/`_` run with a character on both sides.
+        let first_word = words.iter().position(|&byte| !is_separator(byte));
+        let last_word = words.iter().rposition(|&byte| !is_separator(byte));
+        if let (Some(first_word), Some(last_word)) = (first_word, last_word) {
+            let mut kept = first_word;
+            for at in first_word..words.len() {
+                if at > last_word || !is_separator(words[at]) {
+                    words[kept] = words[at];
+                    kept += 1;
+                }
+            }
+            words.truncate(kept);
+        }
+    }
+    Cow::Owned(ascii_string(words))
 }
 
 /// `kebabize` past its early return: text that is not upper case and that `camelize` or
@@ -508,6 +555,12 @@ mod tests {
                 separate_lower_steps::<b'-'>(&text),
                 "{text:?}"
             );
+            let text = remove_space(&text);
+            let shape = AsciiShape::of(text.as_bytes());
+            let numeric = shape.digits && !text.is_empty();
+            if !shape.upper && !numeric {
+                assert_eq!(pascalize_ascii(&text), pascalize_steps(&text), "{text:?}");
+            }
         }
     }
 }

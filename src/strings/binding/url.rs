@@ -212,10 +212,12 @@ impl LazySafe<'_, '_> {
         if bytes.is_empty() {
             return Ok(());
         }
-        if self.set.is_none() {
-            self.set = Some(resolve_safe("urlencode", self.argument, &NOTHING_SAFE)?.into_owned());
-        }
-        let safe = self.set.get_or_insert_with(|| NOTHING_SAFE.clone());
+        let safe = match &self.set {
+            Some(safe) => safe,
+            None => self
+                .set
+                .insert(resolve_safe("urlencode", self.argument, &NOTHING_SAFE)?.into_owned()),
+        };
         core::quote_into(target, bytes, safe, true);
         Ok(())
     }
@@ -422,21 +424,28 @@ fn parse_query<'py>(
     )?;
     let separator = separator_text(py, function, separator)?;
     let qs_bytes = qs.bytes();
+    // urllib's handling of an empty query changed: 3.10 splits it into one empty field (a
+    // field count of 1, a bad field under strict_parsing), 3.11 and 3.12 count no field,
+    // 3.13 returns [] before looking at max_num_fields.
+    let empty_query_fields = match qs_bytes.is_empty().then(|| py.version_info()) {
+        Some(version) if version < (3, 11) => Some(1),
+        Some(version) if version < (3, 13) => Some(0),
+        _ => None,
+    };
     if let Some(max_num_fields) = max_num_fields.filter(|max| !max.is_none()) {
-        let version = py.version_info();
-        // The count of an empty query differs: 3.10 counts it as 1 field, 3.11 and 3.12 as
-        // none, 3.13 returns [] before the check.
-        let count = match qs_bytes.is_empty() {
-            false => Some(core::field_count(qs_bytes, separator.bytes())),
-            true if version >= (3, 13) => None,
-            true if version >= (3, 11) => Some(0),
-            true => Some(1),
+        let count = if qs_bytes.is_empty() {
+            empty_query_fields
+        } else {
+            Some(core::field_count(qs_bytes, separator.bytes()))
         };
         if let Some(count) = count {
             if max_num_fields.lt(count)? {
                 return Err(PyValueError::new_err("Max number of fields exceeded"));
             }
         }
+    }
+    if empty_query_fields == Some(1) && strict_parsing {
+        return Err(PyValueError::new_err("bad query field: ''"));
     }
     let pairs = core::parse_qsl_wtf8(
         qs_bytes,
