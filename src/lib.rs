@@ -58,6 +58,9 @@ mod _native {
         module.add("AUTO", crate::hashing::threads::AUTO)?;
         crate::hashing::install_fast_entry_points(module)?;
         let py = module.py();
+        // The string helpers' character classes follow this interpreter's Unicode version
+        // from the first call of any of them, not only after the first case conversion.
+        crate::strings::binding::case::follow_interpreter(py);
         module.add(
             "JSONDecodeError",
             crate::json::binding::decode_error_type(py)?,
