@@ -278,8 +278,12 @@ def latin_text(max_size: int = 12) -> st.SearchStrategy[str]:
         st.text(st.sampled_from(LATIN_EXTRAS), min_size=1, max_size=2),
         st.sampled_from(SLUG_TOKENS),
         st.sampled_from(_ENTITY_NAMES).map(lambda name: f"&{name};"),
-        st.integers(0, 0x10FFFF).map(lambda code: f"&#{code};"),
-        st.integers(0, 0x10FFFF).map(lambda code: f"&#x{code:x};"),
+        # References to characters this interpreter has assigned: a newer one decodes to a
+        # character the two backends may classify differently (docs/STRINGS.md, "Unicode
+        # data"; 3.13 found &#68930;, a Unicode 16 letter). Surrogates and out-of-range
+        # values are in SLUG_TOKENS.
+        any_char.map(lambda char: f"&#{ord(char)};"),
+        any_char.map(lambda char: f"&#x{ord(char):x};"),
         st.sampled_from(["Straße", "Ærø", "Łódź", "İstanbul", "Đà Nẵng", "naïve café", "Œuvre"]),
     )
     return st.lists(piece, max_size=max_size).map("".join)
