@@ -452,33 +452,36 @@ impl<'py, O: Output> Serializer<'py, O> {
         if len(sequence) == 0 {
             return Ok(());
         }
-        let mut index = 0;
-        while index < len(sequence) {
-            if index > 0 {
-                self.out.write(b",")?;
-            }
-            self.newline(depth)?;
-            let item = unsafe {
-                let item = if is_list {
-                    ffi::PyList_GET_ITEM(sequence, index)
-                } else {
-                    ffi::PyTuple_GET_ITEM(sequence, index)
+        let py = self.py;
+        by_other_threads_unchanged(py, sequence, || {
+            let mut index = 0;
+            while index < len(sequence) {
+                if index > 0 {
+                    self.out.write(b",")?;
+                }
+                self.newline(depth)?;
+                let item = unsafe {
+                    let item = if is_list {
+                        ffi::PyList_GET_ITEM(sequence, index)
+                    } else {
+                        ffi::PyTuple_GET_ITEM(sequence, index)
+                    };
+                    ffi::Py_NewRef(item)
                 };
-                ffi::Py_NewRef(item)
-            };
-            let result = self.value(item, depth);
-            unsafe { ffi::Py_DECREF(item) };
-            if let Err(failure) = result {
-                return Err(unwind(
-                    self.py,
-                    failure,
-                    sequence,
-                    Segment::Index(usize::try_from(index).unwrap_or(0)),
-                ));
+                let result = self.value(item, depth);
+                unsafe { ffi::Py_DECREF(item) };
+                if let Err(failure) = result {
+                    return Err(unwind(
+                        py,
+                        failure,
+                        sequence,
+                        Segment::Index(usize::try_from(index).unwrap_or(0)),
+                    ));
+                }
+                index += 1;
             }
-            index += 1;
-        }
-        Ok(self.close(Brackets::Array, depth)?)
+            Ok(self.close(Brackets::Array, depth)?)
+        })
     }
 
     /// Writes `dict` (a dict or subclass) as an object; `identity` is the object that counts
@@ -498,28 +501,30 @@ impl<'py, O: Output> Serializer<'py, O> {
         if self.options.sort_keys {
             return self.sorted_dict(dict, identity, depth);
         }
-        let mut position: ffi::Py_ssize_t = 0;
-        let mut key: *mut ffi::PyObject = std::ptr::null_mut();
-        let mut value: *mut ffi::PyObject = std::ptr::null_mut();
-        let mut first = true;
-        while unsafe { ffi::PyDict_Next(dict, &raw mut position, &raw mut key, &raw mut value) }
-            != 0
-        {
-            if !first {
-                self.out.write(b",")?;
+        by_other_threads_unchanged(self.py, dict, || {
+            let mut position: ffi::Py_ssize_t = 0;
+            let mut key: *mut ffi::PyObject = std::ptr::null_mut();
+            let mut value: *mut ffi::PyObject = std::ptr::null_mut();
+            let mut first = true;
+            while unsafe { ffi::PyDict_Next(dict, &raw mut position, &raw mut key, &raw mut value) }
+                != 0
+            {
+                if !first {
+                    self.out.write(b",")?;
+                }
+                first = false;
+                self.newline(depth)?;
+                // Own both while writing: default() may remove them from the dict.
+                let (key, value) = unsafe { (ffi::Py_NewRef(key), ffi::Py_NewRef(value)) };
+                let result = self.item(key, value, identity, depth);
+                unsafe {
+                    ffi::Py_DECREF(key);
+                    ffi::Py_DECREF(value);
+                }
+                result?;
             }
-            first = false;
-            self.newline(depth)?;
-            // Own both while writing: default() may remove them from the dict.
-            let (key, value) = unsafe { (ffi::Py_NewRef(key), ffi::Py_NewRef(value)) };
-            let result = self.item(key, value, identity, depth);
-            unsafe {
-                ffi::Py_DECREF(key);
-                ffi::Py_DECREF(value);
-            }
-            result?;
-        }
-        Ok(self.close(Brackets::Object, depth)?)
+            Ok(self.close(Brackets::Object, depth)?)
+        })
     }
 
     /// One `"key":value` of a dict being written in its own order.
@@ -712,5 +717,30 @@ fn float_repr(value: f64) -> String {
         "inf".into()
     } else {
         "-inf".into()
+    }
+}
+
+/// Runs `read`, which walks the borrowed items of the list, tuple or dict `container`, so
+/// that no other thread changes `container` meanwhile. With the GIL that is already true.
+/// Free-threaded CPython needs the container's critical section (its per-object lock,
+/// suspended while Python code such as `default()` runs, which is why the loops re-read
+/// their bounds); without it another thread could free an item between the read and the
+/// new reference.
+#[inline]
+fn by_other_threads_unchanged<R>(
+    py: Python<'_>,
+    container: *mut ffi::PyObject,
+    read: impl FnOnce() -> R,
+) -> R {
+    #[cfg(Py_GIL_DISABLED)]
+    {
+        // SAFETY: `container` is a live object the caller holds a reference to.
+        let container = unsafe { Bound::from_borrowed_ptr(py, container) };
+        pyo3::sync::critical_section::with_critical_section(&container, read)
+    }
+    #[cfg(not(Py_GIL_DISABLED))]
+    {
+        let _ = (py, container);
+        read()
     }
 }

@@ -281,31 +281,35 @@ pub(super) fn for_each_item<'py>(
     let mut position: ffi::Py_ssize_t = 0;
     let mut key: *mut ffi::PyObject = std::ptr::null_mut();
     let mut value: *mut ffi::PyObject = std::ptr::null_mut();
-    // SAFETY: attached to the interpreter, `dict` is a live dict; the borrowed key and value
-    // become owned references before any Python code can run.
-    while unsafe {
-        ffi::PyDict_Next(
-            dict.as_ptr(),
-            &raw mut position,
-            &raw mut key,
-            &raw mut value,
-        )
-    } != 0
-    {
-        let (key, value) = unsafe {
-            (
-                Bound::from_borrowed_ptr(py, key),
-                Bound::from_borrowed_ptr(py, value),
+    // Free-threaded CPython: the dict's critical section keeps other threads from changing
+    // it between PyDict_Next and the new references (with the GIL, a no-op).
+    pyo3::sync::critical_section::with_critical_section(dict, || {
+        // SAFETY: attached to the interpreter, `dict` is a live dict; the borrowed key and
+        // value become owned references before any Python code can run.
+        while unsafe {
+            ffi::PyDict_Next(
+                dict.as_ptr(),
+                &raw mut position,
+                &raw mut key,
+                &raw mut value,
             )
-        };
-        f(key, value)?;
-        if dict.len() != size {
-            return Err(PyRuntimeError::new_err(
-                "dictionary changed size during iteration",
-            ));
+        } != 0
+        {
+            let (key, value) = unsafe {
+                (
+                    Bound::from_borrowed_ptr(py, key),
+                    Bound::from_borrowed_ptr(py, value),
+                )
+            };
+            f(key, value)?;
+            if dict.len() != size {
+                return Err(PyRuntimeError::new_err(
+                    "dictionary changed size during iteration",
+                ));
+            }
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 fn keys_form<'py>(obj: &Bound<'py, PyAny>, case: Case) -> PyResult<Bound<'py, PyAny>> {
