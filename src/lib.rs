@@ -3,6 +3,7 @@
 //! This file only assembles the Python module; each domain lives in its own folder
 //! with a pure-Rust core and a thin binding.
 
+pub mod aio;
 mod args;
 pub mod hashing;
 pub mod info;
@@ -28,6 +29,9 @@ mod _native {
     };
 
     #[pymodule_export]
+    use crate::hashing::aio::{aio_blake3_digest, aio_blake3_file, aio_blake3_hexdigest};
+
+    #[pymodule_export]
     use crate::json::binding::{dumps, dumps_str, loads};
 
     #[pymodule_export]
@@ -45,6 +49,9 @@ mod _native {
     use crate::jwt::binding::{
         jwt_decode, jwt_decode_complete, jwt_encode, jwt_get_unverified_header,
     };
+
+    #[pymodule_export]
+    use crate::jwt::aio::{aio_jwt_decode, aio_jwt_decode_complete, aio_jwt_encode};
 
     #[pymodule_export]
     use crate::strings::binding::text::{

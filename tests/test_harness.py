@@ -15,6 +15,9 @@ from covet_rust_core import fallback
 REPO_ROOT = Path(__file__).resolve().parents[1]
 # Build facts only the compiled extension can report.
 NATIVE_ONLY = {"native_info", "build_profile"}
+# The awaitables' native parts, `aio_<name>`: covet_rust_core._aio_native wraps them in
+# coroutines; the twin's coroutines are covet_rust_core.fallback.aio.<name>.
+AIO_PREFIX = "aio_"
 
 
 def public_names(module: ModuleType) -> set[str]:
@@ -27,12 +30,27 @@ def test_each_implementation_has_the_package_version(covet_impl: ModuleType) -> 
 
 def test_native_and_twin_export_the_same_functions() -> None:
     native = importlib.import_module("covet_rust_core._native")
-    assert public_names(native) - NATIVE_ONLY == set(fallback.__all__)
+    awaitable_parts = {name for name in public_names(native) if name.startswith(AIO_PREFIX)}
+    assert public_names(native) - NATIVE_ONLY - awaitable_parts == set(fallback.__all__)
     for name in fallback.__all__:
         native_value, twin_value = getattr(native, name), getattr(fallback, name)
         assert callable(native_value) == callable(twin_value), name
         if not callable(twin_value):  # constants, such as hashing's AUTO
             assert native_value == twin_value, name
+
+
+def test_native_and_twin_offer_the_same_awaitables() -> None:
+    native = importlib.import_module("covet_rust_core._native")
+    native_aio = importlib.import_module("covet_rust_core._aio_native")
+    twin_aio = importlib.import_module("covet_rust_core.fallback.aio")
+    awaitable_parts = {
+        name.removeprefix(AIO_PREFIX)
+        for name in public_names(native)
+        if name.startswith(AIO_PREFIX)
+    }
+    assert awaitable_parts == set(native_aio.__all__) == set(twin_aio.__all__)
+    public_aio = importlib.import_module("covet_rust_core.aio")
+    assert set(public_aio.__all__) == awaitable_parts | {"BACKEND"}
 
 
 def test_versions_agree_everywhere() -> None:

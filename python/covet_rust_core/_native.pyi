@@ -1,5 +1,6 @@
 """Stub for the compiled extension ``covet_rust_core._native`` (src/lib.rs)."""
 
+import asyncio
 import os
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import timedelta
@@ -20,6 +21,12 @@ __all__ = [
     "JwtKeySet",
     "Replacer",
     "__version__",
+    "aio_blake3_digest",
+    "aio_blake3_file",
+    "aio_blake3_hexdigest",
+    "aio_jwt_decode",
+    "aio_jwt_decode_complete",
+    "aio_jwt_encode",
     "blake3",
     "blake3_digest",
     "blake3_file",
@@ -380,3 +387,64 @@ class Replacer:
 
 def secure_filename(filename: str, /, *, windows: bool | None = None) -> str:
     """werkzeug's ``secure_filename``."""
+
+# The awaitables' native parts (src/aio.rs): each checks its arguments like the sync form
+# and returns a future of the running loop. Use covet_rust_core.aio, which wraps them in
+# coroutines.
+def aio_blake3_digest(
+    data: Buffer,
+    /,
+    *,
+    length: int = 32,
+    seek: int = 0,
+    key: Buffer | None = None,
+    derive_key_context: str | None = None,
+    max_threads: int = 1,
+) -> asyncio.Future[bytes]: ...
+def aio_blake3_hexdigest(
+    data: Buffer,
+    /,
+    *,
+    length: int = 32,
+    seek: int = 0,
+    key: Buffer | None = None,
+    derive_key_context: str | None = None,
+    max_threads: int = 1,
+) -> asyncio.Future[str]: ...
+def aio_blake3_file(
+    path: str | bytes | os.PathLike[str] | os.PathLike[bytes],
+    *,
+    max_threads: int = 1,
+    length: int = 32,
+    seek: int = 0,
+    key: Buffer | None = None,
+    derive_key_context: str | None = None,
+) -> asyncio.Future[bytes]: ...
+def aio_jwt_encode(
+    payload: dict[str, Any],
+    key: str | bytes | Mapping[str, Any] | JwtKey,
+    algorithm: str = "HS256",
+    headers: dict[str, Any] | None = None,
+) -> asyncio.Future[str]: ...
+def aio_jwt_decode(
+    token: str | bytes,
+    key: _JwtKeyArg | None = None,
+    algorithms: Collection[str] | None = None,
+    options: Mapping[str, Any] | None = None,
+    audience: str | Iterable[str] | None = None,
+    issuer: str | Iterable[str] | None = None,
+    subject: str | None = None,
+    leeway: float | timedelta = 0,
+    max_token_bytes: int = 262144,
+) -> asyncio.Future[dict[str, Any]]: ...
+def aio_jwt_decode_complete(
+    token: str | bytes,
+    key: _JwtKeyArg | None = None,
+    algorithms: Collection[str] | None = None,
+    options: Mapping[str, Any] | None = None,
+    audience: str | Iterable[str] | None = None,
+    issuer: str | Iterable[str] | None = None,
+    subject: str | None = None,
+    leeway: float | timedelta = 0,
+    max_token_bytes: int = 262144,
+) -> asyncio.Future[dict[str, Any]]: ...

@@ -27,13 +27,13 @@ use crate::names::type_name;
 pub const XXH3_GIL_RELEASE_MIN_BYTES: usize = 64 * 1024;
 
 /// The bytes of a hashing input, kept alive (and, for buffers, exported) while borrowed.
-enum Input<'py> {
+pub(super) enum Input<'py> {
     Bytes(Bound<'py, PyBytes>),
     Buffer(PyUntypedBuffer),
 }
 
 impl<'py> Input<'py> {
-    fn extract(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
+    pub(super) fn extract(obj: &Bound<'py, PyAny>) -> PyResult<Self> {
         if let Ok(bytes) = obj.cast_exact::<PyBytes>() {
             return Ok(Self::Bytes(bytes.clone()));
         }
@@ -49,7 +49,7 @@ impl<'py> Input<'py> {
         Ok(Self::Buffer(buffer))
     }
 
-    fn as_slice(&self) -> &[u8] {
+    pub(super) fn as_slice(&self) -> &[u8] {
         match self {
             Self::Bytes(bytes) => bytes.as_bytes(),
             Self::Buffer(buffer) => {
@@ -66,7 +66,10 @@ impl<'py> Input<'py> {
     }
 }
 
-fn mode_from(key: Option<&Bound<'_, PyAny>>, context: Option<&Bound<'_, PyAny>>) -> PyResult<Mode> {
+pub(super) fn mode_from(
+    key: Option<&Bound<'_, PyAny>>,
+    context: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Mode> {
     match (key, context) {
         (Some(_), Some(_)) => Err(PyValueError::new_err(
             "cannot use key and derive_key_context at the same time",
@@ -94,7 +97,7 @@ fn mode_from(key: Option<&Bound<'_, PyAny>>, context: Option<&Bound<'_, PyAny>>)
     }
 }
 
-fn threads_from(max_threads: i64) -> PyResult<Threads> {
+pub(super) fn threads_from(max_threads: i64) -> PyResult<Threads> {
     Threads::from_max_threads(max_threads).map_err(|err| PyValueError::new_err(err.to_string()))
 }
 
@@ -152,7 +155,7 @@ fn new_bytes(
     })
 }
 
-fn hex_string(bytes: &[u8]) -> PyResult<String> {
+pub(super) fn hex_string(bytes: &[u8]) -> PyResult<String> {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut hex = String::new();
     hex.try_reserve_exact(bytes.len().saturating_mul(2))
@@ -371,7 +374,7 @@ pub fn blake3_file<'py>(
 }
 
 /// A filesystem path from str, bytes or os.PathLike, as `open()` accepts them.
-fn path_from(path: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
+pub(super) fn path_from(path: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
     let os = path.py().import("os")?;
     let fspath = os.call_method1("fspath", (path,))?;
     if let Ok(raw) = fspath.cast::<PyBytes>() {
@@ -388,7 +391,7 @@ fn path_from(path: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
 
 /// An OSError built like Python's own, `OSError(errno, strerror, filename)`, so that it
 /// becomes the matching subclass (FileNotFoundError for ENOENT...) and names the path.
-fn os_error(py: Python<'_>, err: &std::io::Error, path: &Bound<'_, PyAny>) -> PyErr {
+pub(super) fn os_error(py: Python<'_>, err: &std::io::Error, path: &Bound<'_, PyAny>) -> PyErr {
     let Some(code) = err.raw_os_error() else {
         return PyOSError::new_err(format!("{err}: {path}"));
     };

@@ -1,13 +1,14 @@
 //! Hashing: BLAKE3 (hash, keyed, derive-key, extendable output, files) and XXH3-64/128.
 //!
 //! `blake3`, `xxh3` and `threads` are pure Rust (no PyO3 types) so `cargo test` and the
-//! criterion benches drive them directly; `binding` is the thin Python layer, and
+//! criterion benches drive them directly; `binding` is the thin Python layer (`aio` its awaitable forms), and
 //! `fastcall` a raw CPython entry point for the one call where PyO3's overhead dominates.
 //!
 //! ahash is deliberately not exposed: its output changes across CPUs, builds and versions,
 //! so it is only fit for in-process hash tables. XXH3 output is stable everywhere, which
 //! is what cache keys shared between workers and ETags need.
 
+pub mod aio;
 pub mod binding;
 pub mod blake3;
 mod fastcall;

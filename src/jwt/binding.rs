@@ -38,7 +38,7 @@ pub fn error_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAn
     module.bind(py).getattr(name)
 }
 
-fn raise(py: Python<'_>, error: &JwtError) -> PyErr {
+pub(super) fn raise(py: Python<'_>, error: &JwtError) -> PyErr {
     let message = error.message();
     let class = match error {
         JwtError::NotImplemented(_) => return PyNotImplementedError::new_err(message),
@@ -70,7 +70,7 @@ fn raise(py: Python<'_>, error: &JwtError) -> PyErr {
 }
 
 /// Converts the core's errors at the binding's edge.
-trait OrRaise<T> {
+pub(super) trait OrRaise<T> {
     fn or_raise(self, py: Python<'_>) -> PyResult<T>;
 }
 
@@ -417,32 +417,28 @@ fn resolve_key(
     Ok(resolved)
 }
 
-/// Signs or verifies, with the GIL released for the asymmetric algorithms (hundreds of
-/// microseconds for RSA; HMAC is too quick to be worth the switch).
-fn sign(
-    py: Python<'_>,
-    key: &Arc<Key>,
+/// A token ready to be signed: `header.payload`, the key and the algorithm. Signing needs
+/// no GIL; the sync form releases it for the asymmetric algorithms (hundreds of microseconds
+/// for RSA; HMAC takes a microsecond, less than the switch), the awaitable form moves them
+/// to a worker thread.
+pub(super) struct Unsigned {
+    token: Vec<u8>,
+    key: Arc<Key>,
     alg: Algorithm,
-    message: &[u8],
-) -> Result<Vec<u8>, JwtError> {
-    if key.is_asymmetric() {
-        py.detach(|| key.sign(alg, message))
-    } else {
-        key.sign(alg, message)
-    }
 }
 
-fn verify(
-    py: Python<'_>,
-    key: &Arc<Key>,
-    alg: Algorithm,
-    message: &[u8],
-    signature: &[u8],
-) -> Result<(), JwtError> {
-    if key.is_asymmetric() {
-        py.detach(|| key.verify(alg, message, signature))
-    } else {
-        key.verify(alg, message, signature)
+impl Unsigned {
+    pub(super) fn signs_slowly(&self) -> bool {
+        self.key.is_asymmetric()
+    }
+
+    /// The whole token, `header.payload.signature`.
+    pub(super) fn sign(mut self) -> Result<String, JwtError> {
+        let signature = self.key.sign(self.alg, &self.token)?;
+        self.token.push(b'.');
+        b64::encode_url_into(&signature, &mut self.token);
+        // base64url text is ASCII.
+        Ok(String::from_utf8(self.token).unwrap_or_default())
     }
 }
 
@@ -520,6 +516,24 @@ pub fn jwt_encode<'py>(
     algorithm: Given<'py>,
     headers: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyString>> {
+    let unsigned = prepare_encode(py, payload, key, algorithm, headers)?;
+    let token = if unsigned.signs_slowly() {
+        py.detach(|| unsigned.sign())
+    } else {
+        unsigned.sign()
+    };
+    Ok(PyString::new(py, &token.or_raise(py)?))
+}
+
+/// Everything `jwt_encode` does before signing, in its order: the arguments checked, the
+/// header and payload serialised, the key resolved.
+pub(super) fn prepare_encode<'py>(
+    py: Python<'py>,
+    payload: &Bound<'py, PyAny>,
+    key: &Bound<'py, PyAny>,
+    algorithm: Given<'py>,
+    headers: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Unsigned> {
     let payload = payload.cast::<PyDict>().map_err(|_| {
         PyTypeError::new_err(
             "Expecting a dict object, as JWT only supports JSON objects as payloads.",
@@ -590,18 +604,11 @@ pub fn jwt_encode<'py>(
     b64::encode_url_into(payload_json.as_slice(), &mut token);
     drop(payload_json);
     let key = resolve_key(py, Some(key), alg, kid.as_deref(), Purpose::Sign)?;
-    let signature = sign(py, &key, alg, &token).or_raise(py)?;
-    token.push(b'.');
-    b64::encode_url_into(&signature, &mut token);
-    // base64url text is ASCII.
-    Ok(PyString::new(
-        py,
-        std::str::from_utf8(&token).unwrap_or_default(),
-    ))
+    Ok(Unsigned { token, key, alg })
 }
 
 /// The checked arguments of a decode.
-struct DecodeArgs {
+pub(super) struct DecodeArgs {
     verify_signature: bool,
     algorithms: Vec<Algorithm>,
     policy: Policy,
@@ -786,7 +793,7 @@ fn options_policy(options: Option<&Bound<'_, PyAny>>) -> PyResult<(bool, Policy)
 }
 
 #[allow(clippy::too_many_arguments)] // PyJWT's keyword arguments
-fn decode_args(
+pub(super) fn decode_args(
     py: Python<'_>,
     algorithms: Option<&Bound<'_, PyAny>>,
     options: Option<&Bound<'_, PyAny>>,
@@ -1027,18 +1034,46 @@ fn plain_value(value: &Bound<'_, PyAny>, top: bool) -> PyResult<Value> {
 }
 
 /// What a decode returns: the header and payload dicts and the signature.
-struct Decoded<'py> {
-    header: Bound<'py, PyAny>,
-    payload: Bound<'py, PyAny>,
-    signature: Vec<u8>,
+pub(super) struct Decoded<'py> {
+    pub(super) header: Bound<'py, PyAny>,
+    pub(super) payload: Bound<'py, PyAny>,
+    pub(super) signature: Vec<u8>,
 }
 
-fn decode_token<'py>(
-    py: Python<'py>,
-    token: &Bound<'py, PyAny>,
-    key: Option<&Bound<'py, PyAny>>,
+/// A token taken apart up to its signature check: the header parsed and checked, the key
+/// resolved. Checking the signature needs no GIL; the sync form releases it for the
+/// asymmetric algorithms, the awaitable form moves them to a worker thread.
+pub(super) struct Unverified {
+    token: Vec<u8>,
+    header: Py<PyDict>,
+    signature: Vec<u8>,
+    /// None under `verify_signature=False`.
+    verify_with: Option<(Algorithm, Arc<Key>)>,
+}
+
+impl Unverified {
+    pub(super) fn verifies_slowly(&self) -> bool {
+        self.verify_with
+            .as_ref()
+            .is_some_and(|(_, key)| key.is_asymmetric())
+    }
+
+    pub(super) fn check_signature(&self) -> Result<(), JwtError> {
+        let Some((alg, key)) = &self.verify_with else {
+            return Ok(());
+        };
+        let segments = token::split(&self.token)?;
+        key.verify(*alg, segments.signing_input, &self.signature)
+    }
+}
+
+/// The decode steps before the signature check, in docs/JWT.md's order.
+pub(super) fn start_decode(
+    py: Python<'_>,
+    token: &Bound<'_, PyAny>,
+    key: Option<&Bound<'_, PyAny>>,
     args: &DecodeArgs,
-) -> PyResult<Decoded<'py>> {
+) -> PyResult<Unverified> {
     let token = token_bytes(py, token)?;
     token::check_size(token.len(), args.max_token_bytes).or_raise(py)?;
     let segments = token::split(&token).or_raise(py)?;
@@ -1047,7 +1082,7 @@ fn decode_token<'py>(
     let header_dict = python_object(py, &header_json, "header")?;
     let header = header_view(&header_dict)?;
     let kid = token::check_header(&header).or_raise(py)?;
-    let verified_with = if args.verify_signature {
+    let verify_with = if args.verify_signature {
         let alg = token::check_alg(&header, &args.algorithms).or_raise(py)?;
         Some((
             alg,
@@ -1057,18 +1092,59 @@ fn decode_token<'py>(
         None
     };
     let signature = token::decode_segment(segments.signature, "signature").or_raise(py)?;
-    if let Some((alg, key)) = &verified_with {
-        verify(py, key, *alg, segments.signing_input, &signature).or_raise(py)?;
-    }
+    Ok(Unverified {
+        token,
+        header: header_dict.unbind(),
+        signature,
+        verify_with,
+    })
+}
+
+/// The decode steps after a successful signature check: the payload parsed and checked
+/// against the claim rules.
+pub(super) fn finish_decode<'py>(
+    py: Python<'py>,
+    unverified: Unverified,
+    args: &DecodeArgs,
+) -> PyResult<Decoded<'py>> {
+    let segments = token::split(&unverified.token).or_raise(py)?;
     let payload_json = token::decode_segment(segments.payload, "payload").or_raise(py)?;
     // One parse into Python objects; the rules read the few claims they need from it.
     let payload = python_object(py, &payload_json, "payload")?;
     claims::validate(&claims_view(&payload, &args.policy)?, &args.policy, now()).or_raise(py)?;
     Ok(Decoded {
-        header: header_dict.into_any(),
+        header: unverified.header.into_bound(py).into_any(),
         payload: payload.into_any(),
-        signature,
+        signature: unverified.signature,
     })
+}
+
+fn decode_token<'py>(
+    py: Python<'py>,
+    token: &Bound<'py, PyAny>,
+    key: Option<&Bound<'py, PyAny>>,
+    args: &DecodeArgs,
+) -> PyResult<Decoded<'py>> {
+    let unverified = start_decode(py, token, key, args)?;
+    if unverified.verifies_slowly() {
+        py.detach(|| unverified.check_signature())
+    } else {
+        unverified.check_signature()
+    }
+    .or_raise(py)?;
+    finish_decode(py, unverified, args)
+}
+
+/// `decode_complete`'s result: `{"header": dict, "payload": dict, "signature": bytes}`.
+pub(super) fn complete_dict<'py>(
+    py: Python<'py>,
+    decoded: Decoded<'py>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let result = PyDict::new(py);
+    result.set_item("header", decoded.header)?;
+    result.set_item("payload", decoded.payload)?;
+    result.set_item("signature", PyBytes::new(py, &decoded.signature))?;
+    Ok(result)
 }
 
 /// Verify a JWT and return its claims (a dict).
@@ -1140,12 +1216,7 @@ pub fn jwt_decode_complete<'py>(
         leeway.0.as_ref(),
         max_token_bytes.0.as_ref(),
     )?;
-    let decoded = decode_token(py, token, key, &args)?;
-    let result = PyDict::new(py);
-    result.set_item("header", decoded.header)?;
-    result.set_item("payload", decoded.payload)?;
-    result.set_item("signature", PyBytes::new(py, &decoded.signature))?;
-    Ok(result)
+    complete_dict(py, decode_token(py, token, key, &args)?)
 }
 
 /// The token's header (a dict), checked for shape but NOT verified: use it only to choose a

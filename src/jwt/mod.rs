@@ -5,10 +5,12 @@
 //! - `keys`: parsing keys (PEM, OpenSSH, JWK parts) into signers and verifiers, and the
 //!   parsed-key cache; `token`: splitting and checking a token, its header rules;
 //! - `claims`: the registered-claim rules;
-//! - `binding`: the Python functions and the `Key`/`KeySet` classes.
+//! - `binding`: the Python functions and the `Key`/`KeySet` classes; `aio`: their awaitable
+//!   forms.
 //!
-//! Everything but `binding` is plain Rust.
+//! Everything but `binding` and `aio` is plain Rust.
 
+pub mod aio;
 pub mod b64;
 pub mod binding;
 pub mod claims;

@@ -1,0 +1,54 @@
+"""Awaitable native work for asyncio servers, from the backend the detector chose
+(the contract: docs/AIO.md).
+
+>>> import asyncio
+>>> from covet_rust_core import aio
+>>> asyncio.run(aio.blake3_hexdigest(b"abc"))[:16]
+'6437b3ac38465133'
+
+* ``blake3_digest`` / ``blake3_hexdigest`` / ``blake3_file``: hashing on a covet worker
+  thread with the GIL released (inputs under 64 KiB are hashed inline: cheaper than the
+  hand-off).
+* ``jwt_encode`` / ``jwt_decode`` / ``jwt_decode_complete``: signing and verifying on a
+  covet worker thread for the asymmetric algorithms; HMAC tokens are handled inline.
+
+Same arguments, results and exceptions as the sync forms in ``covet_rust_core.hashing`` and
+``covet_rust_core.jwt``. Native: a tokio runtime of one thread per CPU, created on first use
+and rebuilt in a child after ``os.fork()``. Fallback: the twin in ``asyncio.to_thread``,
+which holds the GIL while it works.
+"""
+
+from __future__ import annotations
+
+from covet_rust_core._backend import SELECTION
+
+if SELECTION.native is not None:
+    from covet_rust_core._aio_native import (
+        blake3_digest,
+        blake3_file,
+        blake3_hexdigest,
+        jwt_decode,
+        jwt_decode_complete,
+        jwt_encode,
+    )
+else:
+    from covet_rust_core.fallback.aio import (  # type: ignore[assignment]
+        blake3_digest,
+        blake3_file,
+        blake3_hexdigest,
+        jwt_decode,
+        jwt_decode_complete,
+        jwt_encode,
+    )
+
+BACKEND = SELECTION.backend
+
+__all__ = [
+    "BACKEND",
+    "blake3_digest",
+    "blake3_file",
+    "blake3_hexdigest",
+    "jwt_decode",
+    "jwt_decode_complete",
+    "jwt_encode",
+]

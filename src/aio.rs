@@ -1,0 +1,173 @@
+//! Awaitable offload for `covet_rust_core.aio` (docs/AIO.md).
+//!
+//! A binding checks its arguments on the calling thread (the event loop), then hands a
+//! closure that needs no GIL to [`offload`]. The closure runs on covet's own tokio runtime;
+//! its output is turned into a Python object by its `IntoPyObject` impl on a runtime thread
+//! holding the GIL briefly, and pyo3-async-runtimes delivers it to the awaiting loop with
+//! `call_soon_threadsafe`. Work too small for the hand-off is finished inline: [`ready`].
+//!
+//! The runtime is covet's own rather than pyo3-async-runtimes' global one because that one
+//! lives in a `OnceLock`: it cannot be replaced in a child process after `fork()`, where its
+//! threads do not exist.
+
+use std::future::Future;
+use std::num::NonZeroUsize;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, Ordering};
+use std::time::Duration;
+
+use pyo3::panic::PanicException;
+use pyo3::prelude::*;
+use pyo3_async_runtimes::generic::{self, ContextExt};
+use pyo3_async_runtimes::TaskLocals;
+use tokio::runtime::{Builder, Runtime};
+
+/// The runtime and the process it was built in.
+struct Owned {
+    pid: u32,
+    runtime: Runtime,
+}
+
+/// Published once per process and never freed: a runtime is abandoned, not dropped, when a
+/// forked child replaces its parent's (dropping would wait for threads that are not there).
+static RUNTIME: AtomicPtr<Owned> = AtomicPtr::new(ptr::null_mut());
+
+/// How long an idle result-delivery thread stays before it exits.
+const DELIVERY_THREAD_IDLE: Duration = Duration::from_secs(2);
+
+fn build(pid: u32) -> Owned {
+    let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);
+    let runtime = Builder::new_multi_thread()
+        // CPU work blocks its worker for its whole length: one worker per CPU the process
+        // may use, and more work waits in the queue instead of adding threads.
+        .worker_threads(cores)
+        // Delivery threads (pyo3-async-runtimes' spawn_blocking) take the GIL to build the
+        // result; bounded so that a burst of completions cannot multiply threads.
+        .max_blocking_threads(cores)
+        .thread_keep_alive(DELIVERY_THREAD_IDLE)
+        .thread_name("covet-aio")
+        .build()
+        .expect("building covet's tokio runtime");
+    Owned { pid, runtime }
+}
+
+/// This process's runtime, built on first use (and again in a forked child).
+fn runtime() -> &'static Runtime {
+    let pid = std::process::id();
+    loop {
+        let current = RUNTIME.load(Ordering::Acquire);
+        // SAFETY: a published pointer comes from `Box::into_raw` and is never freed.
+        if let Some(owned) = unsafe { current.as_ref() } {
+            if owned.pid == pid {
+                return &owned.runtime;
+            }
+        }
+        let fresh = Box::into_raw(Box::new(build(pid)));
+        if RUNTIME
+            .compare_exchange(current, fresh, Ordering::AcqRel, Ordering::Acquire)
+            .is_ok()
+        {
+            // The parent's runtime (if `current` was one) stays allocated and untouched.
+            // SAFETY: just published, never freed.
+            return unsafe { &(*fresh).runtime };
+        }
+        // Another thread published first; ours was never shared.
+        // SAFETY: `fresh` came from `Box::into_raw` above and was not published.
+        let unused = unsafe { Box::from_raw(fresh) };
+        unused.runtime.shutdown_background();
+    }
+}
+
+/// pyo3-async-runtimes' view of covet's runtime.
+pub struct CovetRuntime;
+
+impl generic::Runtime for CovetRuntime {
+    type JoinError = tokio::task::JoinError;
+    type JoinHandle = tokio::task::JoinHandle<()>;
+
+    fn spawn<F>(fut: F) -> Self::JoinHandle
+    where
+        F: Future<Output = ()> + Send + 'static,
+    {
+        runtime().spawn(fut)
+    }
+
+    fn spawn_blocking<F>(f: F) -> Self::JoinHandle
+    where
+        F: FnOnce() + Send + 'static,
+    {
+        runtime().spawn_blocking(f)
+    }
+}
+
+impl ContextExt for CovetRuntime {
+    // The offloaded closures never call back into asyncio, so they need no task locals;
+    // the awaiting loop is captured when the future is created.
+    fn scope<F, R>(_locals: TaskLocals, fut: F) -> Pin<Box<dyn Future<Output = R> + Send>>
+    where
+        F: Future<Output = R> + Send + 'static,
+    {
+        Box::pin(fut)
+    }
+
+    fn get_task_locals() -> Option<TaskLocals> {
+        None
+    }
+}
+
+/// An asyncio future of the running loop that `work` completes from a covet worker thread.
+///
+/// `work` runs without the GIL; its output becomes the result (or, through a failing
+/// `IntoPyObject`, the exception) on a runtime thread that holds the GIL briefly. If the
+/// future is cancelled before `work` starts, `work` is dropped unrun; once started, it
+/// finishes and its output is dropped.
+pub fn offload<T, W>(py: Python<'_>, work: W) -> PyResult<Bound<'_, PyAny>>
+where
+    W: FnOnce() -> T + Send + 'static,
+    T: for<'py> IntoPyObject<'py> + Send + 'static,
+{
+    generic::future_into_py::<CovetRuntime, _, T>(py, async move {
+        // pyo3-async-runtimes polls the work before it looks for a cancellation: yielding
+        // once lets a task cancelled while queued be dropped here instead of run.
+        tokio::task::yield_now().await;
+        catch_unwind(AssertUnwindSafe(work)).map_err(|payload| {
+            let message = payload
+                .downcast_ref::<&str>()
+                .map(ToString::to_string)
+                .or_else(|| payload.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "panic in covet aio work".to_owned());
+            PanicException::new_err(message)
+        })
+    })
+}
+
+/// An already completed asyncio future of the running loop, holding `value`: the result of
+/// work done inline because it costs less than the hand-off.
+pub fn ready(value: Bound<'_, PyAny>) -> PyResult<Bound<'_, PyAny>> {
+    let py = value.py();
+    let event_loop = pyo3_async_runtimes::get_running_loop(py)?;
+    let future = event_loop.call_method0(pyo3::intern!(py, "create_future"))?;
+    future.call_method1(pyo3::intern!(py, "set_result"), (value,))?;
+    Ok(future)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_runtime_per_process_running_work_on_its_own_threads() {
+        let first: *const Runtime = runtime();
+        assert!(ptr::eq(first, runtime()));
+        let name = runtime()
+            .block_on(async {
+                runtime()
+                    .spawn(async { std::thread::current().name().map(str::to_owned) })
+                    .await
+            })
+            .expect("the task ran");
+        assert_eq!(name.as_deref(), Some("covet-aio"));
+    }
+}

@@ -1,0 +1,236 @@
+//! The awaitable forms of the BLAKE3 one-shot functions (`covet_rust_core.aio`): arguments
+//! checked on the calling thread exactly as the sync forms check them, hashing on a covet
+//! worker thread (docs/AIO.md).
+
+use std::path::Path;
+
+use pyo3::buffer::PyUntypedBuffer;
+use pyo3::exceptions::PyMemoryError;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyString};
+
+use super::binding::{hex_string, mode_from, os_error, path_from, threads_from, Input};
+use super::blake3::{self as core, Mode};
+use super::threads::Threads;
+use crate::aio::{offload, ready};
+
+/// Below this much work (input or output bytes), hashing inline on the loop costs less than
+/// the hand-off to a worker thread and back: BLAKE3 does 64 KiB in ~15 us on one AVX2 core,
+/// about the cost of the round trip (`benches/bench_aio.py` measures both).
+pub const AIO_INLINE_MAX_BYTES: usize = 64 * 1024;
+
+/// What keeps the hashed bytes valid while a worker thread reads them.
+enum Owner {
+    /// Immutable; the reference keeps it alive.
+    Bytes(#[allow(dead_code)] Py<PyBytes>),
+    /// A held export: the object cannot be resized or released until it is dropped.
+    Buffer(#[allow(dead_code)] PyUntypedBuffer),
+}
+
+/// Input bytes owned for the duration of the work, readable without the GIL.
+struct HeldInput {
+    _owner: Owner,
+    ptr: *const u8,
+    len: usize,
+}
+
+// SAFETY: the pointer is into memory that `_owner` keeps alive and unmoved (a `bytes`
+// object's storage, or an exported buffer that cannot be resized while exported); the
+// pointer is only read. Both owner types are Send.
+unsafe impl Send for HeldInput {}
+
+impl HeldInput {
+    fn new(input: Input<'_>) -> Self {
+        let slice = input.as_slice();
+        let (ptr, len) = (slice.as_ptr(), slice.len());
+        let owner = match input {
+            Input::Bytes(bytes) => Owner::Bytes(bytes.unbind()),
+            Input::Buffer(buffer) => Owner::Buffer(buffer),
+        };
+        Self {
+            _owner: owner,
+            ptr,
+            len,
+        }
+    }
+
+    fn as_slice(&self) -> &[u8] {
+        // SAFETY: see the `Send` impl; `ptr`/`len` came from a valid slice of that memory.
+        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+    }
+}
+
+/// A digest computed off the loop, as bytes or hex text.
+struct Digest {
+    bytes: Result<Vec<u8>, std::collections::TryReserveError>,
+    hex: bool,
+}
+
+impl<'py> IntoPyObject<'py> for Digest {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let bytes = self
+            .bytes
+            // As the sync form: CPython's bare MemoryError when the length cannot be allocated.
+            .map_err(|_| PyMemoryError::new_err(()))?;
+        if self.hex {
+            Ok(PyString::new(py, &hex_string(&bytes)?).into_any())
+        } else {
+            Ok(PyBytes::new(py, &bytes).into_any())
+        }
+    }
+}
+
+fn output(length: usize) -> Result<Vec<u8>, std::collections::TryReserveError> {
+    let mut out = Vec::new();
+    out.try_reserve_exact(length)?;
+    out.resize(length, 0);
+    Ok(out)
+}
+
+fn hash_held(
+    input: &HeldInput,
+    mode: &Mode,
+    threads: Threads,
+    seek: u64,
+    length: usize,
+) -> Result<Vec<u8>, std::collections::TryReserveError> {
+    let mut out = output(length)?;
+    core::hash_into(mode, input.as_slice(), threads, seek, &mut out);
+    Ok(out)
+}
+
+#[allow(clippy::too_many_arguments)] // the sync form's keyword arguments, plus `hex`
+fn digest_awaitable<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    length: usize,
+    seek: u64,
+    key: Option<&Bound<'py, PyAny>>,
+    derive_key_context: Option<&Bound<'py, PyAny>>,
+    max_threads: i64,
+    hex: bool,
+) -> PyResult<Bound<'py, PyAny>> {
+    // The sync form's checks, in its order.
+    let mode = mode_from(key, derive_key_context)?;
+    let threads = threads_from(max_threads)?;
+    let input = HeldInput::new(Input::extract(data)?);
+    if input.len.max(length) < AIO_INLINE_MAX_BYTES {
+        let bytes = hash_held(&input, &mode, threads, seek, length);
+        return ready(Digest { bytes, hex }.into_pyobject(py)?);
+    }
+    offload(py, move || {
+        let bytes = hash_held(&input, &mode, threads, seek, length);
+        // The input (and its buffer export) is released with the closure, after hashing.
+        drop(input);
+        Digest { bytes, hex }
+    })
+}
+
+/// Awaitable form of `blake3_digest`: an asyncio future of the running loop.
+#[pyfunction]
+#[pyo3(signature = (data, /, *, length=32, seek=0, key=None, derive_key_context=None, max_threads=1))]
+pub fn aio_blake3_digest<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    length: usize,
+    seek: u64,
+    key: Option<&Bound<'py, PyAny>>,
+    derive_key_context: Option<&Bound<'py, PyAny>>,
+    max_threads: i64,
+) -> PyResult<Bound<'py, PyAny>> {
+    digest_awaitable(
+        py,
+        data,
+        length,
+        seek,
+        key,
+        derive_key_context,
+        max_threads,
+        false,
+    )
+}
+
+/// Awaitable form of `blake3_hexdigest`: an asyncio future of the running loop.
+#[pyfunction]
+#[pyo3(signature = (data, /, *, length=32, seek=0, key=None, derive_key_context=None, max_threads=1))]
+pub fn aio_blake3_hexdigest<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+    length: usize,
+    seek: u64,
+    key: Option<&Bound<'py, PyAny>>,
+    derive_key_context: Option<&Bound<'py, PyAny>>,
+    max_threads: i64,
+) -> PyResult<Bound<'py, PyAny>> {
+    digest_awaitable(
+        py,
+        data,
+        length,
+        seek,
+        key,
+        derive_key_context,
+        max_threads,
+        true,
+    )
+}
+
+/// A file digest computed off the loop, or the OSError naming the path.
+struct FileDigest {
+    outcome: std::io::Result<Result<Vec<u8>, std::collections::TryReserveError>>,
+    path: Py<PyAny>,
+}
+
+impl<'py> IntoPyObject<'py> for FileDigest {
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        match self.outcome {
+            Ok(bytes) => Digest { bytes, hex: false }.into_pyobject(py),
+            Err(err) => Err(os_error(py, &err, self.path.bind(py))),
+        }
+    }
+}
+
+fn hash_path(
+    file: &Path,
+    mode: &Mode,
+    threads: Threads,
+    seek: u64,
+    length: usize,
+) -> std::io::Result<Result<Vec<u8>, std::collections::TryReserveError>> {
+    let mut out = match output(length) {
+        Ok(out) => out,
+        Err(err) => return Ok(Err(err)),
+    };
+    core::hash_file(file, mode, threads, seek, &mut out)?;
+    Ok(Ok(out))
+}
+
+/// Awaitable form of `blake3_file`: an asyncio future of the running loop. The file is
+/// opened, mapped and hashed on a covet worker thread.
+#[pyfunction]
+#[pyo3(signature = (path, *, max_threads=1, length=32, seek=0, key=None, derive_key_context=None))]
+pub fn aio_blake3_file<'py>(
+    py: Python<'py>,
+    path: &Bound<'py, PyAny>,
+    max_threads: i64,
+    length: usize,
+    seek: u64,
+    key: Option<&Bound<'py, PyAny>>,
+    derive_key_context: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let mode = mode_from(key, derive_key_context)?;
+    let threads = threads_from(max_threads)?;
+    let file = path_from(path)?;
+    let path = path.clone().unbind();
+    offload(py, move || FileDigest {
+        outcome: hash_path(&file, &mode, threads, seek, length),
+        path,
+    })
+}
