@@ -72,7 +72,6 @@ fn string_form<'py>(s: &Bound<'py, PyAny>, case: Case) -> PyResult<Bound<'py, Py
             type_name(s)
         )));
     };
-    follow_interpreter(s.py());
     convert_text(text, case)
 }
 
@@ -314,7 +313,6 @@ pub(super) fn for_each_item<'py>(
 
 fn keys_form<'py>(obj: &Bound<'py, PyAny>, case: Case) -> PyResult<Bound<'py, PyAny>> {
     let py = obj.py();
-    follow_interpreter(py);
     let keys = Keys {
         py,
         case,
