@@ -15,8 +15,9 @@ use std::num::NonZeroUsize;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::pin::Pin;
 use std::ptr;
-use std::sync::atomic::{AtomicPtr, Ordering};
-use std::time::Duration;
+use std::sync::atomic::{AtomicBool, AtomicPtr, AtomicUsize, Ordering};
+use std::sync::Once;
+use std::time::{Duration, Instant};
 
 use pyo3::panic::PanicException;
 use pyo3::prelude::*;
@@ -80,6 +81,66 @@ fn runtime() -> &'static Runtime {
     }
 }
 
+/// Set by the `atexit` hook: from then on covet's threads leave the interpreter alone.
+static EXITING: AtomicBool = AtomicBool::new(false);
+/// covet threads inside the interpreter, or about to enter it.
+static IN_INTERPRETER: AtomicUsize = AtomicUsize::new(0);
+/// How long the `atexit` hook waits for deliveries under way.
+const EXIT_WAIT: Duration = Duration::from_secs(5);
+
+struct Entered;
+
+impl Drop for Entered {
+    fn drop(&mut self) {
+        IN_INTERPRETER.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
+/// Runs `enter` (which attaches to the interpreter) unless the interpreter is shutting
+/// down, in which case it is leaked, never run or dropped.
+///
+/// A thread that tries to take the GIL while `Py_FinalizeEx` runs is ended by CPython with
+/// `pthread_exit`, whose forced unwind through Rust frames aborts the process: a script
+/// that exits right after an awaitable completed could die with SIGABRT. The `atexit` hook
+/// ([`before_exit`]) runs before finalization, sets [`EXITING`] and waits, with the GIL
+/// released, for the threads already inside.
+pub fn while_interpreter_lives(enter: impl FnOnce()) {
+    IN_INTERPRETER.fetch_add(1, Ordering::SeqCst);
+    let _entered = Entered;
+    if EXITING.load(Ordering::SeqCst) {
+        std::mem::forget(enter);
+        return;
+    }
+    enter();
+}
+
+/// The `atexit` hook: no covet thread enters the interpreter after it returns.
+#[pyfunction]
+fn before_exit(py: Python<'_>) {
+    EXITING.store(true, Ordering::SeqCst);
+    py.detach(|| {
+        let deadline = Instant::now() + EXIT_WAIT;
+        while IN_INTERPRETER.load(Ordering::SeqCst) > 0 && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+    });
+}
+
+/// Registers [`before_exit`] with `atexit`, once per process (a forked child inherits the
+/// registration with the rest of the interpreter).
+fn register_exit_hook(py: Python<'_>) -> PyResult<()> {
+    static REGISTERED: Once = Once::new();
+    let mut outcome = Ok(());
+    REGISTERED.call_once(|| {
+        outcome = wrap_pyfunction!(before_exit, py).and_then(|hook| {
+            py.import("atexit")?
+                .call_method1("register", (hook,))
+                .map(drop)
+        });
+    });
+    outcome
+}
+
 /// pyo3-async-runtimes' view of covet's runtime.
 pub struct CovetRuntime;
 
@@ -94,11 +155,13 @@ impl generic::Runtime for CovetRuntime {
         runtime().spawn(fut)
     }
 
+    // pyo3-async-runtimes delivers every result (and every panic) through here, attached
+    // to the interpreter: the one place covet's threads enter it.
     fn spawn_blocking<F>(f: F) -> Self::JoinHandle
     where
         F: FnOnce() + Send + 'static,
     {
-        runtime().spawn_blocking(f)
+        runtime().spawn_blocking(move || while_interpreter_lives(f))
     }
 }
 
@@ -122,12 +185,14 @@ impl ContextExt for CovetRuntime {
 /// `work` runs without the GIL; its output becomes the result (or, through a failing
 /// `IntoPyObject`, the exception) on a runtime thread that holds the GIL briefly. If the
 /// future is cancelled before `work` starts, `work` is dropped unrun; once started, it
-/// finishes and its output is dropped.
+/// finishes and its output is dropped. `work` and its output must not touch the
+/// interpreter when dropped outside a delivery, except through [`while_interpreter_lives`].
 pub fn offload<T, W>(py: Python<'_>, work: W) -> PyResult<Bound<'_, PyAny>>
 where
     W: FnOnce() -> T + Send + 'static,
     T: for<'py> IntoPyObject<'py> + Send + 'static,
 {
+    register_exit_hook(py)?;
     generic::future_into_py::<CovetRuntime, _, T>(py, async move {
         // pyo3-async-runtimes polls the work before it looks for a cancellation: yielding
         // once lets a task cancelled while queued be dropped here instead of run.

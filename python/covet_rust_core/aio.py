@@ -7,7 +7,7 @@
 '6437b3ac38465133'
 
 * ``blake3_digest`` / ``blake3_hexdigest`` / ``blake3_file``: hashing on a covet worker
-  thread with the GIL released (inputs under 64 KiB are hashed inline: cheaper than the
+  thread with the GIL released (inputs under 256 KiB are hashed inline: cheaper than the
   hand-off).
 * ``jwt_encode`` / ``jwt_decode`` / ``jwt_decode_complete``: signing and verifying on a
   covet worker thread for the asymmetric algorithms; HMAC tokens are handled inline.

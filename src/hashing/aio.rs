@@ -14,10 +14,11 @@ use super::blake3::{self as core, Mode};
 use super::threads::Threads;
 use crate::aio::{offload, ready};
 
-/// Below this much work (input or output bytes), hashing inline on the loop costs less than
-/// the hand-off to a worker thread and back: BLAKE3 does 64 KiB in ~15 us on one AVX2 core,
-/// about the cost of the round trip (`benches/bench_aio.py` measures both).
-pub const AIO_INLINE_MAX_BYTES: usize = 64 * 1024;
+/// Below this much work (input or output bytes) the data is hashed inline on the loop. The
+/// hand-off costs the loop ~40 us of CPU and the caller ~90 us of latency
+/// (`benches/bench_aio.py`, "Inline threshold"); BLAKE3 hashes ~4 GB/s on one AVX2 core, so
+/// offloading starts saving loop time at ~160 KiB and stops adding latency at ~360 KiB.
+pub const AIO_INLINE_MAX_BYTES: usize = 256 * 1024;
 
 /// What keeps the hashed bytes valid while a worker thread reads them.
 enum Owner {
@@ -27,11 +28,21 @@ enum Owner {
     Buffer(#[allow(dead_code)] PyUntypedBuffer),
 }
 
-/// Input bytes owned for the duration of the work, readable without the GIL.
+/// Input bytes owned for the duration of the work, readable without the GIL. Normally
+/// released in the delivery (with the GIL); when a cancelled task is dropped on a worker
+/// thread, releasing the export attaches there, which must not happen at exit.
 struct HeldInput {
-    _owner: Owner,
+    owner: Option<Owner>,
     ptr: *const u8,
     len: usize,
+}
+
+impl Drop for HeldInput {
+    fn drop(&mut self) {
+        if let Some(owner) = self.owner.take() {
+            crate::aio::while_interpreter_lives(move || drop(owner));
+        }
+    }
 }
 
 // SAFETY: the pointer is into memory that `_owner` keeps alive and unmoved (a `bytes`
@@ -48,7 +59,7 @@ impl HeldInput {
             Input::Buffer(buffer) => Owner::Buffer(buffer),
         };
         Self {
-            _owner: owner,
+            owner: Some(owner),
             ptr,
             len,
         }
@@ -60,10 +71,12 @@ impl HeldInput {
     }
 }
 
-/// A digest computed off the loop, as bytes or hex text.
+/// A digest computed off the loop, as bytes or hex text; it holds the input so that the
+/// input is released in the delivery, with the GIL.
 struct Digest {
     bytes: Result<Vec<u8>, std::collections::TryReserveError>,
     hex: bool,
+    input: Option<HeldInput>,
 }
 
 impl<'py> IntoPyObject<'py> for Digest {
@@ -72,6 +85,7 @@ impl<'py> IntoPyObject<'py> for Digest {
     type Error = PyErr;
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        drop(self.input);
         let bytes = self
             .bytes
             // As the sync form: CPython's bare MemoryError when the length cannot be allocated.
@@ -120,13 +134,22 @@ fn digest_awaitable<'py>(
     let input = HeldInput::new(Input::extract(data)?);
     if input.len.max(length) < AIO_INLINE_MAX_BYTES {
         let bytes = hash_held(&input, &mode, threads, seek, length);
-        return ready(Digest { bytes, hex }.into_pyobject(py)?);
+        return ready(
+            Digest {
+                bytes,
+                hex,
+                input: Some(input),
+            }
+            .into_pyobject(py)?,
+        );
     }
     offload(py, move || {
         let bytes = hash_held(&input, &mode, threads, seek, length);
-        // The input (and its buffer export) is released with the closure, after hashing.
-        drop(input);
-        Digest { bytes, hex }
+        Digest {
+            bytes,
+            hex,
+            input: Some(input),
+        }
     })
 }
 
@@ -191,7 +214,12 @@ impl<'py> IntoPyObject<'py> for FileDigest {
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         match self.outcome {
-            Ok(bytes) => Digest { bytes, hex: false }.into_pyobject(py),
+            Ok(bytes) => Digest {
+                bytes,
+                hex: false,
+                input: None,
+            }
+            .into_pyobject(py),
             Err(err) => Err(os_error(py, &err, self.path.bind(py))),
         }
     }
