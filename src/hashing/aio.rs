@@ -9,7 +9,9 @@ use pyo3::exceptions::PyMemoryError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 
-use super::binding::{hex_string, mode_from, os_error, path_from, threads_from, Input};
+use super::binding::{
+    bytes_length, hex_string, mode_from, os_error, path_from, threads_from, Input,
+};
 use super::blake3::{self as core, Mode};
 use super::threads::Threads;
 use crate::aio::{offload, ready};
@@ -132,6 +134,7 @@ fn digest_awaitable<'py>(
     let mode = mode_from(key, derive_key_context)?;
     let threads = threads_from(max_threads)?;
     let input = HeldInput::new(Input::extract(data)?);
+    let length = bytes_length(length)?;
     if input.len.max(length) < AIO_INLINE_MAX_BYTES {
         let bytes = hash_held(&input, &mode, threads, seek, length);
         return ready(
@@ -256,6 +259,7 @@ pub fn aio_blake3_file<'py>(
     let mode = mode_from(key, derive_key_context)?;
     let threads = threads_from(max_threads)?;
     let file = path_from(path)?;
+    let length = bytes_length(length)?;
     let path = path.clone().unbind();
     offload(py, move || FileDigest {
         outcome: hash_path(&file, &mode, threads, seek, length),

@@ -9,7 +9,9 @@ use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError, TryLockError};
 
 use pyo3::buffer::PyUntypedBuffer;
-use pyo3::exceptions::{PyBufferError, PyMemoryError, PyOSError, PyTypeError, PyValueError};
+use pyo3::exceptions::{
+    PyBufferError, PyMemoryError, PyOSError, PyOverflowError, PyTypeError, PyValueError,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyInt, PyString};
 
@@ -142,6 +144,18 @@ fn locked<S: Send, T: Send>(
     py.detach(|| work(&mut mutex.lock().unwrap_or_else(PoisonError::into_inner)))
 }
 
+/// `length` if CPython can make a `bytes` that long, else CPython's own OverflowError "byte
+/// string is too large" (PyBytes_FromStringAndSize's check: PY_SSIZE_T_MAX less the object
+/// header and the trailing NUL). Without it a length beyond `isize::MAX` reached CPython as
+/// a negative size, a SystemError.
+pub(super) fn bytes_length(length: usize) -> PyResult<usize> {
+    let header = std::mem::offset_of!(pyo3::ffi::PyBytesObject, ob_sval) + 1;
+    if length > isize::MAX.unsigned_abs() - header {
+        return Err(PyOverflowError::new_err("byte string is too large"));
+    }
+    Ok(length)
+}
+
 /// A new `bytes` of `length` bytes filled by `fill`; MemoryError rather than an abort when
 /// the length cannot be allocated.
 fn new_bytes(
@@ -150,7 +164,7 @@ fn new_bytes(
     release_gil: bool,
     fill: impl FnOnce(&mut [u8]) -> PyResult<()> + Send,
 ) -> PyResult<Bound<'_, PyBytes>> {
-    PyBytes::new_with(py, length, |out| {
+    PyBytes::new_with(py, bytes_length(length)?, |out| {
         maybe_detached(py, release_gil, || fill(out))
     })
 }

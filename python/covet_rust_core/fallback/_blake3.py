@@ -13,12 +13,16 @@ bounded however much data is fed in.
 from __future__ import annotations
 
 import struct
+import sys
 from typing import TypeAlias
 
 __all__ = ["BLOCK_LEN", "CHUNK_LEN", "KEY_LEN", "OUT_LEN", "Blake3State"]
 
 KEY_LEN = 32
 OUT_LEN = 32
+# The longest ``bytes`` CPython can make: PY_SSIZE_T_MAX minus PyBytesObject's header and
+# trailing NUL (PyBytes_FromStringAndSize's check; 33 bytes on 64-bit builds).
+MAX_BYTES_LENGTH = sys.maxsize - (33 if sys.maxsize > 2**32 else 17)
 BLOCK_LEN = 64
 CHUNK_LEN = 1024
 
@@ -964,6 +968,9 @@ class Blake3State:
             raise ValueError(f"output length must be non-negative, got {length}")
         if seek < 0:
             raise ValueError(f"seek must be non-negative, got {seek}")
+        if length > MAX_BYTES_LENGTH:
+            # CPython's own error for a bytes object it cannot represent (the native side's).
+            raise OverflowError("byte string is too large")
         if not length:
             return b""
 
