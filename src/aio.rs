@@ -126,17 +126,36 @@ fn before_exit(py: Python<'_>) {
     });
 }
 
-/// Registers [`before_exit`] with `atexit`, once per process (a forked child inherits the
-/// registration with the rest of the interpreter).
+/// Run in a child after `os.fork()`: the deliveries counted in [`IN_INTERPRETER`] were the
+/// parent's threads, none of which exist here (without this the child's exit would wait
+/// [`EXIT_WAIT`] for them).
+#[pyfunction]
+fn after_fork_in_child() {
+    IN_INTERPRETER.store(0, Ordering::SeqCst);
+    EXITING.store(false, Ordering::SeqCst);
+}
+
+/// Registers [`before_exit`] with `atexit` and [`after_fork_in_child`] with
+/// `os.register_at_fork`, once per process (a forked child inherits both registrations with
+/// the rest of the interpreter).
 fn register_exit_hook(py: Python<'_>) -> PyResult<()> {
     static REGISTERED: Once = Once::new();
     let mut outcome = Ok(());
     REGISTERED.call_once(|| {
-        outcome = wrap_pyfunction!(before_exit, py).and_then(|hook| {
+        outcome = (|| {
+            let exit_hook = wrap_pyfunction!(before_exit, py)?;
             py.import("atexit")?
-                .call_method1("register", (hook,))
-                .map(drop)
-        });
+                .call_method1("register", (exit_hook,))?;
+            let os = py.import("os")?;
+            // POSIX only; Windows has no fork.
+            if os.hasattr("register_at_fork")? {
+                let fork_hook = wrap_pyfunction!(after_fork_in_child, py)?;
+                let kwargs = pyo3::types::PyDict::new(py);
+                kwargs.set_item("after_in_child", fork_hook)?;
+                os.call_method("register_at_fork", (), Some(&kwargs))?;
+            }
+            Ok(())
+        })();
     });
     outcome
 }
