@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import datetime
 import os
+import pickle
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,31 @@ __all__ = [
 ]
 
 
+def _export(data: object) -> pickle.PickleBuffer | None:
+    """A buffer export of ``data``, held while the worker thread hashes it, so that (as on the
+    native side) the object cannot be resized or released meanwhile; None for ``bytes``
+    (immutable) and for what is not a buffer (the sync function words that error).
+
+    ``pickle.PickleBuffer`` is the standard library's way to hold a plain buffer export:
+    ``memoryview(view)`` of a memoryview shares its buffer without an export, so it would not
+    stop ``view.release()``."""
+    if isinstance(data, bytes):
+        return None
+    try:
+        return pickle.PickleBuffer(data)  # type: ignore[arg-type]
+    except TypeError:
+        return None
+
+
+async def _hash_holding_export(function: Any, data: Any, **options: Any) -> Any:
+    view = _export(data)
+    try:
+        return await asyncio.to_thread(function, data, **options)
+    finally:
+        if view is not None:
+            view.release()
+
+
 async def blake3_digest(
     data: Buffer,
     /,
@@ -41,7 +67,7 @@ async def blake3_digest(
     max_threads: int = 1,
 ) -> bytes:
     """``hashing.blake3_digest`` in ``asyncio.to_thread``."""
-    return await asyncio.to_thread(
+    return await _hash_holding_export(  # type: ignore[no-any-return]
         hashing.blake3_digest,
         data,
         length=length,
@@ -63,7 +89,7 @@ async def blake3_hexdigest(
     max_threads: int = 1,
 ) -> str:
     """``hashing.blake3_hexdigest`` in ``asyncio.to_thread``."""
-    return await asyncio.to_thread(
+    return await _hash_holding_export(  # type: ignore[no-any-return]
         hashing.blake3_hexdigest,
         data,
         length=length,
