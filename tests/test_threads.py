@@ -102,7 +102,7 @@ class Scale:
 
 
 NATIVE_SCALE: Final = Scale(
-    rounds=25,
+    rounds=12,
     blake3_bytes=1 << 20,
     xxh3_bytes=256 << 10,
     json_records=2000,
@@ -111,7 +111,7 @@ NATIVE_SCALE: Final = Scale(
     distinct_keys=100,
 )
 TWIN_SCALE: Final = Scale(
-    rounds=8,
+    rounds=4,
     blake3_bytes=4096,
     xxh3_bytes=64 << 10,
     json_records=100,
