@@ -60,8 +60,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import covet_rust_core
 from covet_rust_core import aio, hashing, jwt
-from interleave import Result, dump_json, environment, format_ratio, format_time, paired_ratio
-from workloads_jwt import key_material
+from covet_rust_core.bench.interleave import (
+    Result,
+    dump_json,
+    environment,
+    format_ratio,
+    format_time,
+    paired_ratio,
+)
+from covet_rust_core.bench.jwt_workloads import key_material
 
 T = TypeVar("T")
 Op = Callable[[], Awaitable[object]]

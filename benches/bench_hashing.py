@@ -18,14 +18,28 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import blake3 as blake3_package
 import xxhash
-from covet_rust_core import _native, fallback
-from interleave import (
+from covet_rust_core import _native
+from covet_rust_core.bench.hashing_workloads import (
+    BLAKE2B,
+    BLAKE3,
+    BLAKE3_PACKAGE,
+    FALLBACK_MAX,
+    KIB,
+    MD5,
+    MIB,
+    SHA256,
+    TITLES,
+    XXH3,
+    XXHASH,
+    contenders,
+    payload,
+    size_label,
+)
+from covet_rust_core.bench.hashing_workloads import SIZES as WORKLOAD_SIZES
+from covet_rust_core.bench.interleave import (
     Contender,
     Result,
     dump_json,
@@ -35,53 +49,69 @@ from interleave import (
     paired_ratio,
     run,
 )
+from covet_rust_core.bench.model import FALLBACK
 
-KIB = 1 << 10
-MIB = 1 << 20
-SIZES = [64, 4 * KIB, 16 * KIB, MIB, 64 * MIB]
-FALLBACK_MAX = 4 * KIB  # the pure-Python twin is too slow to time above this
-
-
-def blake3_contenders(data: bytes) -> list[Contender]:
-    contenders = [
-        Contender("covet blake3_digest", lambda: _native.blake3_digest(data)),
-        Contender("covet blake3 object", lambda: _native.blake3(data).digest()),
-        Contender("blake3 package", lambda: blake3_package.blake3(data).digest()),
-        Contender("hashlib.sha256", lambda: hashlib.sha256(data).digest()),
-        Contender("hashlib.blake2b", lambda: hashlib.blake2b(data).digest()),
-    ]
-    if len(data) <= FALLBACK_MAX:
-        contenders.append(Contender("covet fallback blake3", lambda: fallback.blake3_digest(data)))
-    return contenders
+# The sizes of ``python -m covet_rust_core bench``, and 16 KiB: one more point between 4 KiB
+# and 1 MiB (16 BLAKE3 chunks of 1 KiB: enough to fill the SIMD lanes, which 4 KiB is not).
+SIZES = sorted([*WORKLOAD_SIZES.values(), 16 * KIB])
+# The "vs" columns, per algorithm (those that ran at a size).
+PEERS = {
+    BLAKE3: [BLAKE3_PACKAGE, SHA256, BLAKE2B, FALLBACK],
+    XXH3: [XXHASH, "xxhash xxh3_128_intdigest", MD5, FALLBACK],
+}
 
 
-def xxh3_contenders(data: bytes) -> list[Contender]:
-    contenders = [
-        Contender("covet xxh3_64", lambda: _native.xxh3_64(data)),
-        Contender("xxhash xxh3_64_intdigest", lambda: xxhash.xxh3_64_intdigest(data)),
-        Contender("covet xxh3_128", lambda: _native.xxh3_128(data)),
-        Contender("xxhash xxh3_128_intdigest", lambda: xxhash.xxh3_128_intdigest(data)),
-    ]
-    if len(data) <= FALLBACK_MAX:
-        contenders.append(Contender("covet fallback xxh3_64", lambda: fallback.xxh3_64(data)))
-    return contenders
+def extra_contenders(algorithm: str, data: bytes) -> list[Contender]:
+    """This script's contenders besides the shared ones: covet's hasher object, and XXH3-128.
+    Each is checked against its peer's answer, like the shared ones."""
+    pairs: list[tuple[str, Callable[[], object], object]]
+    if algorithm == BLAKE3:
+        digest = blake3_package.blake3(data).digest()
+        pairs = [("covet blake3 object", lambda: _native.blake3(data).digest(), digest)]
+    else:
+        wide = xxhash.xxh3_128_intdigest(data)
+        pairs = [
+            ("covet xxh3_128", lambda: _native.xxh3_128(data), wide),
+            ("xxhash xxh3_128_intdigest", lambda: xxhash.xxh3_128_intdigest(data), wide),
+        ]
+    out = []
+    for name, call, expected in pairs:
+        try:
+            agrees = call() == expected
+        except Exception as error:
+            out.append(Contender(name, None, error=f"ERROR: {type(error).__name__}: {error}"))
+            continue
+        if agrees:
+            out.append(Contender(name, call))
+        else:
+            package = BLAKE3_PACKAGE if algorithm == BLAKE3 else XXHASH
+            mismatch = f"MISMATCH: differs from the {package} package's answer"
+            out.append(Contender(name, None, error=mismatch))
+    return out
 
 
-def size_label(size: int) -> str:
-    if size >= MIB:
-        return f"{size // MIB} MiB"
-    if size >= KIB:
-        return f"{size // KIB} KiB"
-    return f"{size} B"
+def measure(
+    algorithm: str, data: bytes, rounds: int, sample: float
+) -> tuple[dict[str, Result], list[str]]:
+    """Results (failed contenders as errors) and a note for each unavailable contender."""
+    entrants = contenders(algorithm, data) + extra_contenders(algorithm, data)
+    results = run(entrants, rounds=rounds, sample_seconds=sample)
+    for contender in entrants:
+        if contender.error is not None:
+            results[contender.name] = Result(contender.name, error=contender.error)
+    notes = [f"- {c.name}: {c.unavailable}" for c in entrants if c.unavailable]
+    order = [c.name for c in entrants]
+    return {name: results[name] for name in order if name in results}, notes
 
 
 def table(title: str, size: int, results: dict[str, Result], peers: list[str]) -> list[str]:
+    peers = [p for p in peers if p in results and results[p].error is None]
     lines = [f"### {title}, {size_label(size)}", ""]
     header = "| contender | median | GB/s | " + " | ".join(f"vs {p}" for p in peers) + " |"
     lines += [header, "|" + "---|" * (3 + len(peers))]
     for name, result in results.items():
         if result.error:
-            lines.append(f"| {name} | ERROR: {result.error} |")
+            lines.append(f"| {name} | {result.error} |")
             continue
         median = result.median
         ratios = [
@@ -131,7 +161,7 @@ def thread_scaling(size: int, workers: int) -> list[str]:
     return rows
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="fewer rounds, no 64 MiB")
     parser.add_argument("--json", help="write raw per-round samples here")
@@ -144,31 +174,26 @@ def main() -> None:
         "",
         "Environment: " + ", ".join(f"{k}={v}" for k, v in env.items()),
         "",
+        f"The pure-Python twin is timed up to {size_label(FALLBACK_MAX[BLAKE3])} (BLAKE3) and "
+        f"{size_label(FALLBACK_MAX[XXH3])} (XXH3): above, one call would take about half a "
+        "second or more.",
+        "",
     ]
     workloads: dict[str, dict[str, list[float]]] = {}
+    errors: list[str] = []
     for size in sizes:
-        data = os.urandom(size)
+        data = payload(size)
         sample = 0.05 if size >= MIB else 0.02
-        results = run(blake3_contenders(data), rounds=rounds, sample_seconds=sample)
-        out += table(
-            "BLAKE3",
-            size,
-            results,
-            ["blake3 package", "hashlib.sha256", "hashlib.blake2b"]
-            + (["covet fallback blake3"] if size <= FALLBACK_MAX else []),
-        )
-        workloads[f"blake3-{size}"] = {n: r.per_call for n, r in results.items()}
-        results = run(xxh3_contenders(data), rounds=rounds, sample_seconds=sample)
-        out += table(
-            "XXH3",
-            size,
-            results,
-            ["xxhash xxh3_64_intdigest", "xxhash xxh3_128_intdigest"]
-            + (["covet fallback xxh3_64"] if size <= FALLBACK_MAX else []),
-        )
-        workloads[f"xxh3-{size}"] = {n: r.per_call for n, r in results.items()}
+        for algorithm in (BLAKE3, XXH3):
+            results, notes = measure(algorithm, data, rounds, sample)
+            out += table(TITLES[algorithm], size, results, PEERS[algorithm])
+            out += [*notes, ""] if notes else []
+            key = f"{algorithm}-{size}"
+            workloads[key] = {n: r.per_call for n, r in results.items()}
+            errors += [f"- {key}, {r.name}: {r.error}" for r in results.values() if r.error]
         print("\n".join(out), flush=True)
         out = []
+        del data
     # xxh3 releases the GIL from 64 KiB: one byte less keeps it, so the step between the
     # two (XXH3 has no block boundary there) is what releasing and re-taking it costs.
     below, at = os.urandom(64 * KIB - 1), os.urandom(64 * KIB)
@@ -190,10 +215,12 @@ def main() -> None:
     ]
     if not args.quick:
         out += thread_scaling(64 * MIB, os.cpu_count() or 1)
+    out += [f"### Errors: {len(errors)}", "", *errors, ""] if errors else ["Errors: 0", ""]
     print("\n".join(out))
     if args.json:
         dump_json(args.json, {"environment": env, "workloads": workloads})
+    return 1 if errors else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

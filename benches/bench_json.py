@@ -3,9 +3,10 @@ library's json and orjson, interleaved in one process. Run from a release build:
 
     pip install ".[bench]" && python benches/bench_json.py [--quick] [--json FILE]
 
-Workloads (benches/workloads_json.py): dumps and loads of twitter.json, citm_catalog.json
-and canada.json (benches/data/) and of a 165-byte API dict (per-call overhead); dumps with
-indent=2 and dumps_str of twitter; dumps_str of the small dict. Every contender's output is
+Workloads (covet_rust_core.bench.json_workloads, shared with ``python -m covet_rust_core
+bench``): dumps and loads of twitter.json, citm_catalog.json and canada.json (benches/data/),
+of a generated 300 KB API response and of a 165-byte API dict (per-call overhead); dumps
+with indent=2 and dumps_str of twitter; dumps_str of the small dict. Every contender's output is
 checked against the standard library's before anything is timed; a contender that raises
 or disagrees is reported as an error (and the exit status is 1), never timed.
 
@@ -22,9 +23,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from interleave import (
+from covet_rust_core.bench.interleave import (
     Contender,
     Result,
     Target,
@@ -36,20 +35,22 @@ from interleave import (
     run,
     summary,
 )
-from workloads_json import (
+from covet_rust_core.bench.json_workloads import (
     DOCUMENTS,
     FALLBACK,
     LIBRARIES,
-    LOADS,
     ORJSON,
     SMALL,
     STDLIB,
+    Job,
     Library,
-    Workload,
     build_workloads,
-    check,
+    contenders,
+    describe,
     resolve,
 )
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
 
 PEERS = [STDLIB, ORJSON, FALLBACK]  # the "vs" columns: how many times faster than the peer
 
@@ -90,39 +91,21 @@ def resolve_libraries() -> tuple[list[Library], list[str]]:
     return libraries, notes
 
 
-def prepare(workload: Workload, libraries: list[Library]) -> tuple[list[Contender], dict[str, str]]:
-    """Contenders whose output agrees, and an error for each one that raised or disagreed.
-
-    The contenders share one payload; the reference parse is dropped once checked.
-    """
-    payload, reference = workload.payload(), workload.reference()
-    contenders, problems = [], {}
-    for library in libraries:
-        call = library.bind(workload.op, payload)
-        if call is None:
-            continue  # reported once at the top
-        try:
-            output = call()
-        except Exception as error:
-            problems[library.name] = f"ERROR: {type(error).__name__}: {error}"
-            continue
-        mismatch = check(workload, output, reference)
-        if mismatch is not None:
-            problems[library.name] = f"MISMATCH: {mismatch}"
-            continue
-        contenders.append(Contender(library.name, call))
-    return contenders, problems
+def prepare(job: Job) -> tuple[list[Contender], dict[str, str]]:
+    """Contenders whose output agrees, and an error for each one that raised or disagreed
+    (the unavailable ones are left out: they are listed once at the top)."""
+    ready, problems = [], {}
+    for contender in contenders(job):
+        if contender.error is not None:
+            problems[contender.name] = contender.error
+        elif contender.call is not None:
+            ready.append(contender)
+    return ready, problems
 
 
-def describe(workload: Workload) -> str:
-    what = "165-byte dict" if workload.document == SMALL else f"{workload.document}.json"
-    direction = "read" if workload.op == LOADS else "written"
-    return f"### {workload.name}: {what}, {workload.nbytes:,} bytes of JSON {direction}"
-
-
-def table(workload: Workload, results: dict[str, Result]) -> list[str]:
+def table(job: Job, results: dict[str, Result]) -> list[str]:
     peers = [p for p in PEERS if p in results]
-    lines = [describe(workload), ""]
+    lines = [f"### {job.name}: {describe(job)}", ""]
     columns = ["contender", "median", "IQR", "MB/s", *(f"vs {p}" for p in peers)]
     lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for name, result in results.items():
@@ -139,7 +122,7 @@ def table(workload: Workload, results: dict[str, Result]) -> list[str]:
         ratios = [
             "-" if p == name else format_ratio(paired_ratio(results[p], result)) for p in peers
         ]
-        throughput = f"{workload.nbytes / median / 1e6:.1f}"
+        throughput = f"{job.nbytes / median / 1e6:.1f}"
         lines.append(
             "| " + " | ".join([name, format_time(median), spread, throughput, *ratios]) + " |"
         )
@@ -170,7 +153,7 @@ def main() -> int:
         "",
     ]
     print("\n".join(out), flush=True)
-    workloads = build_workloads()
+    workloads = build_workloads(data_dir=DATA_DIR)
     if args.only:
         workloads = [w for w in workloads if args.only in w.name]
     order = list(LIBRARIES.values())
@@ -178,9 +161,9 @@ def main() -> int:
     raw: dict[str, Any] = {}
     errors: list[str] = []
     for workload in workloads:
-        contenders, problems = prepare(workload, libraries)
+        ready, problems = prepare(workload)
         gc.collect()  # start from a clean heap: only this workload's payload is alive
-        results = run(contenders, rounds=rounds, sample_seconds=sample_seconds)
+        results = run(ready, rounds=rounds, sample_seconds=sample_seconds)
         results.update({name: Result(name, error=error) for name, error in problems.items()})
         results = {name: results[name] for name in order if name in results}
         all_results[workload.name] = results
@@ -191,7 +174,7 @@ def main() -> int:
             "errors": {name: r.error for name, r in results.items() if r.error},
         }
         print("\n".join(table(workload, results)), flush=True)
-        del contenders  # and with them the payload
+        del ready  # and with them the payload
     lines, rows = summary(TARGETS, all_results)
     lines += [f"### Errors: {len(errors)}", "", *errors, ""] if errors else ["Errors: 0", ""]
     print("\n".join(lines))

@@ -3,9 +3,10 @@ interleaved in one process. Run from a release build:
 
     pip install ".[bench]" && python benches/bench_jwt.py [--quick] [--json FILE]
 
-Workloads (benches/workloads_jwt.py): encode and decode of one access token's claims (sub,
-name, iat, exp, aud, iss, three roles) with HS256, RS256 (2048-bit RSA), ES256 and EdDSA;
-every decode checks the audience and the issuer. The asymmetric algorithms run with a key
+Workloads (python/covet_rust_core/bench/jwt_workloads.py, the bench command's own): encode
+and decode of one access token's claims (sub, name, iat, exp, aud, iss, three roles) with
+HS256, RS256 (2048-bit RSA), ES256 and EdDSA; every decode checks the audience and the
+issuer. The asymmetric algorithms run with a key
 parsed once (``prepared``: covet Key.from_pem, cryptography key objects for PyJWT, oxyjwt's
 EncodingKey/DecodingKey) and with the PEM string passed on every call (``pem``); HS256 with
 the secret string. Every contender's output is checked before anything is timed (decode:
@@ -27,12 +28,9 @@ import gc
 import sys
 import time
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from interleave import (
+from covet_rust_core.bench.interleave import (
     Contender,
     Result,
     Target,
@@ -44,11 +42,10 @@ from interleave import (
     run,
     summary,
 )
-from workloads_jwt import (
+from covet_rust_core.bench.jwt_workloads import (
     ALGORITHM_NAMES,
     DECODE,
     ENCODE,
-    FALLBACK,
     FORM_NAMES,
     HMAC,
     LIBRARIES,
@@ -58,19 +55,20 @@ from workloads_jwt import (
     PYJWT,
     SECRET,
     Fixture,
+    Job,
     Library,
-    Workload,
-    build_workloads,
-    check,
+    build_jobs,
+    contender,
     resolve,
 )
+from covet_rust_core.bench.model import FALLBACK
 
 PEERS = [PYJWT, OXYJWT, FALLBACK]  # the "vs" columns: how many times faster than the peer
 MIN_ROUNDS = 3
 
 
 def _name(alg: str, op: str, form: str) -> str:
-    return Workload(alg, op, form).name
+    return Job(alg, op, form).name
 
 
 TARGETS = [
@@ -115,28 +113,26 @@ def resolve_libraries() -> tuple[list[Library], list[str]]:
 
 
 def prepare(
-    workload: Workload, fixture: Fixture, libraries: list[Library]
+    job: Job, fixture: Fixture, libraries: list[Library]
 ) -> tuple[list[Contender], dict[str, str], dict[str, float]]:
     """Contenders whose output is right, an error for each one that raised or was wrong, and
     the time of one call of each contender (after the checked one), for the round budget."""
     contenders, problems, seconds = [], {}, {}
     for library in libraries:
-        if library.unavailable(workload) is not None:
+        if library.unavailable(job) is not None:
             continue  # reported once at the top
+        checked = contender(library, library.name, job, fixture)
+        if checked.error is not None or checked.call is None:
+            problems[library.name] = checked.error or "ERROR: not callable"
+            continue
         try:
-            call = library.bind(workload, fixture)
-            output = call()
             start = time.perf_counter()
-            call()
+            checked.call()
             seconds[library.name] = time.perf_counter() - start
         except Exception as error:
             problems[library.name] = f"ERROR: {type(error).__name__}: {error}"
             continue
-        mismatch = check(workload, output, fixture)
-        if mismatch is not None:
-            problems[library.name] = f"MISMATCH: {mismatch}"
-            continue
-        contenders.append(Contender(library.name, call))
+        contenders.append(checked)
     return contenders, problems, seconds
 
 
@@ -151,18 +147,18 @@ def budget_rounds(
     return max(MIN_ROUNDS, int(budget / per_round))
 
 
-def describe(workload: Workload, fixture: Fixture) -> str:
-    what = "encode (sign)" if workload.op == ENCODE else "decode (verify; aud and iss checked)"
+def describe(job: Job, fixture: Fixture) -> str:
+    what = "encode (sign)" if job.op == ENCODE else "decode (verify; aud and iss checked)"
     return (
-        f"### {workload.name}: {what}, {ALGORITHM_NAMES[workload.alg]}, "
-        f"{FORM_NAMES[workload.form]}; {len(fixture.claims)} claims, "
+        f"### {job.name}: {what}, {ALGORITHM_NAMES[job.alg]}, "
+        f"{FORM_NAMES[job.form]}; {len(fixture.claims)} claims, "
         f"a {len(fixture.token)}-byte token"
     )
 
 
-def table(workload: Workload, fixture: Fixture, results: dict[str, Result]) -> list[str]:
+def table(job: Job, fixture: Fixture, results: dict[str, Result]) -> list[str]:
     peers = [p for p in PEERS if p in results]
-    lines = [describe(workload, fixture), ""]
+    lines = [describe(job, fixture), ""]
     columns = ["contender", "median", "IQR", *(f"vs {p}" for p in peers)]
     lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     for name, result in results.items():
@@ -208,30 +204,30 @@ def main() -> int:
         "",
     ]
     print("\n".join(out), flush=True)
-    workloads = build_workloads()
+    jobs = build_jobs()
     if args.only:
-        workloads = [w for w in workloads if args.only in w.name]
+        jobs = [job for job in jobs if args.only in job.name]
     order = list(LIBRARIES.values())
     all_results: dict[str, dict[str, Result]] = {}
     raw: dict[str, Any] = {}
     errors: list[str] = []
-    for workload in workloads:
-        fixture = workload.fixture()  # keys generated on first use: before any timing
-        contenders, problems, seconds = prepare(workload, fixture, libraries)
+    for job in jobs:
+        fixture = job.fixture()  # keys generated on first use: before any timing
+        contenders, problems, seconds = prepare(job, fixture, libraries)
         workload_rounds = budget_rounds(seconds, rounds, sample_seconds, budget)
         gc.collect()
         results = run(contenders, rounds=workload_rounds, sample_seconds=sample_seconds)
         results.update({name: Result(name, error=error) for name, error in problems.items()})
         results = {name: results[name] for name in order if name in results}
-        all_results[workload.name] = results
-        errors += [f"- {workload.name}, {r.name}: {r.error}" for r in results.values() if r.error]
-        raw[workload.name] = {
+        all_results[job.name] = results
+        errors += [f"- {job.name}, {r.name}: {r.error}" for r in results.values() if r.error]
+        raw[job.name] = {
             "rounds": workload_rounds,
             "token_bytes": len(fixture.token),
             "samples": {name: r.per_call for name, r in results.items()},
             "errors": {name: r.error for name, r in results.items() if r.error},
         }
-        lines = table(workload, fixture, results)
+        lines = table(job, fixture, results)
         if workload_rounds < rounds:
             lines[1:1] = ["", f"{workload_rounds} rounds (the {budget:g} s budget)."]
         print("\n".join(lines), flush=True)

@@ -4,12 +4,13 @@ in one process. Run from a release build:
 
     pip install ".[bench]" && python benches/bench_strings.py [--quick] [--json FILE]
 
-Workloads (benches/workloads_strings.py): escape_html of 10 KB of HTML-ish text (~5% to
-escape), of 10 KB with nothing to escape and of 48 bytes; slugify of a 60-character unicode
-title and a 60-character ASCII one; to_snake_keys / to_camel_keys of a 50-key API response;
-quote of a 200-character path, unquote of its quoted form, parse_qsl of a 20-pair query
-string, urlencode of 20 pairs; multi_replace of 20 patterns (spellings; placeholders) on
-10 KB (per call, and with a Replacer prepared once); secure_filename of an upload's name.
+Workloads (python/covet_rust_core/bench/strings_workloads.py, the bench command's own):
+escape_html of 10 KB of HTML-ish text (~5% to escape), of 10 KB with nothing to escape and
+of 48 bytes; slugify of a 60-character unicode title and a 60-character ASCII one;
+to_snake_keys / to_camel_keys of a 50-key API response; quote of a 200-character path,
+unquote of its quoted form, parse_qsl of a 20-pair query string, urlencode of 20 pairs;
+multi_replace of 20 patterns (spellings; placeholders) on 10 KB (per call, and with a
+Replacer prepared once); secure_filename of an upload's name.
 Every contender's output is checked against the anchor's (``str()`` of markupsafe's
 ``Markup``) before anything is timed; a contender that raises or disagrees is reported as an
 error (and the exit status is 1), never timed. A contender that does not exist yet is
@@ -28,12 +29,9 @@ import contextlib
 import gc
 import sys
 from importlib import metadata
-from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from interleave import (
+from covet_rust_core.bench.interleave import (
     NATIVE,
     Contender,
     Result,
@@ -46,13 +44,13 @@ from interleave import (
     run,
     summary,
 )
-from workloads_strings import (
+from covet_rust_core.bench.strings_workloads import (
+    JOBS,
     REPLACER,
-    WORKLOADS,
     Entry,
+    Job,
     NoReference,
-    Workload,
-    check,
+    contender,
     entries,
     expected,
     markupsafe_speedups,
@@ -92,29 +90,22 @@ def strings_environment() -> dict[str, Any]:
     return env
 
 
-def prepare(workload: Workload, available: list[Entry]) -> tuple[list[Contender], dict[str, str]]:
+def prepare(job: Job, available: list[Entry]) -> tuple[list[Contender], dict[str, str]]:
     """Contenders whose output is the anchor's, and an error for each one that raised while
     being bound or called, or returned something else."""
     contenders, problems = [], {}
     for item in available:
-        assert item.bind is not None
-        try:
-            call = item.bind(workload.inputs())
-            output = call()
-        except Exception as error:
-            problems[item.name] = f"ERROR: {type(error).__name__}: {error}"
-            continue
-        mismatch = check(workload, output, anchor=item.name == workload.anchor)
-        if mismatch is not None:
-            problems[item.name] = f"MISMATCH: {mismatch}"
-            continue
-        contenders.append(Contender(item.name, call))
+        checked = contender(item, job, job.inputs(), expected(job.name))
+        if checked.error is not None:
+            problems[item.name] = checked.error
+        else:
+            contenders.append(checked)
     return contenders, problems
 
 
-def table(workload: Workload, items: list[Entry], results: dict[str, Result]) -> list[str]:
-    lines = [f"### {workload.name}: {workload.what}; {workload.inputs().size}", ""]
-    anchor = workload.anchor
+def table(job: Job, items: list[Entry], results: dict[str, Result]) -> list[str]:
+    lines = [f"### {job.name}: {job.describe()}; {job.inputs().size}", ""]
+    anchor = job.anchor
     columns = ["contender", "median", "IQR", f"vs {anchor}", "vs twin"]
     lines += ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
     twins = {item.name: item.twin for item in items}
@@ -147,28 +138,28 @@ def _ratio(results: dict[str, Result], peer: str, result: Result) -> str:
     return "n/a" if other is None else format_ratio(paired_ratio(other, result))
 
 
-def target_views(workload: Workload, results: dict[str, Result]) -> dict[str, dict[str, Result]]:
-    """Results as the targets see them: the workload itself (covet native is its
-    ``covet native`` row), and for each variant (Replacer) a view named ``{workload}
+def target_views(job: Job, results: dict[str, Result]) -> dict[str, dict[str, Result]]:
+    """Results as the targets see them: the job itself (covet native is its
+    ``covet native`` row), and for each variant (Replacer) a view named ``{job}
     {variant}`` where covet native is that variant's row."""
-    views = {workload.name: results}
-    for variant in workload.variants:
+    views = {job.name: results}
+    for variant in job.variants:
         if variant:
             view = {}
             if f"{NATIVE} {variant}" in results:
                 view[NATIVE] = results[f"{NATIVE} {variant}"]
-            if workload.anchor in results:
-                view[workload.anchor] = results[workload.anchor]
-            views[f"{workload.name} {variant}"] = view
+            if job.anchor in results:
+                view[job.anchor] = results[job.anchor]
+            views[f"{job.name} {variant}"] = view
     return views
 
 
-def not_available(workloads: list[Workload]) -> list[str]:
-    """One line per contender left out of some workload: the functions it lacks, or why."""
+def not_available(jobs: list[Job]) -> list[str]:
+    """One line per contender left out of some job: the functions it lacks, or why."""
     absent: dict[str, list[str]] = {}
     other: list[str] = []
-    for workload in workloads:
-        for item in entries(workload):
+    for job in jobs:
+        for item in entries(job):
             if item.absent is not None:
                 names = absent.setdefault(item.name, [])
                 if item.absent not in names:
@@ -190,8 +181,8 @@ def main() -> int:
     rounds = 15 if args.quick else 25
     sample_seconds = 0.08 if args.quick else 0.2
     env = strings_environment()
-    workloads = [w for w in WORKLOADS if not args.only or args.only in w.name]
-    unavailable = not_available(workloads)
+    jobs = [job for job in JOBS if not args.only or args.only in job.name]
+    unavailable = not_available(jobs)
     out = [
         "## String helpers benchmark",
         "",
@@ -210,34 +201,34 @@ def main() -> int:
     all_results: dict[str, dict[str, Result]] = {}
     raw: dict[str, Any] = {}
     errors: list[str] = []
-    for workload in workloads:
-        items = entries(workload)
+    for job in jobs:
+        items = entries(job)
         try:
-            reference = expected(workload.name)
+            reference = expected(job.name)
         except Exception as error:  # the anchor itself fails: nothing can be checked
-            errors.append(f"- {workload.name}, {workload.anchor}: {type(error).__name__}: {error}")
-            print(f"### {workload.name}: not run: the anchor raised {error!r}\n", flush=True)
-            raw[workload.name] = {"error": f"{type(error).__name__}: {error}"}
+            errors.append(f"- {job.name}, {job.anchor}: {type(error).__name__}: {error}")
+            print(f"### {job.name}: not run: the anchor raised {error!r}\n", flush=True)
+            raw[job.name] = {"error": f"{type(error).__name__}: {error}"}
             continue
         if isinstance(reference, NoReference):
-            print(f"### {workload.name}: not run: {reference.reason}\n", flush=True)
-            raw[workload.name] = {"skipped": reference.reason}
+            print(f"### {job.name}: not run: {reference.reason}\n", flush=True)
+            raw[job.name] = {"skipped": reference.reason}
             continue
         available = [item for item in items if item.bind is not None]
-        contenders, problems = prepare(workload, available)
+        contenders, problems = prepare(job, available)
         gc.collect()
         results = run(contenders, rounds=rounds, sample_seconds=sample_seconds)
         results.update({name: Result(name, error=error) for name, error in problems.items()})
         results = {item.name: results[item.name] for item in available if item.name in results}
-        all_results.update(target_views(workload, results))
-        errors += [f"- {workload.name}, {r.name}: {r.error}" for r in results.values() if r.error]
-        raw[workload.name] = {
-            "input": workload.inputs().size,
+        all_results.update(target_views(job, results))
+        errors += [f"- {job.name}, {r.name}: {r.error}" for r in results.values() if r.error]
+        raw[job.name] = {
+            "input": job.inputs().size,
             "samples": {name: r.per_call for name, r in results.items()},
             "errors": {name: r.error for name, r in results.items() if r.error},
             "unavailable": {item.name: item.reason for item in items if item.reason},
         }
-        print("\n".join(table(workload, items, results)), flush=True)
+        print("\n".join(table(job, items, results)), flush=True)
     lines, rows = summary(TARGETS, all_results)
     lines += [f"### Errors: {len(errors)}", "", *errors, ""] if errors else ["Errors: 0", ""]
     print("\n".join(lines))

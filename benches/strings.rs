@@ -1,10 +1,10 @@
 //! Criterion benches of the pure-Rust string cores (no Python needed):
 //! `cargo bench --bench strings`.
 //!
-//! The inputs are those of `benches/workloads_strings.py`: the same literals, and the same
-//! 10 KB texts, made by the same SplitMix64 generator step for step (checked against the
-//! Python side's length and FNV-1a hash before anything runs). What is left out here is the
-//! binding's share: reading the `str`, building the result object.
+//! The inputs are those of `python/covet_rust_core/bench/strings_workloads.py`: the same
+//! literals, and the same 10 KB texts, made by the same SplitMix64 generator step for step
+//! (checked against the Python side's length and FNV-1a hash before anything runs). What is
+//! left out here is the binding's share: reading the `str`, building the result object.
 
 use std::hint::black_box;
 
@@ -16,7 +16,7 @@ use _native::strings::replace::Replacer;
 use _native::strings::slug::{slugify, SlugOptions};
 use _native::strings::translit::transliterate;
 
-// Inputs: keep in step with benches/workloads_strings.py.
+// Inputs: keep in step with python/covet_rust_core/bench/strings_workloads.py.
 
 const VOCABULARY: &str = "the of and to in is that for it as was with be by on not he this are \
     or his from at which but have an they you were her she there been one all we their has \
@@ -116,7 +116,7 @@ const TEXT_CHECKS: &[(u64, usize, u64)] = &[
     (PLACEHOLDERS_SEED, 10_254, 0x02a3_7f12_a2c8_7820),
 ];
 
-/// splitmix64, as `SplitMix64` in workloads_strings.py.
+/// splitmix64, as `SplitMix64` in strings_workloads.py.
 struct SplitMix64(u64);
 
 impl SplitMix64 {
@@ -142,7 +142,7 @@ impl SplitMix64 {
     }
 }
 
-/// `prose()` of workloads_strings.py: `length` characters of sentences.
+/// `prose()` of strings_workloads.py: `length` characters of sentences.
 fn prose(seed: u64, length: usize, fragments: &[&str], fragment_share: f64) -> String {
     let words: Vec<&str> = VOCABULARY.split_whitespace().collect();
     let mut rng = SplitMix64(seed);
@@ -192,7 +192,7 @@ fn text(seed: u64, fragments: &[&str], fragment_share: f64) -> String {
     assert_eq!(
         (text.len(), fnv1a(text.as_bytes())),
         (length, hash),
-        "text {seed} differs from benches/workloads_strings.py's"
+        "text {seed} differs from python/covet_rust_core/bench/strings_workloads.py's"
     );
     text
 }

@@ -1,6 +1,6 @@
 """pytest-benchmark suites of the JSON workloads: the same documents, operations and
-contenders as bench_json.py (both take them from workloads_json.py), one group per
-document and operation (``twitter-dumps``, ``canada-loads``, ``small-dumps_str``...):
+contenders as bench_json.py (both take them from covet_rust_core.bench.json_workloads), one
+group per document and operation (``twitter-dumps``, ``api-loads``, ``small-dumps_str``...):
 
     pip install ".[bench]" pytest-benchmark
     python -m pytest benches/test_bench_json.py --benchmark-only
@@ -13,26 +13,24 @@ installed. Each case first checks its contender's output against the standard li
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from workloads_json import LIBRARIES, Workload, build_workloads, check, resolve
+from covet_rust_core.bench.json_workloads import LIBRARIES, Job, build_workloads, check, resolve
 
 if TYPE_CHECKING:
     from pytest_benchmark.fixture import BenchmarkFixture
 
 pytest.importorskip("pytest_benchmark")
 
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
 
 def cases() -> list[object]:
     """One case per workload and contender; unavailable contenders skip with the reason."""
     out: list[object] = []
-    for workload in build_workloads():
+    for workload in build_workloads(data_dir=DATA_DIR):
         for slug in LIBRARIES:
             library = resolve(slug)
             reason = library if isinstance(library, str) else library.missing.get(workload.op)
@@ -47,7 +45,7 @@ def cases() -> list[object]:
 
 
 @pytest.mark.parametrize(("workload", "slug"), cases())
-def test_json(benchmark: BenchmarkFixture, workload: Workload, slug: str) -> None:
+def test_json(benchmark: BenchmarkFixture, workload: Job, slug: str) -> None:
     library = resolve(slug)
     assert not isinstance(library, str)
     call = library.bind(workload.op, workload.payload())

@@ -1,6 +1,6 @@
 """pytest-benchmark suites of the JWT workloads: the same claims, keys, algorithms, key forms
-and contenders as bench_jwt.py (both take them from workloads_jwt.py), one group per
-workload (``HS256-encode``, ``RS256-decode-prepared``, ``EdDSA-encode-pem``...):
+and contenders as bench_jwt.py (both take them from covet_rust_core.bench.jwt_workloads),
+one group per workload (``HS256-encode``, ``RS256-decode-prepared``, ``EdDSA-encode-pem``...):
 
     pip install ".[bench]"
     python -m pytest benches/test_bench_jwt.py --benchmark-only
@@ -14,15 +14,10 @@ without PEM string keys) are skipped with the reason.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from workloads_jwt import LIBRARIES, Workload, build_workloads, check, resolve
+from covet_rust_core.bench.jwt_workloads import LIBRARIES, Job, build_jobs, check, resolve
 
 if TYPE_CHECKING:
     from pytest_benchmark.fixture import BenchmarkFixture
@@ -31,29 +26,29 @@ pytest.importorskip("pytest_benchmark")
 
 
 def cases() -> list[object]:
-    """One case per workload and contender; unavailable contenders skip with the reason."""
+    """One case per job and contender; unavailable contenders skip with the reason."""
     out: list[object] = []
-    for workload in build_workloads():
+    for job in build_jobs():
         for slug in LIBRARIES:
             library = resolve(slug)
-            reason = library if isinstance(library, str) else library.unavailable(workload)
+            reason = library if isinstance(library, str) else library.unavailable(job)
             case = pytest.param(
-                workload,
+                job,
                 slug,
-                id=f"{workload.name}-{slug}",
+                id=f"{job.name}-{slug}",
                 marks=[pytest.mark.skip(reason=reason)] if reason else [],
             )
             out.append(case)
     return out
 
 
-@pytest.mark.parametrize(("workload", "slug"), cases())
-def test_jwt(benchmark: BenchmarkFixture, workload: Workload, slug: str) -> None:
+@pytest.mark.parametrize(("job", "slug"), cases())
+def test_jwt(benchmark: BenchmarkFixture, job: Job, slug: str) -> None:
     library = resolve(slug)
     assert not isinstance(library, str)
-    fixture = workload.fixture()
-    call = library.bind(workload, fixture)
-    problem = check(workload, call(), fixture)
-    assert problem is None, f"{library.name}, {workload.name}: {problem}"
-    benchmark.group = workload.name
+    fixture = job.fixture()
+    call = library.bind(job, fixture)
+    problem = check(job, call(), fixture)
+    assert problem is None, f"{library.name}, {job.name}: {problem}"
+    benchmark.group = job.name
     benchmark(call)

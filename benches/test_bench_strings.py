@@ -1,6 +1,6 @@
 """pytest-benchmark suites of the string-helper workloads: the same inputs, contenders and
-anchors as bench_strings.py (both take them from workloads_strings.py), one group per
-workload (``escape_html-10KB``, ``slugify-unicode``, ``multi_replace-words``...):
+anchors as bench_strings.py (both take them from covet_rust_core.bench.strings_workloads),
+one group per workload (``escape_html-10KB``, ``slugify-unicode``, ``multi_replace-words``...):
 
     pip install ".[bench]"
     python -m pytest benches/test_bench_strings.py --benchmark-only
@@ -14,15 +14,18 @@ with the reason.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-
-from workloads_strings import WORKLOADS, NoReference, Workload, check, entries, entry, expected
+from covet_rust_core.bench.strings_workloads import (
+    JOBS,
+    Job,
+    NoReference,
+    check,
+    entries,
+    entry,
+    expected,
+)
 
 if TYPE_CHECKING:
     from pytest_benchmark.fixture import BenchmarkFixture
@@ -31,29 +34,29 @@ pytest.importorskip("pytest_benchmark")
 
 
 def cases() -> list[object]:
-    """One case per workload and contender; unavailable contenders skip with the reason."""
+    """One case per job and contender; unavailable contenders skip with the reason."""
     out: list[object] = []
-    for workload in WORKLOADS:
-        for item in entries(workload):
+    for job in JOBS:
+        for item in entries(job):
             case = pytest.param(
-                workload,
+                job,
                 item.slug,
-                id=f"{workload.name}-{item.slug}",
+                id=f"{job.name}-{item.slug}",
                 marks=[pytest.mark.skip(reason=item.reason)] if item.reason else [],
             )
             out.append(case)
     return out
 
 
-@pytest.mark.parametrize(("workload", "slug"), cases())
-def test_strings(benchmark: BenchmarkFixture, workload: Workload, slug: str) -> None:
-    reference = expected(workload.name)
+@pytest.mark.parametrize(("job", "slug"), cases())
+def test_strings(benchmark: BenchmarkFixture, job: Job, slug: str) -> None:
+    reference = expected(job.name)
     if isinstance(reference, NoReference):
         pytest.skip(reference.reason)
-    item = entry(workload, slug)
+    item = entry(job, slug)
     assert item.bind is not None
-    call = item.bind(workload.inputs())
-    problem = check(workload, call(), anchor=item.name == workload.anchor)
-    assert problem is None, f"{item.name}, {workload.name}: {problem}"
-    benchmark.group = workload.name
+    call = item.bind(job.inputs())
+    problem = check(job, call(), anchor=item.name == job.anchor)
+    assert problem is None, f"{item.name}, {job.name}: {problem}"
+    benchmark.group = job.name
     benchmark(call)

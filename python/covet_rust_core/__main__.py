@@ -1,4 +1,5 @@
-"""``python -m covet_rust_core``: the doctor report.
+"""``python -m covet_rust_core``: the doctor report; ``python -m covet_rust_core bench``:
+the benchmark (``covet_rust_core.bench.cli``).
 
 Exit status: 0 when the native release build is active, 1 when the pure-Python fallback is
 active (so a deploy script can gate on it), 2 when the native extension is a debug build.
@@ -128,13 +129,19 @@ def render(report: dict[str, Any]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    arguments = sys.argv[1:] if argv is None else argv
+    if arguments[:1] == ["bench"]:
+        from .bench import cli  # noqa: PLC0415 - the bench's modules load only for the bench
+
+        return cli.main(arguments[1:])
     parser = argparse.ArgumentParser(
         prog="python -m covet_rust_core",
         description="Report which covet_rust_core backend runs and why. Exit status: "
-        "0 native release build, 1 pure-Python fallback, 2 native debug build.",
+        "0 native release build, 1 pure-Python fallback, 2 native debug build. "
+        "`python -m covet_rust_core bench --help`: the benchmark.",
     )
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    args = parser.parse_args(argv)
+    args = parser.parse_args(arguments)
     report = collect()
     if args.json:
         print(json.dumps(report, indent=2, sort_keys=True))

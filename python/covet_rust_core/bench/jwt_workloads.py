@@ -1,26 +1,33 @@
-"""JWT benchmark workloads, shared by bench_jwt.py (interleaved runner) and test_bench_jwt.py
-(pytest-benchmark): the claims, the keys, the contenders and the check that every
-contender's output is right before anything is timed.
+"""JWT benchmark workloads, shared by ``python -m covet_rust_core bench`` (``workloads()``),
+benches/bench_jwt.py (interleaved runner) and benches/test_bench_jwt.py (pytest-benchmark):
+the claims, the keys, the contenders and the check that every contender's output is right
+before anything is timed.
 
-Workloads: ``encode`` and ``decode`` of one access token's claims (``sub``, ``name``,
-``iat``, ``exp`` one hour ahead, ``aud``, ``iss`` and three ``roles``) with HS256, RS256
-(2048-bit RSA), ES256 (P-256) and EdDSA (Ed25519). Every decode validates the audience and
-the issuer (``audience=`` and ``issuer=`` are passed to every contender). The asymmetric
-algorithms come in two key forms: ``prepared``, a key parsed once and held across calls
-(covet ``Key.from_pem``, a ``cryptography`` key object for PyJWT, oxyjwt's ``EncodingKey``
-and ``DecodingKey``), and ``pem``, the PEM string passed on every call. HS256 has one form,
-the secret string passed on every call.
+Jobs: ``encode`` and ``decode`` of one access token's claims (``sub``, ``name``, ``iat``,
+``exp`` one hour ahead, ``aud``, ``iss`` and three ``roles``) with HS256, RS256 (2048-bit
+RSA), ES256 (P-256) and EdDSA (Ed25519). Every decode validates the audience and the issuer
+(``audience=`` and ``issuer=`` are passed to every contender). The asymmetric algorithms
+come in two key forms: ``prepared``, a key parsed once and held across calls (covet
+``Key.from_pem``, a ``cryptography`` key object for PyJWT, oxyjwt's ``EncodingKey`` and
+``DecodingKey``), and ``pem``, the PEM string passed on every call. HS256 has one form, the
+secret string passed on every call. ``workloads()`` (the bench command) has each algorithm's
+encode and decode in one form: the secret for HS256, the prepared key for the others.
 
 Contenders: covet native (``covet_rust_core._native``: ``jwt_encode``, ``jwt_decode``,
 ``JwtKey``), covet fallback (the pure-Python twin, the same names), PyJWT and oxyjwt. Each is
-resolved lazily: a backend that does not (yet) have a function, or oxyjwt's lack of PEM
-string keys for the asymmetric algorithms, is reported as unavailable with the reason, never
-silently dropped. A twin that exists but cannot be imported is not "unavailable": each of its
-workloads raises the import error, so it is reported (and counted) as an error.
+resolved lazily: a library that is not installed, a backend that does not (yet) have a
+function, or oxyjwt's lack of PEM string keys for the asymmetric algorithms, is reported as
+unavailable with the reason, never silently dropped. A twin that exists but cannot be
+imported is not "unavailable": each of its jobs raises the import error, so it is reported
+(and counted) as an error.
 
-The keys are generated deterministically with ``cryptography`` (from fixed seeds, once per
-process; never timed). PyJWT is the reference: it makes the token every decode workload
-reads, and every token a contender encodes must decode with PyJWT to the same claims.
+Nothing but the standard library is imported with this module: the peers and
+``cryptography`` are imported when a job is prepared. The keys are generated
+deterministically with ``cryptography`` (from fixed seeds, once per process; never timed);
+without it the asymmetric jobs are unavailable, and HS256 needs none. PyJWT is the
+reference: it makes the token every decode reads, and every token a contender encodes must
+decode with PyJWT to the same claims. Without PyJWT, covet's twin is the reference (and the
+PyJWT contender is reported unavailable, saying so).
 """
 
 from __future__ import annotations
@@ -34,18 +41,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+from .interleave import Contender
+from .model import FALLBACK, FALLBACK_KIND, NATIVE, NATIVE_KIND, PEER_KIND, Options, Workload
 
-import jwt
+if TYPE_CHECKING:
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
+
+DOMAIN = "jwt"
+INSTALL = "pip install 'covet_rust_core[bench]'"
 
 ALGORITHMS = ("HS256", "RS256", "ES256", "EdDSA")
 HMAC = "HS256"
 
-# Operations, and the key forms (a workload is one algorithm, one operation, one key form).
+# Operations, and the key forms (a job is one algorithm, one operation, one key form).
 ENCODE, DECODE = "encode", "decode"
 OPERATIONS = (ENCODE, DECODE)
 PREPARED = "prepared"  # a parsed key object held across calls
@@ -57,14 +68,15 @@ AUDIENCE = "https://api.example.com"
 ISSUER = "https://auth.example.com"
 TOKEN_LIFETIME = 3600  # seconds: exp is one hour after iat
 
+PYJWT, OXYJWT = "PyJWT", "oxyjwt"
 # Contender slugs (pytest ids) and display names, in table order.
 LIBRARIES = {
-    "covet-native": "covet native",
-    "covet-fallback": "covet fallback",
-    "pyjwt": "PyJWT",
-    "oxyjwt": "oxyjwt",
+    "covet-native": NATIVE,
+    "covet-fallback": FALLBACK,
+    "pyjwt": PYJWT,
+    "oxyjwt": OXYJWT,
 }
-NATIVE, FALLBACK, PYJWT, OXYJWT = LIBRARIES.values()
+KINDS = {NATIVE: NATIVE_KIND, FALLBACK: FALLBACK_KIND, PYJWT: PEER_KIND, OXYJWT: PEER_KIND}
 
 ALGORITHM_NAMES = {
     "HS256": "HMAC-SHA-256, a 64-character secret",
@@ -77,9 +89,22 @@ FORM_NAMES = {
     PEM: "PEM string passed on every call",
     SECRET: "secret string passed on every call",
 }
+OPERATION_NAMES = {
+    ENCODE: "encode (sign)",
+    DECODE: "decode (verify; exp, aud and iss checked)",
+}
 
 Call = Callable[[], object]
 Prepare = Callable[[str, str], object]  # (algorithm, PEM text) -> a parsed key
+
+
+def not_importable(package: str, module: str, error: ImportError) -> str:
+    """``package is not installed`` when importing ``module`` found no such package, else why
+    it fails (a broken install, or a dependency of its own missing)."""
+    missing = (getattr(error, "name", None) or "").partition(".")[0]
+    if isinstance(error, ModuleNotFoundError) and missing == module.partition(".")[0]:
+        return f"{package} is not installed"
+    return f"{package} cannot be imported ({type(error).__name__}: {error})"
 
 
 def make_claims(now: int) -> dict[str, Any]:
@@ -107,8 +132,8 @@ class KeyMaterial:
 
 @dataclass(frozen=True)
 class Fixture:
-    """What the contenders of one workload share: the claims (also the expected result of
-    every decode), PyJWT's token of them and the keys."""
+    """What the contenders of one job share: the claims (also the expected result of every
+    decode), the reference's token of them and the keys."""
 
     claims: dict[str, Any]
     token: str
@@ -119,7 +144,7 @@ class Fixture:
 
 
 @dataclass(frozen=True)
-class Workload:
+class Job:
     alg: str  # one of ALGORITHMS
     op: str  # one of OPERATIONS
     form: str  # one of KEY_FORMS, or SECRET for HS256
@@ -131,17 +156,35 @@ class Workload:
             f"{self.alg}-{self.op}" if self.form == SECRET else f"{self.alg}-{self.op}-{self.form}"
         )
 
+    def describe(self) -> str:
+        """One line: ``encode (sign) ... 7 claims; Ed25519; key parsed once ...``."""
+        claims = len(make_claims(0))
+        return (
+            f"{OPERATION_NAMES[self.op]} an access token of {claims} claims; "
+            f"{ALGORITHM_NAMES[self.alg]}; {FORM_NAMES[self.form]}"
+        )
+
+    def requirement(self) -> str | None:
+        """Why no contender can run this job here (its keys cannot be made), or None."""
+        if self.alg == HMAC:
+            return None
+        missing = cryptography_missing()
+        if missing is None:
+            return None
+        return f"the {self.alg} keys are made with cryptography; {missing}: {INSTALL}"
+
     def fixture(self) -> Fixture:
-        """Fresh claims (issued now) and PyJWT's token of them; the keys are generated once."""
+        """Fresh claims (issued now, valid for TOKEN_LIFETIME) and the reference's token of
+        them; the keys are generated once."""
         keys = key_material(self.alg)
         claims = make_claims(int(time.time()))
-        return Fixture(claims, jwt.encode(claims, keys.signing, algorithm=self.alg), keys)
+        return Fixture(claims, reference().encode(claims, keys.signing, algorithm=self.alg), keys)
 
 
-def build_workloads(algorithms: tuple[str, ...] = ALGORITHMS) -> list[Workload]:
+def build_jobs(algorithms: tuple[str, ...] = ALGORITHMS) -> list[Job]:
     """Per algorithm: encode, then decode, each in every key form of the algorithm."""
     return [
-        Workload(alg, op, form)
+        Job(alg, op, form)
         for alg in algorithms
         for op in OPERATIONS
         for form in ((SECRET,) if alg == HMAC else KEY_FORMS)
@@ -155,6 +198,19 @@ _SMALL_PRIMES = tuple(
 )
 _P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
 _RSA_EXPONENT = 65537
+
+
+_SERIALIZATION = "cryptography.hazmat.primitives.serialization"
+
+
+@functools.cache
+def cryptography_missing() -> str | None:
+    """Why ``cryptography`` cannot be used, or None."""
+    try:
+        importlib.import_module(_SERIALIZATION)
+    except ImportError as error:
+        return not_importable("cryptography", _SERIALIZATION, error)
+    return None
 
 
 def _seed(label: str) -> bytes:
@@ -192,6 +248,8 @@ def _rsa_prime(rng: random.Random, bits: int) -> int:
 
 
 def _rsa_key(bits: int) -> rsa.RSAPrivateKey:
+    from cryptography.hazmat.primitives.asymmetric import rsa  # noqa: PLC0415 - optional
+
     rng = random.Random(_seed(f"rsa{bits}"))  # test keys: reproducible on purpose
     p = _rsa_prime(rng, bits // 2)
     q = _rsa_prime(rng, bits // 2)
@@ -209,6 +267,8 @@ def _rsa_key(bits: int) -> rsa.RSAPrivateKey:
 
 
 def _private_key(alg: str) -> PrivateKeyTypes:
+    from cryptography.hazmat.primitives.asymmetric import ec, ed25519  # noqa: PLC0415
+
     if alg == "RS256":
         return _rsa_key(2048)
     if alg == "ES256":
@@ -222,10 +282,13 @@ def _private_key(alg: str) -> PrivateKeyTypes:
 
 @functools.cache
 def key_material(alg: str) -> KeyMaterial:
-    """The keys of ``alg`` (generated on first use, then cached for the process)."""
+    """The keys of ``alg`` (generated on first use, then cached for the process). The
+    asymmetric ones need ``cryptography``."""
     if alg == HMAC:
         secret = _seed("hs256").hex()  # 64 characters: over PyJWT's 32-byte minimum
         return KeyMaterial(alg, secret, secret)
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415 - optional
+
     private = _private_key(alg)
     signing = private.private_bytes(
         serialization.Encoding.PEM,
@@ -236,6 +299,41 @@ def key_material(alg: str) -> KeyMaterial:
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
     return KeyMaterial(alg, signing.decode(), verifying.decode())
+
+
+# The reference.
+
+
+@dataclass(frozen=True)
+class Reference:
+    """What makes the token every decode reads and judges every token an encode returns
+    (PyJWT's ``encode``, ``decode``, ``get_unverified_header`` and base error)."""
+
+    name: str
+    encode: Callable[..., str]
+    decode: Callable[..., dict[str, Any]]
+    get_unverified_header: Callable[[str], dict[str, Any]]
+    error: type[Exception]
+
+
+@functools.cache
+def reference() -> Reference:
+    """PyJWT, or covet's pure-Python twin when PyJWT is not installed (so that HS256, which
+    needs neither PyJWT nor cryptography in covet, is still checked). Raises when the twin
+    is the reference and cannot be imported."""
+    try:
+        import jwt  # noqa: PLC0415 - optional peer
+    except ImportError:
+        twin = importlib.import_module("covet_rust_core.fallback")
+        errors = importlib.import_module("covet_rust_core._jwt_errors")
+        return Reference(
+            FALLBACK,
+            twin.jwt_encode,
+            twin.jwt_decode,
+            twin.jwt_get_unverified_header,
+            errors.PyJWTError,
+        )
+    return Reference(PYJWT, jwt.encode, jwt.decode, jwt.get_unverified_header, jwt.PyJWTError)
 
 
 # Contenders.
@@ -254,49 +352,61 @@ class Library:
     verifying_key: Prepare | None
     missing: dict[str, str] = field(default_factory=dict)  # op or key form -> why unavailable
 
-    def unavailable(self, workload: Workload) -> str | None:
-        """Why this library cannot run ``workload``, or None."""
-        return self.missing.get(workload.op) or self.missing.get(workload.form)
+    def unavailable(self, job: Job) -> str | None:
+        """Why this library cannot run ``job``, or None."""
+        return self.missing.get(job.op) or self.missing.get(job.form)
 
-    def bind(self, workload: Workload, fixture: Fixture) -> Call:
-        """A zero-argument call doing ``workload`` (keys of the prepared form parsed here,
-        once). Raises what the library raises while preparing the key."""
-        if self.unavailable(workload) is not None:
-            msg = f"{self.name} cannot run {workload.name}: {self.unavailable(workload)}"
+    def bind(self, job: Job, fixture: Fixture) -> Call:
+        """A zero-argument call doing ``job`` (keys of the prepared form parsed here, once).
+        Raises what the library raises while preparing the key."""
+        if self.unavailable(job) is not None:
+            msg = f"{self.name} cannot run {job.name}: {self.unavailable(job)}"
             raise LookupError(msg)
-        key: object = fixture.key_text(workload.op)
-        if workload.op == ENCODE:
+        key: object = fixture.key_text(job.op)
+        if job.op == ENCODE:
             assert self.encode is not None
-            if workload.form == PREPARED:
+            if job.form == PREPARED:
                 assert self.signing_key is not None
-                key = self.signing_key(workload.alg, fixture.keys.signing)
-            return functools.partial(self.encode, fixture.claims, key, algorithm=workload.alg)
+                key = self.signing_key(job.alg, fixture.keys.signing)
+            return functools.partial(self.encode, fixture.claims, key, algorithm=job.alg)
         assert self.decode is not None
-        if workload.form == PREPARED:
+        if job.form == PREPARED:
             assert self.verifying_key is not None
-            key = self.verifying_key(workload.alg, fixture.keys.verifying)
+            key = self.verifying_key(job.alg, fixture.keys.verifying)
         return functools.partial(
             self.decode,
             fixture.token,
             key,
-            algorithms=[workload.alg],
+            algorithms=[job.alg],
             audience=AUDIENCE,
             issuer=ISSUER,
         )
 
 
 def _pyjwt_signing_key(alg: str, pem: str) -> object:
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415 - optional
+
     del alg
     return serialization.load_pem_private_key(pem.encode(), password=None)
 
 
 def _pyjwt_verifying_key(alg: str, pem: str) -> object:
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415 - optional
+
     del alg
     return serialization.load_pem_public_key(pem.encode())
 
 
-def pyjwt_library() -> Library:
-    """PyJWT; prepared keys are ``cryptography`` key objects, loaded once."""
+def pyjwt_library() -> Library | str:
+    """PyJWT, or why it is unavailable; prepared keys are ``cryptography`` key objects,
+    loaded once."""
+    try:
+        import jwt  # noqa: PLC0415 - optional peer
+    except ImportError as error:
+        return (
+            f"{not_importable('PyJWT', 'jwt', error)}: {INSTALL}; covet's pure-Python twin "
+            "makes and checks the tokens instead"
+        )
     return Library(PYJWT, jwt.encode, jwt.decode, _pyjwt_signing_key, _pyjwt_verifying_key)
 
 
@@ -310,7 +420,7 @@ def oxyjwt_library() -> Library | str:
     try:
         import oxyjwt  # noqa: PLC0415 - optional peer
     except ImportError as error:
-        return f"oxyjwt is not installed ({error}); skipped"
+        return f"{not_importable('oxyjwt', 'oxyjwt', error)}: {INSTALL}"
 
     def signing_key(alg: str, pem: str) -> object:
         return getattr(oxyjwt.EncodingKey, _OXYJWT_PEM_LOADERS[alg])(pem)
@@ -345,7 +455,7 @@ def _covet_module(name: str) -> ModuleType | str:
 
 
 def _broken_library(name: str, error: Exception) -> Library:
-    """A library whose every workload raises ``error``'s description: an error, counted."""
+    """A library whose every job raises ``error``'s description: an error, counted."""
     why = f"{name} cannot be imported: {type(error).__name__}: {error}"
 
     def fail(*args: object, **kwargs: object) -> object:
@@ -361,7 +471,7 @@ def covet_library(name: str) -> Library | str:
     package, else the ``encode``, ``decode`` and ``Key`` of ``covet_rust_core.fallback.jwt``."""
     try:
         module = _covet_module(name)
-    except Exception as error:  # the twin exists and is broken: every workload errors
+    except Exception as error:  # the twin exists and is broken: every job errors
         return _broken_library(name, error)
     if isinstance(module, str):
         return module
@@ -405,31 +515,89 @@ def resolve(slug: str) -> Library | str:
     return covet_library(name)
 
 
-def check(workload: Workload, output: object, fixture: Fixture) -> str | None:
-    """None if ``output`` is a right answer for ``workload``, else what is wrong with it.
+def check(job: Job, output: object, fixture: Fixture) -> str | None:
+    """None if ``output`` is a right answer for ``job``, else what is wrong with it.
 
-    decode: a dict equal to the claims. encode: a ``str`` token whose header names the
-    workload's algorithm and that PyJWT decodes (signature, audience, issuer and times
+    decode: a dict equal to the claims. encode: a ``str`` token whose header names the job's
+    algorithm and that the reference (PyJWT) decodes (signature, audience, issuer and times
     verified with the public key) to the same claims. Tokens are not compared byte for byte:
     header key order differs between libraries and ECDSA signatures are randomized.
     """
-    if workload.op == DECODE:
+    if job.op == DECODE:
         if not isinstance(output, dict):
             return f"decode returned {type(output).__name__}, expected dict"
         return None if output == fixture.claims else f"decode returned other claims: {output!r}"
     if not isinstance(output, str):
         return f"encode returned {type(output).__name__}, expected str"
+    judge = reference()
     try:
-        header = jwt.get_unverified_header(output)
-        claims = jwt.decode(
+        header = judge.get_unverified_header(output)
+        claims = judge.decode(
             output,
             fixture.keys.verifying,
-            algorithms=[workload.alg],
+            algorithms=[job.alg],
             audience=AUDIENCE,
             issuer=ISSUER,
         )
-    except jwt.PyJWTError as error:
-        return f"PyJWT refuses the token: {type(error).__name__}: {error}"
-    if header.get("alg") != workload.alg:
-        return f"the token's header names alg {header.get('alg')!r}, not {workload.alg!r}"
-    return None if claims == fixture.claims else f"PyJWT decodes other claims: {claims!r}"
+    except judge.error as error:
+        return f"{judge.name} refuses the token: {type(error).__name__}: {error}"
+    if header.get("alg") != job.alg:
+        return f"the token's header names alg {header.get('alg')!r}, not {job.alg!r}"
+    return None if claims == fixture.claims else f"{judge.name} decodes other claims: {claims!r}"
+
+
+def contender(library: Library | str, name: str, job: Job, fixture: Fixture) -> Contender:
+    """``library`` (or why it is unavailable) doing ``job``: bound, run once and checked."""
+    kind = KINDS[name]
+    if isinstance(library, str):
+        return Contender(name, None, kind, unavailable=library)
+    reason = library.unavailable(job)
+    if reason is not None:
+        return Contender(name, None, kind, unavailable=reason)
+    try:
+        call = library.bind(job, fixture)
+        output = call()
+    except Exception as error:
+        return Contender(name, None, kind, error=f"ERROR: {type(error).__name__}: {error}")
+    mismatch = check(job, output, fixture)
+    if mismatch is not None:
+        return Contender(name, None, kind, error=f"MISMATCH: {mismatch}")
+    return Contender(name, call, kind)
+
+
+def contenders(job: Job) -> list[Contender]:
+    """Every contender of ``job`` in table order, each ready to time, unavailable (with the
+    reason) or failed (with the error)."""
+    libraries = {name: resolve(slug) for slug, name in LIBRARIES.items()}
+    requirement = job.requirement()
+    if requirement is not None:
+        return [Contender(name, None, KINDS[name], unavailable=requirement) for name in libraries]
+    try:
+        fixture = job.fixture()
+    except Exception as error:  # nothing can be checked: every contender that could run fails
+        why = f"ERROR: the reference token cannot be made: {type(error).__name__}: {error}"
+        return [
+            Contender(name, None, KINDS[name], unavailable=library)
+            if isinstance(library, str)
+            else Contender(name, None, KINDS[name], error=why)
+            for name, library in libraries.items()
+        ]
+    return [contender(library, name, job, fixture) for name, library in libraries.items()]
+
+
+def workloads(options: Options) -> list[Workload]:
+    """The bench command's JWT workloads: per algorithm, encode then decode; HS256 with the
+    secret string, the others with a key parsed once (``RS256-decode``...)."""
+    del options  # every job is one small token: --quick has nothing to drop
+    jobs = [job for job in build_jobs() if job.form in (SECRET, PREPARED)]
+    return [
+        Workload(
+            domain=DOMAIN,
+            name=f"{job.alg}-{job.op}",
+            description=job.describe(),
+            nbytes=None,  # per-call cost of one token: bytes per second mean nothing here
+            baseline=PYJWT,
+            prepare=functools.partial(contenders, job),
+        )
+        for job in jobs
+    ]

@@ -1,9 +1,10 @@
-"""String-helper benchmark workloads, shared by bench_strings.py (interleaved runner) and
-test_bench_strings.py (pytest-benchmark): the inputs, the contenders and the check that every
-contender's output is right before anything is timed.
+"""String-helper benchmark workloads, shared by ``python -m covet_rust_core bench``
+(``workloads()``), benches/bench_strings.py (interleaved runner) and
+benches/test_bench_strings.py (pytest-benchmark): the inputs, the contenders and the check
+that every contender's output is right before anything is timed.
 
-Workloads (inputs built deterministically, once per process, never timed; the 10 KB texts
-by a small generator, ``prose()``, that benches/strings.rs repeats step for step):
+Jobs (inputs built deterministically, never timed; the 10 KB texts by a small generator,
+``prose()``, that the repository's benches/strings.rs repeats step for step):
 
 * ``escape_html`` of 10,240 characters of forum-post-like HTML-ish text with about 5% of the
   characters to escape (tags, ``&``, quotes; a few accented Latin-1 letters), of 10,240
@@ -23,8 +24,10 @@ by a small generator, ``prose()``, that benches/strings.rs repeats step for step
   words are hits, twice: British spellings replaced by American ones (some patterns
   prefixes of others: the longest match wins) and an e-mail template's ``{{placeholders}}``
   (whose rare first character makes ``re``'s job much easier). covet's
-  ``multi_replace(text, mapping)`` (``covet native``) and a ``Replacer(mapping)`` prepared
-  once (``covet native Replacer``), and the same two of the twin. Anchor: a compiled ``re``
+  ``multi_replace(text, mapping)`` and a ``Replacer(mapping)`` prepared once: in the scripts
+  one table with both (``covet native`` and ``covet native Replacer``, the same two of the
+  twin), in the bench command two workloads (``multi_replace-words`` and ``Replacer-words``,
+  each with one ``covet native`` and one ``covet fallback``). Anchor: a compiled ``re``
   alternation (longest pattern first, so it also picks the longest match) with a dict
   lookup, compiled once outside the timing.
 * ``secure_filename`` of an upload's name with path parts and accented letters. Anchor:
@@ -32,14 +35,16 @@ by a small generator, ``prose()``, that benches/strings.rs repeats step for step
 
 Contenders: covet native (``covet_rust_core._native``), covet fallback (the pure-Python twin:
 the flat names of ``covet_rust_core.fallback``, else ``covet_rust_core.fallback.strings``) and
-the anchor. Each is resolved lazily: a backend without the helper yet, or an anchor that is
-not installed, is reported as unavailable with the reason, never silently dropped. A twin
-that exists but cannot be imported is not "unavailable": each of its workloads raises the
-import error, so it is reported (and counted) as an error.
+the anchor. Each is resolved lazily (nothing but the standard library is imported with this
+module): a backend without the helper yet, or an anchor that is not installed, is reported
+as unavailable with the reason, never silently dropped. A twin that exists but cannot be
+imported is not "unavailable": each of its jobs raises the import error, so it is reported
+(and counted) as an error.
 
 The anchor's output (``str()`` of it for markupsafe) is the expected result: every covet
 contender must return an object of the same type, equal to it, with the same ``repr`` (so
-the same key order for dicts).
+the same key order for dicts). Without the anchor nothing can be checked, so the covet
+contenders of its jobs are reported unavailable too.
 """
 
 from __future__ import annotations
@@ -54,9 +59,15 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
 
+from .interleave import Contender
+from .model import FALLBACK, FALLBACK_KIND, NATIVE, NATIVE_KIND, PEER_KIND, Options, Workload
+
+DOMAIN = "strings"
+INSTALL = "pip install 'covet_rust_core[bench]'"
+
 # Contender display names (the interleave runner's targets judge NATIVE) and slugs.
-NATIVE, FALLBACK = "covet native", "covet fallback"
 COVET = {"covet-native": NATIVE, "covet-fallback": FALLBACK}
+COVET_KINDS = {NATIVE: NATIVE_KIND, FALLBACK: FALLBACK_KIND}
 REPLACER = "Replacer"  # the prepared variant of multi_replace
 
 Call = Callable[[], object]
@@ -140,8 +151,11 @@ class SplitMix64:
 
 
 _ENDINGS = (".", ".", ".", "?", "!")
-# Seeds of the three texts (benches/strings.rs uses the same).
+# Seeds of the four texts (benches/strings.rs uses the same).
 HTML_SEED, CLEAN_SEED, WORDS_SEED, PLACEHOLDERS_SEED = 1, 2, 3, 4
+# Their UTF-8 lengths: a workload's bytes per call, known before its text is made (and
+# checked when it is; benches/strings.rs checks the same lengths).
+TEXT_BYTES = {HTML_SEED: 10_249, CLEAN_SEED: 10_256, WORDS_SEED: 10_251, PLACEHOLDERS_SEED: 10_254}
 
 
 def prose(seed: int, length: int, fragments: tuple[str, ...], fragment_share: float) -> str:
@@ -185,12 +199,14 @@ def _text_size(text: str, extra: str = "") -> str:
 
 def _html_text() -> Inputs:
     text = prose(HTML_SEED, KB10, _HTML_FRAGMENTS, 0.16)
+    assert len(text.encode()) == TEXT_BYTES[HTML_SEED]
     share = sum(c in _SPECIALS for c in text) / len(text)
     return Inputs((text,), size=_text_size(text, f"{share:.1%} of the characters to escape"))
 
 
 def _clean_text() -> Inputs:
     text = prose(CLEAN_SEED, KB10, (), 0.0)
+    assert len(text.encode()) == TEXT_BYTES[CLEAN_SEED]
     assert not _SPECIALS.intersection(text)
     return Inputs((text,), size=_text_size(text, "nothing to escape"))
 
@@ -419,6 +435,7 @@ def _replace_text(seed: int, mapping: dict[str, str]) -> Callable[[], Inputs]:
     def inputs() -> Inputs:
         assert len(mapping) == 20
         text = prose(seed, KB10, tuple(mapping), 0.02)
+        assert len(text.encode()) == TEXT_BYTES[seed]
         words = len(text.split())
         hits = len(_alternation(mapping).findall(text))
         share = f"{hits} hits in {words:,} words ({hits / words:.1%})"
@@ -454,23 +471,24 @@ def _upload_name() -> Inputs:
     return Inputs((UPLOAD_NAME,), size=_text_size(UPLOAD_NAME, "path parts, spaces, accents"))
 
 
-# Workloads.
+# Jobs.
 
 
 @dataclass(frozen=True)
-class Workload:
+class Job:
     """One helper on one input, against one anchor.
 
     ``anchor_call`` is the anchor as a dotted path (``markupsafe.escape``) called with the
-    workload's inputs, or a function binding the inputs itself (the ``re`` alternation).
+    job's inputs, or a function binding the inputs itself (the ``re`` alternation).
     """
 
-    name: str  # also the pytest-benchmark group
+    name: str  # also the pytest-benchmark group and the bench command's workload
     helper: str  # the covet function
     anchor: str  # the anchor contender's name
     anchor_call: str | Callable[[Inputs], Call]
-    what: str
+    what: str  # one line: the helper, and what it is given
     make_inputs: Callable[[], Inputs]
+    nbytes: int | None  # UTF-8 bytes of the input text; None for a dict
     variants: tuple[str, ...] = ("",)  # "" the function; REPLACER a prepared Replacer
 
     @property
@@ -481,131 +499,164 @@ class Workload:
         return "re"
 
     def inputs(self) -> Inputs:
+        """The inputs, made on first use and then kept for the process (the scripts')."""
         return _inputs(self.name)
 
+    def describe(self, variants: tuple[str, ...] | None = None) -> str:
+        """One line; with the way covet is called when the job has variants (all of them
+        unless ``variants`` says which)."""
+        if self.variants == ("",):
+            return self.what
+        variants = variants or self.variants
+        what = self.what
+        if variants == (REPLACER,):
+            what = what.replace(self.helper, f"{REPLACER}.replace", 1)
+        notes = "; ".join(_VARIANT_NOTES[variant] for variant in variants)
+        return f"{what} ({notes}; re.sub: the alternation compiled once)"
 
-_REPLACE_NOTE = (
-    " (covet: multi_replace(text, mapping) per call; Replacer: Replacer(mapping) made once, "
-    ".replace(text) per call; re.sub: the alternation compiled once)"
-)
+    def workload_name(self, variant: str) -> str:
+        """The bench command's name: the job's, or ``Replacer-words`` for a variant."""
+        if not variant:
+            return self.name
+        return f"{variant}-{self.name.removeprefix(self.helper + '-')}"
 
-WORKLOADS = (
-    Workload(
+
+_VARIANT_NOTES = {
+    "": "covet: multi_replace(text, mapping) per call",
+    REPLACER: "covet: Replacer(mapping) made once, .replace(text) per call",
+}
+
+JOBS = (
+    Job(
         "escape_html-10KB",
         "escape_html",
         "markupsafe",
         "markupsafe.escape",
-        "escape_html of HTML-ish forum text",
+        "escape_html of 10 KB of HTML-ish forum text, about 5% of it to escape",
         _html_text,
+        TEXT_BYTES[HTML_SEED],
     ),
-    Workload(
+    Job(
         "escape_html-10KB-clean",
         "escape_html",
         "markupsafe",
         "markupsafe.escape",
-        "escape_html of prose with nothing to escape",
+        "escape_html of 10 KB of prose with nothing to escape",
         _clean_text,
+        TEXT_BYTES[CLEAN_SEED],
     ),
-    Workload(
+    Job(
         "escape_html-48B",
         "escape_html",
         "markupsafe",
         "markupsafe.escape",
-        "escape_html of a short value",
+        "escape_html of a 48-byte value with 6 characters to escape",
         _short_html,
+        len(SHORT_HTML.encode()),
     ),
-    Workload(
+    Job(
         "slugify-unicode",
         "slugify",
         "python-slugify",
         "slugify.slugify",
         f"slugify of {UNICODE_TITLE!r}",
         _title(UNICODE_TITLE),
+        len(UNICODE_TITLE.encode()),
     ),
-    Workload(
+    Job(
         "slugify-ascii",
         "slugify",
         "python-slugify",
         "slugify.slugify",
         f"slugify of {ASCII_TITLE!r}",
         _title(ASCII_TITLE),
+        len(ASCII_TITLE.encode()),
     ),
-    Workload(
+    Job(
         "to_snake_keys-50",
         "to_snake_keys",
         "pyhumps",
         "humps.decamelize",
-        "to_snake_keys of an order API response",
+        "to_snake_keys of an order API response, 50 camelCase keys at 3 levels",
         _camel_response,
+        None,
     ),
-    Workload(
+    Job(
         "to_camel_keys-50",
         "to_camel_keys",
         "pyhumps",
         "humps.camelize",
         "to_camel_keys of the same response in snake_case",
         _snake_response,
+        None,
     ),
-    Workload(
+    Job(
         "quote-200",
         "quote",
         "urllib.parse",
         "urllib.parse.quote",
-        "quote of a file path",
+        "quote of a 200-character file path with spaces and accents, safe='/'",
         _path,
+        len(PATH.encode()),
     ),
-    Workload(
+    Job(
         "unquote-200",
         "unquote",
         "urllib.parse",
         "urllib.parse.unquote",
-        "unquote of the quoted file path",
+        "unquote of that file path's quoted form",
         _quoted_path,
+        len(urllib.parse.quote(PATH, safe="/")),
     ),
-    Workload(
+    Job(
         "parse_qsl-20",
         "parse_qsl",
         "urllib.parse",
         "urllib.parse.parse_qsl",
-        "parse_qsl of a search page's query string",
+        "parse_qsl of a search page's query string of 20 pairs",
         _query_string,
+        len(urllib.parse.urlencode(QUERY)),
     ),
-    Workload(
+    Job(
         "urlencode-20",
         "urlencode",
         "urllib.parse",
         "urllib.parse.urlencode",
-        "urlencode of a search page's parameters",
+        "urlencode of a search page's 20 parameters (a dict)",
         _query,
+        None,
     ),
-    Workload(
+    Job(
         "multi_replace-words",
         "multi_replace",
         "re.sub",
         bind_re_sub,
-        "multi_replace of 20 British spellings by American ones" + _REPLACE_NOTE,
+        "multi_replace of 20 British spellings by American ones in 10 KB of prose",
         _replace_text(WORDS_SEED, SPELLINGS),
+        TEXT_BYTES[WORDS_SEED],
         ("", REPLACER),
     ),
-    Workload(
+    Job(
         "multi_replace-placeholders",
         "multi_replace",
         "re.sub",
         bind_re_sub,
-        "multi_replace of 20 template placeholders ({{first_name}}...)" + _REPLACE_NOTE,
+        "multi_replace of 20 template placeholders ({{first_name}}...) in 10 KB of text",
         _replace_text(PLACEHOLDERS_SEED, PLACEHOLDERS),
+        TEXT_BYTES[PLACEHOLDERS_SEED],
         ("", REPLACER),
     ),
-    Workload(
+    Job(
         "secure_filename",
         "secure_filename",
         "werkzeug",
         "werkzeug.utils.secure_filename",
         f"secure_filename of {UPLOAD_NAME!r}",
         _upload_name,
+        len(UPLOAD_NAME.encode()),
     ),
 )
-BY_NAME = {workload.name: workload for workload in WORKLOADS}
+BY_NAME = {job.name: job for job in JOBS}
 
 
 @functools.cache
@@ -618,7 +669,7 @@ def _inputs(name: str) -> Inputs:
 
 @dataclass(frozen=True)
 class Entry:
-    """One contender of one workload: bindable, or unavailable with the reason."""
+    """One contender of one job: bindable, or unavailable with the reason."""
 
     name: str  # table row: "covet native", "covet native Replacer", "markupsafe"...
     slug: str  # pytest id: "covet-native", "covet-native-replacer", "markupsafe"...
@@ -626,6 +677,7 @@ class Entry:
     reason: str | None = None  # why unavailable (then ``bind`` is None)
     twin: str | None = None  # a native entry's fallback counterpart
     absent: str | None = None  # the covet function or class not there yet (for the notes)
+    kind: str = PEER_KIND
 
 
 @dataclass(frozen=True)
@@ -663,7 +715,7 @@ def _native_source() -> CovetSource:
 
 def _twin_source() -> CovetSource:
     """The twin's package (flat names), then its strings module when it exists. A module
-    that exists and fails to import makes the twin broken: every workload errors."""
+    that exists and fails to import makes the twin broken: every job errors."""
     modules: list[ModuleType] = []
     for module_name in ("covet_rust_core.fallback", "covet_rust_core.fallback.strings"):
         try:
@@ -687,18 +739,19 @@ def _failing(why: str) -> Callable[[Inputs], Call]:
     return bind
 
 
-def _covet_entry(workload: Workload, name: str, slug: str, variant: str) -> Entry:
+def _covet_entry(job: Job, name: str, slug: str, variant: str) -> Entry:
     source = covet_source(name)
+    kind = COVET_KINDS[name]
     label, slug = (f"{name} {variant}", f"{slug}-{variant.lower()}") if variant else (name, slug)
     if source.reason is not None:
-        return Entry(label, slug, None, source.reason)
+        return Entry(label, slug, None, source.reason, kind=kind)
     if source.broken is not None:
-        return Entry(label, slug, _failing(source.broken))
-    attribute = variant or workload.helper
+        return Entry(label, slug, _failing(source.broken), kind=kind)
+    attribute = variant or job.helper
     found = source.lookup(attribute)
     if not callable(found):
         why = f"{source.where()} has no {attribute}() yet"
-        return Entry(label, slug, None, why, absent=attribute)
+        return Entry(label, slug, None, why, absent=attribute, kind=kind)
     function: Callable[..., object] = found
     if variant == REPLACER:
 
@@ -707,81 +760,99 @@ def _covet_entry(workload: Workload, name: str, slug: str, variant: str) -> Entr
             replacer: Any = function(mapping)  # compiled once, outside the timing
             return functools.partial(replacer.replace, text)
 
-        return Entry(label, slug, bind_replacer)
+        return Entry(label, slug, bind_replacer, kind=kind)
 
     def bind(inputs: Inputs) -> Call:
         return functools.partial(function, *inputs.args, **inputs.kwargs)
 
-    return Entry(label, slug, bind)
+    return Entry(label, slug, bind, kind=kind)
 
 
-def _anchor_entry(workload: Workload) -> Entry:
-    slug = workload.anchor.replace(".", "-")
+def not_importable(package: str, module: str, error: ImportError) -> str:
+    """``package is not installed`` when importing ``module`` found no such package, else why
+    it fails (a broken install, or a dependency of its own missing)."""
+    missing = (getattr(error, "name", None) or "").partition(".")[0]
+    if isinstance(error, ModuleNotFoundError) and missing == module.partition(".")[0]:
+        return f"{package} is not installed"
+    return f"{package} cannot be imported ({type(error).__name__}: {error})"
+
+
+def _anchor_entry(job: Job) -> Entry:
+    slug = job.anchor.replace(".", "-")
     try:
-        importlib.import_module(workload.anchor_module)
+        importlib.import_module(job.anchor_module)
     except ImportError as error:
-        why = f"{workload.anchor} is not installed ({error}); pip install '.[bench]'"
-        return Entry(workload.anchor, slug, None, why)
-    anchor = workload.anchor_call
+        why = f"{not_importable(job.anchor, job.anchor_module, error)}: {INSTALL}"
+        return Entry(job.anchor, slug, None, why)
+    anchor = job.anchor_call
     if not isinstance(anchor, str):
-        return Entry(workload.anchor, slug, anchor)
+        return Entry(job.anchor, slug, anchor)
     module_name, _, attribute = anchor.rpartition(".")
     function = getattr(importlib.import_module(module_name), attribute)
 
     def bind(inputs: Inputs) -> Call:
         return functools.partial(function, *inputs.args, **inputs.kwargs)
 
-    return Entry(workload.anchor, slug, bind)
+    return Entry(job.anchor, slug, bind)
 
 
-def entries(workload: Workload) -> list[Entry]:
-    """The contenders of ``workload`` in table order: covet native (and its variants), covet
+def entries(job: Job) -> list[Entry]:
+    """The contenders of ``job`` in table order: covet native (and its variants), covet
     fallback (likewise), the anchor."""
     out = []
     for slug, name in COVET.items():
-        for variant in workload.variants:
-            item = _covet_entry(workload, name, slug, variant)
+        for variant in job.variants:
+            item = _covet_entry(job, name, slug, variant)
             if name == NATIVE:
                 twin = f"{FALLBACK} {variant}" if variant else FALLBACK
                 item = dataclasses.replace(item, twin=twin)
             out.append(item)
-    out.append(_anchor_entry(workload))
+    out.append(_anchor_entry(job))
     return out
 
 
-def entry(workload: Workload, slug: str) -> Entry:
-    return next(e for e in entries(workload) if e.slug == slug)
+def entry(job: Job, slug: str) -> Entry:
+    return next(e for e in entries(job) if e.slug == slug)
 
 
 @dataclass(frozen=True)
 class NoReference:
-    """Why a workload has no expected output: its anchor is unavailable."""
+    """Why a job has no expected output: its anchor is unavailable."""
 
     reason: str
 
 
+def reference_of(job: Job, output: object) -> object:
+    """What every contender must return, from the anchor's ``output``: ``str()`` of
+    markupsafe's ``Markup``, else the output itself."""
+    return str(output) if job.anchor == "markupsafe" else output
+
+
 @functools.cache
 def expected(name: str) -> object:
-    """The anchor's output for workload ``name`` (``str()`` of markupsafe's ``Markup``), or a
+    """The anchor's output for job ``name`` on its kept inputs (see ``reference_of``), or a
     NoReference when the anchor is unavailable. Raises what the anchor raises."""
-    workload = BY_NAME[name]
-    anchor = _anchor_entry(workload)
+    job = BY_NAME[name]
+    anchor = _anchor_entry(job)
     if anchor.bind is None:
         assert anchor.reason is not None
         return NoReference(f"cannot check outputs: {anchor.reason}")
-    output = anchor.bind(workload.inputs())()
-    return str(output) if workload.anchor == "markupsafe" else output
+    return reference_of(job, anchor.bind(job.inputs())())
 
 
-def check(workload: Workload, output: object, *, anchor: bool = False) -> str | None:
-    """None if ``output`` is the anchor's output (same type, equal, same repr), else what is
-    wrong with it. ``anchor``: the output is the anchor's own (markupsafe's ``Markup`` is
-    then compared as ``str()``; a covet ``escape_html`` must return an exact ``str``)."""
-    want = expected(workload.name)
+def check(job: Job, output: object, *, anchor: bool = False) -> str | None:
+    """``compare`` with the anchor's output on the job's kept inputs (``expected``)."""
+    return compare(job, output, expected(job.name), anchor=anchor)
+
+
+def compare(job: Job, output: object, want: object, *, anchor: bool = False) -> str | None:
+    """None if ``output`` is ``want`` (same type, equal, same repr), else what is wrong with
+    it. ``anchor``: the output is the anchor's own (markupsafe's ``Markup`` is then compared
+    as ``str()``; a covet ``escape_html`` must return an exact ``str``)."""
     if isinstance(want, NoReference):
         return want.reason
-    if anchor and workload.anchor == "markupsafe":
-        output = str(output)
+    if anchor:
+        output = reference_of(job, output)
     if type(output) is not type(want):
         return f"returned {type(output).__name__}, expected {type(want).__name__}"
     if output != want or repr(output) != repr(want):
@@ -792,6 +863,81 @@ def check(workload: Workload, output: object, *, anchor: bool = False) -> str | 
             return f"differs from the anchor near character {at}: {shown} != {wanted}"
         return f"returned {shown}, expected {wanted}"
     return None
+
+
+def contender(
+    item: Entry, job: Job, inputs: Inputs, want: object, name: str | None = None
+) -> Contender:
+    """``item`` doing ``job`` on ``inputs``: bound, run once and compared with ``want`` (the
+    anchor's output), under ``name`` (the entry's own by default)."""
+    name = name or item.name
+    if item.bind is None:
+        return Contender(name, None, item.kind, unavailable=item.reason)
+    try:
+        call = item.bind(inputs)
+        output = call()
+    except Exception as error:
+        return Contender(name, None, item.kind, error=f"ERROR: {type(error).__name__}: {error}")
+    mismatch = compare(job, output, want, anchor=item.name == job.anchor)
+    if mismatch is not None:
+        return Contender(name, None, item.kind, error=f"MISMATCH: {mismatch}")
+    return Contender(name, call, item.kind)
+
+
+def contenders(job: Job, variant: str) -> list[Contender]:
+    """The bench command's contenders of ``job`` done by ``variant`` (covet's function, or a
+    prepared Replacer): covet native, covet fallback, the anchor. Inputs and the anchor's
+    output are made here, fresh, and dropped with the contenders."""
+    covet = [(name, _covet_entry(job, name, slug, variant)) for slug, name in COVET.items()]
+    anchor = _anchor_entry(job)
+
+    def unchecked(why: str) -> list[Contender]:
+        """covet's contenders when nothing can be checked (each keeps its own reason)."""
+        return [
+            Contender(name, None, item.kind, unavailable=item.reason or why) for name, item in covet
+        ]
+
+    if anchor.bind is None:
+        why = f"cannot check outputs: {anchor.reason}"
+        return [*unchecked(why), Contender(job.anchor, None, PEER_KIND, unavailable=anchor.reason)]
+    try:
+        inputs = job.make_inputs()
+    except Exception as error:  # a bug in the input makers: every contender fails
+        why = f"ERROR: the input cannot be made: {type(error).__name__}: {error}"
+        return [
+            Contender(name, None, item.kind, error=why)
+            for name, item in [*covet, (job.anchor, anchor)]
+        ]
+    try:
+        want = reference_of(job, anchor.bind(inputs)())
+    except Exception as error:  # the anchor fails: counted; covet cannot be checked
+        failure = f"{type(error).__name__}: {error}"
+        return [
+            *unchecked(f"cannot check outputs: {job.anchor} raised {failure}"),
+            Contender(job.anchor, None, PEER_KIND, error=f"ERROR: {failure}"),
+        ]
+    return [
+        *(contender(item, job, inputs, want, name) for name, item in covet),
+        contender(anchor, job, inputs, want),
+    ]
+
+
+def workloads(options: Options) -> list[Workload]:
+    """The bench command's string workloads: one per job, and one more per prepared variant
+    (``Replacer-words``: covet's Replacer made once against the same re.sub)."""
+    del options  # the inputs are at most 10 KB: --quick has nothing to drop
+    return [
+        Workload(
+            domain=DOMAIN,
+            name=job.workload_name(variant),
+            description=job.describe((variant,)),
+            nbytes=job.nbytes,
+            baseline=job.anchor,
+            prepare=functools.partial(contenders, job, variant),
+        )
+        for job in JOBS
+        for variant in job.variants
+    ]
 
 
 def markupsafe_speedups() -> str | None:

@@ -26,15 +26,25 @@ from typing import Any
 
 @dataclass
 class Contender:
+    """One way of doing a workload's job. ``call`` is None when the contender cannot run:
+    then ``unavailable`` (not installed, too slow to time: disclosed, not an error) or
+    ``error`` (it raised or gave a wrong answer in the check: counted and reported) says why.
+    ``kind`` is ``native``, ``fallback`` (covet's pure-Python twin) or ``peer``."""
+
     name: str
-    call: Callable[[], object]
+    call: Callable[[], object] | None
+    kind: str = "peer"
+    unavailable: str | None = None
+    error: str | None = None
 
 
 @dataclass
 class Result:
     name: str
-    per_call: list[float] = field(default_factory=list)
+    per_call: list[float] = field(default_factory=list)  # seconds per call, one per round
     error: str | None = None
+    calls_per_sample: int = 0  # calls timed together in each round
+    warmup_calls: int = 0  # untimed calls before the first round (first call, calibration)
 
     @property
     def median(self) -> float:
@@ -45,31 +55,80 @@ class Result:
         return q1, q3
 
 
-def _calibrate(call: Callable[[], object], sample_seconds: float) -> int:
+@dataclass(frozen=True)
+class Calibration:
+    calls: int  # calls per sample
+    per_call: float  # the last calibration batch's seconds per call
+    warmup_calls: int  # calls made while calibrating
+
+
+def _calibrate(call: Callable[[], object], sample_seconds: float) -> Calibration:
     """Calls per sample so that one sample lasts about ``sample_seconds``."""
-    calls = 1
+    calls, made = 1, 0
     while True:
         start = time.perf_counter()
         for _ in range(calls):
             call()
         elapsed = time.perf_counter() - start
+        made += calls
         if elapsed >= sample_seconds / 4 or calls >= 1 << 24:
-            return max(1, round(calls * sample_seconds / max(elapsed, 1e-9)))
+            per_call = max(elapsed, 1e-9) / calls
+            return Calibration(max(1, round(sample_seconds / per_call)), per_call, made)
         calls *= 4
 
 
+Progress = Callable[[int, int], None]  # (rounds done, rounds planned)
+
+
 def run(
-    contenders: Iterable[Contender], rounds: int = 15, sample_seconds: float = 0.02
+    contenders: Iterable[Contender],
+    rounds: int = 15,
+    sample_seconds: float = 0.02,
+    *,
+    seconds: float | None = None,
+    max_rounds: int | None = None,
+    progress: Progress | None = None,
+    collect: bool = False,
 ) -> dict[str, Result]:
-    items = list(contenders)
+    """Times the contenders that can run (``call`` set, no ``error``, not ``unavailable``).
+
+    Each contender is warmed up (one call, then the calibration batches, untimed) and given
+    a batch size that makes one sample last about ``sample_seconds`` (at least one call).
+    Then every round times one batch of each, in an order rotated by one each round.
+
+    ``rounds`` is the number of rounds; with ``seconds`` it is the minimum, and the rounds
+    are as many as fit in ``seconds`` (at the calibrated cost of one round) up to
+    ``max_rounds``.
+
+    ``collect``: a full garbage collection (untimed) before every sample, so that each
+    sample starts from the same collector state. Without it, a workload that builds many
+    containers per call (``loads`` of a large document) pays a full collection in whichever
+    sample happens to cross the collector's threshold: medians then jump between two levels
+    by the cost of that collection. The collector stays enabled during the sample, so the
+    collections a contender's own allocations cause are still counted.
+    """
+    items = [c for c in contenders if c.call is not None and c.error is None and not c.unavailable]
     results = {c.name: Result(c.name) for c in items}
-    batch: dict[str, int] = {}
+    round_cost = 0.0
     for contender in items:
+        result = results[contender.name]
+        assert contender.call is not None
         try:
             contender.call()  # warm-up, and a first check that it works at all
-            batch[contender.name] = _calibrate(contender.call, sample_seconds)
+            calibration = _calibrate(contender.call, sample_seconds)
         except Exception as error:
-            results[contender.name].error = f"{type(error).__name__}: {error}"
+            result.error = f"{type(error).__name__}: {error}"
+            continue
+        result.calls_per_sample = calibration.calls
+        result.warmup_calls = 1 + calibration.warmup_calls
+        round_cost += calibration.calls * calibration.per_call
+    if collect:
+        start = time.perf_counter()
+        gc.collect()
+        round_cost += len(items) * (time.perf_counter() - start)
+    if seconds is not None:
+        fit = int(seconds / max(round_cost, 1e-9))
+        rounds = max(rounds, min(fit, max_rounds if max_rounds is not None else fit))
     live = [c for c in items if results[c.name].error is None]
     for round_index in range(rounds):
         shift = round_index % max(1, len(live))
@@ -77,8 +136,11 @@ def run(
             result = results[contender.name]
             if result.error is not None:
                 continue
-            calls = batch[contender.name]
+            calls = result.calls_per_sample
             call = contender.call
+            assert call is not None
+            if collect:
+                gc.collect()
             try:
                 start = time.perf_counter()
                 for _ in range(calls):
@@ -88,6 +150,8 @@ def run(
                 result.error = f"{type(error).__name__}: {error}"
                 continue
             result.per_call.append(elapsed / calls)
+        if progress is not None:
+            progress(round_index + 1, rounds)
     return results
 
 
