@@ -168,6 +168,8 @@ def test_peer_table_picks_the_fastest_peer() -> None:
         ),
         _entry("json", "slower", {NATIVE: native, "rival": [0.5] * 7}),
         _entry("json", "tie", {NATIVE: [1, 2, 1, 2, 1, 2, 1], "rival": [2, 1, 2, 1, 2, 1, 1]}),
+        # Beyond the interval, but by 2%: no difference anyone would act on.
+        _entry("json", "close", {NATIVE: native, "rival": [1.02] * 7}),
         _entry("json", "alone", {NATIVE: native, FALLBACK: [9.0] * 7}),
     ]
     rows = {r["name"]: r for r in report.peer_rows(entries)}
@@ -176,6 +178,7 @@ def test_peer_table_picks_the_fastest_peer() -> None:
     assert rows["fast"]["ratio"]["median"] == pytest.approx(2.0)
     assert rows["slower"]["verdict"] == "slower"
     assert rows["tie"]["verdict"] == "on par"
+    assert rows["close"]["verdict"] == "on par"
     assert rows["alone"]["verdict"] == "not measured"
 
 

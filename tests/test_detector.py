@@ -185,6 +185,22 @@ def test_real_debug_build_warns(package_copy: MakeCopy) -> None:
     only_warning(report, "CovetDebugBuildWarning")
 
 
+def test_bench_refuses_a_real_debug_build(package_copy: MakeCopy) -> None:
+    """`python -m covet_rust_core bench` will not time a debug build unless told to, and
+    then labels the report (CI sets COVET_TEST_DEBUG_EXTENSION)."""
+    built = os.environ.get("COVET_TEST_DEBUG_EXTENSION")
+    if not built:
+        pytest.skip("COVET_TEST_DEBUG_EXTENSION is not set (.ci/run builds and sets it)")
+    copy = package_copy({_backend.wanted_file_names()[0]: Path(built)})
+    refused = copy.run(["-m", "covet_rust_core", "bench", "--quick"], "auto")
+    assert refused.returncode == 2, refused.stderr
+    assert "REFUSED: the native extension is a DEBUG build" in refused.stderr
+    only = ["--seconds", "0.5", "--only", "hashing/xxh3-64B", "--no-progress"]
+    allowed = copy.run(["-m", "covet_rust_core", "bench", "--allow-debug", *only], "auto")
+    assert allowed.returncode == 0, allowed.stderr
+    assert allowed.stdout.startswith("covet_rust_core bench\n\n!!! DEBUG BUILD")
+
+
 @pytest.mark.parametrize("how", [["-c", "import covet_rust_core"], ["-m", "covet_rust_core"]])
 def test_fallback_warning_from_command_line_code(package_copy: MakeCopy, how: list[str]) -> None:
     """Imported from `python -c` (no source file) the warning is still printed, not raised."""

@@ -70,6 +70,7 @@ def draw(report: Report, path: Path) -> None:
         figsize=(10, sum(heights) + 1.2),
         gridspec_kw={"height_ratios": heights},
         squeeze=False,
+        layout="constrained",  # room for the title and the legend above the panels
     )
     claims = {claim.domain: claim for claim in CLAIMS}
     low, high = math.inf, 0.0
@@ -118,14 +119,10 @@ def draw(report: Report, path: Path) -> None:
         plt.Line2D([], [], marker=s["marker"], color=s["color"], linestyle="", label=s["label"])
         for s in STYLES.values()
     ]
-    top = 1 - 0.75 / (sum(heights) + 1.2)  # room for the title and the legend (inches)
-    figure.legend(
-        handles=handles, loc="upper left", bbox_to_anchor=(0.01, top + 0.01), fontsize=8, ncol=3
-    )
+    figure.legend(handles=handles, loc="outside lower left", fontsize=8, ncol=3)
     title = "covet_rust_core bench: " + one_line(report["environment"])
     if report["debug_build"]:
         title = "DEBUG BUILD, NOT COVET'S SPEED. " + title
     figure.suptitle(title, fontsize=9, x=0.01, ha="left")
-    figure.tight_layout(rect=(0, 0, 1, top - 0.02))
     figure.savefig(path, dpi=110)
     plt.close(figure)
