@@ -32,7 +32,16 @@ from collections.abc import Callable
 from types import ModuleType
 
 from .interleave import Contender
-from .model import FALLBACK, FALLBACK_KIND, NATIVE, NATIVE_KIND, PEER_KIND, Options, Workload
+from .model import (
+    FALLBACK,
+    FALLBACK_KIND,
+    NATIVE,
+    NATIVE_KIND,
+    PEER_KIND,
+    Options,
+    Workload,
+    native_module,
+)
 
 KIB = 1 << 10
 MIB = 1 << 20
@@ -73,14 +82,6 @@ def size_label(size: int) -> str:
         if size >= scale and size % scale == 0:
             return f"{size // scale} {unit}"
     return f"{size} B"
-
-
-def native_module() -> ModuleType | str:
-    """``covet_rust_core._native``, or why it cannot be imported."""
-    try:
-        return importlib.import_module("covet_rust_core._native")
-    except ImportError as error:
-        return f"covet_rust_core._native cannot be imported: {type(error).__name__}: {error}"
 
 
 def twin_module() -> ModuleType:

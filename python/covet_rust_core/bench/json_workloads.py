@@ -32,7 +32,7 @@ from types import ModuleType
 from typing import Any
 
 from .interleave import Contender
-from .model import FALLBACK_KIND, NATIVE_KIND, PEER_KIND, Options, Workload
+from .model import FALLBACK_KIND, NATIVE_KIND, PEER_KIND, Options, Workload, native_module
 
 DOCUMENTS = ("twitter", "citm_catalog", "canada")  # read from the caller's data folder
 API = "api"  # the generated API response
@@ -472,10 +472,7 @@ def orjson_library() -> Library | str:
 def _covet_module(name: str) -> ModuleType | str:
     """The module that holds the covet JSON functions, or why there is none."""
     if name == NATIVE:
-        try:
-            return importlib.import_module("covet_rust_core._native")
-        except ImportError as error:
-            return f"covet_rust_core._native cannot be imported: {type(error).__name__}: {error}"
+        return native_module()
     package = importlib.import_module("covet_rust_core.fallback")
     if hasattr(package, "loads") or hasattr(package, "dumps"):
         return package

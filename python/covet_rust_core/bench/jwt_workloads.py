@@ -44,14 +44,24 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from .interleave import Contender
-from .model import FALLBACK, FALLBACK_KIND, NATIVE, NATIVE_KIND, PEER_KIND, Options, Workload
+from .model import (
+    FALLBACK,
+    FALLBACK_KIND,
+    INSTALL,
+    NATIVE,
+    NATIVE_KIND,
+    PEER_KIND,
+    Options,
+    Workload,
+    native_module,
+    not_importable,
+)
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 
 DOMAIN = "jwt"
-INSTALL = "pip install 'covet_rust_core[bench]'"
 
 ALGORITHMS = ("HS256", "RS256", "ES256", "EdDSA")
 HMAC = "HS256"
@@ -96,15 +106,6 @@ OPERATION_NAMES = {
 
 Call = Callable[[], object]
 Prepare = Callable[[str, str], object]  # (algorithm, PEM text) -> a parsed key
-
-
-def not_importable(package: str, module: str, error: ImportError) -> str:
-    """``package is not installed`` when importing ``module`` found no such package, else why
-    it fails (a broken install, or a dependency of its own missing)."""
-    missing = (getattr(error, "name", None) or "").partition(".")[0]
-    if isinstance(error, ModuleNotFoundError) and missing == module.partition(".")[0]:
-        return f"{package} is not installed"
-    return f"{package} cannot be imported ({type(error).__name__}: {error})"
 
 
 def make_claims(now: int) -> dict[str, Any]:
@@ -439,10 +440,7 @@ def _covet_module(name: str) -> ModuleType | str:
     """The module holding the covet JWT functions, or why there is none. Raises when the
     twin's module exists but cannot be imported (reported as an error, not unavailable)."""
     if name == NATIVE:
-        try:
-            return importlib.import_module("covet_rust_core._native")
-        except ImportError as error:
-            return f"covet_rust_core._native cannot be imported: {type(error).__name__}: {error}"
+        return native_module()
     package = importlib.import_module("covet_rust_core.fallback")
     if hasattr(package, "jwt_encode") or hasattr(package, "jwt_decode"):
         return package

@@ -11,9 +11,11 @@ garbage collector's full passes, for all contenders alike).
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from types import ModuleType
 
 from .interleave import Contender
 
@@ -62,3 +64,26 @@ class Workload:
     def key(self) -> str:
         """Unique across the report: ``json/api-dumps``."""
         return f"{self.domain}/{self.name}"
+
+
+# Shared by the domains' contender lookups.
+
+INSTALL = "pip install 'covet_rust_core[bench]'"
+
+
+def native_module() -> ModuleType | str:
+    """``covet_rust_core._native``, or why it cannot be imported (its contenders are then
+    unavailable with that reason: the bench still measures the twin and the peers)."""
+    try:
+        return importlib.import_module("covet_rust_core._native")
+    except ImportError as error:
+        return f"covet_rust_core._native cannot be imported: {type(error).__name__}: {error}"
+
+
+def not_importable(package: str, module: str, error: ImportError) -> str:
+    """``package is not installed`` when importing ``module`` found no such package, else why
+    it fails (a broken install, or a dependency of its own missing)."""
+    missing = (getattr(error, "name", None) or "").partition(".")[0]
+    if isinstance(error, ModuleNotFoundError) and missing == module.partition(".")[0]:
+        return f"{package} is not installed"
+    return f"{package} cannot be imported ({type(error).__name__}: {error})"

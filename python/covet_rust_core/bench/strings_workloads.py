@@ -60,10 +60,19 @@ from types import ModuleType
 from typing import Any
 
 from .interleave import Contender
-from .model import FALLBACK, FALLBACK_KIND, NATIVE, NATIVE_KIND, PEER_KIND, Options, Workload
+from .model import (
+    FALLBACK,
+    FALLBACK_KIND,
+    INSTALL,
+    NATIVE,
+    NATIVE_KIND,
+    PEER_KIND,
+    Options,
+    Workload,
+    not_importable,
+)
 
 DOMAIN = "strings"
-INSTALL = "pip install 'covet_rust_core[bench]'"
 
 # Contender display names (the interleave runner's targets judge NATIVE) and slugs.
 COVET = {"covet-native": NATIVE, "covet-fallback": FALLBACK}
@@ -766,15 +775,6 @@ def _covet_entry(job: Job, name: str, slug: str, variant: str) -> Entry:
         return functools.partial(function, *inputs.args, **inputs.kwargs)
 
     return Entry(label, slug, bind, kind=kind)
-
-
-def not_importable(package: str, module: str, error: ImportError) -> str:
-    """``package is not installed`` when importing ``module`` found no such package, else why
-    it fails (a broken install, or a dependency of its own missing)."""
-    missing = (getattr(error, "name", None) or "").partition(".")[0]
-    if isinstance(error, ModuleNotFoundError) and missing == module.partition(".")[0]:
-        return f"{package} is not installed"
-    return f"{package} cannot be imported ({type(error).__name__}: {error})"
 
 
 def _anchor_entry(job: Job) -> Entry:
