@@ -102,6 +102,27 @@ fn write_pieces(c: &mut Criterion) {
             write_str(&mut out, black_box(text.as_bytes())).expect("Vec grows");
         });
     });
+    // Short strings (dict keys) end inside the last 16-byte block: the scan's tail path.
+    let keys = [
+        "id",
+        "name",
+        "text",
+        "user",
+        "lang",
+        "created_at",
+        "favorited",
+        "retweet_count",
+    ];
+    group.throughput(Throughput::Elements(keys.len() as u64));
+    group.bench_function("str_keys_x8", |b| {
+        let mut out = Vec::with_capacity(1024);
+        b.iter(|| {
+            out.clear();
+            for key in black_box(&keys) {
+                write_str(&mut out, key.as_bytes()).expect("Vec grows");
+            }
+        });
+    });
     let floats: Vec<f64> = (0..1000)
         .map(|i| -65.613_616_999_999_98 + f64::from(i) * 0.000_137)
         .collect();
