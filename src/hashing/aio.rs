@@ -258,9 +258,9 @@ pub fn aio_blake3_file<'py>(
 ) -> PyResult<Bound<'py, PyAny>> {
     let mode = mode_from(key, derive_key_context)?;
     let threads = threads_from(max_threads)?;
-    let file = path_from(path)?;
+    let (file, name) = path_from(path)?;
     let length = bytes_length(length)?;
-    let path = path.clone().unbind();
+    let path = name.unbind();
     offload(py, move || FileDigest {
         outcome: hash_path(&file, &mode, threads, seek, length),
         path,

@@ -104,11 +104,20 @@ pub(super) fn threads_from(max_threads: i64) -> PyResult<Threads> {
 }
 
 /// Seeds wrap modulo 2**64, as in the `xxhash` package; anything but an int is a TypeError.
+/// An object with `__index__` is taken when its value fits; an exception its `__index__`
+/// raises (other than the TypeError of "no `__index__`") propagates, as from the twin's
+/// `operator.index` and from the `xxhash` package.
 fn seed_from(seed: &Bound<'_, PyAny>) -> PyResult<u64> {
-    if let Ok(seed) = seed.extract::<u64>() {
-        return Ok(seed);
-    }
+    let py = seed.py();
+    let error = match seed.extract::<u64>() {
+        Ok(seed) => return Ok(seed),
+        Err(error) => error,
+    };
     if !seed.is_instance_of::<PyInt>() {
+        if !error.is_instance_of::<PyTypeError>(py) && !error.is_instance_of::<PyOverflowError>(py)
+        {
+            return Err(error);
+        }
         return Err(PyTypeError::new_err(format!(
             "seed must be an int, not {}",
             type_name(seed)
@@ -373,7 +382,7 @@ pub fn blake3_file<'py>(
 ) -> PyResult<Bound<'py, PyBytes>> {
     let mode = mode_from(key, derive_key_context)?;
     let threads = threads_from(max_threads)?;
-    let file = path_from(path)?;
+    let (file, name) = path_from(path)?;
     let mut failure = None;
     let digest = new_bytes(py, length, true, |out| {
         if let Err(err) = core::hash_file(&file, &mode, threads, seek, out) {
@@ -383,24 +392,36 @@ pub fn blake3_file<'py>(
     })?;
     match failure {
         None => Ok(digest),
-        Some(err) => Err(os_error(py, &err, path)),
+        Some(err) => Err(os_error(py, &err, &name)),
     }
 }
 
-/// A filesystem path from str, bytes or os.PathLike, as `open()` accepts them.
-pub(super) fn path_from(path: &Bound<'_, PyAny>) -> PyResult<PathBuf> {
+/// A filesystem path from str, bytes or os.PathLike, as `open()` accepts them, and the
+/// name an OSError reports: `os.fspath(path)`, a str or bytes, as `open()` reports it.
+/// A NUL character is CPython's `ValueError: embedded null byte` (Rust's `File::open`
+/// would refuse it too, but as an OSError without an errno).
+pub(super) fn path_from<'py>(path: &Bound<'py, PyAny>) -> PyResult<(PathBuf, Bound<'py, PyAny>)> {
     let os = path.py().import("os")?;
     let fspath = os.call_method1("fspath", (path,))?;
+    let embedded_null = || PyValueError::new_err("embedded null byte");
     if let Ok(raw) = fspath.cast::<PyBytes>() {
+        if raw.as_bytes().contains(&0) {
+            return Err(embedded_null());
+        }
         #[cfg(unix)]
         {
             use std::os::unix::ffi::OsStrExt;
-            return Ok(PathBuf::from(std::ffi::OsStr::from_bytes(raw.as_bytes())));
+            let file = PathBuf::from(std::ffi::OsStr::from_bytes(raw.as_bytes()));
+            return Ok((file, fspath));
         }
         #[cfg(not(unix))]
-        return os.call_method1("fsdecode", (raw,))?.extract();
+        return Ok((os.call_method1("fsdecode", (raw,))?.extract()?, fspath));
     }
-    fspath.extract()
+    let file: PathBuf = fspath.extract()?;
+    if file.as_os_str().as_encoded_bytes().contains(&0) {
+        return Err(embedded_null());
+    }
+    Ok((file, fspath))
 }
 
 /// An OSError built like Python's own, `OSError(errno, strerror, filename)`, so that it

@@ -130,9 +130,15 @@ fn serialize(
     newline: bool,
 ) -> PyResult<BytesBuffer> {
     let out = BytesBuffer::with_capacity(INITIAL_CAPACITY).ok_or_else(|| PyErr::fetch(py))?;
-    let mut serializer = Serializer::new(py, out, options)?;
-    match serializer.value(obj.as_ptr(), 0) {
-        Ok(()) => {}
+    // With `default`, user code runs while containers are open: the serializer that copies
+    // each container's items first (docs/JSON.md, "default and the containers it changes").
+    let written = if options.default.is_some() {
+        write(Serializer::<_, true>::new(py, out, options)?, obj)
+    } else {
+        write(Serializer::<_, false>::new(py, out, options)?, obj)
+    };
+    let mut out = match written {
+        Ok(out) => out,
         Err(Failure::Python(error)) => return Err(*error),
         Err(Failure::Encode(error)) => {
             return Err(PyErr::from_type(
@@ -140,12 +146,20 @@ fn serialize(
                 error.message(),
             ))
         }
-    }
-    let mut out = serializer.out;
+    };
     if newline {
         out.write(b"\n").map_err(|_| PyErr::fetch(py))?;
     }
     Ok(out)
+}
+
+/// Writes `obj`, and gives the output back.
+fn write<O: Output, const SNAPSHOT: bool>(
+    mut serializer: Serializer<'_, O, SNAPSHOT>,
+    obj: &Bound<'_, PyAny>,
+) -> Result<O, Failure> {
+    serializer.value(obj.as_ptr(), 0)?;
+    Ok(serializer.out)
 }
 
 /// Serialize ``obj`` to compact JSON as UTF-8 ``bytes``.

@@ -472,6 +472,19 @@ fn numeric_date<'py>(
     timegm.bind(py).call1((tuple,)).map(Some)
 }
 
+/// A copy of `dict` made through dict itself: `PyDict_Copy` would call a subclass's
+/// overridden keys() and __getitem__.
+fn dict_copy<'py>(py: Python<'py>, dict: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyDict>> {
+    if dict.is_exact_instance_of::<PyDict>() {
+        return dict.copy();
+    }
+    let copy = PyDict::new(py);
+    for (name, value) in dict.iter() {
+        copy.set_item(name, value)?;
+    }
+    Ok(copy)
+}
+
 /// The header of a new token, as JSON.
 fn header_json(
     py: Python<'_>,
@@ -485,7 +498,11 @@ fn header_json(
     let header = PyDict::new(py);
     header.set_item("alg", alg.name())?;
     header.set_item("typ", "JWT")?;
-    header.update(headers.as_mapping())?;
+    // Through dict itself, as every other read of `headers`: PyDict_Update would call a
+    // subclass's overridden keys() and __getitem__.
+    for (name, value) in headers.iter() {
+        header.set_item(name, value)?;
+    }
     header.set_item("alg", alg.name())?;
     if let Some(typ) = header.get_item("typ")? {
         if typ.is_none()
@@ -548,11 +565,11 @@ pub(super) fn prepare_encode<'py>(
             ))
         })?),
     };
-    let header_alg = match headers {
-        Some(headers) => headers
-            .get_item("alg")?
-            .filter(|alg| alg.is_truthy().unwrap_or(false)),
-        None => None,
+    // An `alg` whose truth cannot be told (its __bool__ or __len__ raises) is that error,
+    // as in the twin's `if headers.get("alg")`.
+    let header_alg = match headers.map(|headers| headers.get_item("alg")).transpose()? {
+        Some(Some(alg)) if alg.is_truthy()? => Some(alg),
+        _ => None,
     };
     let alg = match (&header_alg, algorithm.0) {
         (Some(alg), _) => algorithm_name(alg)?,
@@ -565,7 +582,10 @@ pub(super) fn prepare_encode<'py>(
             let text = value
                 .cast::<PyString>()
                 .map_err(|_| PyTypeError::new_err("Key ID header parameter must be a string"))?;
-            kid = Some(text.to_str()?.to_owned());
+            // Lossy: a lone surrogate cannot be written, and the header's dumps below
+            // raises the JSON contract's JSONEncodeError for it (as the twin does) before
+            // the kid is ever used.
+            kid = Some(text.to_string_lossy().into_owned());
         }
         if let Some(b64) = headers.get_item("b64")? {
             if !b64.is(&*PyBool::new(py, true)) {
@@ -583,7 +603,7 @@ pub(super) fn prepare_encode<'py>(
         if let Some(value) = payload.get_item(name)? {
             if let Some(seconds) = numeric_date(py, &value)? {
                 if claims.is(payload) {
-                    claims = payload.copy()?;
+                    claims = dict_copy(py, payload)?;
                 }
                 claims.set_item(name, seconds)?;
             }
@@ -697,7 +717,15 @@ fn expected(value: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<Exp
     if value.is_instance_of::<PyBytes>() || value.is_instance_of::<pyo3::types::PyByteArray>() {
         return Err(wrong());
     }
-    let items = value.try_iter().map_err(|_| wrong())?;
+    // Not iterable is `wrong`; anything else an `__iter__` raises propagates, as from the
+    // twin's `iter(value)`.
+    let items = value.try_iter().map_err(|error| {
+        if error.is_instance_of::<PyTypeError>(value.py()) {
+            wrong()
+        } else {
+            error
+        }
+    })?;
     let mut strings = Vec::new();
     for item in items {
         let item = item?;

@@ -255,6 +255,29 @@ pub fn rsa_public_modulus(pkcs1: &[u8]) -> Option<&[u8]> {
     }
 }
 
+/// The modulus of a PKCS#1 RSAPrivateKey (`SEQUENCE { version INTEGER, n INTEGER, e
+/// INTEGER, ... }`), read without validating the rest: enough to word a size refusal.
+pub fn rsa_private_modulus(pkcs1: &[u8]) -> Option<&[u8]> {
+    let key = whole(pkcs1, TAG_SEQUENCE)?;
+    match children(key.content)?.as_slice() {
+        [version, n, e, ..]
+            if version.tag == TAG_INTEGER && n.tag == TAG_INTEGER && e.tag == TAG_INTEGER =>
+        {
+            Some(unsigned(n.content))
+        }
+        _ => None,
+    }
+}
+
+/// The privateKey octets of a PKCS#8 PrivateKeyInfo (for RSA: a PKCS#1 RSAPrivateKey).
+pub fn pkcs8_private_key(der: &[u8]) -> Option<&[u8]> {
+    let info = whole(der, TAG_SEQUENCE)?;
+    match children(info.content)?.as_slice() {
+        [_, _, key, ..] if key.tag == TAG_OCTET_STRING => Some(key.content),
+        _ => None,
+    }
+}
+
 /// The subjectPublicKey bits of a SubjectPublicKeyInfo (for RSA: a PKCS#1 RSAPublicKey).
 pub fn spki_key_bits(der: &[u8]) -> Option<&[u8]> {
     let spki = whole(der, TAG_SEQUENCE)?;

@@ -136,6 +136,20 @@ fn ec_verification(curve: Curve) -> &'static dyn VerificationAlgorithm {
 fn check_rsa_bits(pkcs1: &[u8]) -> Result<(), JwtError> {
     let modulus = der::rsa_public_modulus(pkcs1)
         .ok_or_else(|| JwtError::invalid_key("malformed RSA public key"))?;
+    check_modulus_bits(modulus)
+}
+
+/// The size refusal for an RSA private key (PKCS#1 DER) outside the supported sizes,
+/// before aws-lc parses it: aws-lc refuses a 1024-bit key too, but in its own words
+/// ("TooSmall"), where the public key, a JWK and the twin give the size message.
+fn check_rsa_private_bits(pkcs1: Option<&[u8]>) -> Result<(), JwtError> {
+    match pkcs1.and_then(der::rsa_private_modulus) {
+        Some(modulus) => check_modulus_bits(modulus),
+        None => Ok(()),
+    }
+}
+
+fn check_modulus_bits(modulus: &[u8]) -> Result<(), JwtError> {
     let bits = der::bit_len(modulus);
     if (RSA_MIN_BITS..=RSA_MAX_BITS).contains(&bits) {
         Ok(())
@@ -275,6 +289,7 @@ impl Key {
                 Self::from_spki(der::certificate_spki(der).map_err(JwtError::InvalidKey)?)
             }
             "RSA PRIVATE KEY" => {
+                check_rsa_private_bits(Some(der))?;
                 Self::rsa_private(RsaKeyPair::from_der(der).map_err(rejected("RSA private key"))?)
             }
             "EC PRIVATE KEY" => {
@@ -284,9 +299,12 @@ impl Key {
                 Self::ec_private(curve, pair)
             }
             "PRIVATE KEY" => match der::pkcs8_type(der).map_err(JwtError::InvalidKey)? {
-                KeyType::Rsa => Self::rsa_private(
-                    RsaKeyPair::from_pkcs8(der).map_err(rejected("RSA private key"))?,
-                ),
+                KeyType::Rsa => {
+                    check_rsa_private_bits(der::pkcs8_private_key(der))?;
+                    Self::rsa_private(
+                        RsaKeyPair::from_pkcs8(der).map_err(rejected("RSA private key"))?,
+                    )
+                }
                 KeyType::Ec(curve) => {
                     let pair = EcdsaKeyPair::from_private_key_der(ec_signing(curve), der)
                         .map_err(rejected("EC private key"))?;

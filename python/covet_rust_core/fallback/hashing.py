@@ -19,7 +19,7 @@ import os
 import threading
 from typing import Any, ClassVar, Final
 
-from covet_rust_core.fallback._blake3 import Blake3State
+from covet_rust_core.fallback._blake3 import MAX_BYTES_LENGTH, Blake3State
 from covet_rust_core.fallback._xxh3 import MASK64, Xxh3State
 from covet_rust_core.fallback._xxh3 import xxh3_64 as _xxh3_64_int
 from covet_rust_core.fallback._xxh3 import xxh3_128 as _xxh3_128_int
@@ -61,7 +61,9 @@ def _input_bytes(data: object) -> bytes:
         msg = f"a bytes-like object is required, not '{type(data).__name__}'"
         raise TypeError(msg) from None
     with view:
-        if not view.c_contiguous:
+        # An empty buffer is contiguous whatever its strides, as PyBuffer_IsContiguous (the
+        # native side's test) says; hashlib refuses an empty strided memoryview.
+        if not view.c_contiguous and view.nbytes:
             msg = "buffer is not C-contiguous"
             raise BufferError(msg)
         return view.tobytes()
@@ -79,11 +81,17 @@ def _unsigned(value: object, bits: int) -> int:
     return number
 
 
-def _threads(max_threads: object) -> int:
-    number = operator.index(max_threads)  # type: ignore[arg-type]
+def _i64(value: object) -> int:
+    """An int argument the native side extracts as a signed 64-bit integer."""
+    number = operator.index(value)  # type: ignore[arg-type]
     if not _I64_MIN <= number <= _I64_MAX:
         msg = "Python int too large to convert to C long"
         raise OverflowError(msg)
+    return number
+
+
+def _threads(max_threads: object) -> int:
+    number = _i64(max_threads)
     if number != AUTO and number < 1:
         msg = f"max_threads must be a positive integer or AUTO (-1), not {number}"
         raise ValueError(msg)
@@ -135,6 +143,8 @@ class blake3:  # noqa: N801 - hashlib's naming, as the native class
         max_threads: int = 1,
         usedforsecurity: bool = True,
     ) -> None:
+        # Converted in signature order, as the native side's arguments are; then checked.
+        _i64(max_threads)
         _check_flag(usedforsecurity)
         self._state = _new_state(key, derive_key_context)
         _threads(max_threads)
@@ -181,8 +191,10 @@ def blake3_digest(
     max_threads: int = 1,
 ) -> bytes:
     """BLAKE3 of ``data`` in one call."""
+    # Converted in signature order, as the native side's arguments are; then checked.
     length = _unsigned(length, 64)
     seek = _unsigned(seek, 64)
+    max_threads = _i64(max_threads)
     state = _new_state(key, derive_key_context)
     _threads(max_threads)
     state.update(_input_bytes(data))
@@ -220,11 +232,24 @@ def blake3_file(
     derive_key_context: Any = None,
 ) -> bytes:
     """BLAKE3 of the file at ``path``, read in 1 MiB chunks."""
+    # Converted in signature order, as the native side's arguments are: max_threads first.
+    max_threads = _i64(max_threads)
     length = _unsigned(length, 64)
     seek = _unsigned(seek, 64)
     state = _new_state(key, derive_key_context)
     _threads(max_threads)
-    with open(os.fspath(path), "rb") as file:  # noqa: PTH123 - os.fspath keeps str and bytes
+    # The native side's order: the path is converted (os.fspath, then the file system
+    # encoding and CPython's NUL check), then the digest is allocated, then the file opened;
+    # so an impossible length fails before a missing file does.
+    name = os.fspath(path)
+    if b"\0" in os.fsencode(name):
+        msg = "embedded null byte"
+        raise ValueError(msg)
+    if length > MAX_BYTES_LENGTH:
+        msg = "byte string is too large"
+        raise OverflowError(msg)
+    del bytearray(length)[:]  # MemoryError now when the length cannot be allocated
+    with open(name, "rb") as file:  # noqa: PTH123 - a str or bytes name, as given
         while chunk := file.read(_FILE_CHUNK):
             state.update(chunk)
     return state.finalize(length, seek)

@@ -31,6 +31,12 @@ failure also sends the call to the slow path, ``_serialize``: an iterative seria
 the whole type table, the key rules, the paths and the messages. The user's ``default`` is
 called once per value whichever path writes it: the fast path logs each call with its
 result (or exception), and the slow path replays the log before it calls ``default`` itself.
+
+``default`` may change the containers being written; the contract says each dict and list
+is written with the items it had when writing it started. The C encoder reads lists (and,
+from 3.12, dicts) live, so with a container to write, the fast path never calls the user's
+``default``: the first value that needs it sends the call to the slow path, which copies
+each container's items when it opens it.
 """
 
 from __future__ import annotations
@@ -126,9 +132,13 @@ def loads(data: Any, /) -> Any:
                 )
                 raise TypeError(msg) from None
             with view:
-                if not view.c_contiguous:
+                # An empty buffer is contiguous whatever its strides, as
+                # PyBuffer_IsContiguous (the native side's test) says.
+                if not view.c_contiguous and view.nbytes:
                     msg = "loads() needs a C-contiguous buffer"
                     raise BufferError(msg)
+                if not view.nbytes:
+                    data = b""  # str() refuses a strided view, even an empty one
         try:
             # str(), not .decode(): any buffer, and no overridden method of a subclass.
             doc = str(data, "utf-8")
@@ -142,10 +152,23 @@ def loads(data: Any, /) -> Any:
         # Outside the handler, so the strict parser's error has no stray context.
         end = -1
     if end != len(doc):
-        return parse(doc)
+        return _parse(doc, data)
     if len(doc) > 2 * MAX_DEPTH and _may_be_too_deep(doc) and _deeper_than_limit(value):
-        return parse(doc)
+        return _parse(doc, data)
     return value
+
+
+def _parse(doc: str, data: Any) -> Any:
+    """``parse(doc)``, whose JSONDecodeError carries ``data`` itself as ``doc`` when that is
+    a ``str`` subclass, as the standard library's and the native side's do."""
+    if doc is data or not isinstance(data, str):
+        return parse(doc)
+    try:
+        return parse(doc)
+    except JSONDecodeError as error:
+        failure = error
+    # Raised outside the handler: no stray context, as from the native side.
+    raise JSONDecodeError(failure.msg, data, failure.pos)
 
 
 def _may_be_too_deep(doc: str) -> bool:
@@ -204,12 +227,17 @@ def _options(
 ) -> tuple[_Options, bool]:
     """The validated options, and append_newline.
 
-    Checked in the native side's order (``nan`` is converted with the arguments there, the
-    rest after). The flags are taken by truth value, as ``json.dumps`` takes them.
+    Checked in the native side's order: the flags and ``nan`` are converted with the
+    arguments there, in signature order, ``default`` and ``indent`` after (an object whose
+    ``__bool__`` raises meets the same check first on both). The flags are taken by truth
+    value, as ``json.dumps`` takes them.
     """
+    sort_keys = bool(sort_keys)
+    non_str_keys = bool(non_str_keys)
     if not (isinstance(nan, str) and nan in ("error", "null")):
         msg = f"nan must be 'error' or 'null', not {nan!r}"
         raise ValueError(msg)
+    append_newline = bool(append_newline)
     if default is not None and not callable(default):
         msg = f"default must be callable or None, not {type(default).__name__}"
         raise TypeError(msg)
@@ -224,8 +252,8 @@ def _options(
         if indent < 0:
             msg = f"indent must be >= 0, not {indent}"
             raise ValueError(msg)
-    options = _Options(default, bool(sort_keys), indent, bool(non_str_keys), nan == "null")
-    return options, bool(append_newline)
+    options = _Options(default, sort_keys, indent, non_str_keys, nan == "null")
+    return options, append_newline
 
 
 def dumps(
@@ -248,7 +276,7 @@ def dumps(
         nan=nan,
         append_newline=append_newline,
     )
-    hook = _PLAIN_HOOK if default is None else _Hook(default)
+    hook = _hook(obj, default)
     text = _fast(obj, options, hook)
     if text is not None:
         try:
@@ -279,7 +307,7 @@ def dumps_str(
         nan=nan,
         append_newline=append_newline,
     )
-    hook = _PLAIN_HOOK if default is None else _Hook(default)
+    hook = _hook(obj, default)
     text = _fast(obj, options, hook)
     # isascii() is O(1); only non-ASCII text can hold a surrogate, and encoding finds one
     # many times faster than a regex search.
@@ -470,6 +498,14 @@ _PLAIN_HOOK: Final = _Hook(None)  # stateless: its log stays empty
 _c_make_encoder: Final[Callable[..., Callable[[Any, int], Any]] | None] = getattr(
     json.encoder, "c_make_encoder", None
 )
+
+
+def _hook(obj: Any, default: Callable[[Any], Any] | None) -> _Hook:
+    """The fast path's hook: one that may call ``default`` only when ``obj`` is no container
+    (then no container is open when ``default`` runs: see the module docstring)."""
+    if default is None or isinstance(obj, _CONTAINERS):
+        return _PLAIN_HOOK
+    return _Hook(default)
 
 
 def _fast(obj: Any, options: _Options, hook: _Hook) -> str | None:
@@ -668,9 +704,11 @@ def _serialize(  # noqa: PLR0912, PLR0915 - one loop and a stack, no recursion, 
             elif value is None:
                 write("null")
             elif isinstance(value, dict):
-                _open_object(value, dict.items(value), frames, options, write)
+                # With default, a copy: default() may change the dict (module docstring).
+                items = dict.items(value) if default is None else list(dict.items(value))
+                _open_object(value, items, frames, options, write)
             elif isinstance(value, (list, tuple)):
-                _open_array(value, frames, indent, write)
+                _open_array(value, frames, indent, write, copy=default is not None)
             elif isinstance(value, _DATETIMES):
                 write(_string(value.isoformat(), frames, len(frames)))
             elif isinstance(value, uuid.UUID):
@@ -749,13 +787,16 @@ def _open_array(
     frames: list[_Frame],
     indent: int | None,
     write: Callable[[str], object],
+    *,
+    copy: bool,
 ) -> None:
+    """Open a list or tuple; ``copy``: iterate over a copy of a list (``default`` given)."""
     if len(frames) == MAX_DEPTH:
         raise _too_deep(frames, value)
     # The base class's methods: a subclass's own __len__/__iter__ are not consulted.
     items: Iterator[Any]
     if isinstance(value, list):
-        size, items = list.__len__(value), list.__iter__(value)
+        size, items = list.__len__(value), list.__iter__(list.copy(value) if copy else value)
     else:
         size, items = tuple.__len__(value), tuple.__iter__(value)
     if size == 0:

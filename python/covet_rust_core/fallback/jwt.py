@@ -116,16 +116,18 @@ def encode(
     if headers is not None and not isinstance(headers, dict):
         msg = f"headers must be a dict or None, not {type(headers).__name__}"
         raise TypeError(msg)
-    header_alg = None if headers is None else headers.get("alg")
+    # ``headers`` (a dict subclass too) is read through dict itself, as the native side
+    # reads it: overridden methods are not called.
+    header_alg = None if headers is None else dict.get(headers, "alg")
     alg = _algorithm_name(header_alg if header_alg else algorithm)
     kid = None
     if headers is not None:
-        if "kid" in headers:
-            kid = headers["kid"]
+        if dict.__contains__(headers, "kid"):
+            kid = dict.__getitem__(headers, "kid")
             if not isinstance(kid, str):
                 msg = "Key ID header parameter must be a string"
                 raise TypeError(msg)
-        if "b64" in headers and headers["b64"] is not True:
+        if dict.__contains__(headers, "b64") and dict.__getitem__(headers, "b64") is not True:
             msg = "The b64 header parameter is not supported"
             raise ValueError(msg)
     header_json = dumps(_header(alg, headers), sort_keys=True)
@@ -141,9 +143,10 @@ def _algorithm_name(value: object) -> str:
     if not isinstance(value, str):
         msg = f"algorithm must be a str, not {type(value).__name__}"
         raise TypeError(msg)
+    value = _plain(value)
     if value not in ALGORITHMS:
         raise unsupported_algorithm(value)
-    return str(value)
+    return value
 
 
 def _header(alg: str, headers: dict[str, Any] | None) -> dict[str, Any]:
@@ -151,8 +154,8 @@ def _header(alg: str, headers: dict[str, Any] | None) -> dict[str, Any]:
     ``alg`` set to the algorithm that signs (a falsy ``headers["alg"]`` does not name it); a
     ``typ`` set to None or "" there is removed."""
     header: dict[str, Any] = {"alg": alg, "typ": "JWT"}
-    if headers:
-        header.update(headers)
+    if headers is not None and dict.__len__(headers):
+        header.update(dict.items(headers))
         header["alg"] = alg
         typ = header["typ"]
         if typ is None or (isinstance(typ, str) and not typ):
@@ -168,7 +171,8 @@ def _claims_to_write(payload: dict[str, Any]) -> dict[str, Any]:
         value = dict.get(payload, name)
         if isinstance(value, datetime.datetime):
             if claims is payload:
-                claims = dict.copy(payload)
+                # Through dict itself: a subclass's overridden keys() is not called.
+                claims = dict(dict.items(payload))
             # A naive datetime is taken as UTC, as PyJWT does.
             claims[name] = calendar.timegm(value.utctimetuple())
     iss = dict.get(claims, "iss", _MISSING)
@@ -225,8 +229,8 @@ def _decode_args(
     strict_aud = _flag(option_values, "strict_aud", default=False)
     _flag(option_values, "enforce_minimum_key_length", default=True)
     require: tuple[str, ...] = ()
-    if "require" in option_values:
-        value = option_values["require"]
+    value = dict.get(option_values, "require", _MISSING)
+    if value is not _MISSING:
         if not isinstance(value, (list, tuple)):
             msg = f"option 'require' must be a list of str, not {type(value).__name__}"
             raise TypeError(msg)
@@ -250,22 +254,24 @@ def _decode_args(
     return _DecodeArgs(verify_signature, allowed, policy, _max_bytes(max_token_bytes))
 
 
-def _options(options: object) -> Mapping[Any, Any]:
-    """The ``options`` dict, its keys checked: a typo must not turn a check off."""
+def _options(options: object) -> dict[Any, Any]:
+    """The ``options`` dict, its keys checked: a typo must not turn a check off. A subclass
+    is read through ``dict`` itself (its overridden methods are not called), as the native
+    side reads it."""
     if options is None:
         return {}
     if not isinstance(options, dict):
         msg = f"options must be a dict or None, not {type(options).__name__}"
         raise TypeError(msg)
-    for name in options:
+    for name in dict.keys(options):
         if not (isinstance(name, str) and name in _OPTION_NAMES):
             msg = f"Unknown option {name!r}; known: {', '.join(_OPTION_NAMES)}"
             raise TypeError(msg)
     return options
 
 
-def _flag(options: Mapping[Any, Any], name: str, *, default: bool) -> bool:
-    value = options.get(name, _MISSING)
+def _flag(options: dict[Any, Any], name: str, *, default: bool) -> bool:
+    value = dict.get(options, name, _MISSING)
     if value is _MISSING:
         return default
     if not isinstance(value, bool):
@@ -279,11 +285,24 @@ def _strings(value: object, what: str) -> tuple[str, ...]:
     if not isinstance(value, (list, tuple, set, frozenset)):
         msg = f"{what} must be a list of str, not {type(value).__name__}"
         raise TypeError(msg)
+    strings = []
     for item in value:
         if not isinstance(item, str):
             msg = f"{what} must hold only str, not {type(item).__name__}"
             raise TypeError(msg)
-    return tuple(value)
+        strings.append(_plain(item))
+    return tuple(strings)
+
+
+def _plain(text: str) -> str:
+    """A ``str`` argument as the native side reads it: its characters as an exact ``str``
+    (later comparisons are by text, never an overridden ``__eq__``), and the
+    ``UnicodeEncodeError`` of ``text.encode()`` for a lone surrogate (the native side works
+    on UTF-8, which cannot hold one)."""
+    plain = str.__str__(text)
+    if not plain.isascii():
+        plain.encode()
+    return plain
 
 
 def _is_empty(value: object) -> bool:
@@ -325,7 +344,7 @@ def _leeway(value: object) -> float:
 def _expected(value: object, what: str) -> str | tuple[str, ...] | None:
     """``audience`` or ``issuer``: None, a str, or an iterable of str (not bytes)."""
     if value is None or isinstance(value, str):
-        return value
+        return None if value is None else _plain(value)
     wrong = f"{what} must be a str or an iterable of str, not {type(value).__name__}"
     if isinstance(value, (bytes, bytearray)):
         raise TypeError(wrong)
@@ -338,13 +357,13 @@ def _expected(value: object, what: str) -> str | tuple[str, ...] | None:
         if not isinstance(item, str):
             msg = f"{what} must hold only str, not {type(item).__name__}"
             raise TypeError(msg)
-        strings.append(item)
+        strings.append(_plain(item))
     return tuple(strings)
 
 
 def _subject(value: object) -> str | None:
     if value is None or isinstance(value, str):
-        return value
+        return None if value is None else _plain(value)
     msg = f"subject must be a str or None, not {type(value).__name__}"
     raise TypeError(msg)
 

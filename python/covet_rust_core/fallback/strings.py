@@ -278,12 +278,23 @@ def _smart_truncate(text: str, max_length: int, word_boundary: bool, save_order:
     return truncated.strip("-")
 
 
-def _replacement_pairs(replacements: object) -> list[tuple[str, str]]:
-    message = "slugify() argument 'replacements' must be an iterable of (old, new) str pairs"
+def _listed(value: object, message: str) -> list[Any]:
+    """Every item of an iterable argument, taken before any is looked at: a TypeError (not
+    iterable, or raised while iterating) is the argument's TypeError with ``message``. A
+    plain loop, not ``list()``: that would also ask for a length hint, which the native
+    side never does."""
+    items = []
     try:
-        items = list(replacements)  # type: ignore[call-overload]
+        for item in value:  # type: ignore[attr-defined]
+            items.append(item)
     except TypeError:
         raise TypeError(message) from None
+    return items
+
+
+def _replacement_pairs(replacements: object) -> list[tuple[str, str]]:
+    message = "slugify() argument 'replacements' must be an iterable of (old, new) str pairs"
+    items = _listed(replacements, message)
     pairs: list[tuple[str, str]] = []
     for item in items:
         # A two-character str would unpack into a pair.
@@ -301,10 +312,7 @@ def _replacement_pairs(replacements: object) -> list[tuple[str, str]]:
 
 def _stopword_list(stopwords: object) -> list[str]:
     message = "slugify() argument 'stopwords' must be an iterable of str"
-    try:
-        items = list(stopwords)  # type: ignore[call-overload]
-    except TypeError:
-        raise TypeError(message) from None
+    items = _listed(stopwords, message)
     words: list[str] = []
     for word in items:
         if not isinstance(word, str):
@@ -377,7 +385,12 @@ def slugify(
 # pyhumps' expressions: [A-Z] is ASCII only, \d any decimal digit.
 _ACRONYM: Final = re.compile(r"([A-Z\d]+)(?=[A-Z\d]|$)")
 _WORD_RUN: Final = re.compile(r"[^\-_]+")
-_CASE_SPLIT: Final = re.compile(r"([\-_]*[A-Z][^A-Z]*[\-_]*)")
+# pyhumps' r"([\-_]*[A-Z][^A-Z]*[\-_]*)", which is quadratic on a long run of - and _ not
+# followed by an upper-case letter (tried from every position of the run: 72 s for 100,000
+# underscores, benches/bench_scaling.py). A match only ever starts where a run starts (or at
+# the letter), so the run is tried from its first character alone: the same splits (checked
+# on every string of up to 8 characters of "aA_-1É"), in linear time.
+_CASE_SPLIT: Final = re.compile(r"((?:(?<![\-_])[\-_]+)?[A-Z][^A-Z]*[\-_]*)")
 _JOINER: Final = re.compile(r"(?<=[^\-_])[\-_]+[^\-_]")
 _MAX_DEPTH: Final = 1000
 
@@ -566,18 +579,26 @@ def _check_quote_args(function: str, string: object, safe: object) -> None:
 def quote(string: str | bytes | bytearray, safe: str | bytes = "/") -> str:
     """``urllib.parse.quote`` (UTF-8); a ``str`` needing no quoting is returned as it is."""
     _check_quote_args("quote", string, safe)
+    # A str subclass as the plain str it holds: urllib and the comparison below would
+    # call its overridden methods, the native side reads its characters.
+    if isinstance(string, str):
+        string = _exact(string)
     result = urllib.parse.quote(string, safe)
     if isinstance(string, str) and result == string:
-        return _exact(string)
+        return string
     return result
 
 
 def quote_plus(string: str | bytes | bytearray, safe: str | bytes = "") -> str:
     """``urllib.parse.quote_plus`` (UTF-8): like ``quote``, spaces as ``+``."""
     _check_quote_args("quote_plus", string, safe)
+    # A str subclass as the plain str it holds: urllib and the comparison below would
+    # call its overridden methods, the native side reads its characters.
+    if isinstance(string, str):
+        string = _exact(string)
     result = urllib.parse.quote_plus(string, safe)
     if isinstance(string, str) and result == string:
-        return _exact(string)
+        return string
     return result
 
 
@@ -631,11 +652,14 @@ def parse_qsl(
     separator: str = "&",
 ) -> list[tuple[str, str]]:
     """``urllib.parse.parse_qsl`` (UTF-8, ``errors="replace"``): the query's pairs in order."""
+    # The flags' truth first, as the native side converts its arguments (in signature
+    # order, before it looks at them): an object whose __bool__ raises meets it first.
+    keep_blank_values, strict_parsing = bool(keep_blank_values), bool(strict_parsing)
     _check_parse_args("parse_qsl", qs, max_num_fields, separator)
     return urllib.parse.parse_qsl(
         qs,
-        bool(keep_blank_values),
-        bool(strict_parsing),
+        keep_blank_values,
+        strict_parsing,
         max_num_fields=max_num_fields,
         separator=separator,
     )
@@ -649,11 +673,14 @@ def parse_qs(
     separator: str = "&",
 ) -> dict[str, list[str]]:
     """``urllib.parse.parse_qs`` (UTF-8, ``errors="replace"``): each name's values in order."""
+    # The flags' truth first, as the native side converts its arguments (in signature
+    # order, before it looks at them): an object whose __bool__ raises meets it first.
+    keep_blank_values, strict_parsing = bool(keep_blank_values), bool(strict_parsing)
     _check_parse_args("parse_qs", qs, max_num_fields, separator)
     return urllib.parse.parse_qs(
         qs,
-        bool(keep_blank_values),
-        bool(strict_parsing),
+        keep_blank_values,
+        strict_parsing,
         max_num_fields=max_num_fields,
         separator=separator,
     )
@@ -770,9 +797,10 @@ def _apply(expression: re.Pattern[str] | None, table: dict[str, str], text: str)
 def multi_replace(text: str, mapping: Mapping[str, str] | Iterable[tuple[str, str]]) -> str:
     """Every occurrence of the patterns replaced in one pass, leftmost-longest first; the
     replacements are not scanned again."""
-    _check_str("multi_replace", "text", text)
+    # The native side's order: text's type, the mapping, then text's UTF-8 form.
+    _check_any_str("multi_replace", "text", text)
     table = _pattern_table("multi_replace", mapping)
-    return _apply(_compile(table), table, text)
+    return _apply(_compile(table), table, _utf8_only(text))
 
 
 @final

@@ -195,8 +195,7 @@ fn stopword_list(value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     let wrong =
         || PyTypeError::new_err("slugify() argument 'stopwords' must be an iterable of str");
     let mut words = Vec::new();
-    for word in value.try_iter().map_err(|_| wrong())? {
-        let word = word?;
+    for word in listed(value, &wrong)? {
         let word = word.cast::<PyString>().map_err(|_| wrong())?;
         words.push(word.to_str()?.to_owned());
     }
@@ -210,26 +209,65 @@ fn replacement_pairs(value: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>
         )
     };
     let mut pairs = Vec::new();
-    for pair in value.try_iter().map_err(|_| wrong())? {
-        let pair = pair?;
-        let (old, new) = str_pair(&pair).ok_or_else(wrong)?;
+    for pair in listed(value, &wrong)? {
+        // A two-character str would unpack into a pair.
+        if pair.is_instance_of::<PyString>() {
+            return Err(wrong());
+        }
+        let (old, new) = unpack_pair(&pair, &wrong)?;
+        let old = old.cast_into::<PyString>().map_err(|_| wrong())?;
+        let new = new.cast_into::<PyString>().map_err(|_| wrong())?;
         pairs.push((old.to_str()?.to_owned(), new.to_str()?.to_owned()));
     }
     Ok(pairs)
 }
 
-/// The two `str`s of a 2-item iterable, or `None`.
-fn str_pair<'py>(pair: &Bound<'py, PyAny>) -> Option<(Bound<'py, PyString>, Bound<'py, PyString>)> {
-    if pair.is_instance_of::<PyString>() {
-        return None;
+/// Every item of an iterable argument, taken before any is looked at (as the twin's loop
+/// does): a TypeError, from `iter()` or raised while iterating, becomes `wrong()`; anything
+/// else (an `__iter__` or `__next__` raising, say) propagates unchanged.
+fn listed<'py>(
+    value: &Bound<'py, PyAny>,
+    wrong: &dyn Fn() -> PyErr,
+) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    let py = value.py();
+    let as_wrong = |error: PyErr| {
+        if error.is_instance_of::<PyTypeError>(py) {
+            wrong()
+        } else {
+            error
+        }
+    };
+    let mut items = Vec::new();
+    for item in value.try_iter().map_err(as_wrong)? {
+        items.push(item.map_err(as_wrong)?);
     }
-    let mut items = pair.try_iter().ok()?;
-    let first = items.next()?.ok()?.cast_into::<PyString>().ok()?;
-    let second = items.next()?.ok()?.cast_into::<PyString>().ok()?;
-    if items.next().is_some() {
-        return None;
+    Ok(items)
+}
+
+/// `first, second = item` as Python unpacks it: a TypeError or ValueError (not iterable,
+/// not two items, or raised by the item's own iteration) becomes `wrong()`; anything else
+/// propagates unchanged.
+fn unpack_pair<'py>(
+    item: &Bound<'py, PyAny>,
+    wrong: &dyn Fn() -> PyErr,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let py = item.py();
+    let unpacking = |error: PyErr| {
+        if error.is_instance_of::<PyTypeError>(py) || error.is_instance_of::<PyValueError>(py) {
+            wrong()
+        } else {
+            error
+        }
+    };
+    let mut parts = item.try_iter().map_err(unpacking)?;
+    let mut next = || parts.next().ok_or_else(wrong)?.map_err(unpacking);
+    let first = next()?;
+    let second = next()?;
+    match parts.next() {
+        None => Ok((first, second)),
+        Some(Ok(_)) => Err(wrong()),
+        Some(Err(error)) => Err(unpacking(error)),
     }
-    Some((first, second))
 }
 
 /// werkzeug's `secure_filename`: only `[A-Za-z0-9_.-]` kept, path separators and
@@ -292,18 +330,22 @@ fn pairs_of(function: &str, mapping: &Bound<'_, PyAny>) -> PyResult<Vec<(String,
         if mapping.is_instance_of::<PyString>() {
             return Err(not_pairs());
         }
-        for item in mapping.try_iter().map_err(|_| not_pairs())? {
+        // As the twin's `iter(mapping)` does: a TypeError (not iterable) becomes the "not
+        // pairs" TypeError; anything else an `__iter__` raises propagates unchanged.
+        let items = mapping.try_iter().map_err(|error| {
+            if error.is_instance_of::<PyTypeError>(py) {
+                not_pairs()
+            } else {
+                error
+            }
+        })?;
+        for item in items {
             let item = item?;
             if item.is_instance_of::<PyString>() {
                 return Err(not_pairs());
             }
-            let mut parts = item.try_iter().map_err(|_| not_pairs())?;
-            let (Some(pattern), Some(replacement), None) =
-                (parts.next(), parts.next(), parts.next())
-            else {
-                return Err(not_pairs());
-            };
-            pairs.push((text(&pattern?)?, text(&replacement?)?));
+            let (pattern, replacement) = unpack_pair(&item, &not_pairs)?;
+            pairs.push((text(&pattern)?, text(&replacement)?));
         }
     }
     Ok(pairs)

@@ -1,0 +1,1892 @@
+"""Hostile input, at random, through every public entry point: the native extension and the
+pure-Python twin must give the same verdict (equal results of the same types all the way
+down, or the same exception class with the same message), and nothing may crash the
+process. The native side runs in this process on purpose: a crash fails the whole run.
+
+Covered: ``loads``; ``dumps`` / ``dumps_str`` with and without ``default``;
+``jwt_decode`` / ``jwt_decode_complete`` / ``jwt_get_unverified_header`` on random and
+mutated tokens with random keys, algorithms and options; every string helper
+(``covet_rust_core.strings``, ``Replacer`` included); hashing (``blake3*``, ``xxh3*``,
+hasher objects, ``blake3_file`` paths).
+
+Messages are compared everywhere except where the contract leaves them free: JWT key
+parsing errors (docs/JWT.md: "where it gives only a class, the message is free").
+
+Profiles: the default one keeps this file within ~20 s per backend run;
+``COVET_FUZZ_PROFILE=long`` runs each property for a very long time (use
+``benches/fuzz_python.py --minutes N`` for a time-bounded long run with per-property
+counts). ``PROPERTIES`` maps each property's name to its strategy and check, for that
+runner."""
+
+from __future__ import annotations
+
+import array
+import asyncio
+import atexit
+import datetime as dt
+import enum
+import functools
+import hashlib
+import importlib
+import json
+import os
+import re
+import shutil
+import string
+import tempfile
+import time
+import unicodedata
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Final
+
+import covet_rust_core
+import pytest
+from covet_rust_core import strings as public_strings
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.json_helpers import native, twin
+from tests.jwt_helpers import ALGORITHMS, SECRET, b64url, b64url_decode, craft, sign_segments
+from tests.jwt_keys import material
+from tests.strings_helpers import STRING_NAMES, any_text, query_strings
+from tests.test_json_properties import (
+    TOKENS,
+    any_documents,
+    default,
+    json_documents,
+    mutated_texts,
+    safe_text,
+    timezones,
+)
+from tests.test_strings_backends import KEYWORDS, POSITIONAL, values
+
+# --- Profiles ----------------------------------------------------------------------------
+
+PROFILE_ENV: Final = "COVET_FUZZ_PROFILE"
+PROFILE: Final = os.environ.get(PROFILE_ENV, "default").strip().lower() or "default"
+if PROFILE not in ("default", "long"):  # pragma: no cover - a typo must not run the short one
+    raise ValueError(f"{PROFILE_ENV}={PROFILE!r}: expected 'default' or 'long'")
+
+# The default profile's examples per property, chosen so that the whole file stays within
+# ~20 s per backend run on a 2-core machine (the twin's side of each example dominates).
+DEFAULT_EXAMPLES: Final = 150
+SETTINGS: Final = settings(
+    max_examples=DEFAULT_EXAMPLES if PROFILE == "default" else 10**9,
+    deadline=None,
+    suppress_health_check=[
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.large_base_example,
+    ],
+)
+
+
+@dataclass(frozen=True)
+class Property:
+    """A fuzz property: ``check(case)`` for each ``case`` drawn from ``strategy``."""
+
+    strategy: st.SearchStrategy[Any]
+    check: Callable[[Any], None]
+
+
+PROPERTIES: dict[str, Property] = {}
+
+
+def fuzz_property(
+    strategy: st.SearchStrategy[Any],
+) -> Callable[[Callable[[Any], None]], Callable[..., None]]:
+    """Registers ``check`` in PROPERTIES and returns it as a hypothesis test (SETTINGS)."""
+
+    def register(check: Callable[[Any], None]) -> Callable[..., None]:
+        PROPERTIES[check.__name__] = Property(strategy, check)
+        test: Callable[..., None] = SETTINGS(given(strategy)(check))
+        return test
+
+    return register
+
+
+# --- Verdicts ----------------------------------------------------------------------------
+
+
+class Fresh:
+    """A value made anew for each backend's call (an iterator, an object with state): the
+    factory runs once per call, so the twin never sees what the native side consumed."""
+
+    def __init__(self, name: str, factory: Callable[[], Any]) -> None:
+        self.name = name
+        self.factory = factory
+
+    def __repr__(self) -> str:
+        return self.name
+
+
+def later(name: str, build: Callable[[Any], Any], inner: Any) -> Fresh:
+    """A Fresh made by ``build(materialize(inner))``: containers of hostile types, deep
+    nests (so that ``materialize`` itself never recurses deeply) and the like."""
+    return Fresh(f"{name}({inner!r:.200})", lambda: build(materialize(inner)))
+
+
+def materialize(value: Any) -> Any:
+    """``value`` with every Fresh inside lists, tuples and dicts replaced by a new object
+    (hostile objects whose ``repr`` raises are always inside a Fresh: hypothesis prints
+    what it draws)."""
+    if isinstance(value, Fresh):
+        return value.factory()
+    if type(value) is list:
+        return [materialize(item) for item in value]
+    if type(value) is tuple:
+        return tuple(materialize(item) for item in value)
+    if type(value) is dict:
+        return {materialize(key): materialize(item) for key, item in value.items()}
+    return value
+
+
+def verdict(call: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[str, Any]:
+    """``("ok", result)`` or ``(exception class name, message)``; the arguments are
+    materialized (Fresh objects made) for this call only."""
+    args = tuple(materialize(arg) for arg in args)
+    kwargs = {key: materialize(arg) for key, arg in kwargs.items()}
+    try:
+        return ("ok", call(*args, **kwargs))
+    except Exception as error:
+        return (type(error).__qualname__, str(error))
+
+
+# Object addresses in reprs (``<list_iterator object at 0x7f...>``, and quoted by urlencode,
+# ``+at+0x7f...``) differ between the two calls' fresh objects: not part of a verdict.
+ADDRESS: Final = re.compile(r"0x[0-9a-fA-F]{6,}")
+
+
+def scrubbed(text: str) -> str:
+    return ADDRESS.sub("0x...", text) if "0x" in text else text
+
+
+def difference(left: Any, right: Any) -> str | None:
+    """None when the two values are equal with the same types all the way down (floats by
+    ``repr``, dicts in order, strs without object addresses); else the first difference.
+    Like tests.json_helpers.strict_diff, but without recursion (results here nest more than
+    a thousand levels deep) and safe on cycles and on hostile objects handed back."""
+    stack: list[tuple[Any, Any, str]] = [(left, right, "$")]
+    # Container pairs already compared (results may hold cycles: inputs handed back).
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        a, b, where = stack.pop()
+        if isinstance(a, (list, tuple, dict)):
+            if (id(a), id(b)) in seen:
+                continue
+            seen.add((id(a), id(b)))
+        found = mismatch(a, b, where, stack)
+        if found is not None:
+            return found
+    return None
+
+
+def mismatch(a: Any, b: Any, where: str, stack: list[tuple[Any, Any, str]]) -> str | None:
+    """How ``a`` and ``b`` themselves differ, or None; the items of containers are pushed
+    on ``stack``."""
+    if type(a) is not type(b):
+        return f"{where}: {type(a).__name__} != {type(b).__name__}"
+    if isinstance(a, (list, tuple, dict)):
+        return push_items(a, b, where, stack)
+    compared_a, compared_b = comparable(a), comparable(b)
+    if compared_a == compared_b:
+        return None
+    return f"{where}: {compared_a!r:.200} != {compared_b!r:.200}"
+
+
+def push_items(a: Any, b: Any, where: str, stack: list[tuple[Any, Any, str]]) -> str | None:
+    """Pushes the item pairs of two containers of one type (read through the base class:
+    a subclass's methods may raise); their lengths' difference, or None."""
+    if isinstance(a, dict):
+        # Items pairwise, in order; keys compared as values (a key's == may raise).
+        items_a: list[Any] = [item for pair in dict.items(a) for item in pair]
+        items_b: list[Any] = [item for pair in dict.items(b) for item in pair]
+    else:
+        base = list if isinstance(a, list) else tuple
+        items_a, items_b = list(base.__iter__(a)), list(base.__iter__(b))
+    if len(items_a) != len(items_b):
+        return f"{where}: length {len(items_a)} != {len(items_b)}"
+    pairs = zip(items_a, items_b, strict=True)
+    stack.extend((x, y, f"{where}[{i}]") for i, (x, y) in enumerate(pairs))
+    return None
+
+
+VALUE_TYPES: Final = (int, bool, bytes, bytearray, type(None), complex, frozenset, set)
+
+
+def comparable(value: Any) -> Any:
+    """What of a scalar the verdict compares: strs without object addresses, floats by
+    ``repr``, plain values as they are. Anything else is an input handed back unchanged
+    (the ``*_keys`` functions return what is not a Mapping or list as it is): each backend
+    got its own fresh copy, whose ``==`` and ``repr`` may raise; its type is the verdict."""
+    if isinstance(value, str):
+        return scrubbed(str.__str__(value))
+    if isinstance(value, float):
+        return float.__repr__(value)
+    if type(value) in VALUE_TYPES:
+        return value
+    return type(value)
+
+
+def assert_same_verdict(ours: tuple[str, Any], theirs: tuple[str, Any], what: str) -> None:
+    """Same class and message, or equal results of the same types all the way down."""
+    if ours[0] == theirs[0] == "ok":
+        found = difference(ours[1], theirs[1])
+        assert found is None, f"{what}: results differ: {found}"
+    else:
+        ours, theirs = (ours[0], scrubbed(ours[1])), (theirs[0], scrubbed(theirs[1]))
+        assert ours == theirs, f"{what}: native {ours!r:.400} != twin {theirs!r:.400}"
+
+
+# --- Hostile objects ---------------------------------------------------------------------
+
+
+class HostileError(Exception):
+    """What a hostile object raises; its message names the dunder that raised."""
+
+
+class Unprintable:
+    """``str()`` and ``repr()`` raise."""
+
+    def __str__(self) -> str:
+        raise HostileError("__str__")
+
+    def __repr__(self) -> str:
+        raise HostileError("__repr__")
+
+
+class BadEq:
+    """``==`` raises (hashable by identity)."""
+
+    def __eq__(self, other: object) -> bool:
+        raise HostileError("__eq__")
+
+    def __hash__(self) -> int:
+        return id(self) >> 4
+
+    def __repr__(self) -> str:
+        return "BadEq()"
+
+
+class BadBool:
+    def __bool__(self) -> bool:
+        raise HostileError("__bool__")
+
+    def __repr__(self) -> str:
+        return "BadBool()"
+
+
+class Index:
+    """An int-like object (``__index__``) of any value, or one whose ``__index__`` raises."""
+
+    def __init__(self, value: int | None) -> None:
+        self.value = value
+
+    def __index__(self) -> int:
+        if self.value is None:
+            raise HostileError("__index__")
+        return self.value
+
+    def __repr__(self) -> str:
+        return f"Index({self.value})"
+
+
+class HtmlObject:
+    """``__html__`` returns ``result`` (or raises when it is None)."""
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+
+    def __html__(self) -> Any:
+        if self.result is None:
+            raise HostileError("__html__")
+        return self.result
+
+    def __str__(self) -> str:
+        return "<html-object>"
+
+    def __repr__(self) -> str:
+        return f"HtmlObject({self.result!r})"
+
+
+class PathLike:
+    """``os.fspath`` gives ``result`` (or raises when it is None)."""
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+
+    def __fspath__(self) -> Any:
+        if self.result is None:
+            raise HostileError("__fspath__")
+        return self.result
+
+    def __repr__(self) -> str:
+        return f"PathLike({self.result!r})"
+
+
+class HostileStr(str):
+    """A str subclass whose str(), == and < raise and whose hash is not str's (its text is
+    still readable through str itself)."""
+
+    def __str__(self) -> str:
+        raise HostileError("HostileStr.__str__")
+
+    def __eq__(self, other: object) -> bool:
+        raise HostileError("HostileStr.__eq__")
+
+    def __lt__(self, other: object) -> bool:
+        raise HostileError("HostileStr.__lt__")
+
+    def __hash__(self) -> int:
+        # Not str's hash: a dict holding both HostileStr("k") and "k" never compares them.
+        return hash(("HostileStr", str.__str__(self)))
+
+    def __repr__(self) -> str:
+        return f"HostileStr({str.__str__(self)!r})"
+
+
+def sub(cls: type[Any], value: Any) -> Fresh:
+    """An instance of ``cls`` (a subclass of a built-in type), made for each call: hypothesis
+    must never hold one as a drawn value (it mistakes a str subclass for its own string
+    choices)."""
+    return Fresh(f"{cls.__name__}({value!r})", lambda: cls(value))
+
+
+class BytesSub(bytes):
+    pass
+
+
+class BytearraySub(bytearray):
+    pass
+
+
+class StrSub(str):
+    pass
+
+
+class HostileInt(int):
+    """An int subclass whose repr, str and __index__ raise."""
+
+    def __repr__(self) -> str:
+        raise HostileError("HostileInt.__repr__")
+
+    def __str__(self) -> str:
+        raise HostileError("HostileInt.__str__")
+
+    def __index__(self) -> int:
+        raise HostileError("HostileInt.__index__")
+
+
+class HostileFloat(float):
+    def __repr__(self) -> str:
+        raise HostileError("HostileFloat.__repr__")
+
+
+class HostileDict(dict[Any, Any]):
+    """A dict subclass whose every overridable read raises: readers must use the base."""
+
+    def __repr__(self) -> str:
+        return f"HostileDict({dict.__repr__(self)})"
+
+    def items(self) -> Any:
+        raise HostileError("HostileDict.items")
+
+    def keys(self) -> Any:
+        raise HostileError("HostileDict.keys")
+
+    def __iter__(self) -> Any:
+        raise HostileError("HostileDict.__iter__")
+
+    def __getitem__(self, key: Any) -> Any:
+        raise HostileError("HostileDict.__getitem__")
+
+
+class HostileList(list[Any]):
+    def __repr__(self) -> str:
+        return f"HostileList({list.__repr__(self)})"
+
+    def __iter__(self) -> Any:
+        raise HostileError("HostileList.__iter__")
+
+    def __getitem__(self, index: Any) -> Any:
+        raise HostileError("HostileList.__getitem__")
+
+    def __len__(self) -> int:
+        raise HostileError("HostileList.__len__")
+
+
+class HostileMapping(Mapping[Any, Any]):
+    """A Mapping (not a dict) that raises on ``fail`` ("iter", "getitem" or "len")."""
+
+    def __init__(self, data: dict[Any, Any], fail: str) -> None:
+        self.data = data
+        self.fail = fail
+
+    def __getitem__(self, key: Any) -> Any:
+        if self.fail == "getitem":
+            raise HostileError("HostileMapping.__getitem__")
+        return self.data[key]
+
+    def __iter__(self) -> Iterator[Any]:
+        if self.fail == "iter":
+            raise HostileError("HostileMapping.__iter__")
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        if self.fail == "len":
+            raise HostileError("HostileMapping.__len__")
+        return len(self.data)
+
+    def __repr__(self) -> str:
+        return f"HostileMapping({self.data!r}, {self.fail!r})"
+
+
+def failing_iterator(items: list[Any], after: int) -> Iterator[Any]:
+    """Yields ``after`` items, then raises."""
+    yield from items[:after]
+    raise HostileError("iterator")
+
+
+class Colour(enum.Enum):
+    HOSTILE = Unprintable()
+    NESTED = HtmlObject("x")
+
+
+@dataclass
+class Record:
+    first: Any
+    second: Any = None
+
+
+def broken_record() -> Record:
+    record = Record(1, 2)
+    del record.second
+    return record
+
+
+def cyclic_list() -> list[Any]:
+    cycle: list[Any] = [1]
+    cycle.append([cycle])
+    return cycle
+
+
+def cyclic_dict() -> dict[str, Any]:
+    cycle: dict[str, Any] = {"a": 1}
+    cycle["self"] = {"again": cycle}
+    return cycle
+
+
+def nested(depth: int, inner: Any = 0, kind: str = "list") -> Any:
+    """``depth`` containers, one inside the other (built without recursion)."""
+    value = inner
+    for _ in range(depth):
+        value = [value] if kind == "list" else {"k": value}
+    return value
+
+
+def deep(depth: int, inner: Any, kind: str) -> Fresh:
+    """``nested`` as a Fresh (made for each call: materialize never walks it)."""
+    return Fresh(
+        f"nested({depth}, {inner!r:.100}, {kind!r})",
+        lambda: nested(depth, materialize(inner), kind),
+    )
+
+
+# Objects that every entry point meets somewhere; Fresh where they hold state.
+HOSTILE: Final[list[Any]] = [
+    Fresh("Unprintable()", Unprintable),
+    BadEq(),
+    BadBool(),
+    Index(None),
+    Index(3),
+    Index(-1),
+    Index(10**30),
+    HtmlObject(None),
+    HtmlObject(5),
+    HtmlObject("<b>"),
+    HtmlObject(HtmlObject("<i>")),
+    PathLike(None),
+    PathLike(5),
+    PathLike("a\0b"),
+    sub(HostileStr, "someKey"),
+    sub(HostileStr, ""),
+    sub(BytesSub, b"ab\xff"),
+    sub(BytearraySub, b"xy"),
+    sub(StrSub, "sub&<"),
+    Fresh("HostileInt(7)", lambda: HostileInt(7)),
+    Fresh("HostileFloat(1.5)", lambda: HostileFloat(1.5)),
+    HostileDict(a=1),
+    HostileList([1, 2]),
+    Fresh("Colour.HOSTILE", lambda: Colour.HOSTILE),
+    Colour.NESTED,
+    memoryview(b"abcdef")[::2],
+    memoryview(b"abcd"),
+    array.array("H", [1, 2, 3]),
+    float("nan"),
+    float("-inf"),
+    Fresh("10**5000", lambda: 10**5000),
+    Fresh("-(10**4301)", lambda: -(10**4301)),
+    2**64,
+    -(2**63) - 1,
+    "\ud800",
+    "a\udfffb",
+    "\x00",
+    b"\x00",
+    "",
+    b"",
+    (),
+    frozenset({1}),
+    object,
+    Fresh("HostileMapping(iter)", lambda: HostileMapping({"a": "b"}, "iter")),
+    Fresh("HostileMapping(getitem)", lambda: HostileMapping({"a": "b"}, "getitem")),
+    Fresh("HostileMapping(len)", lambda: HostileMapping({"a": "b"}, "len")),
+    Fresh("HostileMapping(ok)", lambda: HostileMapping({"aB": "c", "d": "e"}, "none")),
+    Fresh("failing_iterator", lambda: failing_iterator([("a", "b"), "ab"], 1)),
+    Fresh("iter([('a', 'b')])", lambda: iter([("a", "b")])),
+    Fresh("broken_record()", broken_record),
+    Fresh("cyclic_list()", cyclic_list),
+    Fresh("cyclic_dict()", cyclic_dict),
+]
+hostile = st.sampled_from(HOSTILE)
+
+
+# --- loads -------------------------------------------------------------------------------
+
+
+# Near the limits: nesting around 1024 levels, integers around CPython's 4300 digits.
+def deep_document(depth: int, tail: str, kind: str) -> str:
+    opening, closing = ("[", "]") if kind == "list" else ('{"k":', "}")
+    return opening * depth + tail + closing * depth
+
+
+near_limit_documents = st.one_of(
+    st.builds(
+        deep_document,
+        st.integers(1015, 1030),
+        st.sampled_from(["", "1", "[]", "{}", '"\\ud800"', "x", "1,", ",]"]),
+        st.sampled_from(["list", "dict"]),
+    ),
+    st.builds(
+        lambda digits, sign, suffix: sign + "1" * digits + suffix,
+        st.integers(4290, 4310),
+        st.sampled_from(["", "-"]),
+        st.sampled_from(["", ".5", "e5", " ", "x", "]"]),
+    ),
+    st.sampled_from(["1e400", "-1e400", "1e-400", "[1e999999999999999999]", "-0", "-0.0"]),
+    st.builds(lambda n: '"' + "\\ud83d\\ude00" * n + "\\ud800" + '"', st.integers(0, 50)),
+)
+
+
+def as_input(text: str, form: str) -> Any:
+    raw = text.encode("utf-8", "surrogatepass")
+    return {
+        "str": text,
+        "bytes": raw,
+        "bytearray": bytearray(raw),
+        "memoryview": memoryview(raw),
+        "strided": memoryview(raw)[::2],
+        "str subclass": StrSub(text),
+        "bytes subclass": BytesSub(raw),
+        "bytearray subclass": BytearraySub(raw),
+    }[form]
+
+
+loads_inputs = st.one_of(
+    st.builds(
+        as_input,
+        st.one_of(
+            mutated_texts(),
+            near_limit_documents,
+            st.text(max_size=40),
+            st.lists(st.sampled_from(TOKENS), max_size=30).map(
+                lambda parts: b"".join(parts).decode("utf-8", "surrogateescape")
+            ),
+        ),
+        st.sampled_from(
+            [
+                "str",
+                "bytes",
+                "bytearray",
+                "memoryview",
+                "strided",
+                "str subclass",
+                "bytes subclass",
+                "bytearray subclass",
+            ]
+        ),
+    ),
+    st.binary(max_size=60),
+    hostile,
+)
+
+
+@fuzz_property(loads_inputs)
+def test_fuzz_loads(data: Any) -> None:
+    """Same value, or the same error with the same message (JSONDecodeError: the same msg,
+    pos, lineno, colno and doc), on any input."""
+    ours = verdict(native().loads, data)
+    theirs = verdict(twin().loads, data)
+    assert_same_verdict(ours, theirs, f"loads({data!r:.200})")
+    if ours[0] == "JSONDecodeError":
+        errors = []
+        for module in (native(), twin()):
+            try:
+                module.loads(materialize(data))
+            except covet_rust_core.JSONDecodeError as error:
+                doc = error.doc  # the input itself when that is a str subclass (its == may raise)
+                fields = (error.msg, error.pos, error.lineno, error.colno)
+                errors.append((*fields, type(doc), str.__str__(doc)))
+        assert len(errors) == 2
+        assert errors[0] == errors[1]
+
+
+# --- dumps -------------------------------------------------------------------------------
+
+
+def always_self(obj: Any) -> Any:
+    """A default that never gets anywhere: the 32-call limit must stop it."""
+    return obj
+
+
+def wraps_in_a_list(obj: Any) -> Any:
+    """A default that nests deeper on every call (a deep-nesting bomb)."""
+    return [obj]
+
+
+def stringify(obj: Any) -> Any:
+    return str(obj)
+
+
+def raises_boom(obj: Any) -> Any:
+    raise HostileError(f"default({type(obj).__qualname__})")
+
+
+DEFAULTS: Final = (None, default, always_self, wraps_in_a_list, stringify, raises_boom, 5)
+
+hostile_leaves = st.one_of(
+    hostile,
+    # Up to 4299 digits: hypothesis must be able to print what it draws; beyond, in HOSTILE.
+    st.integers(min_value=-(10**4299), max_value=10**4299),
+    st.sampled_from(
+        [
+            Fresh("HostileFloat(nan)", lambda: HostileFloat("nan")),
+            Fresh("HostileInt(10**20)", lambda: HostileInt(10**20)),
+            Fresh("Record(Unprintable())", lambda: Record(Unprintable())),
+        ]
+    ),
+)
+dump_keys = st.one_of(
+    safe_text,
+    st.text(max_size=3),
+    st.integers(),
+    st.floats(),
+    st.none(),
+    st.booleans(),
+    st.sampled_from(
+        [sub(HostileStr, "k"), sub(HostileStr, "a"), sub(StrSub, "k"), BadEq(), b"k", (1,)]
+    ),
+    st.sampled_from(
+        [
+            Fresh("Colour.HOSTILE", lambda: Colour.HOSTILE),
+            Fresh("HostileInt(3)", lambda: HostileInt(3)),
+            Fresh("HostileFloat(2.5)", lambda: HostileFloat(2.5)),
+            Index(1),
+        ]
+    ),
+)
+
+
+def hostile_documents() -> st.SearchStrategy[Any]:
+    return st.recursive(
+        st.one_of(any_documents(), hostile_leaves),
+        lambda children: (
+            st.lists(children, max_size=4)
+            | st.dictionaries(dump_keys, children, max_size=4)
+            | st.builds(
+                later,
+                st.just("HostileDict"),
+                st.just(HostileDict),
+                st.dictionaries(safe_text, children, max_size=3),
+            )
+            | st.builds(
+                later, st.just("HostileList"), st.just(HostileList), st.lists(children, max_size=3)
+            )
+            | st.builds(
+                later,
+                st.just("Record"),
+                st.just(lambda pair: Record(*pair)),
+                st.tuples(children, children),
+            )
+            | st.builds(deep, st.integers(1018, 1030), children, st.sampled_from(["list", "dict"]))
+        ),
+        max_leaves=12,
+    )
+
+
+@dataclass(frozen=True)
+class DumpCase:
+    document: Any
+    options: dict[str, Any]
+    as_str: bool
+
+    def __repr__(self) -> str:
+        function = "dumps_str" if self.as_str else "dumps"
+        return f"{function}({self.document!r:.300}, **{self.options!r})"
+
+
+@st.composite
+def dump_cases(draw: st.DrawFn) -> DumpCase:
+    document = draw(st.one_of(hostile_documents(), json_documents(10)))
+    options: dict[str, Any] = {}
+    choices: dict[str, st.SearchStrategy[Any]] = {
+        "default": st.sampled_from(DEFAULTS),
+        "sort_keys": st.sampled_from([True, False, 0, "", BadBool()]),
+        "indent": st.sampled_from([None, 0, 1, 2, 7, -1, True, 2.0, "2", 2**63, Index(2)]),
+        "non_str_keys": st.sampled_from([True, False, BadBool()]),
+        "nan": st.sampled_from(["error", "null", "NULL", None, 1, sub(StrSub, "null")]),
+        "append_newline": st.sampled_from([True, False, BadBool()]),
+    }
+    for name, strategy in choices.items():
+        if draw(st.booleans()):
+            options[name] = draw(strategy)
+    return DumpCase(document, options, draw(st.booleans()))
+
+
+@fuzz_property(dump_cases())
+def test_fuzz_dumps(case: DumpCase) -> None:
+    """Same bytes (str), or the same error with the same message, for anything."""
+    function = "dumps_str" if case.as_str else "dumps"
+    ours = verdict(getattr(native(), function), case.document, **case.options)
+    theirs = verdict(getattr(twin(), function), case.document, **case.options)
+    assert_same_verdict(ours, theirs, repr(case))
+
+
+# --- JWT ---------------------------------------------------------------------------------
+
+NOW: Final = int(time.time())
+# Far enough from now that the seconds elapsing between the two calls never decide.
+FAR: Final = 10**6
+CLAIM_VALUES: Final[dict[str, list[Any]]] = {
+    "exp": [NOW + FAR, NOW - FAR, 0, -1, 1e308, 10**30, -(10**30), True, "123", None, 2.5],
+    "nbf": [NOW - FAR, NOW + FAR, 10**30, False, "x", None, -0.0],
+    "iat": [NOW - FAR, NOW + FAR, 1e308, True, [1], None],
+    "aud": ["api", ["api", "web"], [], "", 0, False, {}, [1], None, ["x"] * 3],
+    "iss": ["issuer", ["issuer"], 5, None],
+    "sub": ["42", 42, None, ""],
+    "jti": ["id", 1, None],
+}
+
+
+@st.composite
+def payloads(draw: st.DrawFn) -> Any:
+    if draw(st.integers(0, 9)) == 0:
+        return draw(json_documents(6))
+    payload = {
+        name: draw(st.sampled_from(options))
+        for name, options in CLAIM_VALUES.items()
+        if draw(st.booleans())
+    }
+    if draw(st.booleans()):
+        payload.update(draw(st.dictionaries(safe_text, json_documents(4), max_size=3)))
+    return payload
+
+
+HEADER_EXTRAS: Final[list[dict[str, Any]]] = [
+    {},
+    {"kid": "k1"},
+    {"kid": 5},
+    {"crit": []},
+    {"crit": ["exp"]},
+    {"crit": [1]},
+    {"b64": False},
+    {"b64": True},
+    {"typ": None},
+    {"alg": None},
+    {"alg": "none"},
+    {"alg": ["HS256"]},
+]
+
+# A base64url-looking alphabet plus what must be refused in a token.
+TOKEN_CHARS: Final = string.ascii_letters + string.digits + "-_" + ".=+/ \t\n%é\x00\ud800"
+
+
+@functools.cache
+def asymmetric_token(alg: str, payload_index: int) -> str:
+    """A valid token signed by the native side with the test key for ``alg``."""
+    keys = material()
+    pair = {
+        "RS": keys.rsa2048,
+        "PS": keys.rsa2048,
+        "ES": keys.p256 if alg == "ES256" else keys.p384,
+        "Ed": keys.ed25519,
+    }[alg[:2]]
+    payload = [{}, {"sub": "42", "exp": NOW + FAR}, {"exp": NOW - FAR}][payload_index]
+    token: str = native().jwt_encode(payload, pair.private_pkcs8_pem, algorithm=alg)
+    return token
+
+
+@st.composite
+def valid_tokens(draw: st.DrawFn) -> str:
+    alg = draw(st.sampled_from(ALGORITHMS))
+    if alg.startswith("HS"):
+        header = {"alg": alg, "typ": "JWT", **draw(st.sampled_from(HEADER_EXTRAS))}
+        if header.get("alg") is None:
+            header.pop("alg")
+        key = draw(st.sampled_from([SECRET, "other-secret"]))
+        return craft(header, draw(payloads()), key=key, alg=alg)
+    return asymmetric_token(alg, draw(st.integers(0, 2)))
+
+
+@st.composite
+def mutated_tokens(draw: st.DrawFn) -> str:
+    token = draw(valid_tokens())
+    for _ in range(draw(st.integers(1, 3))):
+        where = draw(st.integers(0, len(token)))
+        kind = draw(
+            st.sampled_from(
+                ["flip", "insert", "delete", "truncate", "swap", "pad", "segment", "case"]
+            )
+        )
+        char = draw(st.sampled_from(TOKEN_CHARS))
+        parts = token.split(".")
+        if kind == "flip":
+            token = token[:where] + char + token[where + 1 :]
+        elif kind == "insert":
+            token = token[:where] + char + token[where:]
+        elif kind == "delete":
+            token = token[:where] + token[where + 1 :]
+        elif kind == "truncate":
+            token = token[:where]
+        elif kind == "swap" and len(parts) == 3:
+            token = ".".join([parts[1], parts[0], parts[2]])
+        elif kind == "pad":
+            token = token[:where] + "=" * draw(st.integers(1, 3)) + token[where:]
+        elif kind == "segment":
+            token = ".".join([*parts, b64url(draw(st.binary(max_size=10)))])
+        elif kind == "case":
+            token = token.swapcase()
+    return token
+
+
+random_tokens = st.one_of(
+    st.text(st.sampled_from(TOKEN_CHARS), max_size=60),
+    st.lists(st.text(st.sampled_from(TOKEN_CHARS[:64]), max_size=12), max_size=4).map(".".join),
+    st.builds(
+        lambda header, payload, signature: sign_segments(header, payload)[
+            : -1 if signature else None
+        ],
+        st.text(st.sampled_from(TOKEN_CHARS[:64]), max_size=12),
+        st.text(st.sampled_from(TOKEN_CHARS[:64]), max_size=12),
+        st.booleans(),
+    ),
+)
+
+
+def token_forms(token: str, form: str) -> Any:
+    raw = token.encode("utf-8", "surrogatepass")
+    return {
+        "str": token,
+        "bytes": raw,
+        "bytearray": bytearray(raw),
+        "str subclass": StrSub(token),
+        "bytes subclass": BytesSub(raw),
+    }[form]
+
+
+tokens = st.one_of(
+    st.builds(
+        token_forms,
+        st.one_of(mutated_tokens(), valid_tokens(), random_tokens),
+        st.sampled_from(
+            ["str", "str", "str", "bytes", "bytearray", "str subclass", "bytes subclass"]
+        ),
+    ),
+    st.sampled_from(
+        [None, 5, Fresh("Unprintable()", Unprintable), sub(HostileStr, "a.b.c"), "." * 300_000]
+    ),
+)
+
+
+@dataclass(frozen=True)
+class KeySpec:
+    """A key argument, made for one backend: ``kind`` "raw" passes ``value`` as it is;
+    "pem", "jwk", "secret" and "jwks" build that backend's Key / KeySet from it."""
+
+    kind: str
+    value: Any
+
+    def __repr__(self) -> str:
+        return f"KeySpec({self.kind!r}, {self.value!r:.60})"
+
+    def build(self, module: ModuleType) -> Any:
+        if self.kind == "raw":
+            return materialize(self.value)
+        if self.kind == "pem":
+            return module.JwtKey.from_pem(self.value)
+        if self.kind == "jwk":
+            return module.JwtKey.from_jwk(self.value)
+        if self.kind == "secret":
+            return module.JwtKey.from_secret(self.value)
+        return module.JwtKeySet.from_jwks(self.value)
+
+
+@functools.cache
+def key_specs() -> tuple[KeySpec, ...]:
+    keys = material()
+    pems = [
+        keys.rsa2048.public_spki_pem,
+        keys.rsa2048.private_pkcs8_pem,
+        keys.rsa1024.private_pkcs8_pem,
+        keys.rsa1024.public_spki_pem,
+        keys.rsa1024.private_traditional_pem,
+        keys.p256.public_spki_pem,
+        keys.p384.private_pkcs8_pem,
+        keys.p521.public_spki_pem,
+        keys.ed25519.public_spki_pem,
+        keys.ed448.public_spki_pem,
+        keys.secp256k1.private_pkcs8_pem,
+        keys.rsa2048.certificate_pem,
+        keys.encrypted_rsa_pem,
+        keys.rsa_pss_public_pem,
+        keys.rsa2048.openssh_public,
+        keys.ed25519.openssh_public,
+    ]
+    jwks = [
+        keys.rsa2048.public_jwk,
+        keys.p256.private_jwk,
+        keys.ed25519.public_jwk,
+        keys.rsa1024.public_jwk,
+        {"kty": "oct", "k": b64url(SECRET)},
+        {"kty": "oct", "k": ""},
+        {"kty": "RSA", "n": "AQAB"},
+        {"kty": "EC", "crv": "P-256", "x": "?", "y": "!"},
+        {"kty": "OKP", "crv": "Ed448", "x": "AA"},
+        {"kty": 5},
+        {},
+    ]
+    key_set = {"keys": [{**keys.rsa2048.public_jwk, "kid": "k1"}, {"kty": "oct", "k": "AA"}]}
+    raw: list[Any] = [
+        SECRET,
+        SECRET.encode(),
+        "other-secret",
+        "",
+        b"",
+        "-----BEGIN PUBLIC KEY-----",
+        "ssh-rsa AAAA",
+        '{"kty": "oct"}',
+        None,
+        5,
+        [SECRET],
+        sub(BytesSub, SECRET.encode()),
+        sub(StrSub, SECRET),
+        sub(HostileStr, SECRET),
+        bytearray(SECRET.encode()),
+        memoryview(SECRET.encode()),
+        Fresh("Unprintable()", Unprintable),
+        key_set,
+        {"keys": []},
+        {"keys": "x"},
+        *pems,
+        *jwks,
+    ]
+    return (
+        *(KeySpec("raw", value) for value in raw),
+        *(KeySpec("pem", text) for text in pems if text is not None),
+        *(KeySpec("jwk", jwk) for jwk in jwks),
+        KeySpec("secret", SECRET),
+        KeySpec("secret", b""),
+        KeySpec("jwks", key_set),
+        KeySpec("jwks", '{"keys": [}'),
+    )
+
+
+algorithm_lists = st.one_of(
+    st.lists(st.sampled_from([*ALGORITHMS, "none", "ES512", "hs256", ""]), max_size=4),
+    st.lists(st.sampled_from(ALGORITHMS), max_size=3).map(tuple),
+    st.lists(st.sampled_from(ALGORITHMS), max_size=3).map(frozenset),
+    st.sampled_from(
+        [
+            None,
+            "HS256",
+            b"HS256",
+            [1],
+            [None],
+            5,
+            Fresh("Unprintable()", Unprintable),
+            [sub(HostileStr, "HS256")],
+        ]
+    ),
+    st.sampled_from([Fresh("iter(['HS256'])", lambda: iter(["HS256"]))]),
+)
+
+OPTION_NAMES: Final = (
+    "verify_signature",
+    "verify_exp",
+    "verify_nbf",
+    "verify_iat",
+    "verify_aud",
+    "verify_iss",
+    "verify_sub",
+    "verify_jti",
+    "strict_aud",
+    "enforce_minimum_key_length",
+)
+
+
+@st.composite
+def decode_options(draw: st.DrawFn) -> Any:
+    if draw(st.integers(0, 5)) == 0:
+        return draw(st.sampled_from([{}, [], "x", {"verify_expp": True}, {1: True}, HostileDict()]))
+    options: dict[Any, Any] = {}
+    for name in OPTION_NAMES:
+        if draw(st.integers(0, 3)) == 0:
+            options[name] = draw(st.sampled_from([True, False, True, False, 1, None, BadBool()]))
+    if draw(st.integers(0, 3)) == 0:
+        options["require"] = draw(
+            st.sampled_from(
+                [
+                    ["exp"],
+                    ("aud", "iss"),
+                    [],
+                    "exp",
+                    [1],
+                    ["sub", "jti", "nbf"],
+                    [sub(HostileStr, "exp")],
+                ]
+            )
+        )
+    return options
+
+
+@dataclass(frozen=True)
+class DecodeCase:
+    function: str
+    token: Any
+    key: KeySpec
+    kwargs: dict[str, Any]
+
+    def __repr__(self) -> str:
+        return f"{self.function}({self.token!r:.300}, {self.key!r}, **{self.kwargs!r})"
+
+
+@st.composite
+def decode_cases(draw: st.DrawFn) -> DecodeCase:
+    function = draw(
+        st.sampled_from(
+            ["jwt_decode", "jwt_decode", "jwt_decode_complete", "jwt_get_unverified_header"]
+        )
+    )
+    token = draw(tokens)
+    if function == "jwt_get_unverified_header":
+        return DecodeCase(function, token, KeySpec("raw", None), {})
+    key = draw(st.sampled_from(key_specs()))
+    kwargs: dict[str, Any] = {"algorithms": draw(algorithm_lists)}
+    extras: dict[str, st.SearchStrategy[Any]] = {
+        "options": decode_options(),
+        "audience": st.sampled_from(
+            ["api", ["api"], ("x", "api"), b"api", 5, [5], None, {"api"}, sub(HostileStr, "api")]
+        ),
+        "issuer": st.sampled_from(
+            ["issuer", ["issuer", "x"], 5, None, [None], [sub(HostileStr, "x")]]
+        ),
+        "subject": st.sampled_from(["42", 42, None, b"42", sub(HostileStr, "42")]),
+        "leeway": st.sampled_from(
+            [
+                0,
+                10,
+                2 * FAR,
+                -FAR,
+                1.5,
+                float("nan"),
+                float("inf"),
+                True,
+                "1",
+                10**30,
+                dt.timedelta(seconds=2 * FAR),
+                None,
+            ]
+        ),
+        "max_token_bytes": st.sampled_from([1, 10, 200, 0, -1, True, 2**64, 1.5, "10", None]),
+    }
+    for name, strategy in extras.items():
+        if draw(st.integers(0, 2)) == 0:
+            kwargs[name] = draw(strategy)
+    return DecodeCase(function, token, key, kwargs)
+
+
+def decode_verdict(module: ModuleType, case: DecodeCase) -> tuple[str, Any]:
+    function = getattr(module, case.function)
+    if case.function == "jwt_get_unverified_header":
+        return verdict(function, case.token)
+    try:
+        key = case.key.build(module)
+    except Exception as error:
+        return (type(error).__qualname__, str(error))
+    return verdict(function, case.token, key, **case.kwargs)
+
+
+def key_message_free(outcome: tuple[str, Any]) -> tuple[str, Any]:
+    """Key parsing errors keep only their class: the contract leaves their messages free."""
+    if outcome[0] == "InvalidKeyError":
+        return (outcome[0], "<free>")
+    return outcome
+
+
+@fuzz_property(decode_cases())
+def test_fuzz_jwt_decode(case: DecodeCase) -> None:
+    ours = key_message_free(decode_verdict(native(), case))
+    theirs = key_message_free(decode_verdict(twin(), case))
+    assert_same_verdict(ours, theirs, repr(case))
+
+
+# jwt_encode: payloads and headers of every kind, signing keys of every form. Which
+# signatures two backends write alike: HMAC, RSASSA-PKCS1-v1_5 and Ed25519 are
+# deterministic; PSS and ECDSA are randomized (compared by length).
+DETERMINISTIC: Final = ("HS", "RS", "Ed")
+
+datetimes = st.datetimes(timezones=timezones)
+encode_payloads = st.one_of(
+    payloads(),
+    st.dictionaries(
+        st.sampled_from(["exp", "iat", "nbf", "iss", "sub", "x"]),
+        st.one_of(datetimes, hostile_leaves, any_documents(), st.integers()),
+        max_size=4,
+    ),
+    st.builds(
+        later,
+        st.just("HostileDict"),
+        st.just(HostileDict),
+        st.dictionaries(safe_text, st.integers(), max_size=2),
+    ),
+    hostile,
+)
+encode_headers = st.one_of(
+    st.none(),
+    st.sampled_from(HEADER_EXTRAS),
+    st.dictionaries(
+        st.sampled_from(["alg", "kid", "typ", "b64", "crit", "x", "cty"]),
+        st.one_of(st.sampled_from([*ALGORITHMS, "none", "", None, 0, True, False]), hostile_leaves),
+        max_size=3,
+    ),
+    st.builds(later, st.just("HostileDict"), st.just(HostileDict), st.just({"kid": "a"})),
+    st.sampled_from([[("alg", "HS256")], "x", {1: 2}]),
+)
+signing_algorithms = st.one_of(
+    st.sampled_from([*ALGORITHMS, "none", "ES512", "hs256", "", None, 5, b"HS256"]),
+    st.sampled_from([sub(StrSub, "HS256"), sub(HostileStr, "HS256")]),
+)
+
+
+@functools.cache
+def signing_key_specs() -> tuple[KeySpec, ...]:
+    keys = material()
+    pems = [
+        keys.rsa2048.private_pkcs8_pem,
+        keys.rsa2048.private_traditional_pem,
+        keys.p256.private_pkcs8_pem,
+        keys.p384.private_traditional_pem,
+        keys.ed25519.private_pkcs8_pem,
+        keys.rsa2048.public_spki_pem,
+    ]
+    return (
+        *(KeySpec("raw", text) for text in pems),
+        KeySpec("pem", keys.p256.private_pkcs8_pem),
+        KeySpec("jwk", keys.ed25519.private_jwk),
+        KeySpec("jwk", {**keys.p256.private_jwk, "alg": "ES256"}),
+        KeySpec("raw", keys.rsa2048.private_jwk),
+        KeySpec("raw", {"keys": [keys.p256.private_jwk]}),
+        *(spec for spec in key_specs() if spec.kind in ("raw", "secret")),
+    )
+
+
+@dataclass(frozen=True)
+class EncodeCase:
+    payload: Any
+    key: KeySpec
+    kwargs: dict[str, Any]
+
+    def __repr__(self) -> str:
+        return f"jwt_encode({self.payload!r:.300}, {self.key!r}, **{self.kwargs!r:.300})"
+
+
+@st.composite
+def encode_cases(draw: st.DrawFn) -> EncodeCase:
+    kwargs: dict[str, Any] = {}
+    if draw(st.booleans()):
+        kwargs["algorithm"] = draw(signing_algorithms)
+    if draw(st.booleans()):
+        kwargs["headers"] = draw(encode_headers)
+    return EncodeCase(draw(encode_payloads), draw(st.sampled_from(signing_key_specs())), kwargs)
+
+
+def encode_verdict(module: ModuleType, case: EncodeCase) -> tuple[str, Any]:
+    try:
+        key = case.key.build(module)
+    except Exception as error:
+        return (type(error).__qualname__, str(error))
+    outcome = verdict(module.jwt_encode, case.payload, key, **case.kwargs)
+    if outcome[0] != "ok":
+        return outcome
+    header, payload, signature = outcome[1].split(".")
+    alg = json.loads(b64url_decode(header))["alg"]
+    if alg.startswith(DETERMINISTIC):
+        return ("ok", (header, payload, signature))
+    return ("ok", (header, payload, len(signature)))
+
+
+@fuzz_property(encode_cases())
+def test_fuzz_jwt_encode(case: EncodeCase) -> None:
+    ours = key_message_free(encode_verdict(native(), case))
+    theirs = key_message_free(encode_verdict(twin(), case))
+    assert_same_verdict(ours, theirs, repr(case))
+
+
+# --- Strings -----------------------------------------------------------------------------
+
+hostile_leaves_for_strings = st.one_of(
+    values, hostile, st.sampled_from([sub(StrSub, "someKey"), 10**30, -(10**30)])
+)
+hostile_values = st.recursive(
+    hostile_leaves_for_strings,
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.tuples(children, children)
+        | st.dictionaries(
+            st.one_of(any_text(3), st.sampled_from([1, None, BadEq()])), children, max_size=3
+        )
+        # Around the *_keys functions' 1000 levels; never a nest in a nest, which would
+        # reach the interpreter's recursion limit, where the twin's own frames make it fail
+        # a few levels sooner than the native side (str() of a 2000-deep list, say).
+        | st.builds(
+            deep,
+            st.integers(995, 1005),
+            hostile_leaves_for_strings,
+            st.sampled_from(["list", "dict"]),
+        )
+    ),
+    max_leaves=6,
+)
+# Any text the interpreter's Unicode version knows, lone surrogates included; unassigned
+# code points are out (docs/STRINGS.md, "Unicode data": the native tables may be newer,
+# test_unicode_newer_than_the_interpreter pins that difference down).
+text_arguments = st.one_of(
+    any_text(12),
+    query_strings(8),
+    st.text(st.characters(exclude_categories=["Cn"]), max_size=12),
+)
+
+
+@dataclass(frozen=True)
+class StringCase:
+    name: str
+    positional: list[Any]
+    keywords: dict[str, Any]
+
+    def __repr__(self) -> str:
+        return f"{self.name}(*{self.positional!r:.300}, **{self.keywords!r:.300})"
+
+
+@st.composite
+def string_cases(draw: st.DrawFn) -> StringCase:
+    name = draw(st.sampled_from(STRING_NAMES))
+    argument = st.one_of(text_arguments, hostile_values)
+    positional = [draw(argument) for _ in range(POSITIONAL.get(name, 1))]
+    keywords = {key: draw(argument) for key in KEYWORDS[name] if draw(st.integers(0, 3)) == 0}
+    return StringCase(name, positional, keywords)
+
+
+def string_verdict(module: ModuleType, case: StringCase) -> tuple[str, Any]:
+    outcome = verdict(getattr(module, case.name), *case.positional, **case.keywords)
+    if case.name == "Replacer" and outcome[0] == "ok":
+        replacer = outcome[1]
+        return ("ok", (len(replacer), verdict(replacer.replace, "someKey & CON \ud800")))
+    return outcome
+
+
+@fuzz_property(string_cases())
+def test_fuzz_strings(case: StringCase) -> None:
+    ours = string_verdict(native(), case)
+    theirs = string_verdict(twin(), case)
+    assert_same_verdict(ours, theirs, repr(case))
+
+
+def test_every_public_string_helper_is_fuzzed() -> None:
+    """The fuzz covers every public name of covet_rust_core.strings (escape_markup is the
+    package's own, on top of escape_html: test_fuzz_escape_markup)."""
+    assert set(public_strings.__all__) == {*STRING_NAMES, "escape_markup"}
+
+
+@fuzz_property(st.one_of(text_arguments, hostile_values))
+def test_fuzz_escape_markup(value: Any) -> None:
+    """escape_markup is markupsafe.escape, whatever it is given."""
+    markupsafe = pytest.importorskip("markupsafe")
+    ours = verdict(public_strings.escape_markup, value)
+    theirs = verdict(markupsafe.escape, value)
+    if ours[0] == theirs[0] == "ok":
+        assert type(ours[1]) is type(theirs[1]) is markupsafe.Markup
+    assert_same_verdict(ours, theirs, f"escape_markup({value!r:.200})")
+
+
+# --- Hashing -----------------------------------------------------------------------------
+
+
+def as_memoryview(data: bytes) -> memoryview:
+    return memoryview(data)
+
+
+hash_data = st.one_of(
+    st.binary(max_size=300),
+    st.builds(bytearray, st.binary(max_size=100)),
+    st.binary(max_size=100).map(as_memoryview),
+    st.builds(BytesSub, st.binary(max_size=50)),
+    hostile,
+    st.text(max_size=5),
+)
+hash_numbers = st.one_of(
+    st.integers(-3, 80),
+    st.sampled_from([2**63, 2**64, -(2**63), 10**30, True, 1.5, None, "1"]),
+    st.builds(Index, st.none() | st.integers(-2, 40)),
+)
+hash_keys = st.one_of(
+    st.none(),
+    st.binary(min_size=32, max_size=32),
+    st.binary(max_size=40),
+    st.sampled_from(
+        ["k" * 32, bytearray(32), memoryview(bytes(64))[::2], Fresh("Unprintable()", Unprintable)]
+    ),
+)
+
+
+@dataclass(frozen=True)
+class HashCase:
+    name: str
+    positional: list[Any]
+    keywords: dict[str, Any]
+    then: tuple[tuple[str, list[Any]], ...]
+
+    def __repr__(self) -> str:
+        calls = "".join(f".{method}(*{args!r:.60})" for method, args in self.then)
+        return f"{self.name}(*{self.positional!r:.200}, **{self.keywords!r:.200}){calls}"
+
+
+BLAKE3_OPTIONS: Final = ("length", "seek", "key", "derive_key_context", "max_threads")
+HASH_NAMES: Final = (
+    "blake3",
+    "blake3_digest",
+    "blake3_hexdigest",
+    "blake3_file",
+    "xxh3_64",
+    "xxh3_64_digest",
+    "xxh3_64_hexdigest",
+    "xxh3_128",
+    "xxh3_128_digest",
+    "xxh3_128_hexdigest",
+    "xxh3_64_hasher",
+    "xxh3_128_hasher",
+)
+
+
+@functools.cache
+def file_paths() -> tuple[Any, ...]:
+    """Real paths (a small file, an empty file, a directory), missing ones, and hostile
+    ones; the files are made once per process, in a temporary directory removed at exit
+    (hypothesis draws them, so they cannot come from a function-scoped fixture)."""
+    root = Path(tempfile.mkdtemp(prefix="covet-fuzz-"))
+    atexit.register(shutil.rmtree, root, ignore_errors=True)
+    small = root / "small.bin"
+    small.write_bytes(bytes(range(256)) * 5)
+    empty = root / "empty.bin"
+    empty.write_bytes(b"")
+    missing = root / "missing.bin"
+    return (
+        str(small),
+        bytes(small),
+        small,
+        PathLike(str(small)),
+        str(empty),
+        str(root),
+        str(missing),
+        missing,
+        bytes(missing),
+        PathLike(bytes(missing)),
+        "a\0b",
+        b"a\0b",
+        PathLike("a\0b"),
+        PathLike(None),
+        PathLike(5),
+        "\ud800",
+        PathLike(b"\xff"),
+        "",
+        5,
+        None,
+        sub(StrSub, str(small)),
+        sub(BytesSub, bytes(small)),
+    )
+
+
+@st.composite
+def blake3_calls(draw: st.DrawFn, name: str) -> HashCase:
+    first = draw(st.sampled_from(file_paths())) if name == "blake3_file" else draw(hash_data)
+    positional = [first] if name != "blake3" or draw(st.booleans()) else []
+    keywords: dict[str, Any] = {}
+    for option in BLAKE3_OPTIONS if name != "blake3" else BLAKE3_OPTIONS[2:]:
+        if draw(st.integers(0, 2)) == 0:
+            if option in ("length", "seek", "max_threads"):
+                keywords[option] = draw(hash_numbers)
+            elif option == "key":
+                keywords[option] = draw(hash_keys)
+            else:
+                keywords[option] = draw(st.one_of(st.text(max_size=5), hostile))
+    then: list[tuple[str, list[Any]]] = []
+    if name == "blake3":
+        for _ in range(draw(st.integers(0, 3))):
+            method = draw(st.sampled_from(["update", "digest", "hexdigest", "copy", "reset"]))
+            if method == "update":
+                then.append((method, [draw(hash_data)]))
+            elif method in ("digest", "hexdigest") and draw(st.booleans()):
+                then.append((method, [draw(hash_numbers)]))
+            else:
+                then.append((method, []))
+    return HashCase(name, positional, keywords, tuple(then))
+
+
+XXH3_METHODS: Final = ("update", "digest", "hexdigest", "intdigest", "copy", "reset")
+
+
+@st.composite
+def xxh3_calls(draw: st.DrawFn, name: str) -> HashCase:
+    hasher = name.endswith("hasher")
+    positional = [draw(hash_data)] if not hasher or draw(st.booleans()) else []
+    keywords = {"seed": draw(hash_numbers)} if draw(st.booleans()) else {}
+    then: list[tuple[str, list[Any]]] = []
+    for _ in range(draw(st.integers(0, 3)) if hasher else 0):
+        method = draw(
+            st.sampled_from(["update", "digest", "hexdigest", "intdigest", "copy", "reset"])
+        )
+        then.append((method, [draw(hash_data)] if method == "update" else []))
+    return HashCase(name, positional, keywords, tuple(then))
+
+
+hash_cases = st.sampled_from(HASH_NAMES).flatmap(
+    lambda name: blake3_calls(name) if name.startswith("blake3") else xxh3_calls(name)
+)
+
+
+def hash_verdict(module: ModuleType, case: HashCase) -> list[tuple[str, Any]]:
+    outcome = verdict(getattr(module, case.name), *case.positional, **case.keywords)
+    outcomes = [outcome]
+    if outcome[0] != "ok" or not case.then:
+        return [
+            o if o[0] != "ok" or isinstance(o[1], (bytes, str, int)) else ("ok", "<hasher>")
+            for o in outcomes
+        ]
+    hasher = outcome[1]
+    outcomes = [("ok", "<hasher>")]
+    for method, args in case.then:
+        step = verdict(getattr(hasher, method), *args)
+        if step[0] == "ok" and method in ("update", "copy", "reset"):
+            if method == "copy":
+                hasher = step[1]
+            step = ("ok", method)
+        outcomes.append(step)
+    outcomes.append(("ok", hasher.hexdigest() if hasattr(hasher, "hexdigest") else None))
+    return outcomes
+
+
+@fuzz_property(hash_cases)
+def test_fuzz_hashing(case: HashCase) -> None:
+    ours = hash_verdict(native(), case)
+    theirs = hash_verdict(twin(), case)
+    assert len(ours) == len(theirs)
+    for a, b in zip(ours, theirs, strict=True):
+        assert_same_verdict(a, b, repr(case))
+
+
+# --- The harness itself ------------------------------------------------------------------
+
+
+def test_the_public_api_is_one_of_the_two() -> None:
+    """The fuzz calls the two implementations directly; the public names are one of them."""
+    from covet_rust_core import hashing, jwt
+
+    backend = native() if covet_rust_core.BACKEND == "native" else twin()
+    assert covet_rust_core.loads is backend.loads
+    assert covet_rust_core.dumps_str is backend.dumps_str
+    assert jwt.decode is backend.jwt_decode
+    assert hashing.blake3_file is backend.blake3_file
+    assert public_strings.slugify is backend.slugify
+
+
+def test_difference() -> None:
+    """The comparison itself: types all the way down, floats by repr, no recursion (a
+    5000-deep nest), cycles, and inputs handed back compared by type only."""
+    assert difference([1, {"a": -0.0}], [1, {"a": -0.0}]) is None
+    assert difference(-0.0, 0.0) is not None
+    assert difference(float("nan"), float("nan")) is None
+    assert difference(1, True) is not None
+    assert difference({"a": 1, "b": 2}, {"b": 2, "a": 1}) is not None
+    assert difference("<x at 0x7f00aa11bb22>", "<x at 0x7f00cc33dd44>") is None
+    assert difference(nested(5000), nested(5000)) is None
+    assert difference(nested(5000), nested(4999)) is not None
+    assert difference(cyclic_list(), cyclic_list()) is None
+    assert difference(BadEq(), BadEq()) is None
+    assert difference(HostileList([1]), HostileList([1])) is None
+    assert difference(HostileList([1]), HostileList([2])) is not None
+
+
+def test_materialize_makes_fresh_objects() -> None:
+    fresh = Fresh("iter([1])", lambda: iter([1]))
+    first, second = materialize([fresh, {"k": (fresh,)}]), materialize([fresh])
+    assert first[0] is not second[0]
+    assert list(first[0]) == [1]
+    assert list(first[1]["k"][0]) == [1]
+
+
+def test_profiles() -> None:
+    assert PROFILE in ("default", "long")
+    assert set(PROPERTIES) == {
+        "test_fuzz_loads",
+        "test_fuzz_dumps",
+        "test_fuzz_jwt_decode",
+        "test_fuzz_jwt_encode",
+        "test_fuzz_strings",
+        "test_fuzz_escape_markup",
+        "test_fuzz_hashing",
+    }
+
+
+# --- What the fuzz found: one regression test each ------------------------------------------
+# Each was a native/twin disagreement on hostile input; the fix is named in the docstring.
+# They run on both implementations (covet_impl) with the exact outcome the contract now has.
+
+AIO_MODULES: Final = ("covet_rust_core._aio_native", "covet_rust_core.fallback.aio")
+
+
+def aio_module(covet_impl: ModuleType) -> ModuleType:
+    """The awaitable forms that go with ``covet_impl``."""
+    return importlib.import_module(AIO_MODULES[0 if covet_impl.__name__.endswith("_native") else 1])
+
+
+def outcome_of(call: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[str, Any]:
+    """``verdict`` with str() of the message only (no Fresh objects in these tests)."""
+    try:
+        return ("ok", call(*args, **kwargs))
+    except Exception as error:
+        return (type(error).__qualname__, str(error))
+
+
+@pytest.mark.parametrize("name", ["xxh3_64", "xxh3_128", "xxh3_64_hasher", "xxh3_128_hasher"])
+def test_seed_whose_index_raises_propagates(covet_impl: ModuleType, name: str) -> None:
+    """Native fix (src/hashing/binding.rs seed_from): the error an ``__index__`` raises
+    propagates, as from operator.index and the xxhash package; it was a TypeError."""
+    function = getattr(covet_impl, name)
+    assert outcome_of(function, b"", seed=Index(None)) == ("HostileError", "__index__")
+    assert outcome_of(function, b"", seed=Index(-1)) == (
+        "TypeError",
+        "seed must be an int, not Index",
+    )
+
+    def digest(seed: Any) -> Any:
+        result = function(b"x", seed=seed)
+        return result.hexdigest() if name.endswith("hasher") else result
+
+    assert digest(Index(3)) == digest(3)
+
+
+@pytest.mark.parametrize("path", ["a\0b", b"a\0b", PathLike("a\0b"), PathLike(b"\0")], ids=repr)
+def test_blake3_file_nul_in_the_path(covet_impl: ModuleType, path: Any) -> None:
+    """Native fix (path_from): CPython's ``ValueError: embedded null byte``, as open()
+    raises it; natively it was an OSError without an errno."""
+    assert outcome_of(covet_impl.blake3_file, path) == ("ValueError", "embedded null byte")
+    awaitable = aio_module(covet_impl).blake3_file(path)
+    assert outcome_of(asyncio.run, awaitable) == ("ValueError", "embedded null byte")
+
+
+def test_blake3_file_error_names_the_path_as_open_does(
+    covet_impl: ModuleType, tmp_path: Path
+) -> None:
+    """Native fix (path_from, os_error): ``filename`` is ``os.fspath(path)``, a str or
+    bytes, as open() reports it; natively it was the PathLike object itself."""
+    missing = tmp_path / "missing"
+    forms: list[tuple[Any, str | bytes]] = [
+        (missing, str(missing)),
+        (PathLike(str(missing)), str(missing)),
+        (PathLike(bytes(missing)), bytes(missing)),
+        (str(missing), str(missing)),
+    ]
+    for path, filename in forms:
+        with pytest.raises(FileNotFoundError) as caught:
+            covet_impl.blake3_file(path)
+        assert caught.value.filename == filename
+        assert type(caught.value.filename) is type(filename)
+        with pytest.raises(FileNotFoundError) as caught:
+            asyncio.run(aio_module(covet_impl).blake3_file(path))
+        assert caught.value.filename == filename
+        assert type(caught.value.filename) is type(filename)
+        with pytest.raises(FileNotFoundError) as opened:
+            open(path, "rb")  # noqa: PTH123, SIM115 - open()'s own report, to compare
+        assert opened.value.filename == filename
+
+
+def test_blake3_file_checks_in_the_native_order(covet_impl: ModuleType, tmp_path: Path) -> None:
+    """Twin fix (fallback/hashing.py): arguments converted in signature order
+    (``max_threads`` first), then the key, the thread count, the path, the digest's
+    allocation, and only then the file opened."""
+    missing = tmp_path / "missing"
+    too_large = ("OverflowError", "Python int too large to convert to C long")
+    assert outcome_of(covet_impl.blake3_file, missing, length=2**64, max_threads=2**63) == too_large
+    assert outcome_of(covet_impl.blake3, key=b"", max_threads=2**63) == too_large
+    assert outcome_of(covet_impl.blake3_digest, b"", key=b"", max_threads=2**63) == too_large
+    assert outcome_of(covet_impl.blake3_file, "a\0b", length=2**63) == (
+        "ValueError",
+        "embedded null byte",
+    )
+    assert outcome_of(covet_impl.blake3_file, missing, length=2**63) == (
+        "OverflowError",
+        "byte string is too large",
+    )
+    assert outcome_of(covet_impl.blake3_file, tmp_path, length=2**62)[0] == "MemoryError"
+
+
+@pytest.mark.parametrize("form", ["private_pkcs8_pem", "private_traditional_pem"])
+def test_rsa_1024_private_key_message(covet_impl: ModuleType, form: str) -> None:
+    """Native fix (src/jwt/keys.rs check_rsa_private_bits): a private key outside 2048 to
+    8192 bits gets the size message the public key, a JWK and the twin give; aws-lc's own
+    refusal said "invalid RSA private key: TooSmall"."""
+    pem = getattr(material().rsa1024, form)
+    message = "RSA key of 1024 bits: 2048 to 8192 bits are supported"
+    assert outcome_of(covet_impl.JwtKey.from_pem, pem) == ("InvalidKeyError", message)
+    assert outcome_of(covet_impl.jwt_encode, {}, pem, algorithm="RS256") == (
+        "InvalidKeyError",
+        message,
+    )
+    public = material().rsa1024.public_spki_pem
+    assert outcome_of(covet_impl.JwtKey.from_pem, public) == ("InvalidKeyError", message)
+
+
+def test_decode_error_doc_is_the_str_given(covet_impl: ModuleType) -> None:
+    """Twin fix (fallback/json.py _parse): a str subclass document is the error's ``doc``
+    itself, as in the standard library and natively; the twin gave a plain copy."""
+    document = StrSub("[1,")
+    with pytest.raises(covet_rust_core.JSONDecodeError) as caught:
+        covet_impl.loads(document)
+    assert caught.value.doc is document
+    assert caught.value.__context__ is None
+    with pytest.raises(covet_rust_core.JSONDecodeError) as caught:
+        covet_impl.loads(BytesSub(b"[1,"))
+    assert type(caught.value.doc) is str
+
+
+def test_dumps_takes_the_flags_first(covet_impl: ModuleType) -> None:
+    """Twin fix (fallback/json.py _options): the flags' truth and ``nan`` are taken in
+    signature order before ``default`` and ``indent`` are checked, as the native side
+    converts its arguments."""
+    assert outcome_of(covet_impl.dumps, [], indent=-1, append_newline=BadBool()) == (
+        "HostileError",
+        "__bool__",
+    )
+    assert outcome_of(covet_impl.dumps, [], default=5, sort_keys=BadBool()) == (
+        "HostileError",
+        "__bool__",
+    )
+    assert outcome_of(covet_impl.dumps_str, [], nan="x", append_newline=BadBool()) == (
+        "ValueError",
+        "nan must be 'error' or 'null', not 'x'",
+    )
+
+
+def test_empty_strided_buffer_is_contiguous(covet_impl: ModuleType) -> None:
+    """Twin fix (fallback/json.py, fallback/hashing.py): an empty buffer is C-contiguous
+    whatever its strides (PyBuffer_IsContiguous, the native side's test); hashlib refuses an
+    empty strided memoryview, a documented difference."""
+    empty = memoryview(b"")[::2]
+    assert not empty.c_contiguous  # memoryview's own flag says otherwise
+    assert outcome_of(covet_impl.loads, empty) == (
+        "JSONDecodeError",
+        "Expecting value: line 1 column 1 (char 0)",
+    )
+    assert covet_impl.blake3_digest(empty) == covet_impl.blake3_digest(b"")
+    assert covet_impl.xxh3_64(empty) == covet_impl.xxh3_64(b"")
+    assert outcome_of(covet_impl.loads, memoryview(b"[1]")[::2])[0] == "BufferError"
+    assert outcome_of(covet_impl.xxh3_64, memoryview(b"ab")[::-1])[0] == "BufferError"
+    with pytest.raises(BufferError):
+        hashlib.sha256(empty)
+
+
+def test_jwt_dict_subclass_arguments_are_read_through_dict(covet_impl: ModuleType) -> None:
+    """Twin fixes (fallback/jwt.py _options, encode) and native fixes (src/jwt/binding.rs
+    header_json, dict_copy): ``options``, ``headers`` and the payload's copy are read
+    through dict itself; a subclass's overridden methods are not called."""
+    token = craft(payload={"exp": NOW - FAR})
+    options = HostileDict(verify_exp=False)
+    assert covet_impl.jwt_decode(token, SECRET, algorithms=["HS256"], options=options) == {
+        "exp": NOW - FAR
+    }
+    headers = HostileDict(kid="k1")
+    payload = HostileDict(exp=dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc))
+    expected = craft({"alg": "HS256", "kid": "k1", "typ": "JWT"}, {"exp": 1893456000})
+    assert covet_impl.jwt_encode(payload, SECRET, headers=headers) == expected
+
+
+def test_jwt_str_subclass_arguments_are_read_as_text(covet_impl: ModuleType) -> None:
+    """Twin fix (fallback/jwt.py _plain): ``algorithms``, ``audience``, ``issuer``,
+    ``subject``, ``require`` and ``algorithm`` are compared by their characters, never by an
+    overridden ``__eq__``, as natively."""
+    token = craft(payload={"aud": "api", "iss": "x", "sub": "42", "exp": NOW + FAR})
+    claims = covet_impl.jwt_decode(
+        token,
+        SECRET,
+        algorithms=[HostileStr("HS256")],
+        audience=HostileStr("api"),
+        issuer=[HostileStr("x")],
+        subject=HostileStr("42"),
+        options={"require": [HostileStr("exp")]},
+    )
+    assert claims["sub"] == "42"
+    assert covet_impl.jwt_encode({}, SECRET, algorithm=HostileStr("HS256")) == craft()
+
+
+def test_jwt_header_alg_whose_truth_raises(covet_impl: ModuleType) -> None:
+    """Native fix (prepare_encode): an ``alg`` header whose truth cannot be told raises
+    that error, as the twin's ``if headers.get("alg")``; natively it counted as falsy."""
+    assert outcome_of(covet_impl.jwt_encode, {}, SECRET, headers={"alg": BadBool()}) == (
+        "HostileError",
+        "__bool__",
+    )
+
+
+def test_jwt_algorithm_with_a_lone_surrogate(covet_impl: ModuleType) -> None:
+    """Twin fix (fallback/jwt.py _plain): a name with a lone surrogate is the
+    UnicodeEncodeError of ``name.encode()``, as natively; the twin said it was unsupported."""
+    token = craft()
+    error = (
+        "UnicodeEncodeError",
+        "'utf-8' codec can't encode character '\\ud800' in position 0: surrogates not allowed",
+    )
+    assert outcome_of(covet_impl.jwt_encode, {}, SECRET, algorithm="\ud800") == error
+    assert outcome_of(covet_impl.jwt_decode, token, SECRET, algorithms=["\ud800"]) == error
+    assert (
+        outcome_of(covet_impl.jwt_decode, token, SECRET, algorithms=["HS256"], audience="\ud800")
+        == error
+    )
+
+
+def test_jwt_kid_with_a_lone_surrogate(covet_impl: ModuleType) -> None:
+    """Native fix (prepare_encode): a ``kid`` header with a lone surrogate is a str, so it
+    passes the kid check; the header's dumps then refuses it with the JSON contract's error,
+    as the twin does. Natively the kid check itself raised UnicodeEncodeError."""
+    assert outcome_of(covet_impl.jwt_encode, {}, SECRET, headers={"kid": "\ud800"}) == (
+        "JSONEncodeError",
+        'str contains a lone surrogate at $["kid"]',
+    )
+
+
+def test_jwt_audience_whose_iter_raises(covet_impl: ModuleType) -> None:
+    """Native fix (src/jwt/binding.rs expected): only "not iterable" is the audience's
+    TypeError; what an ``__iter__`` raises propagates, as from the twin's ``iter()``."""
+    token = craft()
+    assert outcome_of(
+        covet_impl.jwt_decode, token, SECRET, algorithms=["HS256"], audience=HostileList(["a"])
+    ) == ("HostileError", "HostileList.__iter__")
+    assert outcome_of(covet_impl.jwt_decode, token, SECRET, algorithms=["HS256"], audience=5) == (
+        "TypeError",
+        "audience must be a str or an iterable of str, not int",
+    )
+
+
+@pytest.mark.parametrize("function", ["parse_qsl", "parse_qs"])
+def test_parse_query_takes_the_flags_first(covet_impl: ModuleType, function: str) -> None:
+    """Twin fix (fallback/strings.py): the flags' truth first, as the native side converts
+    its arguments, then ``qs`` is checked."""
+    call = getattr(covet_impl, function)
+    assert outcome_of(call, [], strict_parsing=BadBool()) == ("HostileError", "__bool__")
+    assert outcome_of(call, [], keep_blank_values=True)[0] == "TypeError"
+
+
+class LenRaises:
+    """Iterable, but ``len()`` raises: nothing may ask it for a length hint."""
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter([("a", "b")])
+
+    def __len__(self) -> int:
+        raise HostileError("__len__")
+
+
+def pairs_raising(error: Exception) -> Iterator[Any]:
+    yield ("a", "b")
+    raise error
+
+
+def test_multi_replace_mapping_errors(covet_impl: ModuleType) -> None:
+    """Native fix (src/strings/binding/text.rs pairs_of, unpack_pair) and twin fix
+    (multi_replace's order): what the mapping's or an item's iteration raises propagates
+    (only "not iterable" and "not two items" are the mapping TypeError, as in Python's
+    ``a, b = item``); the mapping is checked before ``text``'s UTF-8 form."""
+    not_pairs = (
+        "TypeError",
+        "multi_replace() argument 'mapping' must be a mapping or an iterable of "
+        "(pattern, replacement) pairs, not {}",
+    )
+    call = covet_impl.multi_replace
+    assert outcome_of(call, "x", HostileList([1])) == ("HostileError", "HostileList.__iter__")
+    assert outcome_of(call, "x", [HostileList(["a", "b"])]) == (
+        "HostileError",
+        "HostileList.__iter__",
+    )
+    assert outcome_of(call, "x", [pairs_raising(HostileError("next"))]) == ("HostileError", "next")
+    assert outcome_of(call, "x", [pairs_raising(ValueError("next"))]) == (
+        not_pairs[0],
+        not_pairs[1].format("list"),
+    )
+    assert outcome_of(call, "\ud800", "") == (not_pairs[0], not_pairs[1].format("str"))
+    assert outcome_of(call, "ab", LenRaises()) == ("ok", "bb")
+    assert outcome_of(covet_impl.Replacer, HostileList([1]))[0] == "HostileError"
+
+
+def test_slugify_iterable_errors(covet_impl: ModuleType) -> None:
+    """Native fix (text.rs listed, unpack_pair) and twin fix (_listed): ``stopwords`` and
+    ``replacements`` are taken whole first; a TypeError while iterating is the argument's
+    TypeError, anything else propagates; no length hint is asked for."""
+    pairs_error = (
+        "TypeError",
+        "slugify() argument 'replacements' must be an iterable of (old, new) str pairs",
+    )
+    call = covet_impl.slugify
+    assert outcome_of(call, "a b", replacements=[HostileDict(a=1)]) == (
+        "HostileError",
+        "HostileDict.__iter__",
+    )
+    assert outcome_of(call, "a b", replacements=HostileList([])) == (
+        "HostileError",
+        "HostileList.__iter__",
+    )
+    assert outcome_of(call, "a b", replacements=pairs_raising(TypeError("x"))) == pairs_error
+    assert outcome_of(call, "a b", replacements=[pairs_raising(ValueError("x"))]) == pairs_error
+    assert outcome_of(call, "a b", replacements=LenRaises()) == ("ok", "b-b")
+    assert outcome_of(call, "a b", stopwords=pairs_raising(HostileError("x"))) == (
+        "HostileError",
+        "x",
+    )
+
+
+def test_quote_of_a_hostile_str_subclass(covet_impl: ModuleType) -> None:
+    """Twin fix (fallback/strings.py quote): a str subclass is read as the text it holds."""
+    for call in (covet_impl.quote, covet_impl.quote_plus):
+        result = call(HostileStr("someKey"))
+        assert type(result) is str
+        assert result == "someKey"
+
+
+def test_unicode_newer_than_the_interpreter() -> None:
+    """A documented difference (docs/STRINGS.md, "Unicode data"): a character the
+    interpreter does not know yet (U+31350, a CJK Extension H ideograph of Unicode 15.0) is
+    a letter for the native tables, unassigned for the twin on Python < 3.12."""
+    char = "\U00031350"
+    assert native().slugify(char, allow_unicode=True) == char
+    known = unicodedata.category(char) != "Cn"
+    assert twin().slugify(char, allow_unicode=True) == (char if known else "")
