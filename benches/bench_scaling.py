@@ -37,6 +37,15 @@ finds candidates with a SIMD prefilter (about one instruction per byte of text);
 that it steps through every byte (20 to 60 instructions per byte, whatever the count), a
 change of regime that a 10-to-100 step would show as a spurious 25x.
 
+The twin's JSON depth rows are flagged SUPERLINEAR, and that is a change of regime too:
+up to about 100 levels the twin runs on the standard library's C scanner and encoder, which
+recurse and stop at the interpreter's recursion limit; at 1000 levels it runs on its own
+iterative parser and writer (docs/RELIABILITY.md). The rows marked "(twin: iterative ...)"
+time that code at every size: linear. The native side's ``loads`` depth step (about 20x)
+is the interpreter's cost of a deep structure (the collector runs while it is alive, and
+CPython frees deep nesting through its trashcan): callgrind counts 12x to 15x more
+instructions per step for ``json``, ``orjson`` and covet alike.
+
 A backend whose one call takes more than a budget (1 s; 0.25 s with ``--quick``) at some
 size, or is predicted to (the last step's ratio applied once more), is not run at that
 size and larger: the table says so (the twin of some helpers: pure-Python BLAKE3, and
@@ -68,6 +77,8 @@ from covet_rust_core.bench.interleave import (
     run,
 )
 from covet_rust_core.bench.strings_workloads import SplitMix64, prose
+from covet_rust_core.fallback import _json_parse
+from covet_rust_core.fallback import json as twin_json
 
 Call = Callable[[], object]
 # A case's input at size n, then the call of one backend on it.
@@ -266,6 +277,20 @@ def _json_cases() -> list[Case]:
 
         return call
 
+    def nested_text(depth: int) -> str:
+        return '{"a":' * depth + "1" + "}" * depth
+
+    def slow_loads(impl: ModuleType, doc: str) -> Call:
+        if impl.__name__.endswith("_native"):
+            return lambda: impl.loads(doc)
+        return lambda: _json_parse.parse(doc)
+
+    def slow_dumps(impl: ModuleType, value: Any) -> Call:
+        if impl.__name__.endswith("_native"):
+            return lambda: impl.dumps_str(value)
+        options = twin_json._Options(None, False, None, False, False)
+        return lambda: twin_json._serialize(value, options, [])
+
     def invalid_utf8(count: int) -> bytes:
         return json_text(records(count)).encode()[:-2] + b'"\xff"]'
 
@@ -336,6 +361,12 @@ def _json_cases() -> list[Case]:
         Case("dumps_str", "array width", 100, *dumps_str(records), "records"),
         Case("dumps_str", "string length", 1000, *dumps_str(escaped_string)),
         Case("dumps_str", "depth (arrays)", 10, *dumps_str(nested_lists), "levels"),
+        # The twin's depth rows above cross from the standard library's C code (recursive:
+        # it stops at the recursion limit) to the twin's own iterative code between 100
+        # and 1000 levels, a change of regime. These time the twin's iterative code alone,
+        # at every size, against the same native call.
+        Case("loads (twin: iterative parser)", "depth (objects)", 10, nested_text, slow_loads),
+        Case("dumps_str (twin: iterative writer)", "depth (arrays)", 10, nested_lists, slow_dumps),
     ]
 
 
