@@ -38,6 +38,8 @@ from covet_rust_core.pytest_plugin import load_native
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicNumbers
 
+from tests.test_json_errors import nested_dicts, nested_lists
+
 JSON_DEPTH = 1024
 DEFAULT_CHAIN = 32
 KEYS_DEPTH = 1000
@@ -53,20 +55,6 @@ def raises(call: Callable[[], object], kind: type[BaseException], message: str) 
 
 
 # --------------------------------------------------------------------- JSON nesting
-
-
-def nested_lists(depth: int) -> list[Any]:
-    value: list[Any] = []
-    for _ in range(depth - 1):
-        value = [value]
-    return value
-
-
-def nested_dicts(depth: int) -> dict[str, Any]:
-    value: dict[str, Any] = {}
-    for _ in range(depth - 1):
-        value = {"k": value}
-    return value
 
 
 @pytest.mark.parametrize("opening", ["[", '{"k":'], ids=["arrays", "objects"])

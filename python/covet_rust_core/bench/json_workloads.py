@@ -470,18 +470,11 @@ def orjson_library() -> Library | str:
 
 
 def _covet_module(name: str) -> ModuleType | str:
-    """The module that holds the covet JSON functions, or why there is none."""
+    """The module that holds the covet JSON functions (the extension, or the twin's
+    package), or why the extension cannot be imported."""
     if name == NATIVE:
         return native_module()
-    package = importlib.import_module("covet_rust_core.fallback")
-    if hasattr(package, "loads") or hasattr(package, "dumps"):
-        return package
-    try:
-        return importlib.import_module("covet_rust_core.fallback.json")
-    except ModuleNotFoundError as error:
-        if error.name != "covet_rust_core.fallback.json":
-            raise  # the twin exists but is broken: loud, not "unavailable"
-        return "covet_rust_core.fallback.json does not exist yet"
+    return importlib.import_module("covet_rust_core.fallback")
 
 
 def covet_library(name: str) -> Library | str:

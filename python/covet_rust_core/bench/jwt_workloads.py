@@ -437,19 +437,12 @@ def oxyjwt_library() -> Library | str:
 
 
 def _covet_module(name: str) -> ModuleType | str:
-    """The module holding the covet JWT functions, or why there is none. Raises when the
-    twin's module exists but cannot be imported (reported as an error, not unavailable)."""
+    """The module holding the covet JWT functions (the extension, or the twin's package),
+    or why the extension cannot be imported. Raises when the twin cannot be imported
+    (reported as an error, not unavailable)."""
     if name == NATIVE:
         return native_module()
-    package = importlib.import_module("covet_rust_core.fallback")
-    if hasattr(package, "jwt_encode") or hasattr(package, "jwt_decode"):
-        return package
-    try:
-        return importlib.import_module("covet_rust_core.fallback.jwt")
-    except ModuleNotFoundError as error:
-        if error.name != "covet_rust_core.fallback.jwt":
-            raise
-        return "covet_rust_core.fallback.jwt does not exist yet"
+    return importlib.import_module("covet_rust_core.fallback")
 
 
 def _broken_library(name: str, error: Exception) -> Library:
@@ -464,17 +457,16 @@ def _broken_library(name: str, error: Exception) -> Library:
 
 
 def covet_library(name: str) -> Library | str:
-    """covet native or fallback with the JWT functions it has, or why it has none. The flat
+    """covet native or fallback with the JWT functions it has, or why it has none: the flat
     names (``jwt_encode``, ``jwt_decode``, ``JwtKey``) of the extension and of the twin's
-    package, else the ``encode``, ``decode`` and ``Key`` of ``covet_rust_core.fallback.jwt``."""
+    package."""
     try:
         module = _covet_module(name)
     except Exception as error:  # the twin exists and is broken: every job errors
         return _broken_library(name, error)
     if isinstance(module, str):
         return module
-    flat = module.__name__ != "covet_rust_core.fallback.jwt"
-    names = ("jwt_encode", "jwt_decode", "JwtKey") if flat else ("encode", "decode", "Key")
+    names = ("jwt_encode", "jwt_decode", "JwtKey")
     encode, decode, key_class = (getattr(module, attribute, None) for attribute in names)
     from_pem = getattr(key_class, "from_pem", None)
     missing: dict[str, str] = {}
