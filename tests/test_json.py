@@ -28,6 +28,7 @@ from typing import Any, ClassVar, NamedTuple
 import covet_rust_core
 import pytest
 
+from tests.ids import repr_id
 from tests.json_helpers import (
     JSONDecodeError,
     JSONEncodeError,
@@ -868,7 +869,7 @@ def test_valid_nan_options_leave_finite_numbers_alone(covet_impl: ModuleType) ->
         assert covet_impl.dumps([1.5, Decimal("2.5"), -0.0], nan=nan) == b"[1.5,2.5,-0.0]"
 
 
-@pytest.mark.parametrize("default", [1, "str", b"x", [len], object()], ids=repr)
+@pytest.mark.parametrize("default", [1, "str", b"x", [len], object()], ids=repr_id)
 def test_non_callable_default_is_a_type_error(covet_impl: ModuleType, default: Any) -> None:
     with pytest.raises(TypeError):
         covet_impl.dumps([1], default=default)
@@ -1174,7 +1175,7 @@ def test_loads_empty_containers_are_fresh_objects(covet_impl: ModuleType) -> Non
 @pytest.mark.parametrize(
     "data",
     [1, 1.5, None, ["[]"], {"a": 1}, ("[]",), object(), Opaque(), b"1".decode],
-    ids=repr,
+    ids=repr_id,
 )
 def test_loads_of_wrong_types_is_a_type_error(covet_impl: ModuleType, data: Any) -> None:
     with pytest.raises(TypeError):

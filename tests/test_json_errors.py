@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from tests.ids import repr_id
 from tests.json_helpers import (
     JSONDecodeError,
     JSONEncodeError,
@@ -198,7 +199,7 @@ def test_encode_error_is_a_type_error(covet_impl: ModuleType) -> None:
         (b"k", "bytes"),
         (Holder.Nested(), "Holder.Nested"),
     ],
-    ids=repr,
+    ids=repr_id,
 )
 def test_non_str_key_without_the_option(covet_impl: ModuleType, key: Any, qualname: str) -> None:
     assert_key_must_be_str(encode_error(covet_impl, {key: 1}), qualname, "$")
@@ -222,7 +223,7 @@ def test_non_str_key_without_the_option(covet_impl: ModuleType, key: Any, qualna
         (dt.timedelta(0), "timedelta"),
         (1 + 1j, "complex"),
     ],
-    ids=repr,
+    ids=repr_id,
 )
 def test_unsupported_key_type_with_the_option(
     covet_impl: ModuleType, key: Any, qualname: str

@@ -18,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.ids import ascii_id
 from tests.json_helpers import (
     assert_strict_equal,
     compact,
@@ -287,7 +288,7 @@ OPEN_QUESTIONS: list[Any] = [
 ]
 
 
-@pytest.mark.parametrize("data", OPEN_QUESTIONS, ids=ascii)
+@pytest.mark.parametrize("data", OPEN_QUESTIONS, ids=ascii_id)
 def test_backends_agree_where_the_contract_is_silent(data: Any) -> None:
     assert_same_verdict(data)
 

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.ids import repr_id
 from tests.strings_helpers import (
     SETTINGS,
     Strings,
@@ -127,7 +128,7 @@ def test_quote_huge(backend: Strings) -> None:
 
 
 @pytest.mark.parametrize("name", ["quote", "quote_plus"])
-@pytest.mark.parametrize("string", [None, 5, ["a"], memoryview(b"a")], ids=repr)
+@pytest.mark.parametrize("string", [None, 5, ["a"], memoryview(b"a")], ids=repr_id)
 def test_quote_wrong_string_type(backend: Strings, name: str, string: object) -> None:
     expect(TypeError, None, backend.function(name), string)
 
