@@ -1,0 +1,69 @@
+"""Runs a snippet in a child interpreter whose address space is capped (RLIMIT_AS), so that a
+call whose buffers follow its input can be shown to raise MemoryError instead of aborting
+the process ("memory allocation of N bytes failed", SIGABRT) or being killed.
+
+The child imports the backend first and caps its address space after, so that importing
+(the extension, its runtime, CPython's own start-up) is not what runs out. The snippet sees
+the backend as ``M`` (``covet_rust_core._native`` or ``covet_rust_core.fallback``) and reports
+what happened by printing one line; ``outcome()`` returns that line, and fails the test with
+the child's exit status and stderr when it died instead.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from types import ModuleType
+
+import pytest
+
+# Enough for the interpreter, the extension and a few hundred MiB of input; the calls under
+# test ask for more than is left. (docs/RELIABILITY.md quotes `ulimit -v 1500000`.)
+DEFAULT_LIMIT = 1_500_000 * 1024
+
+_PRELUDE = """
+import importlib, resource, sys
+M = importlib.import_module({module!r})
+import covet_rust_core.aio, covet_rust_core.jwt, covet_rust_core.strings, covet_rust_core.hashing
+resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+
+
+def report(call):
+    try:
+        result = call()
+    except MemoryError:
+        print("MemoryError", flush=True)
+    except Exception as error:
+        print(type(error).__name__, str(error)[:200], flush=True)
+    else:
+        print("ok", type(result).__name__, flush=True)
+"""
+
+
+def outcome(module: ModuleType, snippet: str, limit: int = DEFAULT_LIMIT) -> str:
+    """What ``snippet`` printed (last line), run with ``M`` = ``module`` under ``limit``
+    bytes of address space. A child killed by a signal or an abort fails the test."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("RLIMIT_AS is enforced as documented on Linux only")
+    code = _PRELUDE.format(module=module.__name__, limit=limit) + textwrap.dedent(snippet)
+    env = dict(os.environ)
+    # The child must not start with a fallback warning turned into an error, nor print one.
+    env["COVET_RUST_CORE_BACKEND"] = "auto"
+    done = subprocess.run(
+        [sys.executable, "-X", "faulthandler", "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        check=False,
+    )
+    if done.returncode != 0 or not done.stdout.strip():
+        pytest.fail(
+            f"the child exited with status {done.returncode} (negative: killed by that "
+            f"signal) instead of reporting:\nstdout: {done.stdout[-2000:]}\n"
+            f"stderr: {done.stderr[-4000:]}",
+            pytrace=False,
+        )
+    return done.stdout.strip().splitlines()[-1]
