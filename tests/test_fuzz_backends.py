@@ -24,6 +24,7 @@ import array
 import asyncio
 import atexit
 import datetime as dt
+import decimal
 import enum
 import functools
 import hashlib
@@ -36,6 +37,7 @@ import string
 import tempfile
 import time
 import unicodedata
+import uuid
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,6 +156,15 @@ def verdict(call: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[str, A
         return ("ok", call(*args, **kwargs))
     except Exception as error:
         return (type(error).__qualname__, str(error))
+    except (KeyboardInterrupt, SystemExit):
+        raise
+    except BaseException as error:
+        # A Rust panic reaches Python as pyo3's PanicException, a BaseException that
+        # `except Exception` in an application's handler does not catch: never a verdict.
+        raise AssertionError(
+            f"{type(error).__module__}.{type(error).__qualname__} escaped, not an Exception: "
+            f"{error!s:.300}"
+        ) from error
 
 
 # Object addresses in reprs (``<list_iterator object at 0x7f...>``, and quoted by urlencode,
@@ -665,10 +676,270 @@ def raises_boom(obj: Any) -> Any:
     raise HostileError(f"default({type(obj).__qualname__})")
 
 
-DEFAULTS: Final = (None, default, always_self, wraps_in_a_list, stringify, raises_boom, 5)
+# --- dumps: the classes of issue 18 -------------------------------------------------------
+#
+# Python code that hands back what it should not (lying hooks), changes the containers being
+# written (mutating hooks), subclasses of every supported type, objects lying about their
+# class, and unbounded unwrapping. Each is made fresh for each backend's call.
+
+# What a lying hook returns.
+LIES: Final[list[Any]] = [
+    b"a" * 64,
+    [None] * 40,
+    12345,
+    None,
+    "2020-01-01",
+    '1,"admin":true',
+    "\udc80",
+    "NaN",
+    float("nan"),
+    HostileStr("x"),
+]
+
+
+def lying_subclass(base: type, lie: Any) -> type:
+    """A subclass of ``base`` whose every overridable method a serializer might consult
+    returns ``lie``: str(), repr(), isoformat(), is_finite(), value, int."""
+
+    def lying(*args: Any, **kwargs: Any) -> Any:
+        return lie
+
+    namespace: dict[str, Any] = {
+        "__str__": lying,
+        "__repr__": lambda self: f"Lying{base.__name__}()",
+        "__format__": lying,
+    }
+    for name in ("isoformat", "is_finite", "__index__", "__int__", "__float__", "as_tuple"):
+        if hasattr(base, name):
+            namespace[name] = lying
+    return type(f"Lying{base.__name__}", (base,), namespace)
+
+
+def lying_value(kind: str, lie: Any) -> Any:  # noqa: PLR0911 - one case per kind
+    """A value of a supported type (a subclass of it) whose methods lie."""
+    if kind == "date":
+        return lying_subclass(dt.date, lie)(2020, 1, 2)
+    if kind == "datetime":
+        return lying_subclass(dt.datetime, lie)(2020, 1, 2, 3, 4, 5, 6, tzinfo=dt.timezone.utc)
+    if kind == "time":
+        return lying_subclass(dt.time, lie)(12, 30)
+    if kind == "uuid":
+        return lying_subclass(uuid.UUID, lie)(int=12345)
+    if kind == "uuid-slot":
+        made = uuid.UUID(int=1)
+        object.__setattr__(made, "int", lie)
+        return made
+    if kind == "decimal":
+        return lying_subclass(decimal.Decimal, lie)("1.50")
+    if kind == "decimal-nan":
+        return lying_subclass(decimal.Decimal, lie)("NaN")
+    if kind == "int":
+        return lying_subclass(int, lie)(10**20)
+    if kind == "float":
+        return lying_subclass(float, lie)(2.5)
+    if kind == "str":
+        return lying_subclass(str, lie)("text")
+    return PosesAs(lie if isinstance(lie, type) else str)
+
+
+class PosesAs:
+    """An object whose ``__class__`` property names another type: ``isinstance`` believes
+    it, the type itself does not."""
+
+    def __init__(self, kind: type) -> None:
+        self._kind = kind
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return self._kind
+
+    def __repr__(self) -> str:
+        return f"PosesAs({self._kind.__name__})"
+
+
+LYING_KINDS: Final = (
+    "date",
+    "datetime",
+    "time",
+    "uuid",
+    "uuid-slot",
+    "decimal",
+    "decimal-nan",
+    "int",
+    "float",
+    "str",
+    "poser",
+)
+POSED_TYPES: Final = (str, int, float, dict, list, dt.date, uuid.UUID, enum.Enum, decimal.Decimal)
+
+
+def lying_values_of(lies: list[Any]) -> st.SearchStrategy[Fresh]:
+    return st.builds(
+        lambda kind, lie: Fresh(
+            f"lying_value({kind!r}, {lie!r:.40})", lambda: lying_value(kind, lie)
+        ),
+        st.sampled_from(LYING_KINDS),
+        st.sampled_from(lies) | st.sampled_from(POSED_TYPES),
+    )
+
+
+lying_values = lying_values_of(LIES)
+# As dict keys: a UUID hashes its slot, so the lie it holds must be hashable.
+lying_keys = lying_values_of([lie for lie in LIES if lie.__hash__ is not None])
+
+
+def one_member_enum(name: str, value: Any) -> Any:
+    """The one member (``M``) of a new Enum class ``name`` whose value is ``value``."""
+    functional_api: Any = enum.Enum  # a class named at run time, which mypy cannot follow
+    return functional_api(name, {"M": value}).M
+
+
+def enum_chain(length: int, end: Any, cyclic: bool) -> Any:
+    """An Enum member whose value is a member ... ``length`` deep, then ``end``; or a cycle
+    of ``length`` members (a member whose value is itself when 1)."""
+    members = [one_member_enum(f"Link{index}", index) for index in range(length)]
+    for index, member in enumerate(members):
+        if index + 1 < len(members):
+            vars(member)["_value_"] = members[index + 1]
+        else:
+            vars(member)["_value_"] = members[0] if cyclic else end
+    return members[0]
+
+
+enum_chains = st.builds(
+    lambda length, end, cyclic: Fresh(
+        f"enum_chain({length}, {end!r:.40}, {cyclic})", lambda: enum_chain(length, end, cyclic)
+    ),
+    st.sampled_from([1, 2, 31, 32, 33, 40]),
+    st.sampled_from([7, "x", "\udc80", None, float("inf")]),
+    st.booleans(),
+)
+
+
+@dataclass
+class WithPrivate:
+    public: Any
+    _private: Any = "secret"
+    __mangled: Any = "mangled"
+
+
+class Mutator(dt.tzinfo):
+    """A tzinfo whose ``utcoffset`` (user code a datetime's isoformat runs) changes
+    ``owner``: the container being written."""
+
+    def __init__(self, owner: Any, action: str) -> None:
+        self.owner, self.action = owner, action
+
+    def utcoffset(self, when: dt.datetime | None) -> dt.timedelta:
+        mutate(self.owner, self.action)
+        return dt.timedelta(hours=1)
+
+    def dst(self, when: dt.datetime | None) -> None:
+        return None
+
+    def tzname(self, when: dt.datetime | None) -> str:
+        return "mutator"
+
+    def __repr__(self) -> str:
+        return f"Mutator({self.action})"
+
+
+def mutate(owner: Any, action: str) -> None:
+    """Changes a dict or list the way ``action`` says; the same change on both backends."""
+    if isinstance(owner, dict):
+        keys = list(dict.keys(owner))
+        if action == "clear":
+            owner.clear()
+        elif action == "add":
+            owner[f"added{len(owner)}"] = 1
+        elif action == "pop" and keys:
+            del owner[keys[0]]
+        elif action == "swap" and keys:
+            del owner[keys[0]]
+            owner[f"swapped{len(owner)}"] = 2
+    elif isinstance(owner, list):
+        if action == "clear":
+            owner.clear()
+        elif action == "add" and len(owner) < 64:
+            owner.append(1)
+        elif action in ("pop", "swap") and owner:
+            owner.pop(0)
+
+
+class Owned:
+    """A value ``mutating_default`` (a ``default``) turns into text, changing its owner."""
+
+    def __init__(self, owner: Any, action: str) -> None:
+        self.owner, self.action = owner, action
+
+    def __repr__(self) -> str:
+        return f"Owned({self.action})"
+
+
+def mutating_default(obj: Any) -> Any:
+    if type(obj) is Owned:
+        mutate(obj.owner, obj.action)
+        return "owned"
+    return default(obj)
+
+
+def mutating_container(kind: str, trigger: str, action: str, items: list[Any], at: int) -> Any:
+    """A dict or list holding ``items`` and, at ``at``, something whose writing runs user code
+    that changes the container: a datetime with a Mutator tzinfo (as a value, or as a key),
+    or an Owned for ``mutating_default``."""
+    owner: Any = {} if kind == "dict" else []
+    if trigger == "tzinfo":
+        hook: Any = dt.datetime(2020, 1, 1, tzinfo=Mutator(owner, action))
+    else:
+        hook = Owned(owner, action)
+    values = [materialize(item) for item in items]
+    values.insert(min(at, len(values)), hook)
+    if kind == "list":
+        owner.extend(values)
+    else:
+        for index, value in enumerate(values):
+            if value is hook and trigger == "tzinfo" and at % 2:
+                owner[hook] = index  # the trigger as a key (non_str_keys)
+            else:
+                owner[f"k{index}"] = value
+    return owner
+
+
+mutating_containers = st.builds(
+    lambda kind, trigger, action, items, at: Fresh(
+        f"mutating_container({kind!r}, {trigger!r}, {action!r}, {items!r:.100}, {at})",
+        lambda: mutating_container(kind, trigger, action, items, at),
+    ),
+    st.sampled_from(["dict", "list"]),
+    st.sampled_from(["tzinfo", "default"]),
+    st.sampled_from(["clear", "add", "pop", "swap"]),
+    st.lists(st.integers(0, 9) | safe_text, max_size=4),
+    st.integers(0, 4),
+)
+issue_18_leaves = st.one_of(
+    lying_values,
+    enum_chains,
+    mutating_containers,
+    st.builds(
+        lambda public: Fresh("WithPrivate()", lambda: WithPrivate(materialize(public))),
+        st.integers() | safe_text,
+    ),
+)
+
+DEFAULTS: Final = (
+    None,
+    default,
+    always_self,
+    wraps_in_a_list,
+    stringify,
+    raises_boom,
+    5,
+    mutating_default,
+)
 
 hostile_leaves = st.one_of(
     hostile,
+    issue_18_leaves,
     # Up to 4299 digits: hypothesis must be able to print what it draws; beyond, in HOSTILE.
     st.integers(min_value=-(10**4299), max_value=10**4299),
     st.sampled_from(
@@ -697,6 +968,9 @@ dump_keys = st.one_of(
             Index(1),
         ]
     ),
+    # Keys follow the value rules: lying subclasses, Enum chains, posers.
+    lying_keys,
+    enum_chains,
 )
 
 
@@ -763,6 +1037,49 @@ def test_fuzz_dumps(case: DumpCase) -> None:
     ours = verdict(getattr(native(), function), case.document, **case.options)
     theirs = verdict(getattr(twin(), function), case.document, **case.options)
     assert_same_verdict(ours, theirs, repr(case))
+
+
+@st.composite
+def hook_cases(draw: st.DrawFn) -> DumpCase:
+    """Small documents made of issue 18's classes only (lying and mutating hooks, subclasses,
+    posers, Enum chains, private fields), as values and as keys, with the options that
+    change how containers are read (sorted, copied for default, keys converted)."""
+    leaves = issue_18_leaves | st.integers(0, 9) | safe_text
+    document = draw(
+        st.recursive(
+            leaves,
+            lambda children: (
+                st.lists(children, max_size=3)
+                | st.dictionaries(safe_text | lying_keys | enum_chains, children, max_size=3)
+            ),
+            max_leaves=4,
+        )
+    )
+    options: dict[str, Any] = {"non_str_keys": draw(st.booleans())}
+    if draw(st.booleans()):
+        options["sort_keys"] = True
+    if draw(st.booleans()):
+        options["default"] = draw(st.sampled_from([mutating_default, stringify, always_self]))
+    if draw(st.booleans()):
+        options["nan"] = "null"
+    return DumpCase(document, options, draw(st.booleans()))
+
+
+@fuzz_property(hook_cases())
+def test_fuzz_dumps_hooks(case: DumpCase) -> None:
+    """What Python code hands back, and what it does to the containers being written, gives
+    the same verdict on both backends; the output, when there is one, is valid JSON with no
+    NaN or Infinity in it."""
+    function = "dumps_str" if case.as_str else "dumps"
+    ours = verdict(getattr(native(), function), case.document, **case.options)
+    theirs = verdict(getattr(twin(), function), case.document, **case.options)
+    assert_same_verdict(ours, theirs, repr(case))
+    if ours[0] == "ok":
+
+        def refuse(name: str) -> Any:
+            raise AssertionError(f"{name} written: {case!r}")
+
+        json.loads(ours[1], parse_constant=refuse)
 
 
 # --- JWT ---------------------------------------------------------------------------------
@@ -1551,6 +1868,7 @@ def test_profiles() -> None:
     assert set(PROPERTIES) == {
         "test_fuzz_loads",
         "test_fuzz_dumps",
+        "test_fuzz_dumps_hooks",
         "test_fuzz_jwt_decode",
         "test_fuzz_jwt_encode",
         "test_fuzz_strings",

@@ -226,7 +226,7 @@ impl<'py> Keys<'py> {
 
     /// A value one level down, on a fresh stack segment if this thread's stack runs low.
     fn nested(&self, value: &Bound<'py, PyAny>, depth: usize) -> PyResult<Bound<'py, PyAny>> {
-        crate::json::with_stack(depth, || self.value(value, depth))
+        crate::json::with_stack(|| self.value(value, depth))
     }
 
     fn dict(&self, dict: &Bound<'py, PyDict>, depth: usize) -> PyResult<Bound<'py, PyAny>> {
