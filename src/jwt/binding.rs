@@ -1076,22 +1076,28 @@ fn token_bytes(
 }
 
 /// The DecodeError for a decoded header or payload that the fast parse refused, worded by
-/// the plain-Rust check ([`token::check_object`], linear and fallible; the syntax message
-/// is the package's `loads`'s).
+/// the plain-Rust check ([`token::check_object`], linear and fallible); a syntax error's
+/// tail is the package's `loads`'s message. A MemoryError met on the way is raised as such.
 fn segment_error(py: Python<'_>, json: &[u8], what: &str) -> PyErr {
     let Err(problem) = token::check_object(json) else {
         // Cannot happen: the two parsers accept the same documents.
         return raise(py, &JwtError::Decode(format!("Invalid {what} string")));
     };
-    let error = problem.into_error(what, |_| match loads_slice(py, json) {
-        // The package's loads words the error; its str() is the message's tail.
-        Err(error) => error
-            .value(py)
-            .str()
-            .map_or_else(|_| String::new(), |text| text.to_string()),
-        Ok(_) => String::new(),
-    });
-    raise(py, &error)
+    let mut syntax = String::new();
+    if matches!(problem, JsonProblem::Syntax(_)) {
+        match loads_slice(py, json) {
+            // JSONDecodeError (or CPython's int digit limit): its str() is the tail.
+            Err(error) if error.is_instance_of::<PyValueError>(py) => {
+                match error.value(py).str() {
+                    Ok(text) => syntax = text.to_string(),
+                    Err(error) => return error,
+                }
+            }
+            Err(error) => return error,
+            Ok(_) => {}
+        }
+    }
+    raise(py, &problem.into_error(what, |_| syntax))
 }
 
 /// A decoded header or payload as Python objects: a dict without repeated keys, or the

@@ -450,16 +450,24 @@ def _token_bytes(token: object, max_token_bytes: int) -> bytes:
     """A str's UTF-8 (lone surrogates kept, so they fail as base64url; ``str.encode``
     itself, never a subclass's), or bytes (a subclass's data), within ``max_token_bytes``."""
     if is_a(token, str):
+        # An ASCII str is measured before it is encoded: a token over the limit is refused
+        # without a copy, as natively.
+        if str.isascii(token):  # type: ignore[arg-type]
+            _check_size(str.__len__(token), max_token_bytes)  # type: ignore[arg-type]
         raw = str.encode(token, "utf-8", "surrogatepass")  # type: ignore[arg-type]
     elif is_a(token, bytes):
         raw = bytes.__bytes__(token)  # type: ignore[arg-type]
     else:
         msg = f"Invalid token type: expected str or bytes, got {type(token).__name__}"
         raise DecodeError(msg)
-    if len(raw) > max_token_bytes:
-        msg = f"Token is {len(raw)} bytes, more than max_token_bytes ({max_token_bytes})"
-        raise DecodeError(msg)
+    _check_size(len(raw), max_token_bytes)
     return raw
+
+
+def _check_size(size: int, max_token_bytes: int) -> None:
+    if size > max_token_bytes:
+        msg = f"Token is {size} bytes, more than max_token_bytes ({max_token_bytes})"
+        raise DecodeError(msg)
 
 
 def _split(token: bytes) -> _Segments:
