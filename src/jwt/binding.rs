@@ -233,13 +233,18 @@ impl JwtKeySet {
 
     /// The usable keys, in the set's order.
     #[getter]
-    fn keys(&self) -> Vec<JwtKey> {
-        self.keys
-            .iter()
-            .map(|key| JwtKey {
-                key: Arc::clone(key),
-            })
-            .collect()
+    fn keys<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        // As many as the set had entries: appended one by one (checked), not collected.
+        let list = PyList::empty(py);
+        for key in &self.keys {
+            list.append(Bound::new(
+                py,
+                JwtKey {
+                    key: Arc::clone(key),
+                },
+            )?)?;
+        }
+        Ok(list)
     }
 
     fn __repr__(&self) -> String {
@@ -993,7 +998,11 @@ pub(super) fn decode_args(
                 ));
             }
             for name in string_collection(algorithms, "algorithms")? {
-                algorithm_list.push(Algorithm::supported(&name).or_raise(py)?);
+                let alg = Algorithm::supported(&name).or_raise(py)?;
+                algorithm_list
+                    .try_reserve(1)
+                    .map_err(|_| PyMemoryError::new_err(()))?;
+                algorithm_list.push(alg);
             }
         }
     }
@@ -1087,12 +1096,10 @@ fn segment_error(py: Python<'_>, json: &[u8], what: &str) -> PyErr {
     if matches!(problem, JsonProblem::Syntax(_)) {
         match loads_slice(py, json) {
             // JSONDecodeError (or CPython's int digit limit): its str() is the tail.
-            Err(error) if error.is_instance_of::<PyValueError>(py) => {
-                match error.value(py).str() {
-                    Ok(text) => syntax = text.to_string(),
-                    Err(error) => return error,
-                }
-            }
+            Err(error) if error.is_instance_of::<PyValueError>(py) => match error.value(py).str() {
+                Ok(text) => syntax = text.to_string(),
+                Err(error) => return error,
+            },
             Err(error) => return error,
             Ok(_) => {}
         }

@@ -364,7 +364,8 @@ impl Key {
             key.check_family(alg)?;
         }
         key.alg = alg;
-        key.kid.clone_from(&jwk.kid);
+        // The JWK's, of any length.
+        key.kid = jwk.kid.as_deref().map(fallible::copy_str).transpose()?;
         Ok(key)
     }
 

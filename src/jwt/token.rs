@@ -414,7 +414,9 @@ mod tests {
     fn many_keys_are_checked_in_linear_time() {
         let mut text = String::from("{");
         for index in 0..100_000 {
-            text.push_str(&format!("\"k{index}\":0,"));
+            text.push_str("\"k");
+            text.push_str(&index.to_string());
+            text.push_str("\":0,");
         }
         text.push_str("\"k0\":1}");
         let Err(JsonProblem::DuplicateKey(key)) = check_object(text.as_bytes()) else {
