@@ -1084,6 +1084,294 @@ def test_fuzz_dumps_hooks(case: DumpCase) -> None:
 
 # --- JWT ---------------------------------------------------------------------------------
 
+# Issue 18's classes, generated: lying hooks (what a subclass's method hands back, of a
+# wrong type or a wrong value), mutating hooks (a key whose __hash__ or __eq__ clears the
+# dict being read), subclasses of every supported type, a lying __class__. The contract:
+# values of a supported type are read through the base type, whatever they override.
+
+
+class UtcTimeTupleLiar(dt.datetime):
+    """``utctimetuple`` hands back ``self.lie`` (or raises it)."""
+
+    lie: Any = None
+
+    def utctimetuple(self) -> Any:
+        if isinstance(self.lie, Exception):
+            raise self.lie
+        return self.lie
+
+
+def lying_datetime(lie: Any, aware: bool) -> Fresh:
+    def make() -> UtcTimeTupleLiar:
+        value = UtcTimeTupleLiar(2030, 1, 1, 12, tzinfo=dt.timezone.utc if aware else None)
+        value.lie = lie
+        return value
+
+    return Fresh(f"UtcTimeTupleLiar({lie!r:.20}, aware={aware})", make)
+
+
+class TotalSecondsLiar(dt.timedelta):
+    """``total_seconds`` hands back ``self.lie``."""
+
+    lie: Any = None
+
+    def total_seconds(self) -> Any:
+        return self.lie
+
+
+def lying_delta(seconds: int, lie: Any) -> Fresh:
+    def make() -> TotalSecondsLiar:
+        value = TotalSecondsLiar(seconds=seconds)
+        value.lie = lie
+        return value
+
+    return Fresh(f"TotalSecondsLiar({seconds}, {lie!r})", make)
+
+
+class MethodLiarStr(str):
+    """A str whose overridable methods lie: ``encode`` hands back another token, ``==``
+    is always true, the hash is constant, it is empty and falsy by ``len``/``bool``."""
+
+    def encode(self, *args: Any, **kwargs: Any) -> Any:
+        return b"eyJhbGciOiJub25lIn0.e30."
+
+    def __eq__(self, other: object) -> bool:
+        return True
+
+    def __ne__(self, other: object) -> bool:
+        return False
+
+    def __hash__(self) -> int:
+        return 42
+
+    def __len__(self) -> int:
+        return 0
+
+    def __bool__(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return f"MethodLiarStr({str.__repr__(self)})"
+
+
+class ForeignHashStr(str):
+    """A str with its own hash: a dict keeps it next to the str of the same text."""
+
+    def __hash__(self) -> int:
+        return hash(("foreign", str.__str__(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return other is self
+
+    def __repr__(self) -> str:
+        return f"ForeignHashStr({str.__repr__(self)})"
+
+
+class NumberLiarInt(int):
+    def __float__(self) -> float:
+        return 1e12
+
+    def __index__(self) -> int:
+        return 10**9
+
+    def __int__(self) -> int:
+        return 10**9
+
+    def __gt__(self, other: object) -> bool:
+        return True
+
+
+class NumberLiarFloat(float):
+    def __float__(self) -> float:
+        return 1e12
+
+
+class BytesLiar(bytes):
+    def __bytes__(self) -> bytes:
+        return b"x"
+
+
+class IterLiarList(list[Any]):
+    """Its ``__iter__`` yields other items and its ``len`` is 0."""
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(["none", 5])
+
+    def __len__(self) -> int:
+        return 0
+
+
+class IterLiarTuple(tuple[Any, ...]):
+    def __iter__(self) -> Iterator[Any]:
+        return iter(["none", 5])
+
+    def __len__(self) -> int:
+        return 0
+
+
+class IterLiarSet(set[Any]):
+    def __iter__(self) -> Iterator[Any]:
+        return iter([5])
+
+    def __len__(self) -> int:
+        return 0
+
+
+class IterLiarFrozenset(frozenset[Any]):
+    def __iter__(self) -> Iterator[Any]:
+        return iter([5])
+
+    def __len__(self) -> int:
+        return 0
+
+
+LYING_COLLECTIONS: Final = (IterLiarList, IterLiarTuple, IterLiarSet, IterLiarFrozenset)
+
+
+def lying_collection(items: list[Any]) -> list[Fresh]:
+    """``items`` in each lying collection type (made fresh for each call)."""
+    return [
+        Fresh(f"{kind.__name__}({items!r})", functools.partial(kind, items))
+        for kind in LYING_COLLECTIONS
+    ]
+
+
+class ClassLiar:
+    """Claims, through ``__class__``, to be an instance of ``self.claimed``."""
+
+    def __init__(self, claimed: type) -> None:
+        self.claimed = claimed
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return self.claimed
+
+    def __repr__(self) -> str:
+        return f"ClassLiar({self.claimed.__name__})"
+
+
+CLASS_LIARS: Final = [
+    Fresh(f"ClassLiar({kind.__name__})", functools.partial(ClassLiar, kind))
+    for kind in (dict, str, bytes, dt.datetime, dt.timedelta, list, int)
+]
+
+
+class Saboteur:
+    """A dict key that is harmless while its dict is built, then clears the dicts it was
+    given whenever it is hashed or compared (and, in mode "raise", raises after that)."""
+
+    def __init__(self, victims: list[dict[Any, Any]], mode: str) -> None:
+        self.victims = victims
+        self.mode = mode
+        self.armed = False
+
+    def strike(self) -> None:
+        if self.armed:
+            for victim in self.victims:
+                victim.clear()
+            if self.mode == "raise":
+                raise HostileError("Saboteur")
+
+    def __hash__(self) -> int:
+        self.strike()
+        return 7
+
+    def __eq__(self, other: object) -> bool:
+        self.strike()
+        return other is self
+
+    def __repr__(self) -> str:
+        return f"Saboteur({self.mode})"
+
+
+class SaboteurStr(str):
+    """A str key (of some option's or member's text) that clears its dicts when hashed."""
+
+    victims: list[dict[Any, Any]]
+    armed = False
+
+    def __hash__(self) -> int:
+        if self.armed:
+            for victim in self.victims:
+                victim.clear()
+        return str.__hash__(self)
+
+    def __eq__(self, other: object) -> bool:
+        return str.__eq__(self, other)
+
+    def __repr__(self) -> str:
+        return f"SaboteurStr({str.__repr__(self)})"
+
+
+class DictSub(dict[Any, Any]):
+    pass
+
+
+def sabotaged(items: dict[str, Any], key: str, kind: type = dict) -> Fresh:
+    """``items`` in a new dict of ``kind`` with one more key that clears the dict once it
+    is read: a Saboteur (modes "clear" and "raise"), or a SaboteurStr of the text ``key``
+    (its value: the one of ``key`` in ``items``, or True)."""
+
+    def make() -> Any:
+        victims: list[dict[Any, Any]] = []
+        made = kind(materialize(items))
+        trap: Any
+        if key in ("clear", "raise"):
+            trap = Saboteur(victims, key)
+            made[trap] = 1
+        else:
+            trap = SaboteurStr(key)
+            trap.victims = victims
+            value = made.pop(key, True)
+            made[trap] = value
+        victims.append(made)
+        trap.armed = True
+        return made
+
+    return Fresh(f"sabotaged({items!r:.80}, {key!r}, {kind.__name__})", make)
+
+
+class ClearingFalsy:
+    """A header ``alg`` whose truth test clears ``self.victims``, then says False."""
+
+    victims: list[dict[Any, Any]]
+
+    def __bool__(self) -> bool:
+        for victim in self.victims:
+            victim.clear()
+        return False
+
+    def __repr__(self) -> str:
+        return "ClearingFalsy()"
+
+
+def headers_cleared_by_alg() -> dict[str, Any]:
+    alg = ClearingFalsy()
+    headers: dict[str, Any] = {"alg": alg, "kid": "k1", "x": 1}
+    alg.victims = [headers]
+    return headers
+
+
+# Time claims that are not finite (1e400 parses as infinity), or integers beyond a float.
+HUGE_INT: Final = "1" + "0" * 400
+NON_FINITE_PAYLOADS: Final[list[bytes]] = [
+    text.encode()
+    for text in (
+        '{"exp":1e400}',
+        '{"exp":-1e400}',
+        '{"exp":1E999,"sub":"42"}',
+        '{"nbf":1e400}',
+        '{"nbf":-9e99999}',
+        '{"iat":1e400}',
+        '{"iat":-1e400,"exp":1e400}',
+        f'{{"exp":{HUGE_INT}}}',
+        f'{{"exp":-{HUGE_INT}}}',
+        f'{{"nbf":-{HUGE_INT},"iat":-{HUGE_INT}}}',
+        f'{{"nbf":{HUGE_INT}}}',
+        '{"exp":1.7976931348623157e308,"nbf":-1.7976931348623157e308}',
+    )
+]
+
 NOW: Final = int(time.time())
 # Far enough from now that the seconds elapsing between the two calls never decide.
 FAR: Final = 10**6
@@ -1154,7 +1442,8 @@ def valid_tokens(draw: st.DrawFn) -> str:
         if header.get("alg") is None:
             header.pop("alg")
         key = draw(st.sampled_from([SECRET, "other-secret"]))
-        return craft(header, draw(payloads()), key=key, alg=alg)
+        payload = draw(st.one_of(payloads(), payloads(), st.sampled_from(NON_FINITE_PAYLOADS)))
+        return craft(header, payload, key=key, alg=alg)
     return asymmetric_token(alg, draw(st.integers(0, 2)))
 
 
@@ -1211,6 +1500,8 @@ def token_forms(token: str, form: str) -> Any:
         "bytearray": bytearray(raw),
         "str subclass": StrSub(token),
         "bytes subclass": BytesSub(raw),
+        "lying str": Fresh(f"MethodLiarStr({token!r:.60})", lambda: MethodLiarStr(token)),
+        "lying bytes": Fresh(f"BytesLiar({raw!r:.60})", lambda: BytesLiar(raw)),
     }[form]
 
 
@@ -1219,11 +1510,28 @@ tokens = st.one_of(
         token_forms,
         st.one_of(mutated_tokens(), valid_tokens(), random_tokens),
         st.sampled_from(
-            ["str", "str", "str", "bytes", "bytearray", "str subclass", "bytes subclass"]
+            [
+                "str",
+                "str",
+                "str",
+                "bytes",
+                "bytearray",
+                "str subclass",
+                "bytes subclass",
+                "lying str",
+                "lying bytes",
+            ]
         ),
     ),
     st.sampled_from(
-        [None, 5, Fresh("Unprintable()", Unprintable), sub(HostileStr, "a.b.c"), "." * 300_000]
+        [
+            None,
+            5,
+            Fresh("Unprintable()", Unprintable),
+            sub(HostileStr, "a.b.c"),
+            "." * 300_000,
+            *CLASS_LIARS,
+        ]
     ),
 )
 
@@ -1240,15 +1548,16 @@ class KeySpec:
         return f"KeySpec({self.kind!r}, {self.value!r:.60})"
 
     def build(self, module: ModuleType) -> Any:
+        value = materialize(self.value)
         if self.kind == "raw":
-            return materialize(self.value)
+            return value
         if self.kind == "pem":
-            return module.JwtKey.from_pem(self.value)
+            return module.JwtKey.from_pem(value)
         if self.kind == "jwk":
-            return module.JwtKey.from_jwk(self.value)
+            return module.JwtKey.from_jwk(value)
         if self.kind == "secret":
-            return module.JwtKey.from_secret(self.value)
-        return module.JwtKeySet.from_jwks(self.value)
+            return module.JwtKey.from_secret(value)
+        return module.JwtKeySet.from_jwks(value)
 
 
 @functools.cache
@@ -1286,6 +1595,26 @@ def key_specs() -> tuple[KeySpec, ...]:
         {},
     ]
     key_set = {"keys": [{**keys.rsa2048.public_jwk, "kid": "k1"}, {"kty": "oct", "k": "AA"}]}
+    oct_jwk = {"kty": "oct", "k": b64url(SECRET), "kid": "k1"}
+    # JWKs and sets of every supported type's subclasses, with lying and mutating keys.
+    hostile_jwks: list[Any] = [
+        *(sabotaged(oct_jwk, mode) for mode in ("clear", "raise", "kty", "k")),
+        sabotaged(oct_jwk, "kid", DictSub),
+        sabotaged({"keys": [oct_jwk]}, "keys"),
+        sabotaged({"keys": [oct_jwk, key_set["keys"][0]]}, "raise", DictSub),
+        Fresh("DictSub(oct)", lambda: DictSub(oct_jwk)),
+        Fresh("HostileDict(oct)", lambda: HostileDict(oct_jwk)),
+        Fresh(
+            "{keys: IterLiarList([oct])}",
+            lambda: {"keys": IterLiarList([HostileDict(oct_jwk), DictSub(oct_jwk)])},
+        ),
+        Fresh("{keys: IterLiarList([])}", lambda: {"keys": IterLiarList([])}),
+        Fresh("oct, MethodLiarStr kid", lambda: {**oct_jwk, "kid": MethodLiarStr("k1")}),
+        Fresh("oct, ForeignHashStr kty", lambda: {**oct_jwk, ForeignHashStr("kty"): "RSA"}),
+        {**oct_jwk, "kid": "\ud800"},
+        {"keys": [{**oct_jwk, "kid": "\ud800"}, {**oct_jwk, "kid": "k2"}]},
+        {**oct_jwk, "kty": "oct\udfff"},
+    ]
     raw: list[Any] = [
         SECRET,
         SECRET.encode(),
@@ -1309,12 +1638,19 @@ def key_specs() -> tuple[KeySpec, ...]:
         {"keys": "x"},
         *pems,
         *jwks,
+        Fresh("MethodLiarStr(SECRET)", lambda: MethodLiarStr(SECRET)),
+        Fresh("BytesLiar(SECRET)", lambda: BytesLiar(SECRET.encode())),
+        *hostile_jwks,
+        *CLASS_LIARS,
     ]
     return (
         *(KeySpec("raw", value) for value in raw),
         *(KeySpec("pem", text) for text in pems if text is not None),
         *(KeySpec("jwk", jwk) for jwk in jwks),
+        *(KeySpec("jwk", jwk) for jwk in hostile_jwks),
+        *(KeySpec("jwks", jwk) for jwk in hostile_jwks),
         KeySpec("secret", SECRET),
+        KeySpec("secret", Fresh("MethodLiarStr(SECRET)", lambda: MethodLiarStr(SECRET))),
         KeySpec("secret", b""),
         KeySpec("jwks", key_set),
         KeySpec("jwks", '{"keys": [}'),
@@ -1335,6 +1671,11 @@ algorithm_lists = st.one_of(
             5,
             Fresh("Unprintable()", Unprintable),
             [sub(HostileStr, "HS256")],
+            [Fresh("MethodLiarStr('HS256')", lambda: MethodLiarStr("HS256"))],
+            *lying_collection(["HS256"]),
+            *lying_collection(["RS256", "HS256"]),
+            *lying_collection([]),
+            *CLASS_LIARS,
         ]
     ),
     st.sampled_from([Fresh("iter(['HS256'])", lambda: iter(["HS256"]))]),
@@ -1354,10 +1695,32 @@ OPTION_NAMES: Final = (
 )
 
 
+# Options dicts whose keys lie or sabotage the read (issue 18): matched by their text.
+HOSTILE_OPTIONS: Final[list[Any]] = [
+    *(sabotaged({"verify_exp": False}, mode) for mode in ("clear", "raise", "verify_exp")),
+    sabotaged({"verify_aud": False, "verify_iat": True}, "verify_aud", DictSub),
+    sabotaged({"require": ["exp"]}, "require"),
+    Fresh("{ForeignHashStr(verify_exp): False}", lambda: {ForeignHashStr("verify_exp"): False}),
+    Fresh(
+        "{verify_exp: True, ForeignHashStr(verify_exp): False}",
+        lambda: {"verify_exp": True, ForeignHashStr("verify_exp"): False},
+    ),
+    Fresh("{ForeignHashStr(verify_expp): True}", lambda: {ForeignHashStr("verify_expp"): True}),
+    Fresh("{MethodLiarStr(verify_nbf): False}", lambda: {MethodLiarStr("verify_nbf"): False}),
+    Fresh("HostileDict(verify_signature=False)", lambda: HostileDict(verify_signature=False)),
+    *({"require": collection} for collection in lying_collection(["exp", "sub"])),
+    *CLASS_LIARS,
+]
+
+
 @st.composite
 def decode_options(draw: st.DrawFn) -> Any:
     if draw(st.integers(0, 5)) == 0:
-        return draw(st.sampled_from([{}, [], "x", {"verify_expp": True}, {1: True}, HostileDict()]))
+        return draw(
+            st.sampled_from(
+                [{}, [], "x", {"verify_expp": True}, {1: True}, HostileDict(), *HOSTILE_OPTIONS]
+            )
+        )
     options: dict[Any, Any] = {}
     for name in OPTION_NAMES:
         if draw(st.integers(0, 3)) == 0:
@@ -1405,12 +1768,43 @@ def decode_cases(draw: st.DrawFn) -> DecodeCase:
     extras: dict[str, st.SearchStrategy[Any]] = {
         "options": decode_options(),
         "audience": st.sampled_from(
-            ["api", ["api"], ("x", "api"), b"api", 5, [5], None, {"api"}, sub(HostileStr, "api")]
+            [
+                "api",
+                ["api"],
+                ("x", "api"),
+                b"api",
+                5,
+                [5],
+                None,
+                {"api"},
+                sub(HostileStr, "api"),
+                Fresh("MethodLiarStr('x')", lambda: MethodLiarStr("x")),
+                *lying_collection(["api"]),
+                *lying_collection(["x"]),
+                *CLASS_LIARS,
+            ]
         ),
         "issuer": st.sampled_from(
-            ["issuer", ["issuer", "x"], 5, None, [None], [sub(HostileStr, "x")]]
+            [
+                "issuer",
+                ["issuer", "x"],
+                5,
+                None,
+                [None],
+                [sub(HostileStr, "x")],
+                *lying_collection(["issuer"]),
+            ]
         ),
-        "subject": st.sampled_from(["42", 42, None, b"42", sub(HostileStr, "42")]),
+        "subject": st.sampled_from(
+            [
+                "42",
+                42,
+                None,
+                b"42",
+                sub(HostileStr, "42"),
+                Fresh("MethodLiarStr('4')", lambda: MethodLiarStr("4")),
+            ]
+        ),
         "leeway": st.sampled_from(
             [
                 0,
@@ -1425,9 +1819,39 @@ def decode_cases(draw: st.DrawFn) -> DecodeCase:
                 10**30,
                 dt.timedelta(seconds=2 * FAR),
                 None,
+                -float("inf"),
+                *(
+                    lying_delta(seconds, lie)
+                    for seconds in (0, 2 * FAR)
+                    for lie in ("x", None, float("nan"), 0.0, 1e12, 10**20)
+                ),
+                Fresh("NumberLiarInt(0)", lambda: NumberLiarInt(0)),
+                Fresh("NumberLiarInt(2 * FAR)", lambda: NumberLiarInt(2 * FAR)),
+                Fresh("NumberLiarInt(10**400)", lambda: NumberLiarInt(10**400)),
+                Fresh("NumberLiarFloat(0.0)", lambda: NumberLiarFloat(0.0)),
+                Fresh("NumberLiarFloat(nan)", lambda: NumberLiarFloat("nan")),
+                *CLASS_LIARS,
             ]
         ),
-        "max_token_bytes": st.sampled_from([1, 10, 200, 0, -1, True, 2**64, 1.5, "10", None]),
+        "max_token_bytes": st.sampled_from(
+            [
+                1,
+                10,
+                200,
+                0,
+                -1,
+                True,
+                2**64,
+                1.5,
+                "10",
+                None,
+                Fresh("NumberLiarInt(10)", lambda: NumberLiarInt(10)),
+                Fresh("NumberLiarInt(2**70)", lambda: NumberLiarInt(2**70)),
+                Fresh("NumberLiarInt(-(2**70))", lambda: NumberLiarInt(-(2**70))),
+                Fresh("NumberLiarInt(0)", lambda: NumberLiarInt(0)),
+                *CLASS_LIARS,
+            ]
+        ),
     }
     for name, strategy in extras.items():
         if draw(st.integers(0, 2)) == 0:
@@ -1443,7 +1867,8 @@ def decode_verdict(module: ModuleType, case: DecodeCase) -> tuple[str, Any]:
         key = case.key.build(module)
     except Exception as error:
         return (type(error).__qualname__, str(error))
-    return verdict(function, case.token, key, **case.kwargs)
+    # Built already: verdict must not copy it again (a sabotaged dict would strike).
+    return verdict(function, case.token, Fresh("key", lambda: key), **case.kwargs)
 
 
 def key_message_free(outcome: tuple[str, Any]) -> tuple[str, Any]:
@@ -1466,8 +1891,43 @@ def test_fuzz_jwt_decode(case: DecodeCase) -> None:
 DETERMINISTIC: Final = ("HS", "RS", "Ed")
 
 datetimes = st.datetimes(timezones=timezones)
+# What a lying utctimetuple hands back: wrong types, another time, an exception.
+UTCTIMETUPLE_LIES: Final = [
+    b"a" * 64,
+    None,
+    (2020, 1, 1, 0, 0, 0, 0, 0, 0),
+    [1] * 9,
+    "2020",
+    HostileError("utctimetuple"),
+]
+WHEN: Final = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+HOSTILE_PAYLOADS: Final[list[Any]] = [
+    *(
+        sabotaged({"exp": WHEN, "sub": "x"}, mode, kind)
+        for mode in ("clear", "raise", "exp", "sub")
+        for kind in (dict, DictSub)
+    ),
+    Fresh(
+        "{sub, ForeignHashStr(sub), ForeignHashStr(exp)}",
+        lambda: {"sub": "a", ForeignHashStr("sub"): "b", ForeignHashStr("exp"): WHEN},
+    ),
+    Fresh("{iss, ForeignHashStr(iss): 5}", lambda: {"iss": "a", ForeignHashStr("iss"): 5}),
+    Fresh("{MethodLiarStr(iss): 5}", lambda: {MethodLiarStr("iss"): 5}),
+    Fresh("DictSub(exp=WHEN, iss='x')", lambda: DictSub(exp=WHEN, iss="x")),
+    {"exp": float("inf")},
+    {"nbf": float("nan")},
+    {"iat": -float("inf"), "sub": "x"},
+    *CLASS_LIARS,
+]
 encode_payloads = st.one_of(
     payloads(),
+    st.builds(
+        lambda claim, lie, aware: {claim: lying_datetime(lie, aware)},
+        st.sampled_from(["exp", "iat", "nbf"]),
+        st.sampled_from(UTCTIMETUPLE_LIES),
+        st.booleans(),
+    ),
+    st.sampled_from(HOSTILE_PAYLOADS),
     st.dictionaries(
         st.sampled_from(["exp", "iat", "nbf", "iss", "sub", "x"]),
         st.one_of(datetimes, hostile_leaves, any_documents(), st.integers()),
@@ -1491,10 +1951,36 @@ encode_headers = st.one_of(
     ),
     st.builds(later, st.just("HostileDict"), st.just(HostileDict), st.just({"kid": "a"})),
     st.sampled_from([[("alg", "HS256")], "x", {1: 2}]),
+    st.sampled_from(
+        [
+            Fresh("{ForeignHashStr(alg): 'none'}", lambda: {ForeignHashStr("alg"): "none"}),
+            Fresh("{ForeignHashStr(alg): ''}", lambda: {ForeignHashStr("alg"): ""}),
+            Fresh("{ForeignHashStr(kid): 5}", lambda: {ForeignHashStr("kid"): 5}),
+            Fresh("{ForeignHashStr(b64): False}", lambda: {ForeignHashStr("b64"): False}),
+            Fresh(
+                "{typ: 'a', ForeignHashStr(typ): 'b'}",
+                lambda: {"typ": "a", ForeignHashStr("typ"): "b"},
+            ),
+            Fresh("{MethodLiarStr(alg): 'HS384'}", lambda: {MethodLiarStr("alg"): "HS384"}),
+            Fresh("{alg: MethodLiarStr('HS384')}", lambda: {"alg": MethodLiarStr("HS384")}),
+            *(sabotaged({"kid": "k1"}, mode) for mode in ("clear", "raise", "kid", "alg")),
+            sabotaged({"kid": "k1", "x": 1}, "clear", DictSub),
+            Fresh("headers_cleared_by_alg()", headers_cleared_by_alg),
+            Fresh("DictSub(kid='k1')", lambda: DictSub(kid="k1")),
+            *CLASS_LIARS,
+        ]
+    ),
 )
 signing_algorithms = st.one_of(
     st.sampled_from([*ALGORITHMS, "none", "ES512", "hs256", "", None, 5, b"HS256"]),
-    st.sampled_from([sub(StrSub, "HS256"), sub(HostileStr, "HS256")]),
+    st.sampled_from(
+        [
+            sub(StrSub, "HS256"),
+            sub(HostileStr, "HS256"),
+            Fresh("MethodLiarStr('HS256')", lambda: MethodLiarStr("HS256")),
+            *CLASS_LIARS,
+        ]
+    ),
 )
 
 
@@ -1545,7 +2031,7 @@ def encode_verdict(module: ModuleType, case: EncodeCase) -> tuple[str, Any]:
         key = case.key.build(module)
     except Exception as error:
         return (type(error).__qualname__, str(error))
-    outcome = verdict(module.jwt_encode, case.payload, key, **case.kwargs)
+    outcome = verdict(module.jwt_encode, case.payload, Fresh("key", lambda: key), **case.kwargs)
     if outcome[0] != "ok":
         return outcome
     header, payload, signature = outcome[1].split(".")
@@ -2105,11 +2591,20 @@ def test_jwt_kid_with_a_lone_surrogate(covet_impl: ModuleType) -> None:
 
 def test_jwt_audience_whose_iter_raises(covet_impl: ModuleType) -> None:
     """Native fix (src/jwt/binding.rs expected): only "not iterable" is the audience's
-    TypeError; what an ``__iter__`` raises propagates, as from the twin's ``iter()``."""
-    token = craft()
+    TypeError; what an ``__iter__`` raises propagates, as from the twin's ``iter()``. A list
+    (subclass too) is read through list itself since issue 18: its ``__iter__`` is not
+    called."""
+    token = craft(payload={"aud": "a"})
+    assert outcome_of(
+        covet_impl.jwt_decode,
+        token,
+        SECRET,
+        algorithms=["HS256"],
+        audience=HostileMapping({"a": 1}, "iter"),
+    ) == ("HostileError", "HostileMapping.__iter__")
     assert outcome_of(
         covet_impl.jwt_decode, token, SECRET, algorithms=["HS256"], audience=HostileList(["a"])
-    ) == ("HostileError", "HostileList.__iter__")
+    ) == ("ok", {"aud": "a"})
     assert outcome_of(covet_impl.jwt_decode, token, SECRET, algorithms=["HS256"], audience=5) == (
         "TypeError",
         "audience must be a str or an iterable of str, not int",
