@@ -739,22 +739,7 @@ def lying_value(kind: str, lie: Any) -> Any:  # noqa: PLR0911 - one case per kin
         return lying_subclass(float, lie)(2.5)
     if kind == "str":
         return lying_subclass(str, lie)("text")
-    return PosesAs(lie if isinstance(lie, type) else str)
-
-
-class PosesAs:
-    """An object whose ``__class__`` property names another type: ``isinstance`` believes
-    it, the type itself does not."""
-
-    def __init__(self, kind: type) -> None:
-        self._kind = kind
-
-    @property  # type: ignore[misc]
-    def __class__(self) -> type:
-        return self._kind
-
-    def __repr__(self) -> str:
-        return f"PosesAs({self._kind.__name__})"
+    return ClassLiar(lie if isinstance(lie, type) else str)
 
 
 LYING_KINDS: Final = (
