@@ -14,9 +14,13 @@ would otherwise corrupt its state.
 
 from __future__ import annotations
 
+import errno
 import operator
 import os
+import pickle
+import stat
 import threading
+from collections.abc import Callable
 from typing import Any, ClassVar, Final
 
 from covet_rust_core.fallback._blake3 import MAX_BYTES_LENGTH, Blake3State
@@ -46,26 +50,63 @@ _OUT_LEN: Final = 32
 _I64_MIN: Final = -(1 << 63)
 _I64_MAX: Final = (1 << 63) - 1
 _FILE_CHUNK: Final = 1 << 20
+# Regular files from this size on are hashed as the bytes they held when opened (the native
+# side maps them: src/hashing/blake3.rs MAP_MIN_BYTES); smaller files and pipes to their end.
+_MAP_MIN_BYTES: Final = 16 * 1024
+_SHRANK: Final = "file shrank while it was hashed"
 
 
-def _input_bytes(data: object) -> bytes:
-    """The bytes of a C-contiguous buffer, with the native side's errors."""
+def _export(data: object) -> memoryview:
+    """A held buffer export of ``data`` (not bytes, not str), as PyObject_GetBuffer makes it
+    natively: the exporter's own errors (a ``__buffer__`` that raises or returns a
+    non-memoryview) propagate; an object without the buffer protocol gets the native text,
+    without memoryview's prefix."""
+    try:
+        if isinstance(data, memoryview):
+            # memoryview(view) shares view's buffer without an export of view itself, which
+            # would let view.release() succeed while the copy is in use; PickleBuffer
+            # exports it (the native side's PyObject_GetBuffer on a memoryview does too).
+            return memoryview(pickle.PickleBuffer(data))
+        return memoryview(data)  # type: ignore[arg-type]
+    except TypeError as error:
+        name = type(data).__name__
+        if str(error) != f"memoryview: a bytes-like object is required, not '{name}'":
+            raise
+        msg = f"a bytes-like object is required, not '{name}'"
+        raise TypeError(msg) from None
+
+
+def _contiguous(view: memoryview) -> memoryview:
+    """``view`` when it is C-contiguous, else (released) the native side's BufferError. An
+    empty buffer is contiguous whatever its strides, as PyBuffer_IsContiguous (the native
+    side's test) says; hashlib refuses an empty strided memoryview."""
+    if not view.c_contiguous and view.nbytes:
+        view.release()
+        msg = "buffer is not C-contiguous"
+        raise BufferError(msg)
+    return view
+
+
+def _held_input(data: object) -> bytes | memoryview:
+    """The bytes of a C-contiguous buffer without a copy: ``data`` itself for ``bytes``, else
+    a held export (the caller releases it), which the awaitable forms keep while a worker
+    thread hashes so that the object cannot be resized meanwhile. The native side's errors."""
     if type(data) is bytes:
         return data
     if isinstance(data, str):
         msg = "Strings must be encoded before hashing"
         raise TypeError(msg)
-    try:
-        view = memoryview(data)  # type: ignore[arg-type]
-    except TypeError:
-        msg = f"a bytes-like object is required, not '{type(data).__name__}'"
-        raise TypeError(msg) from None
-    with view:
-        # An empty buffer is contiguous whatever its strides, as PyBuffer_IsContiguous (the
-        # native side's test) says; hashlib refuses an empty strided memoryview.
-        if not view.c_contiguous and view.nbytes:
-            msg = "buffer is not C-contiguous"
-            raise BufferError(msg)
+    return _contiguous(_export(data))
+
+
+def _input_bytes(data: object) -> bytes:
+    """The bytes of a C-contiguous buffer, copied, with the native side's errors."""
+    if type(data) is bytes:
+        return data
+    if isinstance(data, str):
+        msg = "Strings must be encoded before hashing"
+        raise TypeError(msg)
+    with _contiguous(_export(data)) as view:
         return view.tobytes()
 
 
@@ -112,8 +153,9 @@ def _new_state(key: object, derive_key_context: object) -> Blake3State:
         if not isinstance(derive_key_context, str):
             msg = f"derive_key_context must be a str, not {type(derive_key_context).__name__}"
             raise TypeError(msg)
-        # Like the native side: a lone surrogate raises UnicodeEncodeError.
-        derive_key_context.encode("utf-8")
+        # Like the native side: a lone surrogate raises UnicodeEncodeError. Encoded through
+        # str itself: a subclass's encode() is not what is hashed.
+        str.encode(derive_key_context, "utf-8")
         return Blake3State.new_derive_key(derive_key_context)
     return Blake3State.new()
 
@@ -180,6 +222,37 @@ class blake3:  # noqa: N801 - hashlib's naming, as the native class
             self._state.reset()
 
 
+def _digest_job(
+    data: object,
+    *,
+    length: object,
+    seek: object,
+    key: object,
+    derive_key_context: object,
+    max_threads: object,
+) -> tuple[Callable[[], bytes], memoryview | None]:
+    """``blake3_digest``'s checks, in the native order (the arguments converted in signature
+    order, then the key or context, the thread count and the input), and the work left: a
+    function computing the digest, and the export it reads (None for ``bytes``), which the
+    caller releases once the function has run."""
+    length = _unsigned(length, 64)
+    seek = _unsigned(seek, 64)
+    max_threads = _i64(max_threads)
+    state = _new_state(key, derive_key_context)
+    _threads(max_threads)
+    payload = _held_input(data)
+    if length > MAX_BYTES_LENGTH:
+        msg = "byte string is too large"
+        raise OverflowError(msg)
+
+    def run() -> bytes:
+        if payload.nbytes if isinstance(payload, memoryview) else payload:
+            state.update(payload)
+        return state.finalize(length, seek)
+
+    return run, (payload if isinstance(payload, memoryview) else None)
+
+
 def blake3_digest(
     data: Any,
     /,
@@ -191,14 +264,19 @@ def blake3_digest(
     max_threads: int = 1,
 ) -> bytes:
     """BLAKE3 of ``data`` in one call."""
-    # Converted in signature order, as the native side's arguments are; then checked.
-    length = _unsigned(length, 64)
-    seek = _unsigned(seek, 64)
-    max_threads = _i64(max_threads)
-    state = _new_state(key, derive_key_context)
-    _threads(max_threads)
-    state.update(_input_bytes(data))
-    return state.finalize(length, seek)
+    run, export = _digest_job(
+        data,
+        length=length,
+        seek=seek,
+        key=key,
+        derive_key_context=derive_key_context,
+        max_threads=max_threads,
+    )
+    try:
+        return run()
+    finally:
+        if export is not None:
+            export.release()
 
 
 def blake3_hexdigest(
@@ -222,6 +300,68 @@ def blake3_hexdigest(
     ).hex()
 
 
+def _fs_name(path: object) -> str | bytes:
+    """``os.fspath(path)`` (CPython checks what ``__fspath__`` returns: str or bytes,
+    subclasses included), after CPython's NUL check, read through the base types as the
+    native side reads them: a subclass's ``encode`` or ``__contains__`` is not called."""
+    name = os.fspath(path)  # type: ignore[call-overload]
+    encoded = os.fsencode(str.__str__(name)) if isinstance(name, str) else name
+    if bytes.find(encoded, b"\0") != -1:
+        msg = "embedded null byte"
+        raise ValueError(msg)
+    return name  # type: ignore[no-any-return]
+
+
+def _file_job(
+    path: object,
+    *,
+    max_threads: object,
+    length: object,
+    seek: object,
+    key: object,
+    derive_key_context: object,
+) -> Callable[[], bytes]:
+    """``blake3_file``'s checks, in the native order (the arguments converted in signature
+    order, then the key or context, the thread count, the path and the length), and the
+    work left: allocating the digest, opening the file and hashing it."""
+    max_threads = _i64(max_threads)
+    length = _unsigned(length, 64)
+    seek = _unsigned(seek, 64)
+    state = _new_state(key, derive_key_context)
+    _threads(max_threads)
+    name = _fs_name(path)
+    if length > MAX_BYTES_LENGTH:
+        msg = "byte string is too large"
+        raise OverflowError(msg)
+
+    def run() -> bytes:
+        del bytearray(length)[:]  # MemoryError now when the length cannot be allocated
+        # Unbuffered: every read is one read(2), as natively.
+        with open(name, "rb", buffering=0) as file:  # noqa: PTH123 - a str or bytes name, as given
+            _hash_open_file(file, state, name)
+        return state.finalize(length, seek)
+
+    return run
+
+
+def _hash_open_file(file: Any, state: Blake3State, name: str | bytes) -> None:
+    """A regular file of ``_MAP_MIN_BYTES`` or more as the bytes it held when it was opened
+    (its size then): OSError(EIO) when some are gone by the time they are read; anything
+    else to its end (src/hashing/blake3.rs hash_file)."""
+    info = os.fstat(file.fileno())
+    if stat.S_ISREG(info.st_mode) and info.st_size >= _MAP_MIN_BYTES:
+        left = info.st_size
+        while left:
+            chunk = file.read(min(left, _FILE_CHUNK))
+            if not chunk:
+                raise OSError(errno.EIO, _SHRANK, name)
+            state.update(chunk)
+            left -= len(chunk)
+        return
+    while chunk := file.read(_FILE_CHUNK):
+        state.update(chunk)
+
+
 def blake3_file(
     path: Any,
     *,
@@ -231,45 +371,37 @@ def blake3_file(
     key: Any = None,
     derive_key_context: Any = None,
 ) -> bytes:
-    """BLAKE3 of the file at ``path``, read in 1 MiB chunks."""
-    # Converted in signature order, as the native side's arguments are: max_threads first.
-    max_threads = _i64(max_threads)
-    length = _unsigned(length, 64)
-    seek = _unsigned(seek, 64)
-    state = _new_state(key, derive_key_context)
-    _threads(max_threads)
-    # The native side's order: the path is converted (os.fspath, then the file system
-    # encoding and CPython's NUL check), then the digest is allocated, then the file opened;
-    # so an impossible length fails before a missing file does.
-    name = os.fspath(path)
-    if b"\0" in os.fsencode(name):
-        msg = "embedded null byte"
-        raise ValueError(msg)
-    if length > MAX_BYTES_LENGTH:
-        msg = "byte string is too large"
-        raise OverflowError(msg)
-    del bytearray(length)[:]  # MemoryError now when the length cannot be allocated
-    with open(name, "rb") as file:  # noqa: PTH123 - a str or bytes name, as given
-        while chunk := file.read(_FILE_CHUNK):
-            state.update(chunk)
-    return state.finalize(length, seek)
+    """BLAKE3 of the file at ``path``, read in 1 MiB chunks. A regular file of 16 KiB or
+    more is hashed as the bytes it held when it was opened; if it shrinks while it is
+    hashed, ``OSError(EIO, "file shrank while it was hashed", path)``."""
+    run = _file_job(
+        path,
+        max_threads=max_threads,
+        length=length,
+        seek=seek,
+        key=key,
+        derive_key_context=derive_key_context,
+    )
+    return run()
 
 
 def _seed(seed: object) -> int:
-    """Seeds wrap modulo 2**64 as in the ``xxhash`` package; non-ints are a TypeError."""
+    """Seeds wrap modulo 2**64 as in the ``xxhash`` package; non-ints are a TypeError. An int
+    subclass is read as int (``operator.index`` gives the exact int, whose ``&`` no
+    subclass overrides); an object with ``__index__`` is taken when its value fits, and
+    what its ``__index__`` raises (or CPython's TypeError for a non-int result) propagates."""
     if seed is None:
         return 0
-    try:
-        value = operator.index(seed)  # type: ignore[arg-type]
-    except TypeError:
-        msg = f"seed must be an int, not {type(seed).__name__}"
-        raise TypeError(msg) from None
-    if 0 <= value <= MASK64:
-        return value
-    if not isinstance(seed, int):
+    if isinstance(seed, int):
+        return operator.index(seed) & MASK64
+    if not hasattr(type(seed), "__index__"):
         msg = f"seed must be an int, not {type(seed).__name__}"
         raise TypeError(msg)
-    return value & MASK64
+    value = operator.index(seed)  # type: ignore[arg-type]
+    if not 0 <= value <= MASK64:
+        msg = f"seed must be an int, not {type(seed).__name__}"
+        raise TypeError(msg)
+    return value
 
 
 def xxh3_64(data: Any, seed: int | None = None) -> int:
