@@ -594,6 +594,46 @@ def test_python_buffer_classes(covet_impl: ModuleType) -> None:
     assert obj.exports == 0
 
 
+def test_exports_are_released_on_every_error_path(covet_impl: ModuleType) -> None:
+    """Found by the fuzz harness (twin fix, fallback/hashing.py _digest_job): an awaitable
+    whose length was too large kept the input's export, a PickleBuffer of a memoryview, in
+    the failed task's reference cycle, and CPython's collector (3.11, 3.12) crashed
+    clearing it. Every error path releases the export at once; in a child, so that a crash
+    fails this test only."""
+    body = """
+    import gc
+
+    def fresh():
+        return memoryview(bytearray(b"x" * 64))  # garbage once the call fails
+
+    for _ in range(5):
+        for call in (
+            lambda: M.blake3_digest(fresh(), length=2**63),
+            lambda: asyncio.run(A.blake3_digest(fresh(), length=2**63)),
+            lambda: asyncio.run(A.blake3_hexdigest(fresh(), length=2**63)),
+            lambda: asyncio.run(A.blake3_digest(fresh()[::2])),
+            lambda: M.blake3(fresh()).update(fresh()[::2]),
+        ):
+            try:
+                call()
+            except (OverflowError, BufferError):
+                pass
+            gc.collect()
+    view = fresh()
+    for call in (
+        lambda: asyncio.run(A.blake3_digest(view, length=2**63)),
+        lambda: M.blake3_digest(view, key=view),
+    ):
+        try:
+            call()
+        except (OverflowError, ValueError):
+            pass
+    view.release()  # no export is left behind
+    print(json.dumps("ok"))
+    """
+    assert run_child(covet_impl, body) == "ok"
+
+
 # --- 6. Buffers sized by the input: MemoryError under a memory limit -----------------------
 
 AIO_IMPORT: Final = """

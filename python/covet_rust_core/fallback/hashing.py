@@ -60,7 +60,11 @@ def _export(data: object) -> memoryview:
     """A held buffer export of ``data`` (not bytes, not str), as PyObject_GetBuffer makes it
     natively: the exporter's own errors (a ``__buffer__`` that raises or returns a
     non-memoryview) propagate; an object without the buffer protocol gets the native text,
-    without memoryview's prefix."""
+    without memoryview's prefix.
+
+    The caller releases it on every path (``with``, ``finally``), never the garbage
+    collector: on CPython 3.11 and 3.12 a PickleBuffer holding a memoryview's export, left
+    in cyclic garbage, crashes the collector (fixed in 3.13)."""
     try:
         if isinstance(data, memoryview):
             # memoryview(view) shares view's buffer without an export of view itself, which
@@ -242,12 +246,18 @@ def _digest_job(
     _threads(max_threads)
     payload = _held_input(data)
     if length > MAX_BYTES_LENGTH:
+        # Released now, not by the garbage collector: an export left in a reference cycle
+        # (an exception's traceback, an asyncio task) can crash CPython's collector when it
+        # clears the exporting memoryview before the PickleBuffer that holds it.
+        if isinstance(payload, memoryview):
+            payload.release()
         msg = "byte string is too large"
         raise OverflowError(msg)
 
     def run() -> bytes:
-        if payload.nbytes if isinstance(payload, memoryview) else payload:
-            state.update(payload)
+        # A copy, not views of the export: a view left in a traceback would keep the
+        # export (and its PickleBuffer) alive past the release, into cyclic garbage.
+        state.update(payload if isinstance(payload, bytes) else payload.tobytes())
         return state.finalize(length, seek)
 
     return run, (payload if isinstance(payload, memoryview) else None)
