@@ -4,8 +4,9 @@
 //! ```text
 //! cargo bench --bench file_hashing                   # 1 MiB, 64 MiB and 1 GiB
 //! cargo bench --bench file_hashing -- 16K 1M          # other sizes (K, M, G suffixes)
-//! cargo bench --bench file_hashing -- --only now 1M 200   # one contender, 200 calls (for
-//!                                                      # callgrind or perf stat)
+//! cargo bench --bench file_hashing -- --only "now 1" 1M 200   # one contender, 200 calls
+//! cargo bench --bench file_hashing -- --only "now 1" FILE 5    # on an existing file
+//!                                                          # (for callgrind or perf stat)
 //! ```
 //!
 //! Contenders, single-threaded (`1`) and with `max_threads=AUTO` (`N`):
@@ -154,11 +155,15 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("covet-file-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temporary directory");
     if let Some(at) = args.iter().position(|a| a == "--only") {
-        // One contender, `calls` times: for callgrind or perf stat.
+        // One contender, `calls` times: for callgrind or perf stat. The file is made (of the
+        // size given), or an existing one is hashed (a path: its setup stays out of the
+        // counts; `memory` then hashes nothing).
         let name = &args[at + 1];
-        let len = parse_size(&args[at + 2]).expect("a size");
         let calls: usize = args[at + 3].parse().expect("a number of calls");
-        let (path, data) = test_file(&dir, len);
+        let (path, data) = match parse_size(&args[at + 2]) {
+            Some(len) => test_file(&dir, len),
+            None => (PathBuf::from(&args[at + 2]), Vec::new()),
+        };
         let all = contenders(&path, &data);
         let (_, run) = all.iter().find(|(n, _)| n == name).expect("a contender");
         for _ in 0..calls {
