@@ -2258,8 +2258,21 @@ if PYTHON_BUFFERS:
         st.sampled_from(["memoryview", "memoryview", "raise", "object"]),
     )
 
+# Objects whose __class__ lies (isinstance believes it, the real type does not), as each
+# domain fuzzes them, and the types the hashing readers test.
+hash_class_liars = st.sampled_from(
+    [
+        *CLASS_LIARS,
+        *(
+            Fresh(f"ClassLiar({kind.__name__})", functools.partial(ClassLiar, kind))
+            for kind in (memoryview, bool, bytearray, os.PathLike)
+        ),
+    ]
+)
+
 hash_data = st.one_of(
     st.binary(max_size=300),
+    hash_class_liars,
     st.builds(bytearray, st.binary(max_size=100)),
     st.binary(max_size=100).map(as_memoryview),
     st.builds(BytesSub, st.binary(max_size=50)),
@@ -2277,6 +2290,7 @@ hash_numbers = st.one_of(
     st.sampled_from([-1, 0, 9, 2**64 + 5, -(2**70)]).map(
         lambda value: fresh(f"LyingInt({value})", lambda: LyingInt(value))
     ),
+    hash_class_liars,
 )
 hash_keys = st.one_of(
     st.none(),
@@ -2290,10 +2304,12 @@ hash_keys = st.one_of(
         lambda key: fresh(f"LyingBytes({key!r})", lambda: LyingBytes(key))
     ),
     buffer_kinds,
+    hash_class_liars,
 )
 hash_contexts = st.one_of(
     st.text(max_size=5),
     hostile,
+    hash_class_liars,
     st.text(max_size=8).map(lambda text: fresh(f"LyingStr({text!r})", lambda: LyingStr(text))),
 )
 
@@ -2426,6 +2442,8 @@ def file_paths() -> tuple[Any, ...]:
         PathLike(1.5),
         str(big),
         str(medium),
+        *CLASS_LIARS,
+        Fresh("ClassLiar(os.PathLike)", functools.partial(ClassLiar, os.PathLike)),
     )
 
 
@@ -2442,6 +2460,10 @@ def blake3_calls(draw: st.DrawFn, name: str) -> HashCase:
                 keywords[option] = draw(hash_keys)
             else:
                 keywords[option] = draw(hash_contexts)
+    if name == "blake3" and draw(st.integers(0, 3)) == 0:
+        keywords["usedforsecurity"] = draw(
+            st.sampled_from([True, False, 1, None]) | hash_class_liars
+        )
     then: list[tuple[str, list[Any]]] = []
     if name == "blake3":
         for _ in range(draw(st.integers(0, 3))):

@@ -467,6 +467,59 @@ def test_path_subclasses_are_read_through_their_base(
     assert caught.value.filename is missing
 
 
+class ClassLiar:
+    """Claims, through ``__class__``, to be an instance of ``claimed``: ``isinstance``
+    believes it, the object's real type does not."""
+
+    def __init__(self, claimed: type) -> None:
+        self.claimed = claimed
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return self.claimed
+
+
+@pytest.mark.parametrize("claimed", [str, bytes, int, bool, memoryview, os.PathLike], ids=repr)
+def test_an_object_whose_class_lies_is_judged_by_its_real_type(
+    covet_impl: ModuleType, claimed: type
+) -> None:
+    """Twin fix (fallback/hashing.py): types are tested on ``type(x)``; ``isinstance``
+    consulted the lying ``__class__`` (a liar claiming str was "Strings must be encoded",
+    one claiming int was read with ``operator.index``). The native side asks CPython for
+    the real type, and the two now agree, class and message."""
+    liar = ClassLiar(claimed)
+    name = "ClassLiar"
+    expected = {
+        "data": ("TypeError", f"a bytes-like object is required, not '{name}'"),
+        "key": ("TypeError", f"a bytes-like object is required, not '{name}'"),
+        "context": ("TypeError", f"derive_key_context must be a str, not {name}"),
+        "seed": ("TypeError", f"seed must be an int, not {name}"),
+        "path": ("TypeError", f"expected str, bytes or os.PathLike object, not {name}"),
+    }
+    calls: dict[str, Callable[[], Any]] = {
+        "data": lambda: covet_impl.blake3_digest(liar),
+        "key": lambda: covet_impl.blake3_digest(b"", key=liar),
+        "context": lambda: covet_impl.blake3(derive_key_context=liar),
+        "seed": lambda: covet_impl.xxh3_64(b"", seed=liar),
+        "path": lambda: covet_impl.blake3_file(liar),
+    }
+    for what, call in calls.items():
+        assert outcome_of(call) == expected[what], what
+    assert outcome_of(covet_impl.xxh3_128_hasher, liar)[0] == "TypeError"
+    assert outcome_of(covet_impl.blake3, usedforsecurity=liar) == (
+        "TypeError",
+        "'ClassLiar' object is not an instance of 'bool'",
+    )
+    # PyO3's words for its bool check, which the twin now uses (None named as itself).
+    assert outcome_of(covet_impl.blake3, usedforsecurity=None) == (
+        "TypeError",
+        "'None' is not an instance of 'bool'",
+    )
+    aio = aio_of(covet_impl)
+    assert outcome_of(awaited, aio.blake3_digest(liar)) == expected["data"]
+    assert outcome_of(awaited, aio.blake3_file(liar)) == expected["path"]
+
+
 def raw_bytes(obj: Any) -> bytes:
     """The bytes of a buffer, as the protocol exports them (C order)."""
     with memoryview(obj) as view:

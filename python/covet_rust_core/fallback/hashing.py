@@ -7,6 +7,10 @@ detector is loud about falling back to it.
 ``max_threads`` is validated like the native side and then ignored: this twin always
 hashes on the calling thread.
 
+The caller's objects are typed by ``type(x)``, never ``isinstance``: the native side asks
+CPython for the object's real type, and ``isinstance`` would consult a ``__class__`` that
+can lie.
+
 Hasher objects hold a lock, as the native ones hold a mutex (and hashlib's a lock): the
 GIL alone does not make a multi-step ``update`` atomic, and threads sharing one hasher
 would otherwise corrupt its state.
@@ -21,7 +25,7 @@ import pickle
 import stat
 import threading
 from collections.abc import Callable
-from typing import Any, ClassVar, Final
+from typing import Any, ClassVar, Final, cast
 
 from covet_rust_core.fallback._blake3 import MAX_BYTES_LENGTH, Blake3State
 from covet_rust_core.fallback._xxh3 import MASK64, Xxh3State
@@ -66,7 +70,7 @@ def _export(data: object) -> memoryview:
     collector: on CPython 3.11 and 3.12 a PickleBuffer holding a memoryview's export, left
     in cyclic garbage, crashes the collector (fixed in 3.13)."""
     try:
-        if isinstance(data, memoryview):
+        if type(data) is memoryview:
             # memoryview(view) shares view's buffer without an export of view itself, which
             # would let view.release() succeed while the copy is in use; PickleBuffer
             # exports it (the native side's PyObject_GetBuffer on a memoryview does too).
@@ -97,7 +101,7 @@ def _held_input(data: object) -> bytes | memoryview:
     thread hashes so that the object cannot be resized meanwhile. The native side's errors."""
     if type(data) is bytes:
         return data
-    if isinstance(data, str):
+    if issubclass(type(data), str):
         msg = "Strings must be encoded before hashing"
         raise TypeError(msg)
     return _contiguous(_export(data))
@@ -107,7 +111,7 @@ def _input_bytes(data: object) -> bytes:
     """The bytes of a C-contiguous buffer, copied, with the native side's errors."""
     if type(data) is bytes:
         return data
-    if isinstance(data, str):
+    if issubclass(type(data), str):
         msg = "Strings must be encoded before hashing"
         raise TypeError(msg)
     with _contiguous(_export(data)) as view:
@@ -154,19 +158,25 @@ def _new_state(key: object, derive_key_context: object) -> Blake3State:
             raise ValueError(msg)
         return Blake3State.new_keyed(key_bytes)
     if derive_key_context is not None:
-        if not isinstance(derive_key_context, str):
+        if not issubclass(type(derive_key_context), str):
             msg = f"derive_key_context must be a str, not {type(derive_key_context).__name__}"
             raise TypeError(msg)
+        context = cast("str", derive_key_context)
         # Like the native side: a lone surrogate raises UnicodeEncodeError. Encoded through
         # str itself: a subclass's encode() is not what is hashed.
-        str.encode(derive_key_context, "utf-8")
-        return Blake3State.new_derive_key(derive_key_context)
+        str.encode(context, "utf-8")
+        return Blake3State.new_derive_key(context)
     return Blake3State.new()
 
 
 def _check_flag(value: object) -> None:
-    if not isinstance(value, bool):
-        msg = f"'{type(value).__name__}' object is not an instance of 'bool'"
+    """PyO3's check of a ``bool`` argument, with its words: the type's qualified name, and
+    None named as itself."""
+    if type(value) is not bool:
+        if value is None:
+            msg = "'None' is not an instance of 'bool'"
+        else:
+            msg = f"'{type(value).__qualname__}' object is not an instance of 'bool'"
         raise TypeError(msg)
 
 
@@ -249,7 +259,7 @@ def _digest_job(
         # Released now, not by the garbage collector: an export left in a reference cycle
         # (an exception's traceback, an asyncio task) can crash CPython's collector when it
         # clears the exporting memoryview before the PickleBuffer that holds it.
-        if isinstance(payload, memoryview):
+        if type(payload) is memoryview:
             payload.release()
         msg = "byte string is too large"
         raise OverflowError(msg)
@@ -257,10 +267,10 @@ def _digest_job(
     def run() -> bytes:
         # A copy, not views of the export: a view left in a traceback would keep the
         # export (and its PickleBuffer) alive past the release, into cyclic garbage.
-        state.update(payload if isinstance(payload, bytes) else payload.tobytes())
+        state.update(payload.tobytes() if isinstance(payload, memoryview) else payload)
         return state.finalize(length, seek)
 
-    return run, (payload if isinstance(payload, memoryview) else None)
+    return run, (payload if type(payload) is memoryview else None)
 
 
 def blake3_digest(
@@ -315,7 +325,7 @@ def _fs_name(path: object) -> str | bytes:
     subclasses included), after CPython's NUL check, read through the base types as the
     native side reads them: a subclass's ``encode`` or ``__contains__`` is not called."""
     name = os.fspath(path)  # type: ignore[call-overload]
-    encoded = os.fsencode(str.__str__(name)) if isinstance(name, str) else name
+    encoded = os.fsencode(str.__str__(name)) if issubclass(type(name), str) else name
     if bytes.find(encoded, b"\0") != -1:
         msg = "embedded null byte"
         raise ValueError(msg)
@@ -402,8 +412,8 @@ def _seed(seed: object) -> int:
     what its ``__index__`` raises (or CPython's TypeError for a non-int result) propagates."""
     if seed is None:
         return 0
-    if isinstance(seed, int):
-        return operator.index(seed) & MASK64
+    if issubclass(type(seed), int):
+        return operator.index(cast("int", seed)) & MASK64
     if not hasattr(type(seed), "__index__"):
         msg = f"seed must be an int, not {type(seed).__name__}"
         raise TypeError(msg)
