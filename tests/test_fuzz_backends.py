@@ -7,7 +7,8 @@ Covered: ``loads``; ``dumps`` / ``dumps_str`` with and without ``default``;
 ``jwt_decode`` / ``jwt_decode_complete`` / ``jwt_get_unverified_header`` on random and
 mutated tokens with random keys, algorithms and options; every string helper
 (``covet_rust_core.strings``, ``Replacer`` included); hashing (``blake3*``, ``xxh3*``,
-hasher objects, ``blake3_file`` paths).
+hasher objects, ``blake3_file`` paths, the awaitable forms of ``covet_rust_core.aio``; lying
+``__index__``/``__fspath__``/``__buffer__`` hooks and buffers of every kind).
 
 Messages are compared everywhere except where the contract leaves them free: JWT key
 parsing errors (docs/JWT.md: "where it gives only a class, the message is free").
@@ -2126,18 +2127,170 @@ def as_memoryview(data: bytes) -> memoryview:
     return memoryview(data)
 
 
+class LyingInt(int):
+    """An int whose overridable methods lie or raise: the hashing readers use int's value
+    (a seed's ``&``, a length's ``__index__``)."""
+
+    def __index__(self) -> int:
+        raise HostileError("LyingInt.__index__")
+
+    def __int__(self) -> int:
+        raise HostileError("LyingInt.__int__")
+
+    def __and__(self, other: Any) -> Any:
+        return "not an int"
+
+    __rand__ = __and__
+
+    def __repr__(self) -> str:
+        return f"LyingInt({int.__repr__(self)})"
+
+
+class LyingStr(str):
+    """A str whose overridable methods lie or raise: contexts and paths are read as str."""
+
+    def encode(self, *args: Any, **kwargs: Any) -> bytes:
+        return b"something else"
+
+    def __str__(self) -> str:
+        raise HostileError("LyingStr.__str__")
+
+    def __contains__(self, item: Any) -> bool:
+        raise HostileError("LyingStr.__contains__")
+
+    def __repr__(self) -> str:
+        return f"LyingStr({str.__repr__(self)})"
+
+
+class LyingBytes(bytes):
+    """A bytes whose overridable methods lie or raise: paths and data are read as bytes."""
+
+    def __contains__(self, item: Any) -> bool:
+        raise HostileError("LyingBytes.__contains__")
+
+    def find(self, *args: Any) -> int:
+        raise HostileError("LyingBytes.find")
+
+    def __bytes__(self) -> bytes:
+        raise HostileError("LyingBytes.__bytes__")
+
+    def __repr__(self) -> str:
+        return f"LyingBytes({bytes.__repr__(self)})"
+
+
+class PythonBuffer:
+    """A Python class exporting a buffer (PEP 688, 3.12+): a memoryview of the next of
+    ``contents`` on each export (a stateful exporter: both backends must export once per
+    call), or raises, or returns a non-memoryview."""
+
+    def __init__(self, contents: list[Any], mode: str = "memoryview") -> None:
+        self.contents = contents
+        self.mode = mode
+        self.exports = 0
+
+    def __buffer__(self, flags: int) -> Any:
+        content = self.contents[self.exports % len(self.contents)]
+        self.exports += 1
+        if self.mode == "raise":
+            raise HostileError("__buffer__")
+        if self.mode == "object":
+            return content
+        return memoryview(content)
+
+    def __release_buffer__(self, view: memoryview) -> None:
+        view.release()
+
+    def __repr__(self) -> str:
+        return f"PythonBuffer({self.contents!r:.60}, {self.mode!r})"
+
+
+def fresh(name: str, factory: Callable[[], Any]) -> Fresh:
+    return Fresh(name, factory)
+
+
+def filled_mmap(data: bytes) -> Any:
+    import mmap  # here, not with the shared imports: fewer merge conflicts
+
+    mapped = mmap.mmap(-1, max(len(data), 1))
+    mapped.write(data)
+    return mapped
+
+
+def c_double(value: float) -> Any:
+    """A 0-dimensional buffer (no shape, by the protocol)."""
+    import ctypes  # here, not with the shared imports: fewer merge conflicts
+
+    return ctypes.c_double(value)
+
+
+# Python classes export buffers from 3.12 (PEP 688), when memoryview has __buffer__ too.
+PYTHON_BUFFERS: Final = hasattr(memoryview, "__buffer__")
+
+
+# Buffers of every kind the protocol allows: shapes, item types, 0-d, strided, mapped,
+# subclasses and, from 3.12, Python classes (stateful, lying, raising).
+buffer_kinds = st.one_of(
+    st.binary(min_size=1, max_size=64).map(
+        lambda data: memoryview(data).cast("B", shape=[1, len(data)])
+    ),
+    st.lists(st.floats(allow_nan=False), max_size=6).map(lambda xs: array.array("d", xs)),
+    st.lists(st.integers(0, 65535), max_size=8).map(lambda xs: array.array("H", xs)),
+    st.binary(min_size=8, max_size=8).map(lambda data: memoryview(data).cast("q")),
+    st.binary(max_size=40).map(lambda data: memoryview(data)[::2]),
+    st.binary(max_size=40).map(lambda data: memoryview(data)[::-1]),
+    st.just(memoryview(b"")[::2]),
+    st.floats(allow_nan=False).map(lambda x: fresh(f"c_double({x!r})", lambda: c_double(x))),
+    st.binary(max_size=40).map(lambda data: fresh(f"mmap({data!r})", lambda: filled_mmap(data))),
+    st.binary(max_size=40).map(
+        lambda data: fresh(f"LyingBytes({data!r})", lambda: LyingBytes(data))
+    ),
+    st.binary(max_size=40).map(lambda data: sub(BytearraySub, data)),
+    st.text(max_size=5).map(lambda text: fresh(f"LyingStr({text!r})", lambda: LyingStr(text))),
+)
+if PYTHON_BUFFERS:
+    buffer_kinds |= st.builds(
+        lambda contents, mode: fresh(
+            f"PythonBuffer({contents!r:.60}, {mode!r})", lambda: PythonBuffer(contents, mode)
+        ),
+        st.lists(
+            st.binary(max_size=40) | st.binary(max_size=8).map(bytearray), min_size=1, max_size=3
+        ),
+        st.sampled_from(["memoryview", "memoryview", "raise", "object"]),
+    )
+
+# Objects whose __class__ lies (isinstance believes it, the real type does not), as each
+# domain fuzzes them, and the types the hashing readers test.
+hash_class_liars = st.sampled_from(
+    [
+        *CLASS_LIARS,
+        *(
+            Fresh(f"ClassLiar({kind.__name__})", functools.partial(ClassLiar, kind))
+            for kind in (memoryview, bool, bytearray, os.PathLike)
+        ),
+    ]
+)
+
 hash_data = st.one_of(
     st.binary(max_size=300),
+    hash_class_liars,
     st.builds(bytearray, st.binary(max_size=100)),
     st.binary(max_size=100).map(as_memoryview),
     st.builds(BytesSub, st.binary(max_size=50)),
+    buffer_kinds,
     hostile,
     st.text(max_size=5),
 )
+# What ``__index__`` may hand back: ints, non-ints (CPython's TypeError), a raise; int
+# subclasses whose methods lie (read as int).
 hash_numbers = st.one_of(
     st.integers(-3, 80),
     st.sampled_from([2**63, 2**64, -(2**63), 10**30, True, 1.5, None, "1"]),
     st.builds(Index, st.none() | st.integers(-2, 40)),
+    st.builds(Index, st.sampled_from(["7", 1.5, b"7", 2**64 + 3, -(2**70), [1]])),
+    st.sampled_from([-1, 0, 9, 2**64 + 5, -(2**70)]).map(
+        lambda value: fresh(f"LyingInt({value})", lambda: LyingInt(value))
+    ),
+    hash_class_liars,
 )
 hash_keys = st.one_of(
     st.none(),
@@ -2146,7 +2299,61 @@ hash_keys = st.one_of(
     st.sampled_from(
         ["k" * 32, bytearray(32), memoryview(bytes(64))[::2], Fresh("Unprintable()", Unprintable)]
     ),
+    st.binary(min_size=32, max_size=32).map(lambda key: memoryview(key).cast("Q")),
+    st.binary(min_size=32, max_size=32).map(
+        lambda key: fresh(f"LyingBytes({key!r})", lambda: LyingBytes(key))
+    ),
+    buffer_kinds,
+    hash_class_liars,
 )
+hash_contexts = st.one_of(
+    st.text(max_size=5),
+    hostile,
+    hash_class_liars,
+    st.text(max_size=8).map(lambda text: fresh(f"LyingStr({text!r})", lambda: LyingStr(text))),
+)
+
+
+@dataclass(frozen=True)
+class Meddle:
+    """Replaced, in a hasher's method call, by an object whose ``__index__`` (or, from
+    3.12, ``__buffer__``) first feeds the same hasher more data: a mutating hook."""
+
+    value: Any
+    kind: str = "index"
+
+
+class MeddlingIndex:
+    def __init__(self, hasher: Any, value: Any) -> None:
+        self.hasher = hasher
+        self.value = value
+
+    def __index__(self) -> Any:
+        self.hasher.update(b"meddled")
+        return self.value
+
+
+class MeddlingBuffer:
+    def __init__(self, hasher: Any, value: Any) -> None:
+        self.hasher = hasher
+        self.value = value
+
+    def __buffer__(self, flags: int) -> memoryview:
+        self.hasher.update(b"meddled")
+        return memoryview(self.value)
+
+
+def meddled(hasher: Any, arg: Any) -> Any:
+    if not isinstance(arg, Meddle):
+        return arg
+    if arg.kind == "buffer":
+        return MeddlingBuffer(hasher, arg.value)
+    return MeddlingIndex(hasher, arg.value)
+
+
+meddles = st.builds(Meddle, st.integers(0, 70)) | st.builds(
+    Meddle, st.binary(max_size=30), st.just("buffer" if PYTHON_BUFFERS else "none")
+).filter(lambda meddle: meddle.kind != "none")
 
 
 @dataclass(frozen=True)
@@ -2167,6 +2374,9 @@ HASH_NAMES: Final = (
     "blake3_digest",
     "blake3_hexdigest",
     "blake3_file",
+    "aio.blake3_digest",
+    "aio.blake3_hexdigest",
+    "aio.blake3_file",
     "xxh3_64",
     "xxh3_64_digest",
     "xxh3_64_hexdigest",
@@ -2187,6 +2397,11 @@ def file_paths() -> tuple[Any, ...]:
     atexit.register(shutil.rmtree, root, ignore_errors=True)
     small = root / "small.bin"
     small.write_bytes(bytes(range(256)) * 5)
+    # Files hashed as the size they had when opened (16 KiB or more), mapped natively.
+    medium = root / "medium.bin"
+    medium.write_bytes(bytes(range(256)) * 64 + b"tail")
+    big = root / "big.bin"
+    big.write_bytes(bytes(range(251)) * 1000)
     empty = root / "empty.bin"
     empty.write_bytes(b"")
     missing = root / "missing.bin"
@@ -2213,12 +2428,28 @@ def file_paths() -> tuple[Any, ...]:
         None,
         sub(StrSub, str(small)),
         sub(BytesSub, bytes(small)),
+        # What __fspath__ hands back: lying subclasses (read through str and bytes), other
+        # types (CPython's TypeError), another PathLike (not followed).
+        Fresh("LyingStr(small)", lambda: LyingStr(small)),
+        Fresh("LyingBytes(small)", lambda: LyingBytes(bytes(small))),
+        Fresh("PathLike(LyingStr(small))", lambda: PathLike(LyingStr(small))),
+        Fresh("PathLike(LyingBytes(small))", lambda: PathLike(LyingBytes(bytes(small)))),
+        Fresh("PathLike(LyingStr('a\\0b'))", lambda: PathLike(LyingStr("a\0b"))),
+        Fresh("PathLike(LyingBytes(b'a\\0b'))", lambda: PathLike(LyingBytes(b"a\0b"))),
+        PathLike(PathLike(str(small))),
+        Fresh("PathLike(bytearray)", lambda: PathLike(bytearray(bytes(small)))),
+        PathLike(memoryview(bytes(small))),
+        PathLike(1.5),
+        str(big),
+        str(medium),
+        *CLASS_LIARS,
+        Fresh("ClassLiar(os.PathLike)", functools.partial(ClassLiar, os.PathLike)),
     )
 
 
 @st.composite
 def blake3_calls(draw: st.DrawFn, name: str) -> HashCase:
-    first = draw(st.sampled_from(file_paths())) if name == "blake3_file" else draw(hash_data)
+    first = draw(st.sampled_from(file_paths())) if name.endswith("file") else draw(hash_data)
     positional = [first] if name != "blake3" or draw(st.booleans()) else []
     keywords: dict[str, Any] = {}
     for option in BLAKE3_OPTIONS if name != "blake3" else BLAKE3_OPTIONS[2:]:
@@ -2228,15 +2459,19 @@ def blake3_calls(draw: st.DrawFn, name: str) -> HashCase:
             elif option == "key":
                 keywords[option] = draw(hash_keys)
             else:
-                keywords[option] = draw(st.one_of(st.text(max_size=5), hostile))
+                keywords[option] = draw(hash_contexts)
+    if name == "blake3" and draw(st.integers(0, 3)) == 0:
+        keywords["usedforsecurity"] = draw(
+            st.sampled_from([True, False, 1, None]) | hash_class_liars
+        )
     then: list[tuple[str, list[Any]]] = []
     if name == "blake3":
         for _ in range(draw(st.integers(0, 3))):
             method = draw(st.sampled_from(["update", "digest", "hexdigest", "copy", "reset"]))
             if method == "update":
-                then.append((method, [draw(hash_data)]))
+                then.append((method, [draw(hash_data | meddles)]))
             elif method in ("digest", "hexdigest") and draw(st.booleans()):
-                then.append((method, [draw(hash_numbers)]))
+                then.append((method, [draw(hash_numbers | meddles)]))
             else:
                 then.append((method, []))
     return HashCase(name, positional, keywords, tuple(then))
@@ -2260,12 +2495,30 @@ def xxh3_calls(draw: st.DrawFn, name: str) -> HashCase:
 
 
 hash_cases = st.sampled_from(HASH_NAMES).flatmap(
-    lambda name: blake3_calls(name) if name.startswith("blake3") else xxh3_calls(name)
+    lambda name: blake3_calls(name) if "blake3" in name else xxh3_calls(name)
 )
 
 
+def awaiting(function: Callable[..., Any]) -> Callable[..., Any]:
+    """The awaitable form ``function`` as a call: run to completion in a new event loop."""
+
+    def call(*args: Any, **kwargs: Any) -> Any:
+        async def main() -> Any:
+            return await function(*args, **kwargs)
+
+        return asyncio.run(main())
+
+    return call
+
+
+def hash_function(module: ModuleType, name: str) -> Callable[..., Any]:
+    if name.startswith("aio."):
+        return awaiting(getattr(aio_module(module), name.removeprefix("aio.")))
+    return getattr(module, name)  # type: ignore[no-any-return]
+
+
 def hash_verdict(module: ModuleType, case: HashCase) -> list[tuple[str, Any]]:
-    outcome = verdict(getattr(module, case.name), *case.positional, **case.keywords)
+    outcome = verdict(hash_function(module, case.name), *case.positional, **case.keywords)
     outcomes = [outcome]
     if outcome[0] != "ok" or not case.then:
         return [
@@ -2275,7 +2528,7 @@ def hash_verdict(module: ModuleType, case: HashCase) -> list[tuple[str, Any]]:
     hasher = outcome[1]
     outcomes = [("ok", "<hasher>")]
     for method, args in case.then:
-        step = verdict(getattr(hasher, method), *args)
+        step = verdict(getattr(hasher, method), *(meddled(hasher, arg) for arg in args))
         if step[0] == "ok" and method in ("update", "copy", "reset"):
             if method == "copy":
                 hasher = step[1]
