@@ -38,6 +38,7 @@ from __future__ import annotations
 import array
 import asyncio
 import base64
+import concurrent.futures
 import contextlib
 import datetime
 import functools
@@ -56,7 +57,7 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Final, NamedTuple
+from typing import Any, Final, NamedTuple, ParamSpec, TypeVar
 
 import pytest
 from covet_rust_core.pytest_plugin import load_native
@@ -1327,11 +1328,38 @@ KEPT_ALIVE_KINDS: Final[dict[str, tuple[Callable[[bytes], Any], Callable[[Any], 
 
 def _start(coroutine: Coroutine[Any, Any, Any]) -> asyncio.Future[Any]:
     """Run ``coroutine`` up to its first suspension: the call into the backend is made and
-    the future it waits on is returned (still pending: only the loop completes it)."""
+    the future it waits on is returned (still pending: only the loop completes it, and the
+    twin's worker waits for a GatedExecutor's gate)."""
     future = coroutine.send(None)
     assert isinstance(future, asyncio.Future)
     assert not future.done()
     return future
+
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class GatedExecutor(concurrent.futures.ThreadPoolExecutor):
+    """A loop's default executor (the one ``asyncio.to_thread`` uses) whose worker starts a
+    job only once ``gate`` is set. The twin's hash is then surely pending until the test
+    opens the gate, however the threads are scheduled: otherwise the worker may finish it
+    while the loop's thread waits for the worker thread to start, and from CPython 3.14
+    asyncio completes the chained future at once, so the coroutine never suspends."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=1, thread_name_prefix="covet-gated")
+        self.gate = threading.Event()
+
+    def submit(
+        self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs
+    ) -> concurrent.futures.Future[T]:
+        def gated() -> T:
+            if not self.gate.wait(JOIN_TIMEOUT):
+                raise TimeoutError("the test never opened the gate")
+            return fn(*args, **kwargs)
+
+        return super().submit(gated)
 
 
 def _finish(coroutine: Coroutine[Any, Any, Any]) -> Any:
@@ -1351,11 +1379,19 @@ def test_buffer_cannot_be_resized_while_its_hash_is_pending(impl: Impl, kind: st
     obj = make(data)
 
     async def main() -> None:
+        executor = GatedExecutor()
+        asyncio.get_running_loop().set_default_executor(executor)
         coroutine = impl.aio.blake3_digest(obj)
-        with gil_kept():
-            future = _start(coroutine)
-            with pytest.raises(BufferError):
-                mutate(obj)
+        try:
+            # Natively, the extension's worker needs the GIL to release the export or to
+            # deliver the result: holding it keeps the hash pending. The twin's worker waits
+            # for the gate.
+            with gil_kept():
+                future = _start(coroutine)
+                with pytest.raises(BufferError):
+                    mutate(obj)
+        finally:
+            executor.gate.set()
         await asyncio.wait([future])
         assert _finish(coroutine) == expected
         mutate(obj)  # allowed once the work is done
