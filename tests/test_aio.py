@@ -64,6 +64,7 @@ from covet_rust_core.pytest_plugin import load_native
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from tests.asan import UNDER_ASAN
 from tests.jwt_keys import ALG_KEY, Keys, material
 
 # --- Backends ----------------------------------------------------------------------------
@@ -964,7 +965,10 @@ def test_cancelling_a_thousand_tasks_leaks_no_thread_memory_or_reference(impl: I
     # Generous: a leak per task would be at least tasks * rounds allocations (the shared
     # input alone is 1 MiB natively), far over these bounds.
     assert traced_growth < 2 << 20, f"traced Python memory grew by {traced_growth} bytes"
-    assert rss_growth < 64 << 20, f"RSS grew by {rss_growth} bytes"
+    # Under AddressSanitizer (.ci/asan) the RSS measures ASan's quarantine and red zones,
+    # not a leak (tests/asan.py); the traced Python memory is still checked.
+    if not UNDER_ASAN:
+        assert rss_growth < 64 << 20, f"RSS grew by {rss_growth} bytes"
 
 
 def test_cancelled_bytearray_hash_releases_its_buffer_export(impl: Impl) -> None:
