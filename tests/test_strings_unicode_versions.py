@@ -40,9 +40,7 @@ CALLS: dict[str, tuple[str, dict[str, Any]]] = {
 @cache
 def unassigned_code_points() -> tuple[int, ...]:
     """Every code point below U+40000 that the interpreter leaves unassigned (Cn)."""
-    return tuple(
-        code for code in range(LAST_PLANE_END) if unicodedata.category(chr(code)) == "Cn"
-    )
+    return tuple(code for code in range(LAST_PLANE_END) if unicodedata.category(chr(code)) == "Cn")
 
 
 @pytest.mark.parametrize("call", list(CALLS))
