@@ -195,9 +195,9 @@ pub(super) fn unpack_pair<'py>(
     if values.next().transpose()?.is_some() {
         // From CPython 3.14 the message counts an exact list's, tuple's or dict's items.
         let size = if py.version_info() >= (3, 14) {
-            (item.cast_exact::<PyList>().map(|list| list.len()))
-                .or_else(|_| item.cast_exact::<PyTuple>().map(|tuple| tuple.len()))
-                .or_else(|_| item.cast_exact::<PyDict>().map(|dict| dict.len()))
+            (item.cast_exact::<PyList>().map(PyListMethods::len))
+                .or_else(|_| item.cast_exact::<PyTuple>().map(PyTupleMethods::len))
+                .or_else(|_| item.cast_exact::<PyDict>().map(PyDictMethods::len))
                 .ok()
         } else {
             None
