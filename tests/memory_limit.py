@@ -23,6 +23,9 @@ from types import ModuleType
 
 import pytest
 
+from tests.asan import REASON as UNDER_ASAN_REASON
+from tests.asan import UNDER_ASAN
+
 # Enough for the interpreter, the extension and a few hundred MiB of input; the calls under
 # test ask for more than is left. (docs/RELIABILITY.md quotes `ulimit -v 1500000`.)
 DEFAULT_LIMIT = 1_500_000 * 1024
@@ -65,6 +68,8 @@ def outcome(
     A child killed by a signal or an abort fails the test."""
     if not sys.platform.startswith("linux"):
         pytest.skip("RLIMIT_AS is enforced as documented on Linux only")
+    if UNDER_ASAN:
+        pytest.skip(f"RLIMIT_AS: {UNDER_ASAN_REASON}")
     code = _PRELUDE.format(
         module=module.__name__, limit=limit, setup=textwrap.dedent(setup), headroom=headroom
     ) + textwrap.dedent(snippet)

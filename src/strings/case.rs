@@ -333,10 +333,10 @@ fn lower_first(s: &str) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     };
     let two = s.char_indices().nth(2).map_or(s.len(), |(at, _)| at);
-    if unicode::str_is_upper(&s[..two]) || first.to_lowercase().eq([first]) {
+    if unicode::str_is_upper(&s[..two]) || unicode::lower_char(first).eq([first]) {
         return Cow::Borrowed(s);
     }
-    let mut out: String = first.to_lowercase().collect();
+    let mut out: String = unicode::lower_char(first).collect();
     out.push_str(&s[first.len_utf8()..]);
     Cow::Owned(out)
 }

@@ -3,7 +3,7 @@
 
 use unicode_normalization::char::decompose_compatible;
 
-use super::unicode::is_space;
+use super::unicode::{is_assigned, is_space};
 
 /// The platform's path separators (`os.sep`, `os.altsep`): they become spaces, so
 /// `"../../etc/passwd"` keeps its words apart (`etc_passwd`).
@@ -47,7 +47,8 @@ pub fn secure_filename(name: &str, windows: bool) -> String {
     for c in name.chars() {
         if c.is_ascii() {
             push(c);
-        } else {
+        } else if is_assigned(c) {
+            // (A character the interpreter does not assign has no decomposition.)
             decompose_compatible(c, |part| {
                 if part.is_ascii() {
                     push(part);
