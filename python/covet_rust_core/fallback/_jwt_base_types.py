@@ -18,6 +18,7 @@ from typing import Any, Final
 
 __all__ = [
     "MISSING",
+    "bytes_data",
     "collection_items",
     "dict_items",
     "is_a",
@@ -38,6 +39,14 @@ MISSING: Final = object()
 def is_a(value: object, cls: type | tuple[type, ...]) -> bool:
     """``isinstance`` by the value's real type: its ``__class__`` attribute is not asked."""
     return issubclass(type(value), cls)
+
+
+def bytes_data(value: bytes) -> bytes:
+    """An exact ``bytes`` copy of a bytes (or subclass) value's data. ``bytes.__getitem__``
+    with a full slice copies the stored bytes of a subclass (an exact bytes comes back as
+    itself), calling none of its methods; ``bytes.__bytes__`` would do the same but only
+    exists from Python 3.11."""
+    return bytes.__getitem__(value, slice(None))
 
 
 def dict_items(value: dict[Any, Any]) -> list[tuple[Any, Any]]:

@@ -31,6 +31,7 @@ from covet_rust_core._jwt_errors import (
 )
 from covet_rust_core.fallback._jwt_base_types import (
     MISSING,
+    bytes_data,
     collection_items,
     dict_items,
     is_a,
@@ -430,7 +431,7 @@ def _text_or_bytes(value: object, what: str) -> bytes:
     if is_a(value, str):
         return str.encode(value, "utf-8")  # type: ignore[arg-type]
     if is_a(value, bytes):
-        return bytes.__bytes__(value)  # type: ignore[arg-type]
+        return bytes_data(value)  # type: ignore[arg-type]
     msg = f"{what} must be str or bytes, not {type(value).__name__}"
     raise TypeError(msg)
 

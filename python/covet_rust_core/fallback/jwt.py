@@ -38,6 +38,7 @@ from covet_rust_core._jwt_errors import (
 )
 from covet_rust_core.fallback._jwt_base_types import (
     MISSING,
+    bytes_data,
     collection_items,
     dict_items,
     is_a,
@@ -456,7 +457,7 @@ def _token_bytes(token: object, max_token_bytes: int) -> bytes:
             _check_size(str.__len__(token), max_token_bytes)  # type: ignore[arg-type]
         raw = str.encode(token, "utf-8", "surrogatepass")  # type: ignore[arg-type]
     elif is_a(token, bytes):
-        raw = bytes.__bytes__(token)  # type: ignore[arg-type]
+        raw = bytes_data(token)  # type: ignore[arg-type]
     else:
         msg = f"Invalid token type: expected str or bytes, got {type(token).__name__}"
         raise DecodeError(msg)
