@@ -3,6 +3,7 @@
 
 use unicode_normalization::char::decompose_compatible;
 
+use super::fallible::{owned, string_with_capacity, Fallible, TryPush};
 use super::unicode::is_space;
 
 /// The platform's path separators (`os.sep`, `os.altsep`): they become spaces, so
@@ -18,52 +19,66 @@ const WINDOWS_DEVICES: &[&str] = &[
 
 /// `werkzeug.utils.secure_filename(name)`; `windows` prefixes `_` to device names (werkzeug
 /// does when `os.name == "nt"`).
-pub fn secure_filename(name: &str, windows: bool) -> String {
-    let mut kept = String::with_capacity(name.len());
+pub fn secure_filename(name: &str, windows: bool) -> Fallible<String> {
+    let mut kept = string_with_capacity(name.len())?;
     // Whether a word has started since the last whitespace, and whether any word has.
     let mut in_word = false;
     let mut any_word = false;
-    let mut push = |c: char| {
+    let mut push = |c: char| -> Fallible<()> {
         // NFKD then only ASCII kept is the same as keeping the ASCII parts of each
         // character's decomposition: ASCII characters are starters, which canonical
         // reordering never moves. Separators count as whitespace.
         if is_space(c) || SEPARATORS.contains(&c) {
             in_word = false;
-            return;
+            return Ok(());
         }
         if !in_word {
             // "_".join(name.split()): one `_` between words, even if the filter below
             // leaves a word empty.
             if any_word {
-                kept.push('_');
+                kept.try_push('_')?;
             }
             in_word = true;
             any_word = true;
         }
         if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
-            kept.push(c);
+            // Can outgrow the name: `㎉` (3 bytes) is `kcal`.
+            kept.try_push(c)?;
         }
+        Ok(())
     };
     for c in name.chars() {
         if c.is_ascii() {
-            push(c);
+            push(c)?;
         } else {
+            // What the last push in the callback (which cannot return it) gave.
+            let mut grown = Ok(());
             decompose_compatible(c, |part| {
-                if part.is_ascii() {
-                    push(part);
+                if part.is_ascii() && grown.is_ok() {
+                    grown = push(part);
                 }
             });
+            grown?;
         }
     }
     let trimmed = kept.trim_matches(['.', '_']);
     if windows {
         let stem = trimmed.split('.').next().unwrap_or("");
-        let stem = stem.trim_matches(is_space).to_ascii_uppercase();
-        if WINDOWS_DEVICES.contains(&stem.as_str()) {
-            return format!("_{trimmed}");
+        let stem = stem.trim_matches(is_space);
+        if WINDOWS_DEVICES
+            .iter()
+            .any(|device| device.eq_ignore_ascii_case(stem))
+        {
+            let mut prefixed = string_with_capacity(trimmed.len() + 1)?;
+            prefixed.push('_');
+            prefixed.push_str(trimmed);
+            return Ok(prefixed);
         }
     }
-    trimmed.to_owned()
+    if trimmed.len() == kept.len() {
+        return Ok(kept);
+    }
+    owned(trimmed)
 }
 
 #[cfg(test)]
@@ -73,30 +88,33 @@ mod tests {
     #[test]
     fn werkzeugs_examples() {
         assert_eq!(
-            secure_filename("My cool movie.mov", false),
+            secure_filename("My cool movie.mov", false).unwrap(),
             "My_cool_movie.mov"
         );
-        assert_eq!(secure_filename("../../../etc/passwd", false), "etc_passwd");
         assert_eq!(
-            secure_filename("i contain cool \u{fc}ml\u{e4}uts.txt", false),
+            secure_filename("../../../etc/passwd", false).unwrap(),
+            "etc_passwd"
+        );
+        assert_eq!(
+            secure_filename("i contain cool \u{fc}ml\u{e4}uts.txt", false).unwrap(),
             "i_contain_cool_umlauts.txt"
         );
-        assert_eq!(secure_filename("", false), "");
-        assert_eq!(secure_filename("__.._", false), "");
+        assert_eq!(secure_filename("", false).unwrap(), "");
+        assert_eq!(secure_filename("__.._", false).unwrap(), "");
     }
 
     #[test]
     fn windows_device_names() {
-        assert_eq!(secure_filename("con.txt", true), "_con.txt");
-        assert_eq!(secure_filename("LPT1", true), "_LPT1");
-        assert_eq!(secure_filename("con.txt", false), "con.txt");
-        assert_eq!(secure_filename("console.txt", true), "console.txt");
+        assert_eq!(secure_filename("con.txt", true).unwrap(), "_con.txt");
+        assert_eq!(secure_filename("LPT1", true).unwrap(), "_LPT1");
+        assert_eq!(secure_filename("con.txt", false).unwrap(), "con.txt");
+        assert_eq!(secure_filename("console.txt", true).unwrap(), "console.txt");
     }
 
     #[test]
     fn python_whitespace_splits_words() {
-        assert_eq!(secure_filename("a\x1cb\tc", false), "a_b_c");
-        assert_eq!(secure_filename("a ! b", false), "a__b");
-        assert_eq!(secure_filename("ﬁle\u{2003}№1", false), "file_No1");
+        assert_eq!(secure_filename("a\x1cb\tc", false).unwrap(), "a_b_c");
+        assert_eq!(secure_filename("a ! b", false).unwrap(), "a__b");
+        assert_eq!(secure_filename("ﬁle\u{2003}№1", false).unwrap(), "file_No1");
     }
 }
