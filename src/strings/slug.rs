@@ -6,6 +6,7 @@
 //! turns into a separator, exactly as there). Passes that find nothing to change borrow.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use super::entities::HTML4_ENTITIES;
 use super::fallible::{self, owned, string_with_capacity, Fallible, TryPush};
@@ -313,24 +314,29 @@ fn clean(text: &str, allow_unicode: bool) -> Fallible<String> {
     Ok(out)
 }
 
-/// Words (split on `-`) that are stopwords dropped.
+/// Words (split on `-`) that are stopwords dropped. The stopwords go in a hash set, so the
+/// cost is one lookup per word whatever their number (a scan of the list for every word
+/// took 0.6 s for 30,000 words against 30,000 stopwords).
 fn drop_stopwords(text: &str, stopwords: &[&str], lowercase: bool) -> Fallible<String> {
-    let mut excluded: Vec<Cow<'_, str>> = Vec::new();
+    let mut lowered: Vec<Cow<'_, str>> = Vec::new();
+    if lowercase {
+        lowered.try_reserve(stopwords.len())?;
+        for word in stopwords {
+            lowered.push(lower(word)?);
+        }
+    }
+    let mut excluded: HashSet<&str, ahash::RandomState> =
+        HashSet::with_hasher(ahash::RandomState::new());
     excluded.try_reserve(stopwords.len())?;
-    for word in stopwords {
-        excluded.push(if lowercase {
-            lower(word)?
-        } else {
-            Cow::Borrowed(word)
-        });
+    if lowercase {
+        excluded.extend(lowered.iter().map(AsRef::as_ref));
+    } else {
+        excluded.extend(stopwords.iter().copied());
     }
     // Never longer than the text.
     let mut out = string_with_capacity(text.len())?;
     let mut first = true;
-    for word in text
-        .split('-')
-        .filter(|word| !excluded.iter().any(|stop| stop == word))
-    {
+    for word in text.split('-').filter(|word| !excluded.contains(word)) {
         if !first {
             out.push('-');
         }
