@@ -604,10 +604,12 @@ def _check_quote_args(
     stays one, for urllib's ``quote_plus`` to look at ``safe`` as it does for it."""
     if not isinstance(string, (str, bytes, bytearray)):
         raise _wrong_type(function, "string", "str, bytes or bytearray", string)
+    exact_string = _exact_text(string)
     # Nothing to quote returns before safe is read, in urllib and natively alike.
-    if string and not isinstance(safe, (str, bytes)):
+    if exact_string and not isinstance(safe, (str, bytes)):
         raise _wrong_type(function, "safe", "str or bytes", safe)
-    exact_string = string if isinstance(string, bytearray) and not string else _exact_text(string)
+    if isinstance(string, bytearray) and not exact_string:
+        return string, safe
     exact_safe = _exact_text(safe) if isinstance(safe, (str, bytes)) else safe
     return exact_string, exact_safe
 
@@ -653,11 +655,12 @@ def _urlencode_quote(
     urllib's own would be: at the first non-empty name or value, never earlier. A ``str`` or
     ``bytes`` subclass (a doseq value, or what a ``__str__`` gave) is read as the value it
     holds, as the native side reads it."""
+    string = _exact_text(string)
     if string and not isinstance(safe, (str, bytes)):
         raise _wrong_type("urlencode", "safe", "str or bytes", safe)
     if isinstance(safe, (str, bytes)):
         safe = _exact_text(safe)
-    return urllib.parse.quote_plus(_exact_text(string), safe, encoding, errors)  # type: ignore[call-overload,no-any-return]
+    return urllib.parse.quote_plus(string, safe, encoding, errors)  # type: ignore[call-overload,no-any-return]
 
 
 def urlencode(

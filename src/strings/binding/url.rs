@@ -156,13 +156,9 @@ pub fn unquote_plus<'py>(string: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PySt
         return unquote_text(text, true);
     }
     if let Ok(bytes) = string.cast::<PyBytes>() {
-        let mut spaced = vec_with_capacity(bytes.len()?)?;
-        spaced.extend(
-            bytes
-                .as_bytes()
-                .iter()
-                .map(|&b| if b == b'+' { b' ' } else { b }),
-        );
+        let bytes = bytes.as_bytes();
+        let mut spaced = vec_with_capacity(bytes.len())?;
+        spaced.extend(bytes.iter().map(|&b| if b == b'+' { b' ' } else { b }));
         return new_str(string.py(), &core::unquote_bytes(&spaced)?);
     }
     Err(wrong_type("unquote_plus", "string", "str or bytes", string))
@@ -402,11 +398,12 @@ fn separator_text<'py>(
     let Some(separator) = &separator.0 else {
         return Ok(Text::Utf8(intern!(py, "&").clone()));
     };
-    let text = str_arg(function, "separator", separator)?;
-    if text.is_empty()? {
+    // Its length read through str itself, not a subclass's __len__.
+    let text = Text::of(str_arg(function, "separator", separator)?)?;
+    if text.bytes().is_empty() {
         return Err(PyValueError::new_err(SEPARATOR_ERROR));
     }
-    Text::of(text)
+    Ok(text)
 }
 
 /// parse_qsl's work, giving each (name, value) to `emit`.
