@@ -605,12 +605,17 @@ def _check_quote_args(
     if not isinstance(string, (str, bytes, bytearray)):
         raise _wrong_type(function, "string", "str, bytes or bytearray", string)
     exact_string = _exact_text(string)
-    # Nothing to quote returns before safe is read, in urllib and natively alike.
-    if exact_string and not isinstance(safe, (str, bytes)):
+    if isinstance(exact_string, str):
+        # urllib encodes the text before it reads safe (a lone surrogate raises first).
+        _utf8_only(exact_string)
+    # Nothing to quote returns before safe is read, in urllib and natively alike, except
+    # that urllib's quote_plus computes `safe + b" "` first for a bytearray.
+    reads_safe = bool(exact_string) or (function == "quote_plus" and isinstance(string, bytearray))
+    if reads_safe and not isinstance(safe, (str, bytes)):
         raise _wrong_type(function, "safe", "str or bytes", safe)
-    if isinstance(string, bytearray) and not exact_string:
-        return string, safe
     exact_safe = _exact_text(safe) if isinstance(safe, (str, bytes)) else safe
+    if isinstance(string, bytearray) and not exact_string:
+        return bytearray(), exact_safe
     return exact_string, exact_safe
 
 
@@ -656,6 +661,9 @@ def _urlencode_quote(
     ``bytes`` subclass (a doseq value, or what a ``__str__`` gave) is read as the value it
     holds, as the native side reads it."""
     string = _exact_text(string)
+    if isinstance(string, str):
+        # urllib encodes the text before it reads safe (a lone surrogate raises first).
+        _utf8_only(string)
     if string and not isinstance(safe, (str, bytes)):
         raise _wrong_type("urlencode", "safe", "str or bytes", safe)
     if isinstance(safe, (str, bytes)):
