@@ -3,7 +3,7 @@
 
 use unicode_normalization::char::decompose_compatible;
 
-use super::fallible::{owned, string_with_capacity, Fallible, TryPush};
+use super::fallible::{string_with_capacity, Fallible};
 use super::unicode::is_space;
 
 /// The platform's path separators (`os.sep`, `os.altsep`): they become spaces, so
@@ -17,68 +17,76 @@ const WINDOWS_DEVICES: &[&str] = &[
     "LPT6", "LPT7", "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³",
 ];
 
+/// The most bytes one character adds to the kept text: a compatibility decomposition has at
+/// most 18 characters (U+FDFA), each of which could follow a space and so come with a `_`,
+/// and one more for a `_` before the next character.
+const ROOM_PER_CHARACTER: usize = 2 * 18 + 1;
+
 /// `werkzeug.utils.secure_filename(name)`; `windows` prefixes `_` to device names (werkzeug
 /// does when `os.name == "nt"`).
 pub fn secure_filename(name: &str, windows: bool) -> Fallible<String> {
-    let mut kept = string_with_capacity(name.len())?;
+    let mut kept = string_with_capacity(name.len() + ROOM_PER_CHARACTER)?;
     // Whether a word has started since the last whitespace, and whether any word has.
     let mut in_word = false;
     let mut any_word = false;
-    let mut push = |c: char| -> Fallible<()> {
+    // Pushes within the room `ROOM_PER_CHARACTER` makes sure of before each character.
+    let mut push = |kept: &mut String, c: char| {
         // NFKD then only ASCII kept is the same as keeping the ASCII parts of each
         // character's decomposition: ASCII characters are starters, which canonical
         // reordering never moves. Separators count as whitespace.
         if is_space(c) || SEPARATORS.contains(&c) {
             in_word = false;
-            return Ok(());
+            return;
         }
         if !in_word {
             // "_".join(name.split()): one `_` between words, even if the filter below
             // leaves a word empty.
             if any_word {
-                kept.try_push('_')?;
+                kept.push('_');
             }
             in_word = true;
             any_word = true;
         }
         if c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-') {
-            // Can outgrow the name: `㎉` (3 bytes) is `kcal`.
-            kept.try_push(c)?;
+            kept.push(c);
         }
-        Ok(())
     };
-    for c in name.chars() {
+    for (at, c) in name.char_indices() {
         if c.is_ascii() {
-            push(c)?;
+            push(&mut kept, c);
         } else {
-            // What the last push in the callback (which cannot return it) gave.
-            let mut grown = Ok(());
+            // The kept text can outgrow the name (`㎯`, 3 bytes, is `rads2`): before each
+            // non-ASCII character there is room for the rest of the name and the most one
+            // character gives. An ASCII character then needs no check: it adds a byte for
+            // the byte it takes, and a `_` before it comes after whitespace, which took a
+            // byte and added none, or after a decomposition, which that room covered.
+            let room = name.len() - at + ROOM_PER_CHARACTER;
+            if kept.capacity() - kept.len() < room {
+                kept.try_reserve(room)?;
+            }
             decompose_compatible(c, |part| {
-                if part.is_ascii() && grown.is_ok() {
-                    grown = push(part);
+                if part.is_ascii() {
+                    push(&mut kept, part);
                 }
             });
-            grown?;
         }
     }
-    let trimmed = kept.trim_matches(['.', '_']);
+    // `._` stripped at both ends, in place.
+    kept.truncate(kept.trim_end_matches(['.', '_']).len());
+    let start = kept.len() - kept.trim_start_matches(['.', '_']).len();
+    kept.drain(..start);
     if windows {
-        let stem = trimmed.split('.').next().unwrap_or("");
+        let stem = kept.split('.').next().unwrap_or("");
         let stem = stem.trim_matches(is_space);
         if WINDOWS_DEVICES
             .iter()
             .any(|device| device.eq_ignore_ascii_case(stem))
         {
-            let mut prefixed = string_with_capacity(trimmed.len() + 1)?;
-            prefixed.push('_');
-            prefixed.push_str(trimmed);
-            return Ok(prefixed);
+            kept.try_reserve(1)?;
+            kept.insert(0, '_');
         }
     }
-    if trimmed.len() == kept.len() {
-        return Ok(kept);
-    }
-    owned(trimmed)
+    Ok(kept)
 }
 
 #[cfg(test)]

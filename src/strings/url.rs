@@ -67,10 +67,24 @@ pub fn quote<'a>(bytes: &'a [u8], safe: &SafeSet, plus: bool) -> Fallible<Cow<'a
         return Ok(Cow::Borrowed(ascii_str(bytes)));
     };
     let mut out = String::new();
-    out.try_reserve_exact(first + quoted_len(&bytes[first..], safe, plus))?;
+    out.try_reserve_exact(first + room_to_quote(&bytes[first..], safe, plus))?;
     out.push_str(ascii_str(&bytes[..first]));
-    quote_into(&mut out, &bytes[first..], safe, plus)?;
+    push_quoted(&mut out, &bytes[first..], safe, plus);
     Ok(Cow::Owned(out))
+}
+
+/// Below this many bytes, quoting reserves for the worst case (every byte `%XX`) at once;
+/// above, it counts first, so that what it asks for is what it needs (a text close to the
+/// memory limit quotes if its result fits). Counting cost a quarter more time on a 200-byte
+/// path (callgrind, 8,000 instructions a call).
+const QUOTED_WORST_CASE_BYTES: usize = 16 * 1024;
+
+/// Room for `bytes` quoted: at least `quoted_len`.
+fn room_to_quote(bytes: &[u8], safe: &SafeSet, plus: bool) -> usize {
+    if bytes.len() <= QUOTED_WORST_CASE_BYTES {
+        return 3 * bytes.len();
+    }
+    quoted_len(bytes, safe, plus)
 }
 
 /// The length of `bytes` quoted: 3 for each byte that becomes `%XX`, 1 for the others.
@@ -85,7 +99,13 @@ fn quoted_len(bytes: &[u8], safe: &SafeSet, plus: bool) -> usize {
 /// `quote` appended to `out`: for `urlencode`, which joins many quoted components. Room
 /// for all of it is reserved first.
 pub fn quote_into(out: &mut String, bytes: &[u8], safe: &SafeSet, plus: bool) -> Fallible<()> {
-    out.try_reserve(quoted_len(bytes, safe, plus))?;
+    out.try_reserve(room_to_quote(bytes, safe, plus))?;
+    push_quoted(out, bytes, safe, plus);
+    Ok(())
+}
+
+/// `bytes` quoted, appended to `out`, which has room for them (`quoted_len`).
+fn push_quoted(out: &mut String, bytes: &[u8], safe: &SafeSet, plus: bool) {
     for &byte in bytes {
         if plus && byte == b' ' {
             out.push('+');
@@ -97,7 +117,6 @@ pub fn quote_into(out: &mut String, bytes: &[u8], safe: &SafeSet, plus: bool) ->
             out.push(char::from(HEX_DIGITS[usize::from(byte & 0xF)]));
         }
     }
-    Ok(())
 }
 
 /// Bytes known to be ASCII (a safe set holds nothing else) as `str`.
