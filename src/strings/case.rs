@@ -163,13 +163,7 @@ fn separate_lower_ascii(t: &str, separator: u8) -> Fallible<Cow<'_, str>> {
         // No word starts: lowering changes nothing either.
         return Ok(Cow::Borrowed(t));
     };
-    // At most one separator per byte, and one before the first word's run: reserved whole
-    // (the upper-case bytes are counted for the separators, not every byte).
-    let words = bytes
-        .iter()
-        .filter(|byte| byte.is_ascii_uppercase())
-        .count();
-    let mut out = vec_with_capacity(bytes.len() + words + 1)?;
+    let mut out = vec_with_capacity(separated_len(bytes))?;
     // The first word takes the `-`/`_` run before it, and the separator goes before that run
     // (`SPLIT_RE`'s leading `[\-_]*`): "ab__Cd" -> "ab" + "_" + "__cd".
     let word_start = bytes[..first]
@@ -195,6 +189,22 @@ fn separate_lower_ascii(t: &str, separator: u8) -> Fallible<Cow<'_, str>> {
         }
     }
     Ok(Cow::Owned(ascii_or_utf8(out)))
+}
+
+/// Room for `bytes` with words separated: a separator before each `A-Z` at most, and one
+/// before the first word's run. Short text (keys) reserves that for every byte rather than
+/// count (a pass over each key cost the *_keys conversions 5% more); long text counts.
+fn separated_len(bytes: &[u8]) -> usize {
+    const COUNTED_FROM: usize = 16 * 1024;
+    if bytes.len() < COUNTED_FROM {
+        return 2 * bytes.len() + 1;
+    }
+    bytes.len()
+        + bytes
+            .iter()
+            .filter(|byte| byte.is_ascii_uppercase())
+            .count()
+        + 1
 }
 
 /// Whether `_fix_abbreviations` lowers an `A-Z` between `previous` and `next` (`None`: the
@@ -244,12 +254,7 @@ fn separate_words<const SEP: u8>(s: &str) -> Fallible<Cow<'_, str>> {
         .iter()
         .rposition(|&byte| !is_separator(byte))
         .map_or(0, |at| at + 1);
-    // One separator per upper-case letter at most, and one before the first word's run.
-    let words = bytes
-        .iter()
-        .filter(|byte| byte.is_ascii_uppercase())
-        .count();
-    let mut out = string_with_capacity(s.len() + words + 1)?;
+    let mut out = string_with_capacity(separated_len(bytes))?;
     out.push_str(&s[..word_start]);
     if word_start > 0 {
         out.push(separator);
@@ -421,6 +426,10 @@ fn underscore_sub(s: &str, upper: bool) -> Fallible<Cow<'_, str>> {
         at = end;
         if start == 0 {
             continue;
+        }
+        if copied == 0 {
+            // Room for the text at once (the result is about as long), not by doubling.
+            out.try_reserve(s.len())?;
         }
         out.try_push_str(&s[copied..start])?;
         if upper {

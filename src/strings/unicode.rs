@@ -339,10 +339,20 @@ pub fn nfkd(s: &str) -> Fallible<Cow<'_, str>> {
     Ok(Cow::Owned(out))
 }
 
-/// Writes the combining marks after a starter in canonical order: stably sorted by class.
-/// Without a sort's scratch buffer (whose allocation cannot fail softly): insertion sort
-/// for the usual few marks, one pass per class present for a long run.
+/// Writes the combining marks after a starter in canonical order (called before every
+/// starter: most have none).
+#[inline]
 fn flush_marks(marks: &mut Vec<(u8, char)>, out: &mut String) -> Fallible<()> {
+    if marks.is_empty() {
+        return Ok(());
+    }
+    write_marks(marks, out)
+}
+
+/// `flush_marks` of some marks: stably sorted by class without a sort's scratch buffer
+/// (whose allocation cannot fail softly): insertion sort for the usual few marks, one pass
+/// per class present for a long run.
+fn write_marks(marks: &mut Vec<(u8, char)>, out: &mut String) -> Fallible<()> {
     const INSERTION_SORTED: usize = 32;
     if marks.len() <= INSERTION_SORTED {
         for end in 1..marks.len() {
