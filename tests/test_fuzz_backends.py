@@ -176,7 +176,7 @@ def difference(left: Any, right: Any) -> str | None:
     seen: set[tuple[int, int]] = set()
     while stack:
         a, b, where = stack.pop()
-        if isinstance(a, (list, tuple, dict)):
+        if issubclass(type(a), (list, tuple, dict)):
             if (id(a), id(b)) in seen:
                 continue
             seen.add((id(a), id(b)))
@@ -191,7 +191,8 @@ def mismatch(a: Any, b: Any, where: str, stack: list[tuple[Any, Any, str]]) -> s
     on ``stack``."""
     if type(a) is not type(b):
         return f"{where}: {type(a).__name__} != {type(b).__name__}"
-    if isinstance(a, (list, tuple, dict)):
+    # Typed by the real type: a result may hold an object whose __class__ lies.
+    if issubclass(type(a), (list, tuple, dict)):
         return push_items(a, b, where, stack)
     compared_a, compared_b = comparable(a), comparable(b)
     if compared_a == compared_b:
@@ -202,12 +203,12 @@ def mismatch(a: Any, b: Any, where: str, stack: list[tuple[Any, Any, str]]) -> s
 def push_items(a: Any, b: Any, where: str, stack: list[tuple[Any, Any, str]]) -> str | None:
     """Pushes the item pairs of two containers of one type (read through the base class:
     a subclass's methods may raise); their lengths' difference, or None."""
-    if isinstance(a, dict):
+    if issubclass(type(a), dict):
         # Items pairwise, in order; keys compared as values (a key's == may raise).
         items_a: list[Any] = [item for pair in dict.items(a) for item in pair]
         items_b: list[Any] = [item for pair in dict.items(b) for item in pair]
     else:
-        base = list if isinstance(a, list) else tuple
+        base = list if issubclass(type(a), list) else tuple
         items_a, items_b = list(base.__iter__(a)), list(base.__iter__(b))
     if len(items_a) != len(items_b):
         return f"{where}: length {len(items_a)} != {len(items_b)}"
@@ -224,9 +225,9 @@ def comparable(value: Any) -> Any:
     ``repr``, plain values as they are. Anything else is an input handed back unchanged
     (the ``*_keys`` functions return what is not a Mapping or list as it is): each backend
     got its own fresh copy, whose ``==`` and ``repr`` may raise; its type is the verdict."""
-    if isinstance(value, str):
+    if issubclass(type(value), str):
         return scrubbed(str.__str__(value))
-    if isinstance(value, float):
+    if issubclass(type(value), float):
         return float.__repr__(value)
     if type(value) in VALUE_TYPES:
         return value
@@ -1545,9 +1546,28 @@ def live_changed_by_a_value() -> Mapping[Any, Any]:
     return ItemsAs(data.items())
 
 
+class ClassClaim:
+    """Claims, through ``__class__``, to be an instance of ``claimed`` (``isinstance``
+    believes it; the real type, which the native side reads, does not)."""
+
+    def __init__(self, claimed: type) -> None:
+        self.claimed = claimed
+
+    @property  # type: ignore[misc]
+    def __class__(self) -> type:
+        return self.claimed
+
+    def __repr__(self) -> str:
+        return f"ClassClaim({self.claimed.__name__})"
+
+
 # Objects that the string helpers meet where they call back into Python: Fresh where they
 # hold state or are subclasses of built-in types (hypothesis must never hold those).
 HOOK_OBJECTS: Final[list[Any]] = [
+    *(
+        Fresh(f"ClassClaim({kind.__name__})", functools.partial(ClassClaim, kind))
+        for kind in (str, bytes, bytearray, int, list, dict, tuple)
+    ),
     Fresh("HtmlObject(b'<b>')", lambda: HtmlObject(b"<b>")),
     Fresh("HtmlObject(None-result)", lambda: HtmlObject(Stringified(None))),
     Fresh("HtmlObject(QuietStr('<b>'))", lambda: HtmlObject(QuietStr("<b>"))),

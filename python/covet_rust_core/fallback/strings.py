@@ -32,7 +32,9 @@ import re
 import unicodedata
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final, Literal, TypeAlias, final
+from typing import Any, Final, Literal, TypeAlias, TypeGuard, TypeVar, cast, final
+
+_T = TypeVar("_T")
 
 __all__ = [
     "Replacer",
@@ -80,10 +82,21 @@ def _check_str(function: str, argument: str, value: object) -> str:
     return _utf8_only(_check_any_str(function, argument, value))
 
 
+def _has_type(value: object, kind: type[_T]) -> TypeGuard[_T]:
+    """``isinstance`` by the real type: the native side asks CPython for ``type(value)``,
+    where ``isinstance`` would also believe a ``__class__`` that lies."""
+    return issubclass(type(value), kind)
+
+
+def _is_text(value: object) -> TypeGuard[str | bytes]:
+    """A ``str`` or ``bytes`` (or subclass) by its real type."""
+    return _has_type(value, str) or _has_type(value, bytes)
+
+
 def _check_any_str(function: str, argument: str, value: object) -> str:
     """A ``str`` argument as an exact ``str``, lone surrogates allowed (case conversion and
     URL coding pass them through, as their anchors do)."""
-    if not isinstance(value, str):
+    if not _has_type(value, str):
         raise _wrong_type(function, argument, "str", value)
     return _exact(value)
 
@@ -100,14 +113,16 @@ def _exact_bytes(data: bytes | bytearray) -> bytes:
     ``__iter__`` or ``__buffer__`` is never called)."""
     if type(data) is bytes:
         return data
-    if isinstance(data, bytes):
+    if _has_type(data, bytes):
         return bytes.__getitem__(data, slice(None))
-    return bytes(bytearray.__getitem__(data, slice(None)))
+    return bytes(bytearray.__getitem__(cast("bytearray", data), slice(None)))
 
 
 def _exact_text(value: str | bytes | bytearray) -> str | bytes:
     """A ``str``, ``bytes`` or ``bytearray`` as an exact ``str`` or ``bytes``."""
-    return _exact(value) if isinstance(value, str) else _exact_bytes(value)
+    if _has_type(value, str):
+        return _exact(value)
+    return _exact_bytes(cast("bytes | bytearray", value))
 
 
 # ------------------------------------------------------------------------------ escape_html
@@ -315,13 +330,13 @@ def _replacement_pairs(replacements: object) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for item in items:
         # A two-character str would unpack into a pair.
-        if isinstance(item, str):
+        if _has_type(item, str):
             raise TypeError(message)
         try:
             old, new = item
         except (TypeError, ValueError):
             raise TypeError(message) from None
-        if not isinstance(old, str) or not isinstance(new, str):
+        if not _has_type(old, str) or not _has_type(new, str):
             raise TypeError(message)
         pairs.append((_utf8_only(_exact(old)), _utf8_only(_exact(new))))
     return pairs
@@ -332,7 +347,7 @@ def _stopword_list(stopwords: object) -> list[str]:
     items = _listed(stopwords, message)
     words: list[str] = []
     for word in items:
-        if not isinstance(word, str):
+        if not _has_type(word, str):
             raise TypeError(message)
         words.append(_utf8_only(_exact(word)))
     return words
@@ -360,7 +375,7 @@ def slugify(
     applied before and after the slug is made.
     """
     text = _check_str("slugify", "text", text)
-    if not isinstance(max_length, int):
+    if not _has_type(max_length, int):
         raise _wrong_type("slugify", "max_length", "int", max_length)
     # An int subclass as the int it holds: its __index__ and comparisons are not called.
     max_length = operator.index(max_length)
@@ -416,9 +431,10 @@ _MAX_DEPTH: Final = 1000
 
 def _case_arg(function: str, s: object) -> str:
     """``s`` as an exact ``str`` (a subclass is read as the ``str`` it holds)."""
-    if not isinstance(s, str):
+    if not _has_type(s, str):
         message = f"{function}() argument 's' must be str, not {type(s).__name__}"
-        if isinstance(s, (list, Mapping)):
+        # A list by its real type; a Mapping as the ABC judges it (natively too).
+        if _has_type(s, list) or isinstance(s, Mapping):
             message += f" (use {function}_keys for dicts and lists)"
         raise TypeError(message)
     return _exact(s)
@@ -520,7 +536,7 @@ def _open(value: Any) -> tuple[Iterator[Any], _Container] | None:
         return iter(list(value.items())), {}
     if type(value) is list:
         return iter(value.copy()), []
-    if isinstance(value, list):
+    if _has_type(value, list):
         return iter(value), []
     if isinstance(value, Mapping):
         return iter(value.items()), {}
@@ -543,7 +559,7 @@ def _convert_keys(obj: Any, convert: Callable[[str], str], function: str) -> Any
                 new = converted[key] = convert(key)
             return new
         # A str subclass is read as the str it holds; any other key is kept.
-        return convert(_exact(key)) if isinstance(key, str) else key
+        return convert(_exact(key)) if _has_type(key, str) else key
 
     # Each frame: the source's iterator (items for a Mapping) and the container being built.
     stack = [frame]
@@ -602,7 +618,7 @@ def _check_quote_args(
     the value it holds (urllib would call its overridden methods, ``encode``, ``rstrip`` or
     ``__iter__``; the native side reads its characters). An empty bytearray ``string``
     stays one, for urllib's ``quote_plus`` to look at ``safe`` as it does for it."""
-    if not isinstance(string, (str, bytes, bytearray)):
+    if not (_is_text(string) or _has_type(string, bytearray)):
         raise _wrong_type(function, "string", "str, bytes or bytearray", string)
     exact_string = _exact_text(string)
     if isinstance(exact_string, str):
@@ -610,11 +626,11 @@ def _check_quote_args(
         _utf8_only(exact_string)
     # Nothing to quote returns before safe is read, in urllib and natively alike, except
     # that urllib's quote_plus computes `safe + b" "` first for a bytearray.
-    reads_safe = bool(exact_string) or (function == "quote_plus" and isinstance(string, bytearray))
-    if reads_safe and not isinstance(safe, (str, bytes)):
+    reads_safe = bool(exact_string) or (function == "quote_plus" and _has_type(string, bytearray))
+    if reads_safe and not _is_text(safe):
         raise _wrong_type(function, "safe", "str or bytes", safe)
-    exact_safe = _exact_text(safe) if isinstance(safe, (str, bytes)) else safe
-    if isinstance(string, bytearray) and not exact_string:
+    exact_safe = _exact_text(safe) if _is_text(safe) else safe
+    if _has_type(string, bytearray) and not exact_string:
         return bytearray(), exact_safe
     return exact_string, exact_safe
 
@@ -639,36 +655,43 @@ def quote_plus(string: str | bytes | bytearray, safe: str | bytes = "") -> str:
 
 def unquote(string: str | bytes) -> str:
     """``urllib.parse.unquote``: ``%XX`` escapes decoded as UTF-8, invalid bytes as U+FFFD."""
-    if not isinstance(string, (str, bytes)):
+    if not _is_text(string):
         raise _wrong_type("unquote", "string", "str or bytes", string)
     return _exact(urllib.parse.unquote(_exact_text(string)))
 
 
 def unquote_plus(string: str | bytes) -> str:
     """``urllib.parse.unquote_plus``: like ``unquote``, ``+`` as a space (bytes too)."""
-    if isinstance(string, str):
+    if _has_type(string, str):
         return _exact(urllib.parse.unquote_plus(_exact(string)))
-    if not isinstance(string, bytes):
+    if not _has_type(string, bytes):
         raise _wrong_type("unquote_plus", "string", "str or bytes", string)
     return urllib.parse.unquote(_exact_bytes(string).replace(b"+", b" "))
 
 
-def _urlencode_quote(
-    string: str | bytes, safe: object, encoding: str | None = None, errors: str | None = None
-) -> str:
-    """urllib's ``quote_plus`` with the contract's TypeError for a bad ``safe``, raised where
-    urllib's own would be: at the first non-empty name or value, never earlier. A ``str`` or
-    ``bytes`` subclass (a doseq value, or what a ``__str__`` gave) is read as the value it
-    holds, as the native side reads it."""
+def _urlencode_quote(string: str | bytes, safe: object) -> str:
+    """urllib's ``quote_plus`` of one name or value, with the contract's TypeError for a bad
+    ``safe``, raised where urllib's own would be: at the first non-empty name or value,
+    never earlier. A ``str`` or ``bytes`` subclass is read as the value it holds, as the
+    native side reads it."""
     string = _exact_text(string)
     if isinstance(string, str):
         # urllib encodes the text before it reads safe (a lone surrogate raises first).
         _utf8_only(string)
-    if string and not isinstance(safe, (str, bytes)):
+    if string and not _is_text(safe):
         raise _wrong_type("urlencode", "safe", "str or bytes", safe)
-    if isinstance(safe, (str, bytes)):
-        safe = _exact_text(safe)
-    return urllib.parse.quote_plus(string, safe, encoding, errors)  # type: ignore[call-overload,no-any-return]
+    exact_safe: Any = _exact_text(safe) if _is_text(safe) else safe
+    if isinstance(string, str):
+        return urllib.parse.quote_plus(string, exact_safe)
+    return urllib.parse.quote_plus(string, exact_safe)
+
+
+def _urlencode_component(value: object, safe: object) -> str:
+    """urllib's name or value: bytes quoted as they are, anything else as ``str()`` of it
+    (by the real type: a ``__class__`` claiming bytes is not believed)."""
+    if _has_type(value, bytes):
+        return _urlencode_quote(value, safe)
+    return _urlencode_quote(str(value), safe)
 
 
 def urlencode(
@@ -678,11 +701,39 @@ def urlencode(
 ) -> str:
     """``urllib.parse.urlencode`` (UTF-8, ``quote_plus``) of a Mapping or a sequence of pairs.
 
-    An exact dict is read from a copy of its items taken first: a ``__str__`` that changes
-    it meanwhile does not change what is encoded (urllib would raise RuntimeError)."""
+    urllib's loop, line for line, with the caller's objects typed by their real type. An
+    exact dict is read from a copy of its items taken first: a ``__str__`` that changes it
+    meanwhile does not change what is encoded (urllib would raise RuntimeError)."""
+    doseq = bool(doseq)
+    items: Iterable[Any]
     if type(query) is dict:
-        query = list(query.items())
-    return urllib.parse.urlencode(query, bool(doseq), safe, quote_via=_urlencode_quote)
+        items = list(query.items())
+    elif hasattr(query, "items"):
+        items = query.items()
+    else:
+        try:
+            # Non-sequences fail len(); a non-empty str fails the tuple check.
+            if len(query) and not _has_type(query[0], tuple):
+                raise TypeError
+        except TypeError as error:
+            msg = "not a valid non-string sequence or mapping object"
+            raise TypeError(msg) from error
+        items = query
+    pieces: list[str] = []
+    for key, value in items:
+        name = _urlencode_component(key, safe)
+        if not doseq:
+            pieces.append(f"{name}={_urlencode_component(value, safe)}")
+        elif _is_text(value):
+            pieces.append(f"{name}={_urlencode_quote(value, safe)}")
+        else:
+            try:
+                len(value)
+            except TypeError:
+                pieces.append(f"{name}={_urlencode_component(value, safe)}")
+            else:
+                pieces.extend(f"{name}={_urlencode_component(item, safe)}" for item in value)
+    return "&".join(pieces)
 
 
 def _check_parse_args(function: str, qs: object, separator: object) -> tuple[str, str]:
@@ -751,7 +802,7 @@ def _pattern_table(function: str, mapping: object) -> dict[str, str]:
         )
 
     def text(value: object) -> str:
-        if not isinstance(value, str):
+        if not _has_type(value, str):
             msg = f"{function}(): patterns and replacements must be str, not {type(value).__name__}"
             raise TypeError(msg)
         return _utf8_only(_exact(value))
@@ -763,14 +814,14 @@ def _pattern_table(function: str, mapping: object) -> dict[str, str]:
     elif isinstance(mapping, Mapping):
         pairs.extend((text(pattern), text(new)) for pattern, new in mapping.items())
     else:
-        if isinstance(mapping, str):
+        if _has_type(mapping, str):
             raise not_pairs()
         try:
             items = iter(mapping)  # type: ignore[call-overload]
         except TypeError:
             raise not_pairs() from None
         for item in items:
-            if isinstance(item, str):
+            if _has_type(item, str):
                 raise not_pairs()
             try:
                 pattern, new = item
