@@ -8,7 +8,27 @@ from pathlib import Path
 
 import pytest
 
+from tests.asan import UNDER_ASAN
 from tests.simulate import INSTALLED_PACKAGE, PackageCopy
+
+# The fixtures that pick one backend, and their values that pick the pure-Python twin.
+BACKEND_FIXTURES = ("covet_impl", "backend", "impl")
+TWIN_VALUES = ("fallback", "twin")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under AddressSanitizer (.ci/asan), a case that runs the twin alone is skipped: no
+    instrumented code runs in it, and with every Python object a guarded malloc block the
+    twin's pure-Python hashing alone would take hours. Differential tests still run."""
+    if not UNDER_ASAN:
+        return
+    skip = pytest.mark.skip(reason="under AddressSanitizer: the pure-Python twin alone")
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        if callspec is None:
+            continue
+        if any(callspec.params.get(name) in TWIN_VALUES for name in BACKEND_FIXTURES):
+            item.add_marker(skip)
 
 
 @pytest.fixture

@@ -7,6 +7,10 @@ The child imports the backend first and caps its address space after, so that im
 the backend as ``M`` (``covet_rust_core._native`` or ``covet_rust_core.fallback``) and reports
 what happened by printing one line; ``outcome()`` returns that line, and fails the test with
 the child's exit status and stderr when it died instead.
+
+The cap is either absolute (``limit``) or ``headroom`` bytes above what the child uses once
+``setup`` has run: build the input in ``setup`` so that the call under test, not the making
+of its input, is what meets the limit.
 """
 
 from __future__ import annotations
@@ -19,6 +23,9 @@ from types import ModuleType
 
 import pytest
 
+from tests.asan import REASON as UNDER_ASAN_REASON
+from tests.asan import UNDER_ASAN
+
 # Enough for the interpreter, the extension and a few hundred MiB of input; the calls under
 # test ask for more than is left. (docs/RELIABILITY.md quotes `ulimit -v 1500000`.)
 DEFAULT_LIMIT = 1_500_000 * 1024
@@ -27,7 +34,13 @@ _PRELUDE = """
 import importlib, resource, sys
 M = importlib.import_module({module!r})
 import covet_rust_core.aio, covet_rust_core.jwt, covet_rust_core.strings, covet_rust_core.hashing
-resource.setrlimit(resource.RLIMIT_AS, ({limit}, {limit}))
+{setup}
+limit = {limit}
+if {headroom} is not None:
+    with open("/proc/self/status") as status:
+        used = next(int(line.split()[1]) for line in status if line.startswith("VmSize:"))
+    limit = used * 1024 + {headroom}
+resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def report(call):
@@ -42,12 +55,24 @@ def report(call):
 """
 
 
-def outcome(module: ModuleType, snippet: str, limit: int = DEFAULT_LIMIT) -> str:
+def outcome(
+    module: ModuleType,
+    snippet: str,
+    limit: int = DEFAULT_LIMIT,
+    *,
+    setup: str = "",
+    headroom: int | None = None,
+) -> str:
     """What ``snippet`` printed (last line), run with ``M`` = ``module`` under ``limit``
-    bytes of address space. A child killed by a signal or an abort fails the test."""
+    bytes of address space, or ``headroom`` bytes more than the child uses after ``setup``.
+    A child killed by a signal or an abort fails the test."""
     if not sys.platform.startswith("linux"):
         pytest.skip("RLIMIT_AS is enforced as documented on Linux only")
-    code = _PRELUDE.format(module=module.__name__, limit=limit) + textwrap.dedent(snippet)
+    if UNDER_ASAN:
+        pytest.skip(f"RLIMIT_AS: {UNDER_ASAN_REASON}")
+    code = _PRELUDE.format(
+        module=module.__name__, limit=limit, setup=textwrap.dedent(setup), headroom=headroom
+    ) + textwrap.dedent(snippet)
     env = dict(os.environ)
     # The child must not start with a fallback warning turned into an error, nor print one.
     env["COVET_RUST_CORE_BACKEND"] = "auto"

@@ -28,6 +28,7 @@ from typing import Any, ClassVar, NamedTuple
 import covet_rust_core
 import pytest
 
+from tests.asan import skip_under_asan
 from tests.ids import repr_id
 from tests.json_helpers import (
     JSONDecodeError,
@@ -1296,6 +1297,7 @@ def resident_bytes() -> int | None:
     return int(statm.read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
 
 
+@skip_under_asan
 def test_no_memory_growth_over_many_calls(covet_impl: ModuleType) -> None:
     if resident_bytes() is None:
         pytest.skip("no /proc/self/statm: resident memory cannot be measured here")

@@ -20,6 +20,7 @@ from pathlib import Path
 import covet_rust_core
 import pytest
 
+from tests.asan import UNDER_ASAN
 from tests.soak_helpers import load_module, soak
 
 MB = 1 << 20
@@ -54,7 +55,10 @@ def test_soak(backend: str, tmp_path: Path) -> None:
         f"soak {backend}: {calls:,} calls, RSS growth after warm-up {growth / MB:+.3f} MB, "
         f"largest second-half drift of a shared count {drift} (bound {result.shared_tolerance})"
     )
-    assert growth <= RSS_BOUND, [(sample.calls, sample.rss) for sample in result.samples]
+    # Under AddressSanitizer (.ci/asan) the RSS measures ASan's quarantine and red zones,
+    # not a leak (tests/asan.py); the errors and reference counts are still checked.
+    if not UNDER_ASAN:
+        assert growth <= RSS_BOUND, [(sample.calls, sample.rss) for sample in result.samples]
     # Every argument's count exactly as it was; shared objects (None, small ints) within
     # half the number of times the least frequent call ran (see SoakResult).
     assert result.refcount_problems == {}, result.refcount_changes

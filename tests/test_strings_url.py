@@ -269,6 +269,32 @@ def test_urlencode_bad_pairs(backend: Strings, query: object) -> None:
     same_outcome(outcome(backend.urlencode, query), outcome(urllib.parse.urlencode, query))
 
 
+class ListOfPairs(list[Any]):
+    pass
+
+
+@pytest.mark.parametrize(
+    "pair",
+    [
+        ["a", "b", "c"],
+        ("a", "b", "c"),
+        {"a": 1, "b": 2, "c": 3},
+        ListOfPairs(["a", "b", "c"]),
+        "abc",
+        ["a"],
+        5,
+    ],
+    ids=repr_id,
+)
+def test_urlencode_unpacks_pairs_as_the_interpreter_words_it(backend: Strings, pair: Any) -> None:
+    """``k, v = pair``'s message is the running interpreter's: from CPython 3.14 it counts
+    the items of an exact list, tuple or dict ("too many values to unpack (expected 2, got
+    3)"), not of other iterables."""
+    with pytest.raises((ValueError, TypeError)) as theirs:
+        urllib.parse.urlencode([pair])
+    expect(type(theirs.value), str(theirs.value), backend.urlencode, [pair])
+
+
 # --- parse_qsl / parse_qs ----------------------------------------------------------------
 
 separators = st.sampled_from(["&", ";", "&&", "=", "+", "%", "%2", "é", "\U0001f600", "ab"])

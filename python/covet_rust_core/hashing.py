@@ -4,7 +4,11 @@
   ``copy``, ``reset``) with keyed hashing (``key=`` 32 bytes), key derivation
   (``derive_key_context=``) and extendable output; ``blake3_digest`` / ``blake3_hexdigest``
   hash a value in one call; ``blake3_file`` hashes a file without reading it into Python
-  (memory-mapped, GIL released). ``max_threads`` is an upper bound: threads are used only
+  (memory-mapped, GIL released). A regular file of 16 KiB or more is hashed as the bytes it
+  held when it was opened; if it shrinks while it is hashed (log rotation with copytruncate,
+  an upload rewritten), the call raises ``OSError(errno.EIO, "file shrank while it was
+  hashed", path)``, never crashes and never returns a digest of what is left. Smaller files
+  and pipes are read to their end. ``max_threads`` is an upper bound: threads are used only
   for inputs of 2 MiB or more, where they were measured to gain; ``AUTO`` means as many
   as there are cores.
 * ``xxh3_64`` / ``xxh3_128``: the non-cryptographic XXH3 as an int (``*_digest``: big-endian

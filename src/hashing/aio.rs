@@ -4,15 +4,15 @@
 
 use std::path::Path;
 
-use pyo3::buffer::PyUntypedBuffer;
 use pyo3::exceptions::PyMemoryError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyString};
+use pyo3::types::PyBytes;
 
 use super::binding::{
-    bytes_length, hex_string, mode_from, os_error, path_from, threads_from, Input,
+    bytes_length, file_error, hex_str, mode_from, path_from, threads_from, Input,
 };
-use super::blake3::{self as core, Mode};
+use super::blake3::{self as core, FileHashError, Mode};
+use super::exported_buffer::ExportedBuffer;
 use super::threads::Threads;
 use crate::aio::{offload, ready};
 
@@ -27,7 +27,7 @@ enum Owner {
     /// Immutable; the reference keeps it alive.
     Bytes(#[allow(dead_code)] Py<PyBytes>),
     /// A held export: the object cannot be resized or released until it is dropped.
-    Buffer(#[allow(dead_code)] PyUntypedBuffer),
+    Buffer(#[allow(dead_code)] ExportedBuffer),
 }
 
 /// Input bytes owned for the duration of the work, readable without the GIL. Normally
@@ -93,9 +93,14 @@ impl<'py> IntoPyObject<'py> for Digest {
             // As the sync form: CPython's bare MemoryError when the length cannot be allocated.
             .map_err(|_| PyMemoryError::new_err(()))?;
         if self.hex {
-            Ok(PyString::new(py, &hex_string(&bytes)?).into_any())
+            Ok(hex_str(py, &bytes)?.into_any())
         } else {
-            Ok(PyBytes::new(py, &bytes).into_any())
+            // PyBytes::new would panic when CPython cannot allocate; new_with returns the error.
+            let digest = PyBytes::new_with(py, bytes.len(), |out| {
+                out.copy_from_slice(&bytes);
+                Ok(())
+            })?;
+            Ok(digest.into_any())
         }
     }
 }
@@ -206,7 +211,7 @@ pub fn aio_blake3_hexdigest<'py>(
 
 /// A file digest computed off the loop, or the OSError naming the path.
 struct FileDigest {
-    outcome: std::io::Result<Result<Vec<u8>, std::collections::TryReserveError>>,
+    outcome: Result<Result<Vec<u8>, std::collections::TryReserveError>, FileHashError>,
     path: Py<PyAny>,
 }
 
@@ -223,7 +228,7 @@ impl<'py> IntoPyObject<'py> for FileDigest {
                 input: None,
             }
             .into_pyobject(py),
-            Err(err) => Err(os_error(py, &err, self.path.bind(py))),
+            Err(err) => Err(file_error(py, &err, self.path.bind(py))),
         }
     }
 }
@@ -234,7 +239,7 @@ fn hash_path(
     threads: Threads,
     seek: u64,
     length: usize,
-) -> std::io::Result<Result<Vec<u8>, std::collections::TryReserveError>> {
+) -> Result<Result<Vec<u8>, std::collections::TryReserveError>, FileHashError> {
     let mut out = match output(length) {
         Ok(out) => out,
         Err(err) => return Ok(Err(err)),
@@ -244,7 +249,7 @@ fn hash_path(
 }
 
 /// Awaitable form of `blake3_file`: an asyncio future of the running loop. The file is
-/// opened, mapped and hashed on a covet worker thread.
+/// opened, mapped (or read) and hashed on a covet worker thread.
 #[pyfunction]
 #[pyo3(signature = (path, *, max_threads=1, length=32, seek=0, key=None, derive_key_context=None))]
 pub fn aio_blake3_file<'py>(

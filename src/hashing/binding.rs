@@ -8,14 +8,14 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError, TryLockError};
 
-use pyo3::buffer::PyUntypedBuffer;
-use pyo3::exceptions::{
-    PyBufferError, PyMemoryError, PyOSError, PyOverflowError, PyTypeError, PyValueError,
-};
+use pyo3::exceptions::{PyMemoryError, PyOSError, PyOverflowError, PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyInt, PyString};
 
-use super::blake3::{self as core, Mode, BLOCK_LEN, KEY_LEN, OUT_LEN};
+use super::blake3::{self as core, FileHashError, Mode, BLOCK_LEN, KEY_LEN, OUT_LEN};
+use super::exported_buffer::ExportedBuffer;
 use super::threads::{Threads, AUTO};
 use super::xxh3::{self, Xxh3Stream128, Xxh3Stream64};
 use super::GIL_RELEASE_MIN_BYTES;
@@ -31,7 +31,7 @@ pub const XXH3_GIL_RELEASE_MIN_BYTES: usize = 64 * 1024;
 /// The bytes of a hashing input, kept alive (and, for buffers, exported) while borrowed.
 pub(super) enum Input<'py> {
     Bytes(Bound<'py, PyBytes>),
-    Buffer(PyUntypedBuffer),
+    Buffer(ExportedBuffer),
 }
 
 impl<'py> Input<'py> {
@@ -44,26 +44,13 @@ impl<'py> Input<'py> {
                 "Strings must be encoded before hashing",
             ));
         }
-        let buffer = PyUntypedBuffer::get(obj)?;
-        if !buffer.is_c_contiguous() {
-            return Err(PyBufferError::new_err("buffer is not C-contiguous"));
-        }
-        Ok(Self::Buffer(buffer))
+        Ok(Self::Buffer(ExportedBuffer::get_contiguous(obj)?))
     }
 
     pub(super) fn as_slice(&self) -> &[u8] {
         match self {
             Self::Bytes(bytes) => bytes.as_bytes(),
-            Self::Buffer(buffer) => {
-                let len = buffer.len_bytes();
-                if len == 0 {
-                    return &[];
-                }
-                // SAFETY: the export is C-contiguous (checked in `extract`) and spans
-                // `len_bytes()` bytes from `buf_ptr()`; it stays valid while `buffer` is
-                // held, which outlives the returned borrow of `self`.
-                unsafe { std::slice::from_raw_parts(buffer.buf_ptr().cast::<u8>(), len) }
-            }
+            Self::Buffer(buffer) => buffer.bytes(),
         }
     }
 }
@@ -93,7 +80,13 @@ pub(super) fn mode_from(
                     type_name(context)
                 ))
             })?;
-            Ok(Mode::DeriveKey(context.to_str()?.to_owned()))
+            let text = context.to_str()?;
+            let mut owned = String::new();
+            owned
+                .try_reserve_exact(text.len())
+                .map_err(|_| PyMemoryError::new_err(()))?;
+            owned.push_str(text);
+            Ok(Mode::DeriveKey(owned))
         }
         (None, None) => Ok(Mode::Hash),
     }
@@ -104,26 +97,33 @@ pub(super) fn threads_from(max_threads: i64) -> PyResult<Threads> {
 }
 
 /// Seeds wrap modulo 2**64, as in the `xxhash` package; anything but an int is a TypeError.
-/// An object with `__index__` is taken when its value fits; an exception its `__index__`
-/// raises (other than the TypeError of "no `__index__`") propagates, as from the twin's
-/// `operator.index` and from the `xxhash` package.
+/// An int subclass is read through int itself (its value, never its overridden `__and__`
+/// or `__index__`). An object with `__index__` is taken when its value fits; an exception
+/// its `__index__` raises, and CPython's TypeError for an `__index__` that returns a
+/// non-int, propagate, as from the twin's `operator.index` and from the `xxhash` package.
 fn seed_from(seed: &Bound<'_, PyAny>) -> PyResult<u64> {
+    static OPERATOR_INDEX: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
     let py = seed.py();
-    let error = match seed.extract::<u64>() {
-        Ok(seed) => return Ok(seed),
-        Err(error) => error,
-    };
-    if !seed.is_instance_of::<PyInt>() {
-        if !error.is_instance_of::<PyTypeError>(py) && !error.is_instance_of::<PyOverflowError>(py)
-        {
-            return Err(error);
+    if let Ok(int) = seed.cast::<PyInt>() {
+        if let Ok(value) = int.extract::<u64>() {
+            return Ok(value);
         }
-        return Err(PyTypeError::new_err(format!(
-            "seed must be an int, not {}",
-            type_name(seed)
-        )));
+        // Negative or >= 2**64: `int.__index__` gives an exact int with the same value,
+        // whose `&` no subclass can override.
+        let exact = py
+            .get_type::<PyInt>()
+            .call_method1(intern!(py, "__index__"), (int,))?;
+        return exact.bitand(u64::MAX)?.extract();
     }
-    seed.bitand(u64::MAX)?.extract()
+    let not_an_int =
+        || PyTypeError::new_err(format!("seed must be an int, not {}", type_name(seed)));
+    if !seed.get_type().hasattr(intern!(py, "__index__"))? {
+        return Err(not_an_int());
+    }
+    let index = OPERATOR_INDEX
+        .import(py, "operator", "index")?
+        .call1((seed,))?;
+    index.extract::<u64>().map_err(|_| not_an_int())
 }
 
 /// Run `work` with the GIL released when the input is big enough for that to pay.
@@ -178,16 +178,19 @@ fn new_bytes(
     })
 }
 
-pub(super) fn hex_string(bytes: &[u8]) -> PyResult<String> {
+/// `bytes` as lowercase hex in a new `str`; MemoryError (never an abort or a panic) when
+/// either the text or the `str` cannot be allocated.
+pub(super) fn hex_str<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyString>> {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut hex = String::new();
+    let mut hex = Vec::new();
     hex.try_reserve_exact(bytes.len().saturating_mul(2))
-        .map_err(|_| PyMemoryError::new_err("hex digest too large"))?;
+        .map_err(|_| PyMemoryError::new_err(()))?;
     for byte in bytes {
-        hex.push(char::from(DIGITS[usize::from(byte >> 4)]));
-        hex.push(char::from(DIGITS[usize::from(byte & 0xf)]));
+        hex.push(DIGITS[usize::from(byte >> 4)]);
+        hex.push(DIGITS[usize::from(byte & 0xf)]);
     }
-    Ok(hex)
+    // PyString::new would panic when CPython cannot allocate; from_bytes returns the error.
+    PyString::from_bytes(py, &hex)
 }
 
 /// An incremental BLAKE3 hasher with the interface of `hashlib` objects and of the
@@ -273,8 +276,13 @@ impl Blake3Hasher {
     }
 
     #[pyo3(signature = (length=32, *, seek=0))]
-    fn hexdigest(&self, py: Python<'_>, length: usize, seek: u64) -> PyResult<String> {
-        hex_string(self.digest(py, length, seek)?.as_bytes())
+    fn hexdigest<'py>(
+        &self,
+        py: Python<'py>,
+        length: usize,
+        seek: u64,
+    ) -> PyResult<Bound<'py, PyString>> {
+        hex_str(py, self.digest(py, length, seek)?.as_bytes())
     }
 
     fn copy(&self, py: Python<'_>) -> Self {
@@ -359,16 +367,16 @@ pub fn blake3_hexdigest<'py>(
     key: Option<&Bound<'py, PyAny>>,
     derive_key_context: Option<&Bound<'py, PyAny>>,
     max_threads: i64,
-) -> PyResult<String> {
-    hex_string(
-        blake3_one_shot(py, data, length, seek, key, derive_key_context, max_threads)?.as_bytes(),
-    )
+) -> PyResult<Bound<'py, PyString>> {
+    let digest = blake3_one_shot(py, data, length, seek, key, derive_key_context, max_threads)?;
+    hex_str(py, digest.as_bytes())
 }
 
 /// BLAKE3 of the file at `path`, memory-mapped (buffered reads where mapping cannot work:
-/// pipes, empty or special files), with the GIL released for the whole call. Failures are
+/// pipes, small or special files), with the GIL released for the whole call. Failures are
 /// OSError subclasses (FileNotFoundError, IsADirectoryError, PermissionError...) naming
-/// the path.
+/// the path; a file that shrinks while it is hashed is `OSError(EIO, "file shrank while it
+/// was hashed", path)`, never a crash.
 #[pyfunction]
 #[pyo3(signature = (path, *, max_threads=1, length=32, seek=0, key=None, derive_key_context=None))]
 pub fn blake3_file<'py>(
@@ -392,43 +400,95 @@ pub fn blake3_file<'py>(
     })?;
     match failure {
         None => Ok(digest),
-        Some(err) => Err(os_error(py, &err, &name)),
+        Some(err) => Err(file_error(py, &err, &name)),
     }
 }
 
 /// A filesystem path from str, bytes or os.PathLike, as `open()` accepts them, and the
 /// name an OSError reports: `os.fspath(path)`, a str or bytes, as `open()` reports it.
 /// A NUL character is CPython's `ValueError: embedded null byte` (Rust's `File::open`
-/// would refuse it too, but as an OSError without an errno).
+/// would refuse it too, but as an OSError without an errno). `os.fspath` checks what
+/// `__fspath__` returns (str or bytes, subclasses included); their text is read through
+/// the base types, and copied fallibly (MemoryError, not an abort, for a huge path).
 pub(super) fn path_from<'py>(path: &Bound<'py, PyAny>) -> PyResult<(PathBuf, Bound<'py, PyAny>)> {
-    let os = path.py().import("os")?;
-    let fspath = os.call_method1("fspath", (path,))?;
+    static OS_FSPATH: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+    let py = path.py();
+    let fspath = OS_FSPATH.import(py, "os", "fspath")?.call1((path,))?;
     let embedded_null = || PyValueError::new_err("embedded null byte");
-    if let Ok(raw) = fspath.cast::<PyBytes>() {
-        if raw.as_bytes().contains(&0) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStringExt;
+        let encoded = match fspath.cast::<PyBytes>() {
+            Ok(raw) => raw.clone(),
+            Err(_) => fs_encoded(fspath.cast::<PyString>()?)?,
+        };
+        let raw = encoded.as_bytes();
+        if raw.contains(&0) {
             return Err(embedded_null());
         }
-        #[cfg(unix)]
-        {
-            use std::os::unix::ffi::OsStrExt;
-            let file = PathBuf::from(std::ffi::OsStr::from_bytes(raw.as_bytes()));
-            return Ok((file, fspath));
+        let mut copy = Vec::new();
+        copy.try_reserve_exact(raw.len())
+            .map_err(|_| PyMemoryError::new_err(()))?;
+        copy.extend_from_slice(raw);
+        Ok((PathBuf::from(std::ffi::OsString::from_vec(copy)), fspath))
+    }
+    #[cfg(not(unix))]
+    {
+        let file: PathBuf = match fspath.cast::<PyBytes>() {
+            Ok(raw) => {
+                if raw.as_bytes().contains(&0) {
+                    return Err(embedded_null());
+                }
+                static OS_FSDECODE: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+                OS_FSDECODE
+                    .import(py, "os", "fsdecode")?
+                    .call1((raw,))?
+                    .extract()?
+            }
+            Err(_) => fspath.extract()?,
+        };
+        if file.as_os_str().as_encoded_bytes().contains(&0) {
+            return Err(embedded_null());
         }
-        #[cfg(not(unix))]
-        return Ok((os.call_method1("fsdecode", (raw,))?.extract()?, fspath));
+        Ok((file, fspath))
     }
-    let file: PathBuf = fspath.extract()?;
-    if file.as_os_str().as_encoded_bytes().contains(&0) {
-        return Err(embedded_null());
+}
+
+/// `text` in the file system encoding, as `open()` encodes a str path (CPython's own
+/// encoder: a str subclass's `encode` is not called).
+#[cfg(unix)]
+fn fs_encoded<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyBytes>> {
+    // SAFETY: `text` is a str; PyUnicode_EncodeFSDefault returns a new reference to a bytes
+    // object, or NULL with an exception set.
+    let encoded = unsafe {
+        Bound::from_owned_ptr_or_err(
+            text.py(),
+            pyo3::ffi::PyUnicode_EncodeFSDefault(text.as_ptr()),
+        )?
+    };
+    Ok(encoded.cast_into::<PyBytes>()?)
+}
+
+/// The OSError for a file that could not be hashed (MemoryError for a read buffer).
+pub(super) fn file_error(py: Python<'_>, err: &FileHashError, path: &Bound<'_, PyAny>) -> PyErr {
+    match err {
+        FileHashError::Io(err) => os_error(py, err, path),
+        FileHashError::Shrank => PyOSError::new_err((
+            EIO,
+            "file shrank while it was hashed",
+            path.clone().unbind(),
+        )),
+        FileHashError::OutOfMemory => PyMemoryError::new_err(()),
     }
-    Ok((file, fspath))
 }
 
 /// An OSError built like Python's own, `OSError(errno, strerror, filename)`, so that it
-/// becomes the matching subclass (FileNotFoundError for ENOENT...) and names the path.
+/// becomes the matching subclass (FileNotFoundError for ENOENT...) and names the path. An
+/// error without an errno (none is expected) is reported as EIO with its own text, still
+/// naming the path, and without calling the path's `__str__`.
 pub(super) fn os_error(py: Python<'_>, err: &std::io::Error, path: &Bound<'_, PyAny>) -> PyErr {
     let Some(code) = err.raw_os_error() else {
-        return PyOSError::new_err(format!("{err}: {path}"));
+        return PyOSError::new_err((EIO, err.to_string(), path.clone().unbind()));
     };
     let strerror = py
         .import("os")
@@ -437,6 +497,9 @@ pub(super) fn os_error(py: Python<'_>, err: &std::io::Error, path: &Bound<'_, Py
         .unwrap_or_else(|_| err.to_string());
     PyOSError::new_err((code, strerror, path.clone().unbind()))
 }
+
+/// errno's EIO (5 on every platform CPython supports), for the errors that have no errno.
+const EIO: i32 = 5;
 
 fn seed_or_zero(seed: Option<&Bound<'_, PyAny>>) -> PyResult<u64> {
     match seed {

@@ -8,7 +8,8 @@
 //! other buffers, wrong types, large inputs, wrapping seeds) is handed unchanged to the
 //! PyO3 function in `binding.rs`, so the semantics and error messages live in one place.
 //!
-//! This is the only raw CPython access in the hashing domain; keep it this small.
+//! The hashing domain's raw CPython access is here, in `exported_buffer.rs` (buffer exports)
+//! and in `binding.rs`'s `fs_encoded` (one call); keep it this small.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;

@@ -61,7 +61,7 @@ impl Threads {
         if threads < 2 || len < PARALLEL_MIN_BYTES as u64 {
             return None;
         }
-        Some(pool(threads))
+        pool(threads)
     }
 }
 
@@ -76,7 +76,10 @@ struct Pools {
     by_size: Vec<(usize, Arc<ThreadPool>)>,
 }
 
-fn pool(threads: usize) -> Arc<ThreadPool> {
+/// The shared pool of `threads` threads, built on first use; None when the threads cannot
+/// be started (out of memory or of threads: `max_threads` is an upper bound, so the work
+/// then stays on the calling thread instead of failing or panicking).
+fn pool(threads: usize) -> Option<Arc<ThreadPool>> {
     static POOLS: OnceLock<Mutex<Pools>> = OnceLock::new();
     let pools = POOLS.get_or_init(|| {
         Mutex::new(Pools {
@@ -97,17 +100,18 @@ fn pool(threads: usize) -> Arc<ThreadPool> {
         pools.owner_pid = pid;
     }
     if let Some((_, found)) = pools.by_size.iter().find(|(size, _)| *size == threads) {
-        return Arc::clone(found);
+        return Some(Arc::clone(found));
     }
+    pools.by_size.try_reserve(1).ok()?;
     let built = Arc::new(
         ThreadPoolBuilder::new()
             .num_threads(threads)
             .thread_name(|i| format!("covet-blake3-{i}"))
             .build()
-            .expect("building a rayon thread pool"),
+            .ok()?,
     );
     pools.by_size.push((threads, Arc::clone(&built)));
-    built
+    Some(built)
 }
 
 #[cfg(test)]

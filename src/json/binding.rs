@@ -4,7 +4,7 @@
 //! with the twin, so `except covet_rust_core.JSONDecodeError` catches both backends' errors.
 
 use pyo3::buffer::PyUntypedBuffer;
-use pyo3::exceptions::{PyBufferError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyBufferError, PyMemoryError, PyTypeError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -274,13 +274,25 @@ fn document<'py>(data: &Bound<'py, PyAny>) -> PyResult<Document<'py>> {
     // SAFETY: a contiguous buffer of len_bytes() bytes, held for the copy.
     let bytes =
         unsafe { std::slice::from_raw_parts(buffer.buf_ptr().cast::<u8>(), buffer.len_bytes()) };
-    Ok(Document::Copied(bytes.to_vec()))
+    Ok(Document::Copied(copied(bytes)?))
+}
+
+/// A copy of `bytes`; MemoryError rather than an abort when it cannot be allocated.
+fn copied(bytes: &[u8]) -> PyResult<Vec<u8>> {
+    let mut copy = Vec::new();
+    copy.try_reserve_exact(bytes.len())
+        .map_err(|_| PyMemoryError::new_err(()))?;
+    copy.extend_from_slice(bytes);
+    Ok(copy)
 }
 
 /// The JSONDecodeError for `error`, with the document as `str` and a character position.
 fn decode_error(py: Python<'_>, document: &Document<'_>, error: ParseError) -> PyErr {
     if error.kind == ErrorKind::Sink {
         return PyErr::fetch(py);
+    }
+    if error.kind == ErrorKind::OutOfMemory {
+        return PyMemoryError::new_err(());
     }
     // A sink failure may have been superseded (a UnicodeDecodeError by "Invalid UTF-8").
     drop(PyErr::take(py));
@@ -363,6 +375,9 @@ pub(crate) fn loads_slice_unique_keys<'py>(
             if error.kind == ErrorKind::Sink && !duplicate {
                 return Err(pending);
             }
+            if error.kind == ErrorKind::OutOfMemory {
+                return Err(Some(PyMemoryError::new_err(())));
+            }
             Err(None)
         }
     }
@@ -375,7 +390,7 @@ pub(crate) fn loads_slice<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<
         Ok(()) => unsafe { Bound::from_owned_ptr_or_err(py, sink.into_root()) },
         Err(error) => {
             drop(sink);
-            Err(decode_error(py, &Document::Copied(bytes.to_vec()), error))
+            Err(decode_error(py, &Document::Copied(copied(bytes)?), error))
         }
     }
 }

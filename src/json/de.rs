@@ -150,8 +150,27 @@ impl ObjectSink {
             // A Python exception (MemoryError, ValueError) is set.
             return Err(SinkError);
         }
+        if self.stack.len() == self.stack.capacity() {
+            self.grow(object)?;
+        }
         self.stack.push(object);
         Ok(())
+    }
+
+    /// Room for one more object on the stack, which holds every item of the open containers:
+    /// its size follows the input, so failing to grow is a MemoryError, not an abort.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, object: *mut ffi::PyObject) -> Result<(), SinkError> {
+        if self.stack.try_reserve(1).is_ok() {
+            return Ok(());
+        }
+        // SAFETY: attached; `object` is the new reference the caller was about to hand over.
+        unsafe {
+            ffi::Py_DECREF(object);
+            ffi::PyErr_NoMemory();
+        }
+        Err(SinkError)
     }
 
     unsafe fn new_str(bytes: &[u8], text: Text) -> *mut ffi::PyObject {
@@ -197,11 +216,18 @@ impl Sink for ObjectSink {
     }
 
     fn big_int(&mut self, digits: &str) -> Result<(), SinkError> {
-        let Ok(text) = std::ffi::CString::new(digits) else {
+        // NUL-terminated for PyLong_FromString; as long as the literal, so fallible.
+        let mut text: Vec<u8> = Vec::new();
+        if text.try_reserve_exact(digits.len() + 1).is_err() {
+            // SAFETY: attached to the interpreter.
+            unsafe { ffi::PyErr_NoMemory() };
             return Err(SinkError);
-        };
+        }
+        text.extend_from_slice(digits.as_bytes());
+        text.push(0);
         // Goes through CPython's int parsing, so its digit limit applies as in int().
-        self.push(unsafe { ffi::PyLong_FromString(text.as_ptr(), std::ptr::null_mut(), 10) })
+        // SAFETY: `text` is NUL-terminated ASCII digits (with a sign), alive for the call.
+        self.push(unsafe { ffi::PyLong_FromString(text.as_ptr().cast(), std::ptr::null_mut(), 10) })
     }
 
     #[inline]

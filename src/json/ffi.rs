@@ -286,3 +286,35 @@ pub unsafe fn one_digit_int(object: *mut ffi::PyObject) -> Option<i64> {
         }
     }
 }
+
+/// The number of items of a dict (or subclass): its `ma_used`, read without a call. The
+/// serializer compares it before each step of a dict it reads live, as dict iterators do.
+///
+/// # Safety
+/// `dict` is a live `dict`; the caller holds its critical section on free-threaded builds.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+pub unsafe fn dict_len(dict: *mut ffi::PyObject) -> ffi::Py_ssize_t {
+    // SAFETY: a dict object's layout starts with PyDictObject's public fields.
+    unsafe { (*dict.cast::<ffi::PyDictObject>()).ma_used }
+}
+
+/// `descriptor.__get__(object, owner)` through the descriptor type's C slot: for the member
+/// descriptor of a `__slots__` field this reads the field itself, whatever a subclass of
+/// `owner` defines in its place. A new reference, or NULL with an exception set.
+///
+/// # Safety
+/// Attached to the interpreter; all three are live objects.
+pub unsafe fn descriptor_get(
+    descriptor: *mut ffi::PyObject,
+    object: *mut ffi::PyObject,
+    owner: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    unsafe {
+        match (*ffi::Py_TYPE(descriptor)).tp_descr_get {
+            Some(get) => get(descriptor, object, owner),
+            // Not a descriptor: the class attribute itself, as attribute lookup gives it.
+            None => ffi::Py_NewRef(descriptor),
+        }
+    }
+}

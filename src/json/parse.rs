@@ -7,6 +7,7 @@
 //! same message at the same place.
 
 use super::scan::first_special;
+use super::stack::{nested, Recursive, StackFloor};
 use super::MAX_DEPTH;
 
 /// The literal a strict parser refuses, named in its error message.
@@ -37,6 +38,9 @@ pub enum ErrorKind {
     /// The sink failed (in the binding: a Python exception is set, e.g. a MemoryError or
     /// the ValueError of CPython's int digit limit); it is reported as is.
     Sink,
+    /// The parser's own buffer (the unescaped text of a string) could not grow: the binding
+    /// raises MemoryError.
+    OutOfMemory,
 }
 
 impl ErrorKind {
@@ -60,7 +64,7 @@ impl ErrorKind {
             Self::ByteOrderMark => "Unexpected UTF-8 BOM",
             Self::InvalidUtf8 => "Invalid UTF-8",
             Self::TooDeep => "Nesting too deep (limit 1024)",
-            Self::Sink => "",
+            Self::Sink | Self::OutOfMemory => "",
         }
     }
 }
@@ -155,6 +159,7 @@ fn parse_document<S: Sink>(
         sink,
         scratch: Vec::new(),
         encoding,
+        floor: StackFloor::here(),
     };
     parser.skip_whitespace();
     parser.value(0)?;
@@ -182,6 +187,13 @@ struct Parser<'a, 's, S> {
     /// Unescaped text of the current string, reused across strings.
     scratch: Vec<u8>,
     encoding: Encoding,
+    floor: StackFloor,
+}
+
+impl<S> Recursive for Parser<'_, '_, S> {
+    fn floor(&mut self) -> &mut StackFloor {
+        &mut self.floor
+    }
 }
 
 const fn is_whitespace(byte: u8) -> bool {
@@ -200,6 +212,18 @@ impl<S: Sink> Parser<'_, '_, S> {
             kind: ErrorKind::Sink,
             offset: self.pos,
         }
+    }
+
+    /// Room for `additional` more bytes in `scratch`, which grows with the input: failing to
+    /// get it is an error, not an abort.
+    #[inline]
+    fn room(&mut self, additional: usize) -> Result<(), ParseError> {
+        if self.scratch.capacity() - self.scratch.len() >= additional {
+            return Ok(());
+        }
+        self.scratch
+            .try_reserve(additional)
+            .map_err(|_| self.error(ErrorKind::OutOfMemory, self.pos))
     }
 
     #[inline]
@@ -230,8 +254,8 @@ impl<S: Sink> Parser<'_, '_, S> {
                 };
                 self.sink.string(bytes, text)
             }
-            Some(b'{') => return super::with_stack(depth, || self.object(depth + 1)),
-            Some(b'[') => return super::with_stack(depth, || self.array(depth + 1)),
+            Some(b'{') => return nested(self, |parser| parser.object(depth + 1)),
+            Some(b'[') => return nested(self, |parser| parser.array(depth + 1)),
             Some(b'-' | b'0'..=b'9') => return self.number(),
             Some(b't') => {
                 self.literal(b"true")?;
@@ -446,6 +470,7 @@ impl<S: Sink> Parser<'_, '_, S> {
             }
             b'\\' => {
                 self.scratch.clear();
+                self.room(pos - quote - 1)?;
                 self.scratch.extend_from_slice(&input[quote + 1..pos]);
                 self.escaped_string(quote, pos, ascii)
             }
@@ -465,6 +490,8 @@ impl<S: Sink> Parser<'_, '_, S> {
         let input = self.input;
         let mut lone_surrogate = false;
         loop {
+            // Each step adds at most 4 bytes (a code point) to `scratch`.
+            self.room(4)?;
             let Some(&byte) = input.get(pos) else {
                 return Err(self.error(ErrorKind::UnterminatedString, quote));
             };

@@ -2,25 +2,40 @@
 //!
 //! Dispatch compares exact type pointers, most common types first (str, int, float, bool,
 //! None, dict, list, tuple); subclasses and the richer types (datetime, UUID, Enum,
-//! Decimal, dataclasses) and `default` are the slow path. Every item is held by a new
-//! reference while it is written, since `default` runs user code that may mutate the
-//! containers being walked; with `default`, each dict's and list's items are copied when
-//! writing it starts (`Serializer::held`), so what `default` does to them is not seen and a
-//! `default` that keeps adding items cannot make the output endless (without `default`,
-//! nothing is copied: only methods of subclasses, such as an overridden `isoformat()`, run
-//! user code then, and docs/JSON.md leaves what their changes do unspecified). The error
-//! path (a path from the root, circular-reference detection) costs nothing until something
-//! fails: it is assembled while unwinding.
+//! Decimal, dataclasses) and `default` are the slow path.
+//!
+//! What user code can do here, and why it cannot hurt (docs/JSON.md has the contract):
+//! * A value of a supported type is written with that type's own behaviour, never through a
+//!   method a subclass can override: a `str` subclass by its characters, an `int` by
+//!   `int.__repr__`, a `date` by `date.isoformat`, a UUID from its `int` slot, a Decimal by
+//!   `Decimal.__str__` (checked to be a JSON number). A subclass cannot inject text.
+//! * What Python code hands back (`default`, an Enum's value, `isoformat`) is dispatched on
+//!   its real type again, or checked to be exactly the type the next step reads.
+//! * Unwrapping is bounded: 32 `default` calls and 32 Enum values in a row, then an error.
+//! * Every item is held by a new reference while it is written. A dict read live (no
+//!   `default`, no `sort_keys`) is checked before each step as a dict iterator checks
+//!   itself, so user code that changes it (a tzinfo, an Enum's `_value_` descriptor, a
+//!   dataclass property) gets CPython's RuntimeError, not a skipped or repeated item. With
+//!   `default`, or to sort, each dict's items are copied when writing it starts
+//!   (`Serializer::held`), and with `default` each list's too: a `default` that keeps adding
+//!   items cannot make the output endless.
+//! * The stack is checked at every level and before each call into Python (`stack`).
+//!
+//! The error path (a path from the root, circular-reference detection) costs nothing until
+//! something fails: it is assembled while unwinding.
 
 use std::collections::TryReserveError;
 
+use pyo3::exceptions::{PyMemoryError, PyRuntimeError, PyTypeError};
 use pyo3::ffi;
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyString, PyTuple, PyType};
 
-use super::ffi::{one_digit_int, str_utf8};
-use super::write::{write_f64, write_i64, write_str, OutOfMemory, Output};
+use super::ffi::{descriptor_get, dict_len, one_digit_int, str_utf8};
+use super::stack::{nested, Recursive, StackFloor};
+use super::write::{is_json_number, write_f64, write_i64, write_str, OutOfMemory, Output};
 use super::{MAX_DEFAULT_CHAIN, MAX_DEPTH};
 
 pub struct Options<'py> {
@@ -40,6 +55,14 @@ pub enum Problem {
     LoneSurrogate,
     TooDeep,
     DefaultChain,
+    EnumChain,
+    /// A UUID whose `int` slot holds something else than an int (its type named).
+    UuidNotInt(String),
+    UuidOutOfRange,
+    /// A finite Decimal whose text is not a JSON number (possible only with the pure-Python
+    /// `decimal` module, whose `__str__` reads attributes a subclass can replace). The text
+    /// is not quoted in the message: it is whatever the subclass made up.
+    NotANumber,
 }
 
 enum Segment {
@@ -142,6 +165,21 @@ impl EncodeError {
                  serializable value, at {}",
                 render(&segments)
             ),
+            Problem::EnumChain => format!(
+                "Enum value unwrapped {MAX_DEFAULT_CHAIN} times in a row without reaching a \
+                 serializable value, at {}",
+                render(&segments)
+            ),
+            Problem::UuidNotInt(name) => {
+                format!(
+                    "UUID.int must be an int, not {name} at {}",
+                    render(&segments)
+                )
+            }
+            Problem::UuidOutOfRange => format!("UUID.int out of range at {}", render(&segments)),
+            Problem::NotANumber => {
+                format!("Decimal text is not a JSON number at {}", render(&segments))
+            }
             Problem::TooDeep => {
                 // chain[k] (root first) is the container at path segments[..k].
                 let mut chain: Vec<*mut ffi::PyObject> =
@@ -160,11 +198,20 @@ impl EncodeError {
     }
 }
 
-/// Types and names looked up once per process.
+/// Types and the base types' own methods, looked up once per process.
 struct Lookups {
     uuid: Py<PyType>,
+    /// `uuid.UUID.__dict__["int"]`: the member descriptor of the slot that holds a UUID.
+    uuid_int: Py<PyAny>,
     enum_: Py<PyType>,
     decimal: Py<PyType>,
+    /// `Decimal.__str__` and `Decimal.is_finite`, called on subclasses too.
+    decimal_str: Py<PyAny>,
+    decimal_is_finite: Py<PyAny>,
+    /// `isoformat` of `datetime`, `date` and `time`, called on subclasses too.
+    datetime_isoformat: Py<PyAny>,
+    date_isoformat: Py<PyAny>,
+    time_isoformat: Py<PyAny>,
     dataclass_fields: Py<PyAny>,
 }
 
@@ -174,20 +221,28 @@ fn lookups(py: Python<'_>) -> PyResult<&'static Lookups> {
     LOOKUPS.get_or_try_init(py, || {
         // SAFETY: imports the datetime C API capsule; idempotent.
         unsafe { ffi::PyDateTime_IMPORT() };
+        // SAFETY: reads the pointer the import just set (NULL with an exception if it failed).
         if unsafe { ffi::PyDateTimeAPI() }.is_null() {
             return Err(PyErr::fetch(py));
         }
-        let class = |module: &str, name: &str| -> PyResult<Py<PyType>> {
-            Ok(py
-                .import(module)?
-                .getattr(name)?
-                .cast_into::<PyType>()?
-                .unbind())
+        let class = |module: &str, name: &str| -> PyResult<Bound<'_, PyType>> {
+            Ok(py.import(module)?.getattr(name)?.cast_into::<PyType>()?)
         };
+        let method = |class: &Bound<'_, PyType>, name: &str| -> PyResult<Py<PyAny>> {
+            Ok(class.getattr(name)?.unbind())
+        };
+        let uuid = class("uuid", "UUID")?;
+        let decimal = class("decimal", "Decimal")?;
         Ok(Lookups {
-            uuid: class("uuid", "UUID")?,
-            enum_: class("enum", "Enum")?,
-            decimal: class("decimal", "Decimal")?,
+            uuid_int: uuid.getattr("__dict__")?.get_item("int")?.unbind(),
+            uuid: uuid.unbind(),
+            enum_: class("enum", "Enum")?.unbind(),
+            decimal_str: method(&decimal, "__str__")?,
+            decimal_is_finite: method(&decimal, "is_finite")?,
+            decimal: decimal.unbind(),
+            datetime_isoformat: method(&class("datetime", "datetime")?, "isoformat")?,
+            date_isoformat: method(&class("datetime", "date")?, "isoformat")?,
+            time_isoformat: method(&class("datetime", "time")?, "isoformat")?,
             dataclass_fields: py.import("dataclasses")?.getattr("fields")?.unbind(),
         })
     })
@@ -202,11 +257,37 @@ pub struct Serializer<'py, O, const SNAPSHOT: bool> {
     pub out: O,
     options: Options<'py>,
     lookups: &'static Lookups,
-    /// `SNAPSHOT`: the items of the dicts and lists being written, copied when each was
-    /// opened (a dict's as key, value pairs), each held by a new reference; every open
-    /// container owns the range from where it started to the next one's start. One buffer
-    /// for the whole call: copying costs no allocation per container.
+    /// The items of the dicts (as key, value pairs), lists and dataclasses being written
+    /// from a copy, each held by a new reference; every open one owns the range from where
+    /// it started to the next one's start. One buffer for the whole call: copying costs no
+    /// allocation per container.
     held: Vec<*mut ffi::PyObject>,
+    /// The keys of the objects being written sorted, in their order (see `sorted_pairs`).
+    order: Vec<SortEntry>,
+    floor: StackFloor,
+}
+
+/// A key of an object written sorted: its bytes, and where its value is in `held`.
+#[derive(Clone, Copy)]
+struct SortEntry {
+    /// The key's UTF-8, inside a `str` that `held` keeps alive or inside a converted key
+    /// text that `sorted_pairs` keeps alive until the object is written.
+    text: *const u8,
+    len: usize,
+    value: usize,
+}
+
+impl SortEntry {
+    fn text(&self) -> &[u8] {
+        // SAFETY: see the field; the entry is read only while the object is written.
+        unsafe { std::slice::from_raw_parts(self.text, self.len) }
+    }
+}
+
+impl<O, const SNAPSHOT: bool> Recursive for Serializer<'_, O, SNAPSHOT> {
+    fn floor(&mut self) -> &mut StackFloor {
+        &mut self.floor
+    }
 }
 
 #[inline]
@@ -219,11 +300,38 @@ unsafe fn is_subtype(object: *mut ffi::PyObject, ty: &Py<PyType>) -> bool {
     unsafe { ffi::PyType_IsSubtype(ffi::Py_TYPE(object), ty.as_ptr().cast()) != 0 }
 }
 
+/// `type(object).__qualname__`, as JSONEncodeError messages name types.
 fn type_name(object: &Bound<'_, PyAny>) -> String {
     object
         .get_type()
         .qualname()
         .map_or_else(|_| "?".to_owned(), |name| name.to_string())
+}
+
+/// `result`, which `hook` returned, if it is exactly a `str`; else the TypeError that says
+/// what came back (CPython's wording for `__str__`).
+fn returned_str<'py>(result: Bound<'py, PyAny>, hook: &str) -> PyResult<Bound<'py, PyString>> {
+    // SAFETY: `result` is a live object.
+    if unsafe { ffi::PyUnicode_CheckExact(result.as_ptr()) } != 0 {
+        // SAFETY: checked just above.
+        return Ok(unsafe { result.cast_into_unchecked() });
+    }
+    Err(PyTypeError::new_err(format!(
+        "{hook} returned non-str (type {})",
+        crate::names::type_name(&result)
+    )))
+}
+
+#[cold]
+fn memory_error() -> Failure {
+    PyMemoryError::new_err(()).into()
+}
+
+/// The RuntimeError of a dict changed by user code while it was read, worded as CPython's
+/// dict iterators word it.
+#[cold]
+fn dict_changed(what: &'static str) -> Failure {
+    PyRuntimeError::new_err(what).into()
 }
 
 /// What kind of container is being written, for its opening and closing bytes.
@@ -241,6 +349,8 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
             options,
             lookups: lookups(py)?,
             held: Vec::new(),
+            order: Vec::new(),
+            floor: StackFloor::here(),
         })
     }
 
@@ -267,24 +377,26 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
                 return Ok(self.out.write(b"null")?);
             }
             if type_is(object, &raw mut ffi::PyDict_Type) {
-                return super::with_stack(depth, || self.dict(object, object, depth + 1));
+                return nested(self, |this| this.dict(object, depth + 1));
             }
             if type_is(object, &raw mut ffi::PyList_Type)
                 || type_is(object, &raw mut ffi::PyTuple_Type)
             {
-                return super::with_stack(depth, || self.sequence(object, depth + 1));
+                return nested(self, |this| this.sequence(object, depth + 1));
             }
         }
-        self.other(object, depth)
+        // Calls into Python from here on: the stack is checked first.
+        nested(self, |this| this.other(object, depth))
     }
 
     /// Everything but the exact common types: subclasses, the richer types, `default`.
     #[inline(never)]
     fn other(&mut self, object: *mut ffi::PyObject, depth: usize) -> Result<(), Failure> {
         let py = self.py;
-        // `current` owns what default()/Enum.value returned; the original is borrowed.
+        // `current` owns what default()/an Enum's value returned; the original is borrowed.
         let mut current: Bound<'py, PyAny> = unsafe { Bound::from_borrowed_ptr(py, object) };
         let mut default_calls = 0;
+        let mut enum_values = 0;
         loop {
             let ptr = current.as_ptr();
             unsafe {
@@ -301,31 +413,36 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
                     return self.float(ffi::PyFloat_AS_DOUBLE(ptr));
                 }
                 if ffi::PyDict_Check(ptr) != 0 {
-                    return super::with_stack(depth, || self.dict(ptr, ptr, depth + 1));
+                    return self.dict(ptr, depth + 1);
                 }
                 if ffi::PyList_Check(ptr) != 0 || ffi::PyTuple_Check(ptr) != 0 {
-                    return super::with_stack(depth, || self.sequence(ptr, depth + 1));
+                    return self.sequence(ptr, depth + 1);
                 }
                 if ffi::PyDate_Check(ptr) != 0 || ffi::PyTime_Check(ptr) != 0 {
-                    // datetime is a date subclass: one isoformat() serves all three.
-                    return self.text_of(&current.call_method0(pyo3::intern!(py, "isoformat"))?);
+                    let text = self.isoformat(&current)?;
+                    return self.string(text.as_ptr());
                 }
                 if is_subtype(ptr, &self.lookups.uuid) {
-                    return self.text_of(&current.str()?.into_any());
+                    let text = self.uuid_text(&current)?;
+                    return Ok(write_quoted(&mut self.out, &text)?);
                 }
                 if is_subtype(ptr, &self.lookups.enum_) {
-                    current = current.getattr(pyo3::intern!(py, "value"))?;
+                    if enum_values == MAX_DEFAULT_CHAIN {
+                        return Err(encode_error(Problem::EnumChain));
+                    }
+                    enum_values += 1;
+                    current = enum_value(&current)?;
                     continue;
                 }
                 if is_subtype(ptr, &self.lookups.decimal) {
                     return self.decimal(&current);
                 }
-                if current
-                    .get_type()
-                    .hasattr(pyo3::intern!(py, "__dataclass_fields__"))?
-                {
-                    return super::with_stack(depth, || self.dataclass(&current, depth + 1));
-                }
+            }
+            if current
+                .get_type()
+                .hasattr(intern!(py, "__dataclass_fields__"))?
+            {
+                return self.dataclass(&current, depth + 1);
             }
             let Some(default) = &self.options.default else {
                 return Err(encode_error(Problem::Unsupported(type_name(&current))));
@@ -345,9 +462,48 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         }
     }
 
-    /// A `str` from isoformat()/str(), written as a JSON string.
-    fn text_of(&mut self, text: &Bound<'py, PyAny>) -> Result<(), Failure> {
-        unsafe { self.string(text.as_ptr()) }
+    /// The ISO 8601 text of a datetime, date or time (or subclass), by the base type's own
+    /// `isoformat` (a tzinfo's `utcoffset` is the only user code it runs).
+    fn isoformat(&self, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+        let ptr = value.as_ptr();
+        // SAFETY: `value` is live; the datetime C API was imported with the lookups.
+        let (method, hook) = unsafe {
+            if ffi::PyDateTime_Check(ptr) != 0 {
+                (&self.lookups.datetime_isoformat, "datetime.isoformat()")
+            } else if ffi::PyDate_Check(ptr) != 0 {
+                (&self.lookups.date_isoformat, "date.isoformat()")
+            } else {
+                (&self.lookups.time_isoformat, "time.isoformat()")
+            }
+        };
+        returned_str(method.bind(self.py).call1((value,))?, hook)
+    }
+
+    /// The canonical text of a UUID (or subclass), from the `int` slot UUID keeps its value
+    /// in: an overridden `__str__` or `int` property is not consulted.
+    fn uuid_text(&self, value: &Bound<'py, PyAny>) -> Result<[u8; 36], Failure> {
+        let py = self.py;
+        // SAFETY: all three are live; the slot's descriptor reads the field or raises
+        // AttributeError when it was never set.
+        let number = unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                descriptor_get(
+                    self.lookups.uuid_int.as_ptr(),
+                    value.as_ptr(),
+                    self.lookups.uuid.as_ptr(),
+                ),
+            )?
+        };
+        // Checked first: extracting from anything but an int would call its `__index__`.
+        // SAFETY: `number` is live.
+        if unsafe { ffi::PyLong_Check(number.as_ptr()) } == 0 {
+            return Err(encode_error(Problem::UuidNotInt(type_name(&number))));
+        }
+        match number.extract::<u128>() {
+            Ok(number) => Ok(uuid_text(number)),
+            Err(_) => Err(encode_error(Problem::UuidOutOfRange)),
+        }
     }
 
     unsafe fn int(&mut self, object: *mut ffi::PyObject) -> Result<(), Failure> {
@@ -373,14 +529,35 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         Err(encode_error(Problem::OutOfRange(float_repr(value))))
     }
 
+    /// A Decimal (or subclass) by `Decimal.is_finite` and `Decimal.__str__`: what a subclass
+    /// overrides is not consulted, so it can neither inject text nor pass a NaN as finite.
     fn decimal(&mut self, value: &Bound<'py, PyAny>) -> Result<(), Failure> {
         let py = self.py;
-        let finite = value
-            .call_method0(pyo3::intern!(py, "is_finite"))?
-            .is_truthy()?;
-        let text = value.str()?;
+        let finite = self.lookups.decimal_is_finite.bind(py).call1((value,))?;
+        // SAFETY: comparing object identities.
+        let finite = unsafe {
+            if finite.as_ptr() == ffi::Py_True() {
+                true
+            } else if finite.as_ptr() == ffi::Py_False() {
+                false
+            } else {
+                return Err(PyTypeError::new_err(format!(
+                    "Decimal.is_finite() returned non-bool (type {})",
+                    crate::names::type_name(&finite)
+                ))
+                .into());
+            }
+        };
+        let text = returned_str(
+            self.lookups.decimal_str.bind(py).call1((value,))?,
+            "Decimal.__str__()",
+        )?;
+        let bytes = text.to_str()?.as_bytes();
         if finite {
-            return Ok(self.out.write(text.to_str()?.as_bytes())?);
+            if !is_json_number(bytes) {
+                return Err(encode_error(Problem::NotANumber));
+            }
+            return Ok(self.out.write(bytes)?);
         }
         if self.options.nan_null {
             return Ok(self.out.write(b"null")?);
@@ -388,17 +565,61 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         Err(encode_error(Problem::OutOfRange(text.to_string())))
     }
 
+    /// A dataclass instance, as an object of its fields (`dataclasses.fields`), leaving out
+    /// those whose names start with `_` (private, as orjson leaves them out too).
     fn dataclass(&mut self, object: &Bound<'py, PyAny>, depth: usize) -> Result<(), Failure> {
+        self.too_deep(object.as_ptr(), depth)?;
+        let fields = self
+            .lookups
+            .dataclass_fields
+            .bind(self.py)
+            .call1((object,))?;
+        let fields = fields.cast_into::<PyTuple>().map_err(|error| {
+            PyTypeError::new_err(format!(
+                "dataclasses.fields() returned non-tuple (type {})",
+                crate::names::type_name(error.into_inner().as_any())
+            ))
+        })?;
+        let start = self.held.len();
+        let result = self
+            .dataclass_items(object, &fields)
+            .and_then(|()| self.held_object(start, object.as_ptr(), depth));
+        self.release(start);
+        result
+    }
+
+    /// Copies the public fields of dataclass `object` to `held`, as name, value pairs.
+    fn dataclass_items(
+        &mut self,
+        object: &Bound<'py, PyAny>,
+        fields: &Bound<'py, PyTuple>,
+    ) -> Result<(), Failure> {
         let py = self.py;
-        let fields = self.lookups.dataclass_fields.bind(py).call1((object,))?;
-        let items = pyo3::types::PyDict::new(py);
-        for field in fields.cast::<PyTuple>().map_err(PyErr::from)? {
-            let name = field.getattr(pyo3::intern!(py, "name"))?;
-            let value = object.getattr(name.cast::<PyString>().map_err(PyErr::from)?)?;
-            items.set_item(name, value)?;
+        for field in fields {
+            let name = field.getattr(intern!(py, "name"))?;
+            let name_ptr = name.as_ptr();
+            // SAFETY: `name` is live; checked to be a str before it is read as one.
+            unsafe {
+                if ffi::PyUnicode_Check(name_ptr) == 0 {
+                    return Err(PyTypeError::new_err(format!(
+                        "dataclass field name must be str, not {}",
+                        crate::names::type_name(&name)
+                    ))
+                    .into());
+                }
+                if ffi::PyUnicode_GetLength(name_ptr) > 0
+                    && ffi::PyUnicode_ReadChar(name_ptr, 0) == u32::from(b'_')
+                {
+                    continue;
+                }
+            }
+            // SAFETY: checked to be a str above.
+            let value = object.getattr(unsafe { name.cast_unchecked::<PyString>() })?;
+            self.held.try_reserve(2).map_err(|_| memory_error())?;
+            self.held.push(name.into_ptr());
+            self.held.push(value.into_ptr());
         }
-        // Written as a dict, but it is the dataclass that counts for circularity.
-        self.dict(items.as_ptr(), object.as_ptr(), depth)
+        Ok(())
     }
 
     #[inline]
@@ -460,8 +681,9 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
             return self.list_snapshot(sequence, depth);
         }
         let is_list = unsafe { ffi::PyList_Check(sequence) != 0 };
-        // Re-read each time: without `default` no copy is made, and user code (a subclass's
-        // isoformat(), an Enum's value) may still change a list while it is being written.
+        // Re-read each time: without `default` no copy is made, and user code (a tzinfo, an
+        // Enum's value) may still change a list while it is being written, as a list
+        // iterator would see it.
         let len = |s| unsafe {
             if is_list {
                 ffi::PyList_GET_SIZE(s)
@@ -549,63 +771,98 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
     }
 
     /// Copies references to `held` with `copy`, so that no other thread changes `container`
-    /// meanwhile; MemoryError if `held` cannot grow.
+    /// meanwhile (no Python code runs while copying); MemoryError if `held` cannot grow.
     fn hold(
         &mut self,
         container: *mut ffi::PyObject,
         copy: impl FnOnce(&mut Vec<*mut ffi::PyObject>) -> Result<(), TryReserveError>,
-    ) -> PyResult<()> {
+    ) -> Result<(), Failure> {
         let held = &mut self.held;
-        by_other_threads_unchanged(self.py, container, || copy(held))
-            .map_err(|_| pyo3::exceptions::PyMemoryError::new_err(()))
+        by_other_threads_unchanged(self.py, container, || copy(held)).map_err(|_| memory_error())
     }
 
     /// Releases the references held from `start` on.
     fn release(&mut self, start: usize) {
         for object in self.held.drain(start..) {
-            // SAFETY: a reference taken by `hold`; the serializer runs attached.
+            // SAFETY: a reference taken by `hold` or `dataclass_items`; the serializer runs
+            // attached.
             unsafe { ffi::Py_DECREF(object) };
         }
     }
 
-    /// Writes `dict` (a dict or subclass) as an object; `identity` is the object that counts
-    /// for circularity (the dict itself, or the dataclass it was made from).
-    fn dict(
-        &mut self,
-        dict: *mut ffi::PyObject,
-        identity: *mut ffi::PyObject,
-        depth: usize,
-    ) -> Result<(), Failure> {
-        self.too_deep(identity, depth)?;
-        let empty = unsafe { ffi::PyDict_Size(dict) } == 0;
-        self.open(Brackets::Object, empty)?;
+    /// Writes `dict` (a dict or subclass, read through dict itself) as an object.
+    fn dict(&mut self, dict: *mut ffi::PyObject, depth: usize) -> Result<(), Failure> {
+        self.too_deep(dict, depth)?;
+        // SAFETY: `dict` is a live dict.
+        let empty = unsafe { dict_len(dict) } == 0;
         if empty {
-            return Ok(());
+            return Ok(self.open(Brackets::Object, true)?);
         }
-        if self.options.sort_keys {
-            return self.sorted_dict(dict, identity, depth);
+        if SNAPSHOT || self.options.sort_keys {
+            // Copied first: with `default` user code runs between items, and to sort, every
+            // key is converted (maybe by user code: an Enum's value, a tzinfo) before any value
+            // is written.
+            let start = self.held.len();
+            self.hold(dict, |held| {
+                let size = usize::try_from(unsafe { dict_len(dict) }).unwrap_or(0);
+                held.try_reserve(2 * size)?;
+                let mut position: ffi::Py_ssize_t = 0;
+                let mut key: *mut ffi::PyObject = std::ptr::null_mut();
+                let mut value: *mut ffi::PyObject = std::ptr::null_mut();
+                // Read through the base class (no user code), so nothing changes meanwhile.
+                while unsafe {
+                    ffi::PyDict_Next(dict, &raw mut position, &raw mut key, &raw mut value)
+                } != 0
+                {
+                    held.push(unsafe { ffi::Py_NewRef(key) });
+                    held.push(unsafe { ffi::Py_NewRef(value) });
+                }
+                Ok(())
+            })?;
+            let result = self.held_object(start, dict, depth);
+            self.release(start);
+            return result;
         }
-        // A dataclass's dict is our own: nobody else can change it.
-        if SNAPSHOT && dict == identity {
-            return self.dict_snapshot(dict, depth);
-        }
+        self.out.write(b"{")?;
+        self.dict_live(dict, depth)
+    }
+
+    /// The items of `dict` after its `{`, read from the dict itself as it is written.
+    fn dict_live(&mut self, dict: *mut ffi::PyObject, depth: usize) -> Result<(), Failure> {
         by_other_threads_unchanged(self.py, dict, || {
+            // SAFETY (every block below): `dict` is a live dict, read within its critical
+            // section; the items PyDict_Next gives are borrowed until the new references.
+            let size = unsafe { dict_len(dict) };
+            let mut left = size;
             let mut position: ffi::Py_ssize_t = 0;
             let mut key: *mut ffi::PyObject = std::ptr::null_mut();
             let mut value: *mut ffi::PyObject = std::ptr::null_mut();
             let mut first = true;
-            while unsafe { ffi::PyDict_Next(dict, &raw mut position, &raw mut key, &raw mut value) }
-                != 0
-            {
+            loop {
+                // User code run while an item was written (a tzinfo, an Enum's `_value_`, a
+                // dataclass property) may have changed the dict: checked as a dict iterator
+                // checks itself, with its errors, so that the twin (which iterates) agrees.
+                if unsafe { dict_len(dict) } != size {
+                    return Err(dict_changed("dictionary changed size during iteration"));
+                }
+                if unsafe {
+                    ffi::PyDict_Next(dict, &raw mut position, &raw mut key, &raw mut value)
+                } == 0
+                {
+                    break;
+                }
+                if left == 0 {
+                    return Err(dict_changed("dictionary keys changed during iteration"));
+                }
+                left -= 1;
                 if !first {
                     self.out.write(b",")?;
                 }
                 first = false;
                 self.newline(depth)?;
-                // Own both while writing: user code run meanwhile (a subclass's isoformat())
-                // may remove them from the dict.
+                // Own both while writing: user code run meanwhile may remove them.
                 let (key, value) = unsafe { (ffi::Py_NewRef(key), ffi::Py_NewRef(value)) };
-                let result = self.item(key, value, identity, depth);
+                let result = self.item(key, value, dict, depth);
                 unsafe {
                     ffi::Py_DECREF(key);
                     ffi::Py_DECREF(value);
@@ -616,52 +873,35 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         })
     }
 
-    /// `default` is given, and may change the dict: writes the items it had when writing
-    /// started, as the standard library's C encoder did up to 3.11.
-    #[inline(never)]
-    fn dict_snapshot(&mut self, dict: *mut ffi::PyObject, depth: usize) -> Result<(), Failure> {
-        let start = self.held.len();
-        self.hold(dict, |held| {
-            let size = usize::try_from(unsafe { ffi::PyDict_Size(dict) }).unwrap_or(0);
-            held.try_reserve(2 * size)?;
-            let mut position: ffi::Py_ssize_t = 0;
-            let mut key: *mut ffi::PyObject = std::ptr::null_mut();
-            let mut value: *mut ffi::PyObject = std::ptr::null_mut();
-            // Read through the base class (no user code), so nothing changes meanwhile.
-            while unsafe { ffi::PyDict_Next(dict, &raw mut position, &raw mut key, &raw mut value) }
-                != 0
-            {
-                held.push(unsafe { ffi::Py_NewRef(key) });
-                held.push(unsafe { ffi::Py_NewRef(value) });
-            }
-            Ok(())
-        })?;
-        let result = self.held_pairs(dict, start, depth);
-        self.release(start);
-        result
-    }
-
-    /// The items `dict_snapshot` copied from `dict` (from `start` on), the `{` written.
-    fn held_pairs(
+    /// The object made of the key, value pairs held from `start` on (a dict's items, a
+    /// dataclass's fields), its `{` not yet written; `identity` counts for circularity.
+    fn held_object(
         &mut self,
-        dict: *mut ffi::PyObject,
         start: usize,
+        identity: *mut ffi::PyObject,
         depth: usize,
     ) -> Result<(), Failure> {
         let end = self.held.len();
+        self.open(Brackets::Object, start == end)?;
+        if start == end {
+            return Ok(());
+        }
+        if self.options.sort_keys {
+            return self.sorted_pairs(start, identity, depth);
+        }
         for index in (start..end).step_by(2) {
             if index > start {
                 self.out.write(b",")?;
             }
             self.newline(depth)?;
             let (key, value) = (self.held[index], self.held[index + 1]);
-            self.item(key, value, dict, depth)?;
+            self.item(key, value, identity, depth)?;
         }
         Ok(self.close(Brackets::Object, depth)?)
     }
 
-    /// One `"key":value` of a dict being written in its own order.
-    // Two callers (the live loop and `held_pairs`); measured (callgrind, citm_catalog.json
+    /// One `"key":value` of an object written in its own order.
+    // Two callers (the live loop and `held_object`); measured (callgrind, citm_catalog.json
     // with `default`): called rather than inlined, it costs 6% more instructions.
     #[allow(clippy::inline_always)]
     #[inline(always)]
@@ -672,15 +912,22 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         identity: *mut ffi::PyObject,
         depth: usize,
     ) -> Result<(), Failure> {
+        let py = self.py;
         if unsafe { type_is(key, &raw mut ffi::PyUnicode_Type) } {
             unsafe { self.string(key)? };
-        } else {
-            let key_text = self.key_text(&unsafe { Bound::from_borrowed_ptr(self.py, key) })?;
-            write_str(&mut self.out, key_text.as_bytes())?;
+            self.key_separator()?;
+            return self.value(value, depth).map_err(|failure| {
+                // Checked above: the key's UTF-8 form exists.
+                let text = unsafe { str_utf8(key) }.unwrap_or_default();
+                unwind_at_key(py, failure, identity, text)
+            });
         }
+        // Converted once: user code a conversion runs is not run again for the error path.
+        let key_text = self.key_text(&unsafe { Bound::from_borrowed_ptr(py, key) })?;
+        write_str(&mut self.out, key_text.as_bytes())?;
         self.key_separator()?;
         self.value(value, depth)
-            .map_err(|failure| self.unwind_at_key(failure, key, identity))
+            .map_err(|failure| unwind_at_key(py, failure, identity, key_text.as_bytes()))
     }
 
     /// What comes between a key and its value.
@@ -692,135 +939,270 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         })
     }
 
-    /// `unwind` for a failure under `key` of the dict at hand.
-    #[cold]
-    fn unwind_at_key(
-        &self,
-        failure: Failure,
-        key: *mut ffi::PyObject,
-        identity: *mut ffi::PyObject,
-    ) -> Failure {
-        let Failure::Encode(_) = failure else {
-            return failure;
-        };
-        let key = unsafe { Bound::from_borrowed_ptr(self.py, key) };
-        match self.key_text(&key) {
-            Ok(key_text) => unwind(self.py, failure, identity, key_segment(&key_text)),
-            Err(other) => other,
-        }
-    }
-
-    fn sorted_dict(
+    /// The object of the pairs held from `start` on, sorted by their converted keys (all
+    /// converted, and checked, before any value is written).
+    fn sorted_pairs(
         &mut self,
-        dict: *mut ffi::PyObject,
+        start: usize,
         identity: *mut ffi::PyObject,
         depth: usize,
     ) -> Result<(), Failure> {
-        // All items are read (and their keys converted) before any value is written: with
-        // `default`, this is already the copy the other paths make.
-        let dict = unsafe { Bound::from_borrowed_ptr(self.py, dict) }
-            .cast_into::<pyo3::types::PyDict>()
-            .map_err(PyErr::from)?;
-        let mut items = Vec::with_capacity(dict.len());
-        for (key, value) in dict.iter() {
-            let key_text = self.key_text(&key)?;
-            items.push((key_text, value));
+        let end = self.held.len();
+        // Every key checked, and those that are not a str converted (maybe by user code: an
+        // Enum's value, a tzinfo), in order, before anything is sorted or written. Kept alive
+        // until this object is written: its entries in `order` point into them.
+        let mut converted: Vec<KeyText<'py>> = Vec::new();
+        for index in (start..end).step_by(2) {
+            let key = unsafe { Bound::from_borrowed_ptr(self.py, self.held[index]) };
+            match self.key_text(&key)? {
+                // A str key's bytes are read from the key itself, kept alive by `held`.
+                KeyText::Str(text) if text.is(&key) => {}
+                other => {
+                    converted.try_reserve(1).map_err(|_| memory_error())?;
+                    converted.push(other);
+                }
+            }
         }
-        // Stable: equal converted keys keep their order. UTF-8 byte order is code-point order.
-        items.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
-        for (index, (key_text, value)) in items.iter().enumerate() {
-            if index > 0 {
+        // Each key's bytes found once, not at every comparison, with where its value is held;
+        // in a buffer shared by the whole call, as `held` is (from `mark` on: this object's).
+        let mark = self.order.len();
+        self.order
+            .try_reserve((end - start) / 2)
+            .map_err(|_| memory_error())?;
+        let mut next_converted = converted.iter();
+        for index in (start..end).step_by(2) {
+            let key = self.held[index];
+            // SAFETY: `key` is held; a str key was checked above to have its UTF-8 form.
+            let bytes = match unsafe { ffi::PyUnicode_Check(key) } {
+                0 => next_converted.next().map_or(&[][..], KeyText::as_bytes),
+                _ => unsafe { str_utf8(key) }.unwrap_or_default(),
+            };
+            self.order.push(SortEntry {
+                text: bytes.as_ptr(),
+                len: bytes.len(),
+                value: index + 1,
+            });
+        }
+        // Equal converted keys keep their order: the index breaks ties, and an unstable sort
+        // needs no buffer of its own (a stable one allocates, infallibly, as many as there
+        // are keys). UTF-8 byte order is code-point order.
+        self.order[mark..]
+            .sort_unstable_by(|a, b| a.text().cmp(b.text()).then(a.value.cmp(&b.value)));
+        let result = self.sorted_items(mark, identity, depth);
+        self.order.truncate(mark);
+        // The converted keys lived until here: `order` pointed into them.
+        drop(converted);
+        result
+    }
+
+    /// The items `sorted_pairs` put in order (from `mark` on), after the `{`.
+    fn sorted_items(
+        &mut self,
+        mark: usize,
+        identity: *mut ffi::PyObject,
+        depth: usize,
+    ) -> Result<(), Failure> {
+        let end = self.order.len();
+        for position in mark..end {
+            // Read by index: nested objects push their own entries past `end` meanwhile.
+            let entry = self.order[position];
+            if position > mark {
                 self.out.write(b",")?;
             }
             self.newline(depth)?;
-            write_str(&mut self.out, key_text.as_bytes())?;
+            write_str(&mut self.out, entry.text())?;
             self.key_separator()?;
-            self.value(value.as_ptr(), depth)
-                .map_err(|failure| unwind(self.py, failure, identity, key_segment(key_text)))?;
+            let value = self.held[entry.value];
+            self.value(value, depth)
+                .map_err(|failure| unwind_at_key(self.py, failure, identity, entry.text()))?;
         }
         Ok(self.close(Brackets::Object, depth)?)
     }
 
-    /// The text a dict key is written as; the failure (if any) is about the dict.
+    /// The text a dict key is written as; the failure (if any) is about the dict. The key
+    /// rules are the value rules: each type by its own behaviour, bounded unwrapping.
     fn key_text(&self, key: &Bound<'py, PyAny>) -> Result<KeyText<'py>, Failure> {
-        let ptr = key.as_ptr();
-        if unsafe { ffi::PyUnicode_Check(ptr) } != 0 {
-            return match unsafe { str_utf8(ptr) } {
-                Some(_) => Ok(KeyText::Str(key.clone())),
-                None => Err(encode_error(Problem::LoneSurrogate)),
-            };
+        // SAFETY: `key` is live.
+        if unsafe { ffi::PyUnicode_Check(key.as_ptr()) } != 0 {
+            return str_key(key.clone());
         }
         if !self.options.non_str_keys {
             return Err(encode_error(Problem::KeyNotStr(type_name(key))));
         }
         let py = self.py;
         let mut current = key.clone();
+        let mut enum_values = 0;
         loop {
             let ptr = current.as_ptr();
-            let text: String = unsafe {
+            // SAFETY: `current` is live; each check is on its real type, not `__class__`.
+            unsafe {
                 if ffi::PyUnicode_Check(ptr) != 0 {
-                    return self.key_text(&current);
+                    return str_key(current);
                 } else if ptr == ffi::Py_True() {
-                    "true".into()
+                    return Ok(KeyText::Static(b"true"));
                 } else if ptr == ffi::Py_False() {
-                    "false".into()
+                    return Ok(KeyText::Static(b"false"));
                 } else if ptr == ffi::Py_None() {
-                    "null".into()
+                    return Ok(KeyText::Static(b"null"));
                 } else if ffi::PyLong_Check(ptr) != 0 {
-                    int_repr(py, ptr)?.to_string()
+                    return Ok(KeyText::Str(int_repr(py, ptr)?.into_any()));
                 } else if ffi::PyFloat_Check(ptr) != 0 {
                     let value = ffi::PyFloat_AS_DOUBLE(ptr);
                     if !value.is_finite() {
                         return Err(encode_error(Problem::OutOfRange(float_repr(value))));
                     }
-                    let mut out = Vec::new();
-                    let _ = write_f64(&mut out, value);
-                    String::from_utf8(out).unwrap_or_default()
-                } else if is_subtype(ptr, &self.lookups.enum_) {
-                    current = current.getattr(pyo3::intern!(py, "value"))?;
-                    continue;
-                } else if is_subtype(ptr, &self.lookups.uuid) {
-                    current.str()?.to_string()
+                    let mut text = ShortText::default();
+                    write_f64(&mut text, value)?;
+                    return Ok(KeyText::Short(text));
                 } else if ffi::PyDate_Check(ptr) != 0 || ffi::PyTime_Check(ptr) != 0 {
-                    current
-                        .call_method0(pyo3::intern!(py, "isoformat"))?
-                        .str()?
-                        .to_string()
-                } else {
-                    return Err(encode_error(Problem::KeyUnsupported(type_name(&current))));
+                    return str_key(self.isoformat(&current)?.into_any());
+                } else if is_subtype(ptr, &self.lookups.uuid) {
+                    let mut text = ShortText::default();
+                    text.write(&self.uuid_text(&current)?)?;
+                    return Ok(KeyText::Short(text));
+                } else if is_subtype(ptr, &self.lookups.enum_) {
+                    if enum_values == MAX_DEFAULT_CHAIN {
+                        return Err(encode_error(Problem::EnumChain));
+                    }
+                    enum_values += 1;
+                    current = enum_value(&current)?;
+                    continue;
                 }
-            };
-            return Ok(KeyText::Owned(text));
+            }
+            return Err(encode_error(Problem::KeyUnsupported(type_name(&current))));
         }
     }
 }
 
-/// A dict key's text: a `str` key kept alive (its UTF-8 read in place), or converted text.
+/// The value of an Enum member as Enum's own `value` gives it: its `_value_`, read as
+/// `object.__getattribute__` reads it (a subclass's `value` property or `__getattr__` is
+/// not consulted).
+fn enum_value<'py>(member: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = member.py();
+    // SAFETY: both are live; a new reference or NULL with an exception.
+    unsafe {
+        Bound::from_owned_ptr_or_err(
+            py,
+            ffi::PyObject_GenericGetAttr(member.as_ptr(), intern!(py, "_value_").as_ptr()),
+        )
+    }
+}
+
+/// The canonical `8-4-4-4-12` lower-case text of a UUID's 128 bits.
+fn uuid_text(value: u128) -> [u8; 36] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut text = [b'-'; 36];
+    let mut rest = value;
+    for index in (0..36).rev() {
+        if matches!(index, 8 | 13 | 18 | 23) {
+            continue;
+        }
+        // The low four bits: always below 16.
+        #[allow(clippy::cast_possible_truncation)]
+        let nibble = (rest & 0xf) as usize;
+        text[index] = HEX[nibble];
+        rest >>= 4;
+    }
+    text
+}
+
+/// `text` as a JSON string; it holds nothing to escape (a UUID's hex digits and dashes).
+fn write_quoted<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemory> {
+    out.reserve(text.len() + 2)?;
+    // SAFETY: reserved just above.
+    unsafe {
+        out.extend_reserved(b"\"");
+        out.extend_reserved(text);
+        out.extend_reserved(b"\"");
+    }
+    Ok(())
+}
+
+/// A `str` key (or the `str` a key converts to), if its UTF-8 form exists.
+fn str_key(key: Bound<'_, PyAny>) -> Result<KeyText<'_>, Failure> {
+    // SAFETY: `key` is a live str, kept alive in the KeyText.
+    match unsafe { str_utf8(key.as_ptr()) } {
+        Some(_) => Ok(KeyText::Str(key)),
+        None => Err(encode_error(Problem::LoneSurrogate)),
+    }
+}
+
+/// A dict key's text.
 enum KeyText<'py> {
+    /// A `str` (the key, or what it converts to), kept alive, its UTF-8 read in place.
     Str(Bound<'py, PyAny>),
-    Owned(String),
+    /// Text made here: a float's digits, a UUID.
+    Short(ShortText),
+    Static(&'static [u8]),
 }
 
 impl KeyText<'_> {
     fn as_bytes(&self) -> &[u8] {
         match self {
-            // Checked by key_text: the UTF-8 form exists (no lone surrogate).
+            // Checked by `str_key`: the UTF-8 form exists.
             Self::Str(key) => unsafe { str_utf8(key.as_ptr()) }.unwrap_or_default(),
-            Self::Owned(text) => text.as_bytes(),
+            Self::Short(text) => text.as_bytes(),
+            Self::Static(text) => text,
         }
     }
 }
 
-/// The path step of a dict item: its key, JSON-encoded.
-fn key_segment(key_text: &KeyText<'_>) -> Segment {
+/// Up to 40 bytes of text without an allocation: the longest float `repr` is 24, a UUID 36.
+struct ShortText {
+    bytes: [u8; 40],
+    len: usize,
+}
+
+impl Default for ShortText {
+    fn default() -> Self {
+        Self {
+            bytes: [0; 40],
+            len: 0,
+        }
+    }
+}
+
+impl ShortText {
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl Output for ShortText {
+    fn reserve(&mut self, additional: usize) -> Result<(), OutOfMemory> {
+        if self.bytes.len() - self.len < additional {
+            return Err(OutOfMemory);
+        }
+        Ok(())
+    }
+
+    unsafe fn extend_reserved(&mut self, bytes: &[u8]) {
+        self.bytes[self.len..self.len + bytes.len()].copy_from_slice(bytes);
+        self.len += bytes.len();
+    }
+}
+
+/// Adds the step from the object `container` to its failing item under a key (the key's
+/// text, JSON-encoded) to an encode error's path. (A key's own problem is reported at its
+/// dict: the dict's parent adds the dict's step.)
+#[cold]
+fn unwind_at_key(
+    py: Python<'_>,
+    failure: Failure,
+    container: *mut ffi::PyObject,
+    key: &[u8],
+) -> Failure {
+    let Failure::Encode(_) = failure else {
+        return failure;
+    };
     let mut json = Vec::new();
-    // Writing into a Vec fails only where allocation aborts anyway.
-    let _ = write_str(&mut json, key_text.as_bytes());
-    Segment::Key(json)
+    if write_str(&mut json, key).is_err() {
+        return memory_error();
+    }
+    unwind(py, failure, container, Segment::Key(json))
 }
 
 /// Adds the step from `container` to the failing child to an encode error's path.
-/// (A key's own problem is reported at its dict: the dict's parent adds the dict's step.)
 fn unwind(
     py: Python<'_>,
     failure: Failure,
@@ -842,10 +1224,14 @@ fn unwind(
 
 /// `int.__repr__` of an int or subclass: exact digits, CPython's digit limit included.
 fn int_repr(py: Python<'_>, object: *mut ffi::PyObject) -> PyResult<Bound<'_, PyString>> {
-    unsafe {
-        let repr = ffi::PyLong_Type.tp_repr.expect("int has a repr");
-        Bound::from_owned_ptr_or_err(py, repr(object)).map(|text| text.cast_into_unchecked())
-    }
+    // SAFETY: `object` is a live int; int's own repr slot, whatever a subclass defines.
+    let repr = unsafe {
+        let repr = ffi::PyLong_Type
+            .tp_repr
+            .ok_or_else(|| PyTypeError::new_err("int has no repr"))?;
+        Bound::from_owned_ptr_or_err(py, repr(object))?
+    };
+    returned_str(repr, "int.__repr__()")
 }
 
 fn float_repr(value: f64) -> String {
@@ -880,5 +1266,31 @@ fn by_other_threads_unchanged<R>(
     {
         let _ = (py, container);
         read()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uuid_text_is_canonical() {
+        assert_eq!(&uuid_text(0), b"00000000-0000-0000-0000-000000000000");
+        assert_eq!(
+            &uuid_text(0x1234_5678_1234_5678_1234_5678_1234_5678),
+            b"12345678-1234-5678-1234-567812345678"
+        );
+        assert_eq!(
+            &uuid_text(u128::MAX),
+            b"ffffffff-ffff-ffff-ffff-ffffffffffff"
+        );
+    }
+
+    #[test]
+    fn short_text_refuses_what_does_not_fit() {
+        let mut text = ShortText::default();
+        assert!(text.write(&[b'x'; 40]).is_ok());
+        assert_eq!(text.write(b"y"), Err(OutOfMemory));
+        assert_eq!(text.as_bytes(), &[b'x'; 40]);
     }
 }

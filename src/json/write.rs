@@ -235,6 +235,43 @@ pub fn write_f64<O: Output>(out: &mut O, value: f64) -> Result<(), OutOfMemory> 
     out.write(&text[..len])
 }
 
+/// Whether `text` is a JSON number (RFC 8259: `-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][-+]?[0-9]+)?`).
+/// Text that comes from outside the serializer (a Decimal's `str`) is checked with it before
+/// it is written unquoted: nothing else may end up in the output as a number.
+pub fn is_json_number(text: &[u8]) -> bool {
+    let digits = |from: usize| {
+        text[from..]
+            .iter()
+            .position(|byte| !byte.is_ascii_digit())
+            .map_or(text.len(), |count| from + count)
+    };
+    let mut at = usize::from(text.first() == Some(&b'-'));
+    match text.get(at) {
+        Some(b'0') => at += 1,
+        Some(b'1'..=b'9') => at = digits(at),
+        _ => return false,
+    }
+    if text.get(at) == Some(&b'.') {
+        let end = digits(at + 1);
+        if end == at + 1 {
+            return false;
+        }
+        at = end;
+    }
+    if matches!(text.get(at), Some(b'e' | b'E')) {
+        at += 1;
+        if matches!(text.get(at), Some(b'+' | b'-')) {
+            at += 1;
+        }
+        let end = digits(at);
+        if end == at {
+            return false;
+        }
+        at = end;
+    }
+    at == text.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -293,5 +330,37 @@ mod tests {
             string("a long run of plain text then \" a quote"),
             "\"a long run of plain text then \\\" a quote\""
         );
+    }
+
+    #[test]
+    fn json_numbers_are_told_from_other_text() {
+        for number in [
+            "0", "-0", "7", "10", "-12", "1.5", "0.000123", "1E+2", "1e-7", "0E-7", "1.10",
+            "-1.2E+5",
+        ] {
+            assert!(is_json_number(number.as_bytes()), "{number}");
+        }
+        for text in [
+            "",
+            "-",
+            "01",
+            "1.",
+            ".5",
+            "+1",
+            "1e",
+            "1e+",
+            "NaN",
+            "Infinity",
+            "-Infinity",
+            "sNaN",
+            "1,\"admin\":true",
+            "1 ",
+            " 1",
+            "1.2.3",
+            "0x1",
+            "1_000",
+        ] {
+            assert!(!is_json_number(text.as_bytes()), "{text}");
+        }
     }
 }

@@ -8,15 +8,15 @@ use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use super::binding::{
-    complete_dict, decode_args, finish_decode, prepare_encode, raise, start_decode, DecodeArgs,
-    OrRaise, Unverified,
+    complete_dict, decode_args, finish_decode, prepare_encode, raise, start_decode, token_str,
+    DecodeArgs, OrRaise, Unverified,
 };
 use super::JwtError;
 use crate::aio::{offload, ready};
 use crate::args::Given;
 
-/// A token signed off the loop, or the error signing gave.
-struct Signed(Result<String, JwtError>);
+/// A token signed off the loop (ASCII), or the error signing gave.
+struct Signed(Result<Vec<u8>, JwtError>);
 
 impl<'py> IntoPyObject<'py> for Signed {
     type Target = PyString;
@@ -24,7 +24,7 @@ impl<'py> IntoPyObject<'py> for Signed {
     type Error = PyErr;
 
     fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
-        Ok(PyString::new(py, &self.0.or_raise(py)?))
+        token_str(py, &self.0.or_raise(py)?)
     }
 }
 

@@ -9,15 +9,20 @@
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use pyo3::exceptions::{PyNotImplementedError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyNotImplementedError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{
-    PyBool, PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyList, PySet, PyString, PyTuple,
+    PyBool, PyByteArray, PyBytes, PyDateTime, PyDelta, PyDict, PyFloat, PyInt, PyList, PyString,
+    PyTuple,
 };
 
+use super::base_types::{
+    self, collection_items, dict_items, key_text, member, new_bytes, new_str, plain_key,
+};
 use super::claims::{self, Expected, Policy};
+use super::fallible::{self, try_format};
 use super::keys::{self, Jwk, Key, Purpose, JWK_BYTE_MEMBERS};
 use super::token::{self, JsonProblem};
 use super::{b64, Algorithm, JwtError, DEFAULT_MAX_TOKEN_BYTES};
@@ -29,8 +34,6 @@ use crate::names::type_name;
 const ERRORS_MODULE: &str = "covet_rust_core._jwt_errors";
 
 static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
-static TIMEGM: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-static TIMEDELTA: PyOnceLock<Py<pyo3::types::PyType>> = PyOnceLock::new();
 
 /// The exception class `name` of `covet_rust_core._jwt_errors`.
 pub fn error_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
@@ -39,17 +42,15 @@ pub fn error_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAn
 }
 
 pub(super) fn raise(py: Python<'_>, error: &JwtError) -> PyErr {
-    let message = error.message();
     let class = match error {
-        JwtError::NotImplemented(_) => return PyNotImplementedError::new_err(message),
-        JwtError::MissingClaim(claim) => {
-            return match error_class(py, "MissingRequiredClaimError")
-                .and_then(|class| class.call1((claim.as_str(),)))
-            {
-                Ok(instance) => PyErr::from_value(instance),
+        JwtError::NotImplemented(message) => {
+            return match new_str(py, message) {
+                Ok(message) => PyNotImplementedError::new_err(message.unbind()),
                 Err(error) => error,
             };
         }
+        JwtError::OutOfMemory => return PyMemoryError::new_err(()),
+        JwtError::MissingClaim(_) => "MissingRequiredClaimError",
         JwtError::Decode(_) => "DecodeError",
         JwtError::InvalidToken(_) => "InvalidTokenError",
         JwtError::InvalidSignature => "InvalidSignatureError",
@@ -63,7 +64,11 @@ pub(super) fn raise(py: Python<'_>, error: &JwtError) -> PyErr {
         JwtError::InvalidJti => "InvalidJTIError",
         JwtError::InvalidKey(_) => "InvalidKeyError",
     };
-    match error_class(py, class).and_then(|class| class.call1((message,))) {
+    // The message may quote the token or the caller's names, of any length: made with the
+    // checked constructor (MissingRequiredClaimError words its message from the claim).
+    match new_str(py, &error.message())
+        .and_then(|message| error_class(py, class)?.call1((message,)))
+    {
         Ok(instance) => PyErr::from_value(instance),
         Err(error) => error,
     }
@@ -77,6 +82,12 @@ pub(super) trait OrRaise<T> {
 impl<T> OrRaise<T> for Result<T, JwtError> {
     fn or_raise(self, py: Python<'_>) -> PyResult<T> {
         self.map_err(|error| raise(py, &error))
+    }
+}
+
+impl<T> OrRaise<T> for Result<T, fallible::OutOfMemory> {
+    fn or_raise(self, _: Python<'_>) -> PyResult<T> {
+        self.map_err(|_| PyMemoryError::new_err(()))
     }
 }
 
@@ -104,8 +115,9 @@ impl JwtKey {
     #[staticmethod]
     #[pyo3(signature = (jwk, /))]
     fn from_jwk(py: Python<'_>, jwk: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let dict = jwk_dict(py, jwk, "from_jwk() argument")?;
-        let key = Key::from_jwk(&jwk_members(&dict)?).or_raise(py)?;
+        let members = jwk_dict(py, jwk, "from_jwk() argument")?;
+        let jwk = jwk_members(&members).or_raise(py)?.or_raise(py)?;
+        let key = Key::from_jwk(&jwk).or_raise(py)?;
         Ok(Self { key: Arc::new(key) })
     }
 
@@ -138,8 +150,13 @@ impl JwtKey {
 
     /// The JWK's "kid", or None.
     #[getter]
-    fn kid(&self) -> Option<&str> {
-        self.key.kid.as_deref()
+    fn kid<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyString>>> {
+        // The JWK's, of any length: the checked constructor.
+        self.key
+            .kid
+            .as_deref()
+            .map(|kid| new_str(py, kid))
+            .transpose()
     }
 
     /// The JWK's "alg", or None.
@@ -148,14 +165,17 @@ impl JwtKey {
         self.key.alg.map(Algorithm::name)
     }
 
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+    fn __repr__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyString>> {
         let text = |value: Option<&str>| -> PyResult<String> {
             match value {
                 None => Ok("None".to_owned()),
-                Some(value) => Ok(PyString::new(py, value).repr()?.to_string()),
+                Some(value) => {
+                    let repr = new_str(py, value)?.repr()?;
+                    fallible::copy_str(repr.to_str()?).or_raise(py)
+                }
             }
         };
-        Ok(format!(
+        let repr = try_format!(
             "Key(kty={}, curve={}, is_private={}, kid={}, alg={})",
             text(Some(self.key.kind().kty()))?,
             text(self.key.kind().curve())?,
@@ -166,7 +186,9 @@ impl JwtKey {
             },
             text(self.key.kid.as_deref())?,
             text(self.key.alg.map(Algorithm::name))?,
-        ))
+        )
+        .or_raise(py)?;
+        new_str(py, &repr)
     }
 }
 
@@ -182,15 +204,15 @@ impl JwtKeySet {
     #[staticmethod]
     #[pyo3(signature = (jwks, /))]
     fn from_jwks(py: Python<'_>, jwks: &Bound<'_, PyAny>) -> PyResult<Self> {
-        let dict = jwk_dict(py, jwks, "from_jwks() argument")?;
-        if !dict.contains("keys")? {
+        let members = jwk_dict(py, jwks, "from_jwks() argument")?;
+        let Some(entries) = member(&members, "keys") else {
             return Err(raise(
                 py,
                 &JwtError::invalid_key("a JWK set is a JSON object with a \"keys\" list"),
             ));
-        }
+        };
         Ok(Self {
-            keys: key_set(py, &dict)?,
+            keys: key_set(py, entries)?,
         })
     }
 
@@ -211,13 +233,18 @@ impl JwtKeySet {
 
     /// The usable keys, in the set's order.
     #[getter]
-    fn keys(&self) -> Vec<JwtKey> {
-        self.keys
-            .iter()
-            .map(|key| JwtKey {
-                key: Arc::clone(key),
-            })
-            .collect()
+    fn keys<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        // As many as the set had entries: appended one by one (checked), not collected.
+        let list = PyList::empty(py);
+        for key in &self.keys {
+            list.append(Bound::new(
+                py,
+                JwtKey {
+                    key: Arc::clone(key),
+                },
+            )?)?;
+        }
+        Ok(list)
     }
 
     fn __repr__(&self) -> String {
@@ -235,8 +262,8 @@ fn text_or_bytes<'a>(value: &'a Bound<'_, PyAny>, what: &str) -> PyResult<&'a [u
     })
 }
 
-/// The bytes of a str (its UTF-8, which CPython keeps) or bytes object, without a copy;
-/// `None` for other types.
+/// The bytes of a str (its UTF-8, which CPython keeps) or bytes object, subclasses read
+/// through the base type, without a copy; `None` for other types.
 fn borrowed_bytes<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Option<&'a [u8]>> {
     if let Ok(text) = value.cast::<PyString>() {
         return Ok(Some(text.to_str()?.as_bytes()));
@@ -244,22 +271,33 @@ fn borrowed_bytes<'a>(value: &'a Bound<'_, PyAny>) -> PyResult<Option<&'a [u8]>>
     Ok(value.cast::<PyBytes>().ok().map(PyBytesMethods::as_bytes))
 }
 
-/// A JWK or JWK set given as a dict or as JSON text.
+/// A JWK or JWK set given as a dict (its items, read through dict itself) or as JSON text.
 fn jwk_dict<'py>(
     py: Python<'py>,
     value: &Bound<'py, PyAny>,
     what: &str,
-) -> PyResult<Bound<'py, PyDict>> {
+) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
     if let Ok(dict) = value.cast::<PyDict>() {
-        return Ok(dict.clone());
+        return dict_items(dict);
     }
     if value.is_instance_of::<PyString>() || value.is_instance_of::<PyBytes>() {
         let text = text_or_bytes(value, what)?;
-        let parsed = loads_slice(py, text)
-            .map_err(|_| raise(py, &JwtError::invalid_key("the JWK is not valid JSON")))?;
-        return parsed
+        // Only the text's own fault (JSONDecodeError, CPython's int digit limit: both
+        // ValueErrors) is a key error; MemoryError stays what it is.
+        let parsed = match loads_slice(py, text) {
+            Ok(parsed) => parsed,
+            Err(error) if error.is_instance_of::<PyValueError>(py) => {
+                return Err(raise(
+                    py,
+                    &JwtError::invalid_key("the JWK is not valid JSON"),
+                ));
+            }
+            Err(error) => return Err(error),
+        };
+        let dict = parsed
             .cast_into::<PyDict>()
-            .map_err(|_| raise(py, &JwtError::invalid_key("a JWK is a JSON object")));
+            .map_err(|_| raise(py, &JwtError::invalid_key("a JWK is a JSON object")))?;
+        return dict_items(&dict);
     }
     Err(PyTypeError::new_err(format!(
         "{what} must be a dict or JSON text, not {}",
@@ -267,57 +305,82 @@ fn jwk_dict<'py>(
     )))
 }
 
-/// The members of a JWK dict that the core reads; each must be a string.
-fn jwk_members(dict: &Bound<'_, PyDict>) -> PyResult<Jwk> {
-    let py = dict.py();
-    let member = |name: &str| -> PyResult<Option<String>> {
-        match dict.get_item(name)? {
-            None => Ok(None),
-            Some(value) => match value.cast::<PyString>() {
-                Ok(text) => Ok(Some(text.to_str()?.to_owned())),
-                Err(_) => Err(raise(
-                    py,
-                    &JwtError::InvalidKey(format!("the JWK's {name:?} must be a string")),
-                )),
-            },
-        }
-    };
+/// The members of a JWK (its items, keys read as their text) that the core reads; each
+/// must be a string of Unicode text (a lone surrogate cannot be one). The outer error is
+/// MemoryError only.
+fn jwk_members(
+    items: &[(Bound<'_, PyAny>, Bound<'_, PyAny>)],
+) -> Result<Result<Jwk, JwtError>, fallible::OutOfMemory> {
+    let member_text =
+        |name: &str| -> Result<Result<Option<String>, JwtError>, fallible::OutOfMemory> {
+            let Some(value) = member(items, name) else {
+                return Ok(Ok(None));
+            };
+            let Ok(text) = value.cast::<PyString>() else {
+                return Ok(Err(JwtError::InvalidKey(format!(
+                    "the JWK's {name:?} must be a string"
+                ))));
+            };
+            match text.to_str() {
+                Ok(text) => Ok(Ok(Some(fallible::copy_str(text)?))),
+                Err(_) => Ok(Err(JwtError::InvalidKey(format!(
+                    "the JWK's {name:?} holds a lone surrogate"
+                )))),
+            }
+        };
+    macro_rules! text {
+        ($name:expr) => {
+            match member_text($name)? {
+                Ok(text) => text,
+                Err(error) => return Ok(Err(error)),
+            }
+        };
+    }
     let mut jwk = Jwk {
-        kty: member("kty")?,
-        crv: member("crv")?,
-        alg: member("alg")?,
-        kid: member("kid")?,
-        use_: member("use")?,
+        kty: text!("kty"),
+        crv: text!("crv"),
+        alg: text!("alg"),
+        kid: text!("kid"),
+        use_: text!("use"),
         members: Vec::new(),
     };
     for name in JWK_BYTE_MEMBERS {
-        if let Some(value) = member(name)? {
+        if let Some(value) = text!(name) {
             jwk.members.push((name, value));
         }
     }
-    Ok(jwk)
+    Ok(Ok(jwk))
 }
 
-/// The usable keys of a JWK set dict; unusable entries are skipped.
-fn key_set(py: Python<'_>, dict: &Bound<'_, PyDict>) -> PyResult<Vec<Arc<Key>>> {
-    let entries = dict
-        .get_item("keys")?
-        .and_then(|keys| keys.cast_into::<PyList>().ok())
-        .ok_or_else(|| {
-            raise(
-                py,
-                &JwtError::invalid_key("a JWK set's \"keys\" must be a list"),
-            )
-        })?;
+/// The usable keys of a JWK set's `"keys"` member (a list, read through list itself);
+/// unusable entries (not a dict, or not a key we can use) are skipped. MemoryError is not
+/// an unusable entry: it propagates.
+fn key_set(py: Python<'_>, entries: &Bound<'_, PyAny>) -> PyResult<Vec<Arc<Key>>> {
+    let entries = entries.cast::<PyList>().map_err(|_| {
+        raise(
+            py,
+            &JwtError::invalid_key("a JWK set's \"keys\" must be a list"),
+        )
+    })?;
     let mut keys = Vec::new();
-    for entry in entries.iter() {
+    for entry in base_types::list_items(entries)? {
         let Ok(entry) = entry.cast::<PyDict>() else {
             continue;
         };
         // A set from an identity provider mixes in keys for other uses (encryption, curves we
         // do not support): those are skipped, not fatal.
-        if let Ok(key) = jwk_members(entry).and_then(|jwk| Key::from_jwk(&jwk).or_raise(py)) {
-            keys.push(Arc::new(key));
+        let key = match jwk_members(&dict_items(entry)?).or_raise(py)? {
+            Ok(jwk) => Key::from_jwk(&jwk),
+            Err(error) => Err(error),
+        };
+        match key {
+            Ok(key) => {
+                keys.try_reserve(1)
+                    .map_err(|_| PyMemoryError::new_err(()))?;
+                keys.push(Arc::new(key));
+            }
+            Err(JwtError::OutOfMemory) => return Err(PyMemoryError::new_err(())),
+            Err(_) => {}
         }
     }
     if keys.is_empty() {
@@ -332,11 +395,13 @@ fn key_set(py: Python<'_>, dict: &Bound<'_, PyDict>) -> PyResult<Vec<Arc<Key>>> 
 /// The key of a set for a token with `kid`.
 fn select(keys: &[Arc<Key>], kid: Option<&str>) -> Result<Arc<Key>, JwtError> {
     match kid {
-        Some(kid) => keys
-            .iter()
-            .find(|key| key.kid.as_deref() == Some(kid))
-            .cloned()
-            .ok_or_else(|| JwtError::Decode(format!("No key in the JWK set has kid \"{kid}\""))),
+        Some(kid) => match keys.iter().find(|key| key.kid.as_deref() == Some(kid)) {
+            Some(key) => Ok(Arc::clone(key)),
+            // The token's kid, of any length.
+            None => Err(JwtError::Decode(try_format!(
+                "No key in the JWK set has kid \"{kid}\""
+            )?)),
+        },
         None if keys.len() == 1 => Ok(Arc::clone(&keys[0])),
         None => Err(JwtError::Decode(format!(
             "The token has no kid header and the JWK set holds {} keys",
@@ -358,16 +423,18 @@ fn resolve_key(
             "key must be str, bytes, a JWK dict, jwt.Key or jwt.KeySet, not NoneType",
         ));
     };
+    // A JWK dict's items, read once through dict itself; a JWK set when it has "keys".
+    let jwk_items = match key.cast::<PyDict>() {
+        Ok(dict) => Some(dict_items(dict)?),
+        Err(_) => None,
+    };
+    let set_entries = jwk_items.as_deref().and_then(|items| member(items, "keys"));
     // A JWK set, prepared or as a dict: borrowed, or parsed into `parsed_set`.
     let parsed_set;
-    let set_dict = match key.cast::<PyDict>() {
-        Ok(dict) if dict.contains("keys")? => Some(dict),
-        _ => None,
-    };
     let set_keys: Option<&[Arc<Key>]> = if let Ok(set) = key.cast::<JwtKeySet>() {
         Some(&set.get().keys)
-    } else if let Some(dict) = set_dict {
-        parsed_set = key_set(py, dict)?;
+    } else if let Some(entries) = set_entries {
+        parsed_set = key_set(py, entries)?;
         Some(&parsed_set)
     } else {
         None
@@ -388,8 +455,8 @@ fn resolve_key(
         } else {
             keys::cached_key(text).or_raise(py)?
         }
-    } else if let Ok(dict) = key.cast::<PyDict>() {
-        Arc::new(Key::from_jwk(&jwk_members(dict)?).or_raise(py)?)
+    } else if let Some(items) = &jwk_items {
+        Arc::new(Key::from_jwk(&jwk_members(items).or_raise(py)?.or_raise(py)?).or_raise(py)?)
     } else {
         return Err(PyTypeError::new_err(format!(
             "key must be str, bytes, a JWK dict, jwt.Key or jwt.KeySet, not {}",
@@ -432,14 +499,21 @@ impl Unsigned {
         self.key.is_asymmetric()
     }
 
-    /// The whole token, `header.payload.signature`.
-    pub(super) fn sign(mut self) -> Result<String, JwtError> {
+    /// The whole token, `header.payload.signature` (ASCII).
+    pub(super) fn sign(mut self) -> Result<Vec<u8>, JwtError> {
         let signature = self.key.sign(self.alg, &self.token)?;
+        self.token
+            .try_reserve(1 + b64::encoded_len(signature.len()))
+            .map_err(|_| JwtError::OutOfMemory)?;
         self.token.push(b'.');
-        b64::encode_url_into(&signature, &mut self.token);
-        // base64url text is ASCII.
-        Ok(String::from_utf8(self.token).unwrap_or_default())
+        b64::encode_url_into(&signature, &mut self.token)?;
+        Ok(self.token)
     }
+}
+
+/// The `str` of a signed token (ASCII), or MemoryError.
+pub(super) fn token_str<'py>(py: Python<'py>, token: &[u8]) -> PyResult<Bound<'py, PyString>> {
+    PyString::from_bytes(py, token)
 }
 
 /// An algorithm name argument, checked for support.
@@ -457,63 +531,114 @@ fn now() -> f64 {
         .map_or(0.0, |elapsed| elapsed.as_secs_f64())
 }
 
-/// A value of `payload` for the time claims: a datetime becomes its NumericDate.
-fn numeric_date<'py>(
+/// The truth of a value the way the twin's `if value:` takes it, except that a str (or a
+/// subclass) is true when it holds characters: its `__len__` or `__bool__` is not asked.
+fn is_truthy(value: &Bound<'_, PyAny>) -> PyResult<bool> {
+    match value.cast::<PyString>() {
+        Ok(text) => Ok(!base_types::is_empty_text(text)),
+        Err(_) => value.is_truthy(),
+    }
+}
+
+/// The header of a new token, as JSON: `None` for the common `{"alg","typ":"JWT"}` with
+/// nothing added, which is written directly.
+fn header_json<'py>(
     py: Python<'py>,
-    value: &Bound<'py, PyAny>,
-) -> PyResult<Option<Bound<'py, PyAny>>> {
-    if !value.is_instance_of::<pyo3::types::PyDateTime>() {
+    alg: Algorithm,
+    headers: &[(Bound<'py, PyAny>, Bound<'py, PyAny>)],
+) -> PyResult<Option<crate::json::ffi::BytesBuffer>> {
+    if headers.is_empty() {
         return Ok(None);
     }
-    let timegm = TIMEGM.get_or_try_init(py, || {
-        py.import("calendar")?.getattr("timegm").map(Bound::unbind)
-    })?;
-    let tuple = value.call_method0("utctimetuple")?;
-    timegm.bind(py).call1((tuple,)).map(Some)
-}
-
-/// A copy of `dict` made through dict itself: `PyDict_Copy` would call a subclass's
-/// overridden keys() and __getitem__.
-fn dict_copy<'py>(py: Python<'py>, dict: &Bound<'py, PyDict>) -> PyResult<Bound<'py, PyDict>> {
-    if dict.is_exact_instance_of::<PyDict>() {
-        return dict.copy();
-    }
-    let copy = PyDict::new(py);
-    for (name, value) in dict.iter() {
-        copy.set_item(name, value)?;
-    }
-    Ok(copy)
-}
-
-/// The header of a new token, as JSON.
-fn header_json(
-    py: Python<'_>,
-    alg: Algorithm,
-    headers: Option<&Bound<'_, PyDict>>,
-) -> PyResult<Vec<u8>> {
-    let Some(headers) = headers.filter(|headers| !headers.is_empty()) else {
-        // The common case, with keys already sorted.
-        return Ok(format!(r#"{{"alg":"{}","typ":"JWT"}}"#, alg.name()).into_bytes());
-    };
     let header = PyDict::new(py);
-    header.set_item("alg", alg.name())?;
-    header.set_item("typ", "JWT")?;
-    // Through dict itself, as every other read of `headers`: PyDict_Update would call a
-    // subclass's overridden keys() and __getitem__.
-    for (name, value) in headers.iter() {
-        header.set_item(name, value)?;
+    header.set_item(intern!(py, "alg"), alg.name())?;
+    header.set_item(intern!(py, "typ"), intern!(py, "JWT"))?;
+    // The items were read at once, through dict itself; keys are put in by their text, so
+    // a str subclass cannot add a second "alg" next to the one set below.
+    for (name, value) in headers {
+        header.set_item(plain_key(name)?, value)?;
     }
-    header.set_item("alg", alg.name())?;
-    if let Some(typ) = header.get_item("typ")? {
+    header.set_item(intern!(py, "alg"), alg.name())?;
+    if let Some(typ) = header.get_item(intern!(py, "typ"))? {
         if typ.is_none()
             || typ
                 .cast::<PyString>()
-                .is_ok_and(|typ| typ.to_str().is_ok_and(str::is_empty))
+                .is_ok_and(|typ| base_types::is_empty_text(typ))
         {
-            header.del_item("typ")?;
+            header.del_item(intern!(py, "typ"))?;
         }
     }
-    Ok(dumps_buffer(py, header.as_any(), true)?.as_slice().to_vec())
+    dumps_buffer(py, header.as_any(), true).map(Some)
+}
+
+/// Whether `dict` is an exact dict whose keys are all exact strs: then looking up a name in
+/// it runs no Python code, and its claims can be used as they are.
+fn has_plain_keys(dict: &Bound<'_, PyDict>) -> bool {
+    if !dict.is_exact_instance_of::<PyDict>() {
+        return false;
+    }
+    pyo3::sync::critical_section::with_critical_section(dict, || {
+        let mut position: pyo3::ffi::Py_ssize_t = 0;
+        let mut key: *mut pyo3::ffi::PyObject = std::ptr::null_mut();
+        let mut value: *mut pyo3::ffi::PyObject = std::ptr::null_mut();
+        // SAFETY: `dict` is a live dict; only the keys' types are read, no reference is
+        // kept and no Python code runs.
+        while unsafe {
+            pyo3::ffi::PyDict_Next(
+                dict.as_ptr(),
+                &raw mut position,
+                &raw mut key,
+                &raw mut value,
+            )
+        } != 0
+        {
+            // SAFETY: `key` is a valid borrowed reference.
+            if unsafe { pyo3::ffi::PyUnicode_CheckExact(key) } == 0 {
+                return false;
+            }
+        }
+        true
+    })
+}
+
+/// The payload to write: its `exp`, `iat` and `nbf` datetimes as NumericDates, and its `iss`
+/// checked. The caller's dict is left alone: a dict subclass, or a dict with a key that is
+/// not an exact str, is copied item by item (read through dict itself, str subclass keys
+/// as their text, so no two claims of one name reach the token); a plain dict is copied
+/// only when a datetime is converted.
+fn claims_to_write<'py>(
+    py: Python<'py>,
+    payload: &Bound<'py, PyDict>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let mut claims = if has_plain_keys(payload) {
+        payload.clone()
+    } else {
+        let copy = PyDict::new(py);
+        for (name, value) in dict_items(payload)? {
+            copy.set_item(plain_key(&name)?, value)?;
+        }
+        copy
+    };
+    for name in [intern!(py, "exp"), intern!(py, "iat"), intern!(py, "nbf")] {
+        let Some(value) = claims.get_item(name)? else {
+            continue;
+        };
+        if !value.is_instance_of::<PyDateTime>() {
+            continue;
+        }
+        let seconds = base_types::numeric_date(&value)?;
+        if claims.is(payload) {
+            // An exact dict with exact str keys: PyDict_Copy runs no Python code.
+            claims = payload.copy()?;
+        }
+        claims.set_item(name, seconds)?;
+    }
+    if let Some(iss) = claims.get_item(intern!(py, "iss"))? {
+        if !iss.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err("Issuer (iss) must be a string."));
+        }
+    }
+    Ok(claims)
 }
 
 /// Encode ``payload`` (a dict) as a signed JWT (compact JWS) and return it as ``str``.
@@ -539,7 +664,7 @@ pub fn jwt_encode<'py>(
     } else {
         unsigned.sign()
     };
-    Ok(PyString::new(py, &token.or_raise(py)?))
+    token_str(py, &token.or_raise(py)?)
 }
 
 /// Everything `jwt_encode` does before signing, in its order: the arguments checked, the
@@ -557,73 +682,69 @@ pub(super) fn prepare_encode<'py>(
         )
     })?;
     let headers = match headers.filter(|headers| !headers.is_none()) {
-        None => None,
-        Some(headers) => Some(headers.cast::<PyDict>().map_err(|_| {
+        None => Vec::new(),
+        Some(headers) => dict_items(headers.cast::<PyDict>().map_err(|_| {
             PyTypeError::new_err(format!(
                 "headers must be a dict or None, not {}",
                 type_name(headers)
             ))
-        })?),
+        })?)?,
     };
     // An `alg` whose truth cannot be told (its __bool__ or __len__ raises) is that error,
     // as in the twin's `if headers.get("alg")`.
-    let header_alg = match headers.map(|headers| headers.get_item("alg")).transpose()? {
-        Some(Some(alg)) if alg.is_truthy()? => Some(alg),
+    let header_alg = match member(&headers, "alg") {
+        Some(alg) if is_truthy(alg)? => Some(alg),
         _ => None,
     };
-    let alg = match (&header_alg, algorithm.0) {
+    let alg = match (header_alg, algorithm.0) {
         (Some(alg), _) => algorithm_name(alg)?,
         (None, Some(alg)) => algorithm_name(&alg)?,
         (None, None) => Algorithm::HS256,
     };
-    let mut kid = None;
-    if let Some(headers) = headers {
-        if let Some(value) = headers.get_item("kid")? {
-            let text = value
-                .cast::<PyString>()
-                .map_err(|_| PyTypeError::new_err("Key ID header parameter must be a string"))?;
-            // Lossy: a lone surrogate cannot be written, and the header's dumps below
-            // raises the JSON contract's JSONEncodeError for it (as the twin does) before
-            // the kid is ever used.
-            kid = Some(text.to_string_lossy().into_owned());
-        }
-        if let Some(b64) = headers.get_item("b64")? {
-            if !b64.is(&*PyBool::new(py, true)) {
-                return Err(PyValueError::new_err(
-                    "The b64 header parameter is not supported",
-                ));
-            }
+    // Only its type matters here: a JWK set, which a kid would choose from, cannot sign. A
+    // lone surrogate in it is refused by the header's dumps below (JSONEncodeError, as in
+    // the twin).
+    if let Some(kid) = member(&headers, "kid") {
+        if !kid.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err(
+                "Key ID header parameter must be a string",
+            ));
         }
     }
-    let header = header_json(py, alg, headers)?;
-
-    // The time claims' datetimes are converted in a copy; the caller's dict is left alone.
-    let mut claims = payload.clone();
-    for name in ["exp", "iat", "nbf"] {
-        if let Some(value) = payload.get_item(name)? {
-            if let Some(seconds) = numeric_date(py, &value)? {
-                if claims.is(payload) {
-                    claims = dict_copy(py, payload)?;
-                }
-                claims.set_item(name, seconds)?;
-            }
+    if let Some(b64) = member(&headers, "b64") {
+        if !b64.is(&*PyBool::new(py, true)) {
+            return Err(PyValueError::new_err(
+                "The b64 header parameter is not supported",
+            ));
         }
     }
-    if let Some(iss) = claims.get_item("iss")? {
-        if !iss.is_instance_of::<PyString>() {
-            return Err(PyTypeError::new_err("Issuer (iss) must be a string."));
-        }
-    }
+    let header = header_json(py, alg, &headers)?;
+    drop(headers);
+    let claims = claims_to_write(py, payload)?;
     let payload_json = dumps_buffer(py, claims.as_any(), false)?;
+    drop(claims);
 
-    let mut token = Vec::with_capacity(
-        b64::encoded_len(header.len()) + b64::encoded_len(payload_json.as_slice().len()) + 96,
-    );
-    b64::encode_url_into(&header, &mut token);
+    let plain_header;
+    let header = if let Some(buffer) = &header {
+        buffer.as_slice()
+    } else {
+        // The common case, keys already sorted.
+        plain_header = format!(r#"{{"alg":"{}","typ":"JWT"}}"#, alg.name());
+        plain_header.as_bytes()
+    };
+    let mut token = Vec::new();
+    token
+        .try_reserve_exact(
+            b64::encoded_len(header.len())
+                .saturating_add(b64::encoded_len(payload_json.as_slice().len()))
+                .saturating_add(96),
+        )
+        .map_err(|_| PyMemoryError::new_err(()))?;
+    b64::encode_url_into(header, &mut token).or_raise(py)?;
     token.push(b'.');
-    b64::encode_url_into(payload_json.as_slice(), &mut token);
+    b64::encode_url_into(payload_json.as_slice(), &mut token).or_raise(py)?;
     drop(payload_json);
-    let key = resolve_key(py, Some(key), alg, kid.as_deref(), Purpose::Sign)?;
+    let key = resolve_key(py, Some(key), alg, None, Purpose::Sign)?;
     Ok(Unsigned { token, key, alg })
 }
 
@@ -649,12 +770,21 @@ const OPTION_NAMES: [&str; 11] = [
     "enforce_minimum_key_length",
 ];
 
-fn option_flag(options: Option<&Bound<'_, PyDict>>, name: &str) -> PyResult<Option<bool>> {
-    let Some(value) = options
-        .map(|options| options.get_item(name))
-        .transpose()?
-        .flatten()
-    else {
+/// The `options` dict's values by name (index in [`OPTION_NAMES`]).
+type OptionValues<'py> = [Option<Bound<'py, PyAny>>; OPTION_NAMES.len()];
+
+fn option_value<'a, 'py>(
+    options: &'a OptionValues<'py>,
+    name: &str,
+) -> Option<&'a Bound<'py, PyAny>> {
+    OPTION_NAMES
+        .iter()
+        .position(|known| *known == name)
+        .and_then(|index| options[index].as_ref())
+}
+
+fn option_flag(options: &OptionValues<'_>, name: &str) -> PyResult<Option<bool>> {
+    let Some(value) = option_value(options, name) else {
         return Ok(None);
     };
     value
@@ -663,69 +793,29 @@ fn option_flag(options: Option<&Bound<'_, PyDict>>, name: &str) -> PyResult<Opti
         .map_err(|_| {
             PyTypeError::new_err(format!(
                 "option '{name}' must be a bool, not {}",
-                type_name(&value)
+                type_name(value)
             ))
         })
 }
 
-/// A `list`, `tuple`, `set` or `frozenset` of `str`; anything else is a TypeError naming `what`.
+/// The items of a `list`, `tuple`, `set` or `frozenset` (read through the base type),
+/// each a `str`; anything else is a TypeError naming `what`.
 fn string_collection(value: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<String>> {
-    let is_collection = value.is_instance_of::<PyList>()
-        || value.is_instance_of::<PyTuple>()
-        || value.is_instance_of::<PySet>()
-        || value.is_instance_of::<PyFrozenSet>();
-    let wrong = || {
-        PyTypeError::new_err(format!(
+    let Some(items) = collection_items(value)? else {
+        return Err(PyTypeError::new_err(format!(
             "{what} must be a list of str, not {}",
             type_name(value)
-        ))
+        )));
     };
-    if !is_collection {
-        return Err(wrong());
-    }
-    value
-        .try_iter()?
-        .map(|item| {
-            let item = item?;
-            item.cast::<PyString>()
-                .map_err(|_| {
-                    PyTypeError::new_err(format!(
-                        "{what} must hold only str, not {}",
-                        type_name(&item)
-                    ))
-                })?
-                .to_str()
-                .map(str::to_owned)
-        })
-        .collect()
+    strings_of(items.into_iter().map(Ok), what)
 }
 
-/// `audience` or `issuer`: a str or an iterable of str (not bytes).
-fn expected(value: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<Expected>> {
-    let Some(value) = value.filter(|value| !value.is_none()) else {
-        return Ok(None);
-    };
-    if let Ok(text) = value.cast::<PyString>() {
-        return Ok(Some(Expected::One(text.to_str()?.to_owned())));
-    }
-    let wrong = || {
-        PyTypeError::new_err(format!(
-            "{what} must be a str or an iterable of str, not {}",
-            type_name(value)
-        ))
-    };
-    if value.is_instance_of::<PyBytes>() || value.is_instance_of::<pyo3::types::PyByteArray>() {
-        return Err(wrong());
-    }
-    // Not iterable is `wrong`; anything else an `__iter__` raises propagates, as from the
-    // twin's `iter(value)`.
-    let items = value.try_iter().map_err(|error| {
-        if error.is_instance_of::<PyTypeError>(value.py()) {
-            wrong()
-        } else {
-            error
-        }
-    })?;
+/// Each item a `str` (a subclass is read as its characters), copied; the first that is not
+/// is a TypeError naming `what`.
+fn strings_of<'py>(
+    items: impl Iterator<Item = PyResult<Bound<'py, PyAny>>>,
+    what: &str,
+) -> PyResult<Vec<String>> {
     let mut strings = Vec::new();
     for item in items {
         let item = item?;
@@ -735,19 +825,63 @@ fn expected(value: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<Exp
                 type_name(&item)
             ))
         })?;
-        strings.push(text.to_str()?.to_owned());
+        let text = fallible::copy_str(text.to_str()?).or_raise(item.py())?;
+        strings
+            .try_reserve(1)
+            .map_err(|_| PyMemoryError::new_err(()))?;
+        strings.push(text);
     }
-    Ok(Some(Expected::Any(strings)))
+    Ok(strings)
 }
 
-fn leeway_seconds(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<f64> {
-    let timedelta = TIMEDELTA.import(py, "datetime", "timedelta")?;
-    let seconds: f64 = if value.is_instance(timedelta)? {
-        value.call_method0("total_seconds")?.extract()?
+/// `audience` or `issuer`: a str or an iterable of str (not bytes). A list, tuple, set or
+/// frozenset is read through its base type; any other iterable through `iter()`.
+fn expected(value: Option<&Bound<'_, PyAny>>, what: &str) -> PyResult<Option<Expected>> {
+    let Some(value) = value.filter(|value| !value.is_none()) else {
+        return Ok(None);
+    };
+    let py = value.py();
+    if let Ok(text) = value.cast::<PyString>() {
+        return Ok(Some(Expected::One(
+            fallible::copy_str(text.to_str()?).or_raise(py)?,
+        )));
+    }
+    let wrong = || {
+        PyTypeError::new_err(format!(
+            "{what} must be a str or an iterable of str, not {}",
+            type_name(value)
+        ))
+    };
+    if value.is_instance_of::<PyBytes>() || value.is_instance_of::<PyByteArray>() {
+        return Err(wrong());
+    }
+    if let Some(items) = collection_items(value)? {
+        return Ok(Some(Expected::Any(strings_of(
+            items.into_iter().map(Ok),
+            what,
+        )?)));
+    }
+    // Not iterable is `wrong`; anything else an `__iter__` raises propagates, as from the
+    // twin's `iter(value)`.
+    let items = value.try_iter().map_err(|error| {
+        if error.is_instance_of::<PyTypeError>(py) {
+            wrong()
+        } else {
+            error
+        }
+    })?;
+    Ok(Some(Expected::Any(strings_of(items, what)?)))
+}
+
+/// `leeway`: seconds (an int or float, not bool) or a timedelta, read through the base
+/// types (`int.__float__`, `float`'s value, `timedelta.total_seconds`).
+fn leeway_seconds(value: &Bound<'_, PyAny>) -> PyResult<f64> {
+    let seconds = if value.is_instance_of::<PyDelta>() {
+        base_types::total_seconds(value)?
     } else if !value.is_instance_of::<PyBool>()
         && (value.is_instance_of::<PyInt>() || value.is_instance_of::<PyFloat>())
     {
-        value.extract()?
+        base_types::number_as_f64(value)?
     } else {
         return Err(PyTypeError::new_err(format!(
             "leeway must be a number of seconds or a timedelta, not {}",
@@ -760,37 +894,37 @@ fn leeway_seconds(py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<f64> {
     Ok(seconds)
 }
 
-/// The `options` dict: whether the signature is verified, and the claim checks.
+/// The `options` dict: whether the signature is verified, and the claim checks. Its items
+/// are read once through dict itself and matched by their keys' text.
 fn options_policy(options: Option<&Bound<'_, PyAny>>) -> PyResult<(bool, Policy)> {
-    let options = match options.filter(|options| !options.is_none()) {
-        None => None,
-        Some(options) => Some(options.cast::<PyDict>().map_err(|_| {
+    let items = match options.filter(|options| !options.is_none()) {
+        None => Vec::new(),
+        Some(options) => dict_items(options.cast::<PyDict>().map_err(|_| {
             PyTypeError::new_err(format!(
                 "options must be a dict or None, not {}",
                 type_name(options)
             ))
-        })?),
+        })?)?,
     };
-    if let Some(options) = options {
-        for name in options.keys() {
-            let known = name
-                .cast::<PyString>()
-                .ok()
-                .and_then(|name| name.to_str().ok().map(|name| OPTION_NAMES.contains(&name)))
-                .unwrap_or(false);
-            if !known {
-                return Err(PyTypeError::new_err(format!(
-                    "Unknown option {}; known: {}",
-                    name.repr()?,
-                    OPTION_NAMES.join(", ")
-                )));
-            }
-        }
+    let mut options: OptionValues<'_> = Default::default();
+    for (name, value) in &items {
+        let Some(index) =
+            key_text(name).and_then(|text| OPTION_NAMES.iter().position(|known| *known == text))
+        else {
+            // A str subclass is shown as its characters; another key by its own repr.
+            return Err(PyTypeError::new_err(format!(
+                "Unknown option {}; known: {}",
+                plain_key(name)?.repr()?,
+                OPTION_NAMES.join(", ")
+            )));
+        };
+        options[index] = Some(value.clone());
     }
-    let verify_signature = option_flag(options, "verify_signature")?.unwrap_or(true);
+    drop(items);
+    let verify_signature = option_flag(&options, "verify_signature")?.unwrap_or(true);
     // PyJWT's rule: without the signature check, the claim checks default to off.
     let flag = |name: &str| -> PyResult<bool> {
-        Ok(option_flag(options, name)?.unwrap_or(verify_signature))
+        Ok(option_flag(&options, name)?.unwrap_or(verify_signature))
     };
     let mut policy = Policy {
         verify_exp: flag("verify_exp")?,
@@ -800,24 +934,37 @@ fn options_policy(options: Option<&Bound<'_, PyAny>>) -> PyResult<(bool, Policy)
         verify_iss: flag("verify_iss")?,
         verify_sub: flag("verify_sub")?,
         verify_jti: flag("verify_jti")?,
-        strict_aud: option_flag(options, "strict_aud")?.unwrap_or(false),
+        strict_aud: option_flag(&options, "strict_aud")?.unwrap_or(false),
         ..Policy::default()
     };
-    option_flag(options, "enforce_minimum_key_length")?;
-    if let Some(require) = options
-        .map(|options| options.get_item("require"))
-        .transpose()?
-        .flatten()
-    {
+    option_flag(&options, "enforce_minimum_key_length")?;
+    if let Some(require) = option_value(&options, "require") {
         if !(require.is_instance_of::<PyList>() || require.is_instance_of::<PyTuple>()) {
             return Err(PyTypeError::new_err(format!(
                 "option 'require' must be a list of str, not {}",
-                type_name(&require)
+                type_name(require)
             )));
         }
-        policy.require = string_collection(&require, "option 'require'")?;
+        policy.require = string_collection(require, "option 'require'")?;
     }
     Ok((verify_signature, policy))
+}
+
+/// Whether `algorithms` counts as not given: None, or of length 0 (a list, tuple, set or
+/// frozenset by its base size; another object by `len()`, where only "has no len()" counts
+/// as not empty).
+fn no_algorithms(algorithms: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
+    let Some(algorithms) = algorithms else {
+        return Ok(true);
+    };
+    if let Some(items) = collection_items(algorithms)? {
+        return Ok(items.is_empty());
+    }
+    match algorithms.len() {
+        Ok(len) => Ok(len == 0),
+        Err(error) if error.is_instance_of::<PyTypeError>(algorithms.py()) => Ok(false),
+        Err(error) => Err(error),
+    }
 }
 
 #[allow(clippy::too_many_arguments)] // PyJWT's keyword arguments
@@ -836,11 +983,7 @@ pub(super) fn decode_args(
     let mut algorithm_list = Vec::new();
     if verify_signature {
         let algorithms = algorithms.filter(|algorithms| !algorithms.is_none());
-        let empty = match algorithms {
-            None => true,
-            Some(algorithms) => algorithms.len().is_ok_and(|len| len == 0),
-        };
-        if empty {
+        if no_algorithms(algorithms)? {
             return Err(raise(
                 py,
                 &JwtError::Decode(
@@ -855,28 +998,29 @@ pub(super) fn decode_args(
                 ));
             }
             for name in string_collection(algorithms, "algorithms")? {
-                algorithm_list.push(Algorithm::supported(&name).or_raise(py)?);
+                let alg = Algorithm::supported(&name).or_raise(py)?;
+                algorithm_list
+                    .try_reserve(1)
+                    .map_err(|_| PyMemoryError::new_err(()))?;
+                algorithm_list.push(alg);
             }
         }
     }
     // Absent (not None): the defaults, 0 and DEFAULT_MAX_TOKEN_BYTES.
-    policy.leeway = leeway.map_or(Ok(0.0), |leeway| leeway_seconds(py, leeway))?;
+    policy.leeway = leeway.map_or(Ok(0.0), leeway_seconds)?;
     policy.audience = expected(audience, "audience")?;
     policy.issuer = expected(issuer, "issuer")?;
     policy.subject = match subject.filter(|subject| !subject.is_none()) {
         None => None,
-        Some(subject) => Some(
-            subject
-                .cast::<PyString>()
-                .map_err(|_| {
-                    PyTypeError::new_err(format!(
-                        "subject must be a str or None, not {}",
-                        type_name(subject)
-                    ))
-                })?
-                .to_str()?
-                .to_owned(),
-        ),
+        Some(subject) => {
+            let text = subject.cast::<PyString>().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "subject must be a str or None, not {}",
+                    type_name(subject)
+                ))
+            })?;
+            Some(fallible::copy_str(text.to_str()?).or_raise(py)?)
+        }
     };
     let max_token_bytes = max_token_bytes.map_or(Ok(DEFAULT_MAX_TOKEN_BYTES), max_bytes)?;
     Ok(DecodeArgs {
@@ -887,74 +1031,93 @@ pub(super) fn decode_args(
     })
 }
 
+/// `max_token_bytes`: a positive int (its digits; a subclass's methods are not asked).
 fn max_bytes(value: &Bound<'_, PyAny>) -> PyResult<usize> {
-    if value.is_instance_of::<PyBool>() || !value.is_instance_of::<PyInt>() {
-        return Err(PyTypeError::new_err(format!(
-            "max_token_bytes must be an int, not {}",
-            type_name(value)
-        )));
-    }
-    match value.extract::<i64>() {
+    let int = match value.cast::<PyInt>() {
+        Ok(int) if !value.is_instance_of::<PyBool>() => int,
+        _ => {
+            return Err(PyTypeError::new_err(format!(
+                "max_token_bytes must be an int, not {}",
+                type_name(value)
+            )))
+        }
+    };
+    match base_types::int_value(int) {
         Ok(limit) if limit > 0 => Ok(usize::try_from(limit).unwrap_or(usize::MAX)),
         Ok(limit) => Err(PyValueError::new_err(format!(
             "max_token_bytes must be positive, not {limit}"
         ))),
         // Beyond i64: no token is that long, so it is no limit at all.
-        Err(_) if value.gt(0)? => Ok(usize::MAX),
+        Err(sign) if sign > 0 => Ok(usize::MAX),
         Err(_) => Err(PyValueError::new_err("max_token_bytes must be positive")),
     }
 }
 
-/// The token's bytes: a str's UTF-8 (lone surrogates kept, so they fail as base64url), or bytes.
-fn token_bytes(py: Python<'_>, token: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
-    if let Ok(text) = token.cast::<PyString>() {
+/// The token's bytes, checked against `max_token_bytes` before they are copied: a str's
+/// UTF-8 (lone surrogates kept, so they fail as base64url: `str.encode(token, "utf-8",
+/// "surrogatepass")`, never a subclass's `encode`), or bytes (a subclass's data).
+fn token_bytes(
+    py: Python<'_>,
+    token: &Bound<'_, PyAny>,
+    max_token_bytes: usize,
+) -> PyResult<Vec<u8>> {
+    let encoded;
+    let bytes = if let Ok(text) = token.cast::<PyString>() {
         if let Ok(text) = text.to_str() {
-            return Ok(text.as_bytes().to_vec());
+            text.as_bytes()
+        } else {
+            encoded = base_types::wtf8_bytes(text)?;
+            encoded.as_bytes()
         }
-        let encoded = text.call_method1("encode", ("utf-8", "surrogatepass"))?;
-        return Ok(encoded.cast::<PyBytes>()?.as_bytes().to_vec());
-    }
-    if let Ok(bytes) = token.cast::<PyBytes>() {
-        return Ok(bytes.as_bytes().to_vec());
-    }
-    Err(raise(
-        py,
-        &JwtError::Decode(format!(
-            "Invalid token type: expected str or bytes, got {}",
-            type_name(token)
-        )),
-    ))
+    } else if let Ok(bytes) = token.cast::<PyBytes>() {
+        bytes.as_bytes()
+    } else {
+        return Err(raise(
+            py,
+            &JwtError::Decode(format!(
+                "Invalid token type: expected str or bytes, got {}",
+                type_name(token)
+            )),
+        ));
+    };
+    token::check_size(bytes.len(), max_token_bytes).or_raise(py)?;
+    fallible::copy(bytes).or_raise(py)
 }
 
-/// A decoded header or payload parsed by the plain-Rust parser: the slow path that words the
-/// DecodeError for `what` when the fast parse into Python objects failed.
-fn segment_object(py: Python<'_>, json: &[u8], what: &str) -> PyResult<Value> {
-    token::parse_object(json).map_err(|problem: JsonProblem| {
-        let error = problem.into_error(what, |_| match loads_slice(py, json) {
-            // The package's loads words the error; its str() is the message's tail.
-            Err(error) => error
-                .value(py)
-                .str()
-                .map_or_else(|_| String::new(), |text| text.to_string()),
-            Ok(_) => String::new(),
-        });
-        raise(py, &error)
-    })
+/// The DecodeError for a decoded header or payload that the fast parse refused, worded by
+/// the plain-Rust check ([`token::check_object`], linear and fallible); a syntax error's
+/// tail is the package's `loads`'s message. A MemoryError met on the way is raised as such.
+fn segment_error(py: Python<'_>, json: &[u8], what: &str) -> PyErr {
+    let Err(problem) = token::check_object(json) else {
+        // Cannot happen: the two parsers accept the same documents.
+        return raise(py, &JwtError::Decode(format!("Invalid {what} string")));
+    };
+    let mut syntax = String::new();
+    if matches!(problem, JsonProblem::Syntax(_)) {
+        match loads_slice(py, json) {
+            // JSONDecodeError (or CPython's int digit limit): its str() is the tail.
+            Err(error) if error.is_instance_of::<PyValueError>(py) => match error.value(py).str() {
+                Ok(text) => syntax = text.to_string(),
+                Err(error) => return error,
+            },
+            Err(error) => return error,
+            Ok(_) => {}
+        }
+    }
+    raise(py, &problem.into_error(what, |_| syntax))
 }
 
 /// A decoded header or payload as Python objects: a dict without repeated keys, or the
-/// DecodeError for `what`, worded as [`segment_object`] words it.
+/// DecodeError for `what`.
 fn python_object<'py>(py: Python<'py>, json: &[u8], what: &str) -> PyResult<Bound<'py, PyDict>> {
-    let wrong = || -> PyErr {
-        match segment_object(py, json, what) {
-            Err(error) => error,
-            // Cannot happen: the two parsers accept the same documents.
-            Ok(_) => raise(py, &JwtError::Decode(format!("Invalid {what} string"))),
-        }
-    };
     match loads_slice_unique_keys(py, json) {
-        Ok(object) => object.cast_into::<PyDict>().map_err(|_| wrong()),
-        Err(None) => Err(wrong()),
+        Ok(object) => object.cast_into::<PyDict>().map_err(|_| {
+            raise(
+                py,
+                &JsonProblem::NotAnObject.into_error(what, |_| String::new()),
+            )
+        }),
+        Err(None) => Err(segment_error(py, json, what)),
         // CPython's limit on int digits (a ValueError) is the token's doing too.
         Err(Some(error)) if error.is_instance_of::<PyValueError>(py) => Err(raise(
             py,
@@ -979,11 +1142,13 @@ fn claims_view(payload: &Bound<'_, PyDict>, policy: &Policy) -> PyResult<Value> 
         intern!(py, "sub"),
         intern!(py, "jti"),
     ];
-    let required: Vec<_> = policy
-        .require
-        .iter()
-        .map(|name| PyString::new(py, name))
-        .collect();
+    let mut required = Vec::new();
+    required
+        .try_reserve_exact(policy.require.len())
+        .map_err(|_| PyMemoryError::new_err(()))?;
+    for name in &policy.require {
+        required.push(new_str(py, name)?);
+    }
     members_view(payload, registered.iter().copied().chain(&required))
 }
 
@@ -999,24 +1164,29 @@ fn header_view(header: &Bound<'_, PyDict>) -> PyResult<Value> {
     members_view(header, names.iter().copied())
 }
 
-/// The members `names` of `dict` that are present, as a plain object.
+/// The members `names` of `dict` (the parser's: exact types only) that are present, as a
+/// plain object.
 fn members_view<'a, 'py: 'a>(
     dict: &Bound<'py, PyDict>,
     names: impl Iterator<Item = &'a Bound<'py, PyString>>,
 ) -> PyResult<Value> {
+    let py = dict.py();
     let mut members = Vec::new();
     for name in names {
         if let Some(value) = dict.get_item(name)? {
-            members.push((
-                name.to_str()?.as_bytes().to_vec(),
-                plain_value(&value, true)?,
-            ));
+            let name = fallible::copy(name.to_str()?.as_bytes()).or_raise(py)?;
+            let value = plain_value(&value, true)?;
+            members
+                .try_reserve(1)
+                .map_err(|_| PyMemoryError::new_err(()))?;
+            members.push((name, value));
         }
     }
     Ok(Value::Object(members))
 }
 
-/// A value decoded from JSON as a plain [`Value`]; containers one level deep only.
+/// A value decoded from JSON (exact types) as a plain [`Value`]; containers one level deep
+/// only. Every copy is fallible: the value is as large as the token allows.
 fn plain_value(value: &Bound<'_, PyAny>, top: bool) -> PyResult<Value> {
     let py = value.py();
     Ok(if value.is_none() {
@@ -1024,35 +1194,35 @@ fn plain_value(value: &Bound<'_, PyAny>, top: bool) -> PyResult<Value> {
     } else if let Ok(flag) = value.cast::<PyBool>() {
         Value::Bool(flag.is_true())
     } else if let Ok(int) = value.cast::<PyInt>() {
-        match int.extract::<i64>() {
+        match base_types::int_value(int) {
             Ok(int) => Value::Int(int),
-            Err(_) => Value::BigInt(int.str()?.to_string()),
+            Err(_) => Value::BigInt(fallible::copy_str(int.str()?.to_str()?).or_raise(py)?),
         }
     } else if let Ok(float) = value.cast::<PyFloat>() {
         Value::Float(float.value())
     } else if let Ok(text) = value.cast::<PyString>() {
         Value::String(match text.to_str() {
-            Ok(text) => text.as_bytes().to_vec(),
+            Ok(text) => fallible::copy(text.as_bytes()).or_raise(py)?,
             // Lone surrogates (from "\ud800" escapes): WTF-8, as the JSON parser keeps them.
-            Err(_) => text
-                .call_method1(intern!(py, "encode"), ("utf-8", "surrogatepass"))?
-                .cast_into::<PyBytes>()?
-                .as_bytes()
-                .to_vec(),
+            Err(_) => fallible::copy(base_types::wtf8_bytes(text)?.as_bytes()).or_raise(py)?,
         })
     } else if let Ok(list) = value.cast::<PyList>() {
         if top {
-            Value::Array(
-                list.iter()
-                    .map(|item| plain_value(&item, false))
-                    .collect::<PyResult<_>>()?,
-            )
+            let items = base_types::list_items(list)?;
+            let mut values = Vec::new();
+            values
+                .try_reserve_exact(items.len())
+                .map_err(|_| PyMemoryError::new_err(()))?;
+            for item in &items {
+                values.push(plain_value(item, false)?);
+            }
+            Value::Array(values)
         } else {
             Value::Array(Vec::new())
         }
     } else {
         // A dict: only its truth value is read.
-        let empty = value.len()? == 0;
+        let empty = value.cast::<PyDict>().map_or(true, PyDictMethods::is_empty);
         Value::Object(if empty {
             Vec::new()
         } else {
@@ -1102,8 +1272,7 @@ pub(super) fn start_decode(
     key: Option<&Bound<'_, PyAny>>,
     args: &DecodeArgs,
 ) -> PyResult<Unverified> {
-    let token = token_bytes(py, token)?;
-    token::check_size(token.len(), args.max_token_bytes).or_raise(py)?;
+    let token = token_bytes(py, token, args.max_token_bytes)?;
     let segments = token::split(&token).or_raise(py)?;
     let header_json = token::decode_segment(segments.header, "header").or_raise(py)?;
     // Parsed once into Python objects (as the payload); the rules read a plain view.
@@ -1171,7 +1340,7 @@ pub(super) fn complete_dict<'py>(
     let result = PyDict::new(py);
     result.set_item("header", decoded.header)?;
     result.set_item("payload", decoded.payload)?;
-    result.set_item("signature", PyBytes::new(py, &decoded.signature))?;
+    result.set_item("signature", new_bytes(py, &decoded.signature)?)?;
     Ok(result)
 }
 
@@ -1255,8 +1424,7 @@ pub fn jwt_get_unverified_header<'py>(
     py: Python<'py>,
     token: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let token = token_bytes(py, token)?;
-    token::check_size(token.len(), DEFAULT_MAX_TOKEN_BYTES).or_raise(py)?;
+    let token = token_bytes(py, token, DEFAULT_MAX_TOKEN_BYTES)?;
     let segments = token::split(&token).or_raise(py)?;
     let header_json = token::decode_segment(segments.header, "header").or_raise(py)?;
     let header_dict = python_object(py, &header_json, "header")?;

@@ -2,6 +2,7 @@
 //! has been burned (docs/JWT.md, "Claims"). Plain Rust: the payload arrives as a parsed
 //! [`Value`] and the caller's expectations as a [`Policy`].
 
+use super::fallible;
 use super::JwtError;
 use crate::json::value::Value;
 
@@ -64,14 +65,17 @@ impl Expected {
 }
 
 /// A time claim as a number of seconds, truncated toward zero as `int()` does; `None` when
-/// it is not a JSON number.
+/// it is not a JSON number, or not a finite one: `1e400` parses as infinity, and a token
+/// whose `exp` is infinite would never expire (`int()` refuses it too).
 fn seconds(value: &Value) -> Option<f64> {
     match value {
         // Time claims are near 1.7e9; an i64 beyond 2**53 only loses precision far from now.
         #[allow(clippy::cast_precision_loss)]
         Value::Int(seconds) => Some(*seconds as f64),
+        // An integer is finite however many digits it has: one beyond f64's range compares
+        // as an infinity of its sign would, which is its exact order against `now`.
         Value::BigInt(digits) => digits.parse().ok(),
-        Value::Float(seconds) => Some(seconds.trunc()),
+        Value::Float(seconds) if seconds.is_finite() => Some(seconds.trunc()),
         _ => None,
     }
 }
@@ -81,7 +85,8 @@ fn seconds(value: &Value) -> Option<f64> {
 pub fn validate(payload: &Value, policy: &Policy, now: f64) -> Result<(), JwtError> {
     for name in &policy.require {
         if matches!(payload.get(name), None | Some(Value::Null)) {
-            return Err(JwtError::MissingClaim(name.clone()));
+            // The caller's name, of any length.
+            return Err(JwtError::MissingClaim(fallible::copy_str(name)?));
         }
     }
     if policy.verify_iat {
@@ -174,18 +179,21 @@ fn validate_aud(
             )),
         };
     }
-    let claimed: Vec<&[u8]> = match aud {
-        Value::String(aud) => vec![aud.as_slice()],
-        Value::Array(items) => items
-            .iter()
-            .map(|item| match item {
-                Value::String(text) => Ok(text.as_slice()),
-                _ => Err(JwtError::InvalidAudience("Invalid claim format in token")),
-            })
-            .collect::<Result<_, _>>()?,
-        _ => return Err(JwtError::InvalidAudience("Invalid claim format in token")),
+    let format = || JwtError::InvalidAudience("Invalid claim format in token");
+    // Every entry must be a string before any is compared.
+    let matched = match aud {
+        Value::String(aud) => audience.contains(aud),
+        Value::Array(items) => {
+            if !items.iter().all(|item| matches!(item, Value::String(_))) {
+                return Err(format());
+            }
+            items
+                .iter()
+                .any(|item| matches!(item, Value::String(text) if audience.contains(text)))
+        }
+        _ => return Err(format()),
     };
-    if claimed.iter().any(|aud| audience.contains(aud)) {
+    if matched {
         Ok(())
     } else {
         Err(JwtError::InvalidAudience("Audience doesn't match"))
@@ -248,6 +256,40 @@ mod tests {
             check(r#"{"exp":100000000000000000000000}"#, &policy),
             Ok(())
         );
+    }
+
+    #[test]
+    fn time_claims_must_be_finite() {
+        let policy = Policy::default();
+        let exp = JwtError::Decode("Expiration Time claim (exp) must be an integer.".into());
+        let nbf = JwtError::Decode("Not Before claim (nbf) must be an integer.".into());
+        for text in ["1e400", "-1e400"] {
+            assert_eq!(
+                check(&format!(r#"{{"exp":{text}}}"#), &policy),
+                Err(exp.clone())
+            );
+            assert_eq!(
+                check(&format!(r#"{{"nbf":{text}}}"#), &policy),
+                Err(nbf.clone())
+            );
+            assert_eq!(
+                check(&format!(r#"{{"iat":{text}}}"#), &policy),
+                Err(JwtError::InvalidIssuedAt)
+            );
+        }
+        // Whatever the leeway: an infinite leeway is the caller's, an infinite claim is not.
+        let lenient = Policy {
+            leeway: f64::INFINITY,
+            ..Policy::default()
+        };
+        assert_eq!(check(r#"{"exp":-1e400}"#, &lenient), Err(exp));
+        // A finite value as large as f64 allows is a number like any other.
+        assert_eq!(check(r#"{"exp":1e308}"#, &policy), Ok(()));
+        // An integer of 400 digits is finite (the Python side compares it exactly).
+        let huge = format!(r#"{{"exp":1{}}}"#, "0".repeat(400));
+        assert_eq!(check(&huge, &policy), Ok(()));
+        let minus = format!(r#"{{"exp":-1{}}}"#, "0".repeat(400));
+        assert_eq!(check(&minus, &policy), Err(JwtError::Expired));
     }
 
     #[test]

@@ -3,6 +3,8 @@
 //! public key (algorithm confusion). The cryptographic parsing itself is AWS-LC's.
 
 use super::b64;
+use super::fallible::{self, try_format, OutOfMemory};
+use super::JwtError;
 
 pub const TAG_INTEGER: u8 = 0x02;
 pub const TAG_BIT_STRING: u8 = 0x03;
@@ -94,11 +96,19 @@ pub fn read(input: &[u8]) -> Option<(Element<'_>, &[u8])> {
     ))
 }
 
-/// All elements of a constructed value's content; `None` unless they cover it exactly.
+/// More elements than any key structure read here has (an RSAPrivateKey has 10, a
+/// TBSCertificate at most 10): a value with more is not one of them.
+pub const MAX_CHILDREN: usize = 16;
+
+/// All elements of a constructed value's content; `None` unless they cover it exactly, and
+/// for more than [`MAX_CHILDREN`] (so the list never grows with the input).
 pub fn children(content: &[u8]) -> Option<Vec<Element<'_>>> {
     let mut rest = content;
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(4);
     while !rest.is_empty() {
+        if items.len() == MAX_CHILDREN {
+            return None;
+        }
         let (element, after) = read(rest)?;
         items.push(element);
         rest = after;
@@ -121,10 +131,20 @@ pub fn is_der_structure(secret: &[u8]) -> bool {
     let Some(sequence) = whole(secret, TAG_SEQUENCE) else {
         return false;
     };
-    match children(sequence.content) {
-        Some(items) => items.len() >= 2 && matches!(items[0].tag, TAG_SEQUENCE | TAG_INTEGER),
-        None => false,
+    // Walked without keeping the elements: a secret may be any size.
+    let mut rest = sequence.content;
+    let mut count = 0usize;
+    while !rest.is_empty() {
+        let Some((element, after)) = read(rest) else {
+            return false;
+        };
+        if count == 0 && !matches!(element.tag, TAG_SEQUENCE | TAG_INTEGER) {
+            return false;
+        }
+        count += 1;
+        rest = after;
     }
+    count >= 2
 }
 
 /// The key type named by an AlgorithmIdentifier SEQUENCE, `Err` naming an unsupported one.
@@ -317,14 +337,19 @@ fn push_unsigned(out: &mut Vec<u8>, magnitude: &[u8]) {
 }
 
 /// The PKCS#1 RSAPublicKey DER of modulus `n` and exponent `e` (big-endian, unsigned).
-pub fn rsa_public_pkcs1(n: &[u8], e: &[u8]) -> Vec<u8> {
-    let mut content = Vec::with_capacity(n.len() + e.len() + 16);
+pub fn rsa_public_pkcs1(n: &[u8], e: &[u8]) -> Result<Vec<u8>, OutOfMemory> {
+    // Each INTEGER: tag, up to 9 length bytes, a zero pad byte; the SEQUENCE header too.
+    let content_len = n.len() + e.len() + 22;
+    let mut content = Vec::new();
+    content.try_reserve_exact(content_len)?;
     push_unsigned(&mut content, n);
     push_unsigned(&mut content, e);
-    let mut out = vec![TAG_SEQUENCE];
+    let mut out = Vec::new();
+    out.try_reserve_exact(content.len() + 10)?;
+    out.push(TAG_SEQUENCE);
     push_len(&mut out, content.len());
     out.extend_from_slice(&content);
-    out
+    Ok(out)
 }
 
 /// One PEM block: its label and its DER body.
@@ -335,25 +360,45 @@ pub struct Pem {
 }
 
 /// The first PEM block of `text`, or `None` when there is no complete, decodable one.
-pub fn parse_pem(text: &[u8]) -> Option<Pem> {
+pub fn parse_pem(text: &[u8]) -> Result<Option<Pem>, OutOfMemory> {
     const BEGIN: &[u8] = b"-----BEGIN ";
-    let start = find(text, BEGIN)? + BEGIN.len();
-    let label_len = find(&text[start..], b"-----")?;
-    let label = std::str::from_utf8(&text[start..start + label_len]).ok()?;
+    let Some(start) = find(text, BEGIN).map(|at| at + BEGIN.len()) else {
+        return Ok(None);
+    };
+    let Some(label_len) = find(&text[start..], b"-----") else {
+        return Ok(None);
+    };
+    let Ok(label) = std::str::from_utf8(&text[start..start + label_len]) else {
+        return Ok(None);
+    };
     let body_start = start + label_len + 5;
-    let end_marker = format!("-----END {label}-----");
-    let body_len = find(&text[body_start..], end_marker.as_bytes())?;
+    let Some(body_len) = find_end_marker(&text[body_start..], label.as_bytes()) else {
+        return Ok(None);
+    };
     let body = &text[body_start..body_start + body_len];
     // RFC 1421 encapsulated headers ("Proc-Type: 4,ENCRYPTED") mark legacy encrypted keys.
-    if find(body, b":").is_some() {
-        return Some(Pem {
-            label: label.to_owned(),
-            der: Vec::new(),
-        });
-    }
-    Some(Pem {
-        label: label.to_owned(),
-        der: b64::decode_std_lenient_whitespace(body)?,
+    let der = if find(body, b":").is_some() {
+        Vec::new()
+    } else {
+        match b64::decode_std_lenient_whitespace(body)? {
+            Some(der) => der,
+            None => return Ok(None),
+        }
+    };
+    Ok(Some(Pem {
+        label: fallible::copy_str(label)?,
+        der,
+    }))
+}
+
+/// Where `-----END <label>-----` first starts in `text`: found without building the
+/// marker, whose size follows the input's label.
+fn find_end_marker(text: &[u8], label: &[u8]) -> Option<usize> {
+    const END: &[u8] = b"-----END ";
+    memchr::memmem::find_iter(text, END).find(|&at| {
+        text[at + END.len()..]
+            .strip_prefix(label)
+            .is_some_and(|rest| rest.starts_with(b"-----"))
     })
 }
 
@@ -398,24 +443,31 @@ pub enum SshPublicKey {
     Ed25519(Vec<u8>),
 }
 
-/// Parses `type base64 [comment]` (RFC 4253 §6.6, RFC 5656, RFC 8709).
-pub fn parse_ssh_public_key(text: &[u8]) -> Result<SshPublicKey, String> {
-    let text = std::str::from_utf8(text).map_err(|_| "the OpenSSH key is not UTF-8")?;
+/// Parses `type base64 [comment]` (RFC 4253 §6.6, RFC 5656, RFC 8709). Errors are
+/// `InvalidKey`, or `OutOfMemory`.
+pub fn parse_ssh_public_key(text: &[u8]) -> Result<SshPublicKey, JwtError> {
+    let invalid = |message: &str| JwtError::invalid_key(message);
+    let text = std::str::from_utf8(text).map_err(|_| invalid("the OpenSSH key is not UTF-8"))?;
     let mut words = text.split_ascii_whitespace();
     let (Some(kind), Some(body)) = (words.next(), words.next()) else {
-        return Err("an OpenSSH public key line is `type base64 [comment]`".into());
+        return Err(invalid(
+            "an OpenSSH public key line is `type base64 [comment]`",
+        ));
     };
-    let blob = b64::decode_std_lenient_whitespace(body.as_bytes())
-        .ok_or("the OpenSSH key's base64 is invalid")?;
+    let blob = b64::decode_std_lenient_whitespace(body.as_bytes())?
+        .ok_or_else(|| invalid("the OpenSSH key's base64 is invalid"))?;
     let mut reader = SshReader(&blob);
-    if reader.string()? != kind.as_bytes() {
-        return Err("the OpenSSH key's type does not match its contents".into());
+    if reader.string().map_err(JwtError::InvalidKey)? != kind.as_bytes() {
+        return Err(invalid(
+            "the OpenSSH key's type does not match its contents",
+        ));
     }
+    let mut string = || reader.string().map_err(JwtError::InvalidKey);
     let key = match kind {
         "ssh-rsa" => {
-            let e = reader.string()?;
-            let n = reader.string()?;
-            SshPublicKey::Rsa(rsa_public_pkcs1(n, e))
+            let e = string()?;
+            let n = string()?;
+            SshPublicKey::Rsa(rsa_public_pkcs1(n, e)?)
         }
         "ecdsa-sha2-nistp256" | "ecdsa-sha2-nistp384" => {
             let curve = if kind.ends_with("256") {
@@ -423,17 +475,21 @@ pub fn parse_ssh_public_key(text: &[u8]) -> Result<SshPublicKey, String> {
             } else {
                 Curve::P384
             };
-            let name = reader.string()?;
+            let name = string()?;
             if name != &kind.as_bytes()[11..] {
-                return Err("the OpenSSH key's curve does not match its type".into());
+                return Err(invalid("the OpenSSH key's curve does not match its type"));
             }
-            SshPublicKey::Ec(curve, reader.string()?.to_vec())
+            SshPublicKey::Ec(curve, fallible::copy(string()?)?)
         }
-        "ssh-ed25519" => SshPublicKey::Ed25519(reader.string()?.to_vec()),
-        other => return Err(format!("OpenSSH {other} keys are not supported")),
+        "ssh-ed25519" => SshPublicKey::Ed25519(fallible::copy(string()?)?),
+        other => {
+            return Err(JwtError::InvalidKey(try_format!(
+                "OpenSSH {other} keys are not supported"
+            )?))
+        }
     };
     if !reader.0.is_empty() {
-        return Err("the OpenSSH key has trailing data".into());
+        return Err(invalid("the OpenSSH key has trailing data"));
     }
     Ok(key)
 }
@@ -499,7 +555,7 @@ mod tests {
 
     #[test]
     fn der_structures_are_told_from_secrets() {
-        let pkcs1 = rsa_public_pkcs1(&[0xc5; 256], &[1, 0, 1]);
+        let pkcs1 = rsa_public_pkcs1(&[0xc5; 256], &[1, 0, 1]).unwrap();
         assert!(is_der_structure(&pkcs1));
         assert_eq!(bit_len(rsa_public_modulus(&pkcs1).unwrap()), 2048);
         assert!(!is_der_structure(b"a perfectly ordinary secret"));
@@ -536,9 +592,25 @@ mod tests {
     fn pem_blocks_are_found() {
         let pem =
             parse_pem(b"junk\n-----BEGIN PUBLIC KEY-----\naGVsbG8=\n-----END PUBLIC KEY-----\n")
+                .unwrap()
                 .unwrap();
         assert_eq!(pem.label, "PUBLIC KEY");
         assert_eq!(pem.der, b"hello");
-        assert!(parse_pem(b"-----BEGIN PUBLIC KEY-----\naGVsbG8=\n").is_none());
+        assert!(parse_pem(b"-----BEGIN PUBLIC KEY-----\naGVsbG8=\n")
+            .unwrap()
+            .is_none());
+        // The first end marker of the same label, after others.
+        let pem =
+            parse_pem(b"-----BEGIN A-----\n-----END B-----aGk=-----END AB-----x-----END A-----\n")
+                .unwrap();
+        assert!(
+            pem.is_none(),
+            "the body runs to the first END A: not base64"
+        );
+        assert_eq!(
+            find_end_marker(b"xx-----END AB----------END A-----", b"A"),
+            Some(18)
+        );
+        assert_eq!(find_end_marker(b"-----END A----", b"A"), None);
     }
 }

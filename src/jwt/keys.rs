@@ -13,6 +13,7 @@ use aws_lc_rs::signature::{
 use aws_lc_rs::{hmac, signature::EcdsaSigningAlgorithm};
 
 use super::der::{self, Curve, KeyType, SecretProblem, SshPublicKey};
+use super::fallible::{self, try_format};
 use super::{Algorithm, Family, JwtError, Sha};
 
 /// RSA moduli outside this range are refused, for signing and verifying alike.
@@ -184,7 +185,7 @@ impl Key {
     /// public keys (algorithm confusion) and empty ones.
     pub fn from_secret(secret: &[u8]) -> Result<Self, JwtError> {
         match der::check_hmac_secret(secret) {
-            Ok(()) => Ok(Self::hmac(secret.to_vec())),
+            Ok(()) => Ok(Self::hmac(fallible::copy(secret)?)),
             Err(SecretProblem::Empty) => Err(JwtError::invalid_key("HMAC key must not be empty.")),
             Err(SecretProblem::AsymmetricKey) => Err(JwtError::invalid_key(ASYMMETRIC_SECRET)),
             Err(SecretProblem::Jwk) => Err(JwtError::invalid_key(JWK_SECRET)),
@@ -253,7 +254,7 @@ impl Key {
             KeyType::Rsa => {
                 let pkcs1 = der::spki_key_bits(spki)
                     .ok_or_else(|| JwtError::invalid_key("malformed RSA public key"))?;
-                Self::rsa_public(pkcs1.to_vec())
+                Self::rsa_public(fallible::copy(pkcs1)?)
             }
             KeyType::Ec(curve) => Self::ec_public(curve, spki),
             KeyType::Ed25519 => Self::ed25519_public(spki),
@@ -263,13 +264,13 @@ impl Key {
     /// A key from PEM text (the first block) or an OpenSSH public key line.
     pub fn from_text(text: &[u8]) -> Result<Self, JwtError> {
         if der::is_ssh_key(text) {
-            return match der::parse_ssh_public_key(text).map_err(JwtError::InvalidKey)? {
+            return match der::parse_ssh_public_key(text)? {
                 SshPublicKey::Rsa(pkcs1) => Self::rsa_public(pkcs1),
                 SshPublicKey::Ec(curve, point) => Self::ec_public(curve, &point),
                 SshPublicKey::Ed25519(raw) => Self::ed25519_public(&raw),
             };
         }
-        let Some(pem) = der::parse_pem(text) else {
+        let Some(pem) = der::parse_pem(text)? else {
             return Err(JwtError::invalid_key(
                 "expected a PEM key (-----BEGIN ...-----) or an OpenSSH public key line",
             ));
@@ -281,10 +282,10 @@ impl Key {
                 "encrypted private keys are not supported: decrypt the key first",
             ));
         }
-        let der = &pem.der;
+        let der = pem.der.as_slice();
         match pem.label.as_str() {
             "PUBLIC KEY" => Self::from_spki(der),
-            "RSA PUBLIC KEY" => Self::rsa_public(der.clone()),
+            "RSA PUBLIC KEY" => Self::rsa_public(pem.der),
             "CERTIFICATE" => {
                 Self::from_spki(der::certificate_spki(der).map_err(JwtError::InvalidKey)?)
             }
@@ -315,9 +316,9 @@ impl Key {
                         .map_err(rejected("Ed25519 private key"))?,
                 ),
             },
-            other => Err(JwtError::InvalidKey(format!(
+            other => Err(JwtError::InvalidKey(try_format!(
                 "PEM blocks labelled {other:?} are not supported keys"
-            ))),
+            )?)),
         }
     }
 
@@ -325,18 +326,21 @@ impl Key {
     pub fn from_jwk(jwk: &Jwk) -> Result<Self, JwtError> {
         if let Some(usage) = &jwk.use_ {
             if usage != "sig" {
-                return Err(JwtError::InvalidKey(format!(
+                return Err(JwtError::InvalidKey(try_format!(
                     "the JWK is for use {usage:?}, not \"sig\""
-                )));
+                )?));
             }
         }
         let alg = match &jwk.alg {
             None => None,
-            Some(name) => Some(Algorithm::from_name(name).ok_or_else(|| {
-                JwtError::InvalidKey(format!(
-                    "the JWK's alg {name:?} is not a supported signing algorithm"
-                ))
-            })?),
+            Some(name) => match Algorithm::from_name(name) {
+                Some(alg) => Some(alg),
+                None => {
+                    return Err(JwtError::InvalidKey(try_format!(
+                        "the JWK's alg {name:?} is not a supported signing algorithm"
+                    )?))
+                }
+            },
         };
         let mut key = match jwk.kty.as_deref() {
             Some("oct") => {
@@ -350,9 +354,9 @@ impl Key {
             Some("EC") => Self::ec_from_jwk(jwk)?,
             Some("OKP") => Self::okp_from_jwk(jwk)?,
             Some(other) => {
-                return Err(JwtError::InvalidKey(format!(
+                return Err(JwtError::InvalidKey(try_format!(
                     "JWK kty {other:?} is not supported (oct, RSA, EC and OKP are)"
-                )))
+                )?))
             }
             None => return Err(missing("kty")),
         };
@@ -360,7 +364,8 @@ impl Key {
             key.check_family(alg)?;
         }
         key.alg = alg;
-        key.kid.clone_from(&jwk.kid);
+        // The JWK's, of any length.
+        key.kid = jwk.kid.as_deref().map(fallible::copy_str).transpose()?;
         Ok(key)
     }
 
@@ -370,7 +375,7 @@ impl Key {
         let n = jwk.bytes("n")?.ok_or_else(|| missing("n"))?;
         let e = jwk.bytes("e")?.ok_or_else(|| missing("e"))?;
         let Some(d) = jwk.bytes("d")? else {
-            return Self::rsa_public(der::rsa_public_pkcs1(&n, &e));
+            return Self::rsa_public(der::rsa_public_pkcs1(&n, &e)?);
         };
         let private = |name: &'static str| {
             jwk.bytes(name)?.ok_or_else(|| {
@@ -384,7 +389,7 @@ impl Key {
             private("dq")?,
             private("qi")?,
         );
-        check_rsa_bits(&der::rsa_public_pkcs1(&n, &e))?;
+        check_rsa_bits(&der::rsa_public_pkcs1(&n, &e)?)?;
         let components = KeyPairComponents {
             public_key: PublicKeyComponents {
                 n: der::unsigned(&n),
@@ -407,9 +412,9 @@ impl Key {
             Some("P-256") => Curve::P256,
             Some("P-384") => Curve::P384,
             Some(other) => {
-                return Err(JwtError::InvalidKey(format!(
+                return Err(JwtError::InvalidKey(try_format!(
                     "EC curve {other:?} is not supported (P-256 and P-384 are)"
-                )))
+                )?))
             }
             None => return Err(missing("crv")),
         };
@@ -441,9 +446,9 @@ impl Key {
         match jwk.crv.as_deref() {
             Some("Ed25519") => {}
             Some(other) => {
-                return Err(JwtError::InvalidKey(format!(
+                return Err(JwtError::InvalidKey(try_format!(
                     "OKP curve {other:?} is not supported (Ed25519 is)"
-                )))
+                )?))
             }
             None => return Err(missing("crv")),
         }
@@ -609,11 +614,12 @@ impl Jwk {
     fn bytes(&self, name: &str) -> Result<Option<Vec<u8>>, JwtError> {
         match self.members.iter().find(|(member, _)| *member == name) {
             None => Ok(None),
-            Some((_, text)) => super::b64::decode_url(text.as_bytes())
-                .map(Some)
-                .ok_or_else(|| {
-                    JwtError::InvalidKey(format!("the JWK's {name:?} is not valid base64url"))
-                }),
+            Some((_, text)) => match super::b64::decode_url(text.as_bytes())? {
+                Some(bytes) => Ok(Some(bytes)),
+                None => Err(JwtError::InvalidKey(format!(
+                    "the JWK's {name:?} is not valid base64url"
+                ))),
+            },
         }
     }
 }
@@ -654,6 +660,7 @@ impl SharedCache {
         }
         // Parsed outside the lock: an RSA key takes a while, and other threads keep going.
         let key = Arc::new(parse(bytes)?);
+        let owned = fallible::copy(bytes)?;
         let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         let cache = guard.get_or_insert_with(|| KeyCache {
             entries: HashMap::with_hasher(ahash::RandomState::new()),
@@ -672,9 +679,7 @@ impl SharedCache {
         }
         cache.clock += 1;
         let now = cache.clock;
-        cache
-            .entries
-            .insert(bytes.to_vec(), (Arc::clone(&key), now));
+        cache.entries.insert(owned, (Arc::clone(&key), now));
         Ok(key)
     }
 
@@ -755,7 +760,7 @@ mod tests {
             )
             .unwrap();
         assert_eq!(
-            super::super::b64::encode_url(&signature),
+            super::super::b64::encode_url(&signature).unwrap(),
             b"hgyY0il_MGCjP0JzlnLWG1PPOt7-09PGcvMg3AIbQR6dWbhijcNR4ki4iylGjg5BhVsPt9g7sVvpAr_MuM0KAg"
         );
     }

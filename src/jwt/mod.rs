@@ -8,15 +8,23 @@
 //! - `binding`: the Python functions and the `Key`/`KeySet` classes; `aio`: their awaitable
 //!   forms.
 //!
-//! Everything but `binding` and `aio` is plain Rust.
+//! - `fallible`: allocation that fails with `MemoryError` instead of aborting.
+//!
+//! Everything but `binding`, `base_types` and `aio` is plain Rust.
 
 pub mod aio;
 pub mod b64;
+mod base_types;
 pub mod binding;
 pub mod claims;
 pub mod der;
+pub mod fallible;
 pub mod keys;
 pub mod token;
+
+use std::borrow::Cow;
+
+use fallible::{try_format, OutOfMemory};
 
 /// Tokens longer than this (bytes) are refused before any decoding, unless the caller
 /// raises the limit: 256 KiB holds any sane token with room to spare.
@@ -98,7 +106,10 @@ impl Algorithm {
 
     /// Like [`Self::from_name`], with the error for any other name.
     pub fn supported(name: &str) -> Result<Self, JwtError> {
-        Self::from_name(name).ok_or_else(|| JwtError::NotImplemented(unsupported_message(name)))
+        match Self::from_name(name) {
+            Some(alg) => Ok(alg),
+            None => Err(JwtError::NotImplemented(unsupported_message(name)?)),
+        }
     }
 
     pub fn family(self) -> Family {
@@ -121,12 +132,13 @@ impl Algorithm {
 }
 
 /// The message of the NotImplementedError for an algorithm name we do not support.
-pub fn unsupported_message(name: &str) -> String {
+pub fn unsupported_message(name: &str) -> Result<String, OutOfMemory> {
     let supported = Algorithm::ALL.map(Algorithm::name).join(", ");
+    // The name is the caller's, of any length: the message is allocated fallibly.
     if name.eq_ignore_ascii_case("none") {
-        format!("Algorithm {name:?} is never accepted: unsigned tokens are refused. Supported: {supported}")
+        try_format!("Algorithm {name:?} is never accepted: unsigned tokens are refused. Supported: {supported}")
     } else {
-        format!("Algorithm {name:?} is not supported. Supported: {supported}")
+        try_format!("Algorithm {name:?} is not supported. Supported: {supported}")
     }
 }
 
@@ -149,6 +161,14 @@ pub enum JwtError {
     InvalidJti,
     InvalidKey(String),
     NotImplemented(String),
+    /// A buffer sized by the input could not be allocated: `MemoryError`.
+    OutOfMemory,
+}
+
+impl From<OutOfMemory> for JwtError {
+    fn from(_: OutOfMemory) -> Self {
+        Self::OutOfMemory
+    }
 }
 
 impl JwtError {
@@ -156,23 +176,24 @@ impl JwtError {
         Self::InvalidKey(message.into())
     }
 
-    /// The exception message.
-    pub fn message(&self) -> String {
+    /// The exception message (`MissingClaim`'s is made by its Python class from the claim).
+    pub fn message(&self) -> Cow<'_, str> {
         match self {
             Self::Decode(message)
             | Self::InvalidToken(message)
             | Self::InvalidAlgorithm(message)
             | Self::InvalidKey(message)
-            | Self::NotImplemented(message) => message.clone(),
-            Self::InvalidSignature => "Signature verification failed".into(),
-            Self::Expired => "Signature has expired".into(),
-            Self::Immature(claim) => format!("The token is not yet valid ({claim})"),
+            | Self::NotImplemented(message)
+            | Self::MissingClaim(message) => Cow::Borrowed(message),
+            Self::InvalidSignature => Cow::Borrowed("Signature verification failed"),
+            Self::Expired => Cow::Borrowed("Signature has expired"),
+            Self::Immature(claim) => Cow::Owned(format!("The token is not yet valid ({claim})")),
             Self::InvalidAudience(message)
             | Self::InvalidIssuer(message)
-            | Self::InvalidSubject(message) => (*message).into(),
-            Self::InvalidIssuedAt => "Issued At claim (iat) must be an integer.".into(),
-            Self::MissingClaim(claim) => format!("Token is missing the \"{claim}\" claim"),
-            Self::InvalidJti => "JWT ID must be a string".into(),
+            | Self::InvalidSubject(message) => Cow::Borrowed(message),
+            Self::InvalidIssuedAt => Cow::Borrowed("Issued At claim (iat) must be an integer."),
+            Self::InvalidJti => Cow::Borrowed("JWT ID must be a string"),
+            Self::OutOfMemory => Cow::Borrowed(""),
         }
     }
 }

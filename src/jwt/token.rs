@@ -1,9 +1,12 @@
 //! A compact JWS token taken apart (RFC 7515 §7.1) and its protected header checked, in the
 //! order docs/JWT.md gives.
 
+use std::collections::HashSet;
+
 use super::b64;
+use super::fallible::{self, try_format, OutOfMemory};
 use super::{Algorithm, JwtError};
-use crate::json::parse::ParseError;
+use crate::json::parse::{self, Encoding, ParseError, Sink, SinkError, Text};
 use crate::json::value::{self, Value};
 
 /// The three segments of a token, as sent.
@@ -45,7 +48,7 @@ pub fn split(token: &[u8]) -> Result<Segments<'_>, JwtError> {
 
 /// Decodes one segment's base64url; `name` is "header", "payload" or "signature".
 pub fn decode_segment(segment: &[u8], name: &str) -> Result<Vec<u8>, JwtError> {
-    b64::decode_url(segment).ok_or_else(|| JwtError::Decode(format!("Invalid {name} padding")))
+    b64::decode_url(segment)?.ok_or_else(|| JwtError::Decode(format!("Invalid {name} padding")))
 }
 
 /// Why a header or payload is not a usable JSON object.
@@ -56,33 +59,182 @@ pub enum JsonProblem {
     /// The first repeated key in document order.
     DuplicateKey(Vec<u8>),
     NotAnObject,
+    /// The keys could not be kept for the duplicate check: `MemoryError`.
+    OutOfMemory,
 }
 
 impl JsonProblem {
     /// The DecodeError for the `what` segment ("header" or "payload"); `syntax` words a
     /// JSON syntax error as the package's `loads` does.
     pub fn into_error(self, what: &str, syntax: impl FnOnce(ParseError) -> String) -> JwtError {
-        JwtError::Decode(match self {
-            Self::Syntax(error) => format!("Invalid {what} string: {}", syntax(error)),
-            Self::DuplicateKey(key) => format!(
-                "Invalid {what} string: duplicate key \"{}\"",
-                String::from_utf8_lossy(&key)
-            ),
-            Self::NotAnObject => format!("Invalid {what} string: must be a json object"),
-        })
+        let message = match self {
+            Self::Syntax(error) => Ok(format!("Invalid {what} string: {}", syntax(error))),
+            // The key is the token's, of any length.
+            Self::DuplicateKey(key) => fallible::lossy(&key)
+                .and_then(|key| try_format!("Invalid {what} string: duplicate key \"{key}\"")),
+            Self::NotAnObject => Ok(format!("Invalid {what} string: must be a json object")),
+            Self::OutOfMemory => Err(OutOfMemory),
+        };
+        match message {
+            Ok(message) => JwtError::Decode(message),
+            Err(OutOfMemory) => JwtError::OutOfMemory,
+        }
     }
+}
+
+/// Checks that a decoded segment is a JSON object without repeated keys, at any depth, in
+/// one pass: the verdict of [`parse_object`] without building the document. Keys are kept
+/// (fallibly) only while their object is open; each object's keys are compared through a
+/// hash set when it closes, so the check is linear in the document.
+pub fn check_object(json: &[u8]) -> Result<(), JsonProblem> {
+    let mut sink = KeyCheck::default();
+    let parsed = parse::parse(json, Encoding::Unchecked, &mut sink);
+    if sink.out_of_memory {
+        return Err(JsonProblem::OutOfMemory);
+    }
+    parsed.map_err(JsonProblem::Syntax)?;
+    if let Some((_, key)) = sink.first_repeat {
+        return Err(JsonProblem::DuplicateKey(key));
+    }
+    if !sink.last_was_object {
+        return Err(JsonProblem::NotAnObject);
+    }
+    Ok(())
 }
 
 /// Parses a decoded segment as a JSON object without repeated keys.
 pub fn parse_object(json: &[u8]) -> Result<Value, JsonProblem> {
-    let value = value::parse_value(json).map_err(JsonProblem::Syntax)?;
-    if let Some(key) = value::first_duplicate_key(&value) {
-        return Err(JsonProblem::DuplicateKey(key.to_vec()));
+    check_object(json)?;
+    value::parse_value(json).map_err(JsonProblem::Syntax)
+}
+
+/// The sink of [`check_object`].
+#[derive(Default)]
+struct KeyCheck {
+    /// The text of the keys of the objects still open, one after the other.
+    key_bytes: Vec<u8>,
+    /// Per key of an open object: its position among all keys of the document (text
+    /// order) and where its text ends in `key_bytes`.
+    keys: Vec<(usize, usize)>,
+    /// Keys seen so far.
+    seen: usize,
+    /// The earliest repeated key found so far, by position.
+    first_repeat: Option<(usize, Vec<u8>)>,
+    /// Whether the value finished last (the root, once the parse is done) is an object.
+    last_was_object: bool,
+    out_of_memory: bool,
+}
+
+impl KeyCheck {
+    /// A value that is not an object has been read.
+    // The Sink methods return its result as it is.
+    #[allow(clippy::unnecessary_wraps)]
+    fn not_an_object(&mut self) -> Result<(), SinkError> {
+        self.last_was_object = false;
+        Ok(())
     }
-    if !matches!(value, Value::Object(_)) {
-        return Err(JsonProblem::NotAnObject);
+
+    fn no_memory(&mut self) -> SinkError {
+        self.out_of_memory = true;
+        SinkError
     }
-    Ok(value)
+
+    /// The first key of the closing object (its `pairs` last keys) that repeats an earlier
+    /// one of the same object.
+    fn repeat_in_closing(&self, pairs: usize) -> Result<Option<(usize, &[u8])>, OutOfMemory> {
+        let first = self.keys.len() - pairs;
+        let mut start = if first == 0 {
+            0
+        } else {
+            self.keys[first - 1].1
+        };
+        let mut names = HashSet::new();
+        names.try_reserve(pairs)?;
+        for &(position, end) in &self.keys[first..] {
+            let name = &self.key_bytes[start..end];
+            if !names.insert(name) {
+                return Ok(Some((position, name)));
+            }
+            start = end;
+        }
+        Ok(None)
+    }
+}
+
+/// UTF-8 is checked here for unchecked input, as the parser asks of its sinks.
+fn valid_text(bytes: &[u8], text: Text) -> Result<(), SinkError> {
+    if text == Text::Utf8 && std::str::from_utf8(bytes).is_err() {
+        return Err(SinkError);
+    }
+    Ok(())
+}
+
+impl Sink for KeyCheck {
+    fn null(&mut self) -> Result<(), SinkError> {
+        self.not_an_object()
+    }
+
+    fn boolean(&mut self, _: bool) -> Result<(), SinkError> {
+        self.not_an_object()
+    }
+
+    fn int(&mut self, _: i64) -> Result<(), SinkError> {
+        self.not_an_object()
+    }
+
+    fn big_int(&mut self, _: &str) -> Result<(), SinkError> {
+        self.not_an_object()
+    }
+
+    fn float(&mut self, _: f64) -> Result<(), SinkError> {
+        self.not_an_object()
+    }
+
+    fn string(&mut self, bytes: &[u8], text: Text) -> Result<(), SinkError> {
+        valid_text(bytes, text)?;
+        self.not_an_object()
+    }
+
+    fn key(&mut self, bytes: &[u8], text: Text) -> Result<(), SinkError> {
+        valid_text(bytes, text)?;
+        if self.key_bytes.try_reserve(bytes.len()).is_err() || self.keys.try_reserve(1).is_err() {
+            return Err(self.no_memory());
+        }
+        self.key_bytes.extend_from_slice(bytes);
+        self.keys.push((self.seen, self.key_bytes.len()));
+        self.seen += 1;
+        Ok(())
+    }
+
+    fn end_array(&mut self, _: usize) -> Result<(), SinkError> {
+        self.not_an_object()
+    }
+
+    fn end_object(&mut self, pairs: usize) -> Result<(), SinkError> {
+        let found = match self.repeat_in_closing(pairs) {
+            Ok(found) => found.map(|(position, name)| (position, name.to_owned())),
+            Err(OutOfMemory) => return Err(self.no_memory()),
+        };
+        if let Some((position, name)) = found {
+            if self
+                .first_repeat
+                .as_ref()
+                .is_none_or(|(earliest, _)| position < *earliest)
+            {
+                self.first_repeat = Some((position, name));
+            }
+        }
+        let first = self.keys.len() - pairs;
+        let start = if first == 0 {
+            0
+        } else {
+            self.keys[first - 1].1
+        };
+        self.keys.truncate(first);
+        self.key_bytes.truncate(start);
+        self.last_was_object = true;
+        Ok(())
+    }
 }
 
 /// The header rules that hold whether or not the signature is verified: `kid`, `crit`,
@@ -91,7 +243,7 @@ pub fn check_header(header: &Value) -> Result<Option<String>, JwtError> {
     let kid = match header.get("kid") {
         None => None,
         // A lone surrogate (WTF-8) is still a string; it just matches no key's kid.
-        Some(Value::String(kid)) => Some(String::from_utf8_lossy(kid).into_owned()),
+        Some(Value::String(kid)) => Some(fallible::lossy(kid)?),
         Some(_) => {
             return Err(JwtError::InvalidToken(
                 "Key ID header parameter must be a string".into(),
@@ -109,10 +261,10 @@ pub fn check_header(header: &Value) -> Result<Option<String>, JwtError> {
         };
         // No extension is understood here, so the first entry is refused, whatever it is.
         return Err(JwtError::InvalidToken(match &entries[0] {
-            Value::String(first) => format!(
-                "Unsupported critical extension: {}",
-                String::from_utf8_lossy(first)
-            ),
+            Value::String(first) => {
+                let first = fallible::lossy(first)?;
+                try_format!("Unsupported critical extension: {first}")?
+            }
             _ => "Invalid 'crit' header: values must be strings".into(),
         }));
     }
@@ -215,5 +367,61 @@ mod tests {
             Err(JsonProblem::DuplicateKey(_))
         ));
         assert!(matches!(parse_object(b"{"), Err(JsonProblem::Syntax(_))));
+    }
+
+    #[test]
+    fn the_first_repeated_key_in_text_order() {
+        let repeated = |text: &str| match check_object(text.as_bytes()) {
+            Err(JsonProblem::DuplicateKey(key)) => Some(String::from_utf8(key).unwrap()),
+            Ok(()) => None,
+            Err(other) => panic!("{text}: {other:?}"),
+        };
+        assert_eq!(
+            repeated(r#"{"a":{"b":1,"b":2},"a":3}"#).as_deref(),
+            Some("b")
+        );
+        assert_eq!(
+            repeated(r#"{"a":1,"x":{"b":1,"b":2},"a":3}"#).as_deref(),
+            Some("b")
+        );
+        assert_eq!(
+            repeated(r#"{"a":1,"a":2,"x":{"b":1,"b":2}}"#).as_deref(),
+            Some("a")
+        );
+        assert_eq!(repeated(r#"{"x":[{"k":1,"k":1}]}"#).as_deref(), Some("k"));
+        assert_eq!(repeated(r#"{"\u0061":1,"a":2}"#).as_deref(), Some("a"));
+        assert_eq!(repeated(r#"{"a":[1,{"a":1}],"b":{"a":{"a":0}}}"#), None);
+        assert!(matches!(
+            check_object(br#""x""#),
+            Err(JsonProblem::NotAnObject)
+        ));
+        assert!(matches!(
+            check_object(b"[{}]"),
+            Err(JsonProblem::NotAnObject)
+        ));
+        assert!(matches!(
+            check_object(b"{\"a\":\"\xff\"}"),
+            Err(JsonProblem::Syntax(_))
+        ));
+        // A syntax error wins over an earlier repeated key, as the full parse decides.
+        assert!(matches!(
+            check_object(br#"{"a":1,"a":2"#),
+            Err(JsonProblem::Syntax(_))
+        ));
+    }
+
+    #[test]
+    fn many_keys_are_checked_in_linear_time() {
+        let mut text = String::from("{");
+        for index in 0..100_000 {
+            text.push_str("\"k");
+            text.push_str(&index.to_string());
+            text.push_str("\":0,");
+        }
+        text.push_str("\"k0\":1}");
+        let Err(JsonProblem::DuplicateKey(key)) = check_object(text.as_bytes()) else {
+            panic!("not found");
+        };
+        assert_eq!(key, b"k0");
     }
 }

@@ -352,11 +352,11 @@ fn lower_first(s: &str) -> Fallible<Cow<'_, str>> {
         return Ok(Cow::Borrowed(s));
     };
     let two = s.char_indices().nth(2).map_or(s.len(), |(at, _)| at);
-    if unicode::str_is_upper(&s[..two]) || first.to_lowercase().eq([first]) {
+    if unicode::str_is_upper(&s[..two]) || unicode::lower_char(first).eq([first]) {
         return Ok(Cow::Borrowed(s));
     }
     let mut out = string_with_capacity(s.len() + 4)?;
-    out.try_extend(first.to_lowercase())?;
+    out.try_extend(unicode::lower_char(first))?;
     out.try_push_str(&s[first.len_utf8()..])?;
     Ok(Cow::Owned(out))
 }

@@ -4,7 +4,7 @@
 use unicode_normalization::char::decompose_compatible;
 
 use super::fallible::{string_with_capacity, Fallible};
-use super::unicode::is_space;
+use super::unicode::{is_assigned, is_space};
 
 /// The platform's path separators (`os.sep`, `os.altsep`): they become spaces, so
 /// `"../../etc/passwd"` keeps its words apart (`etc_passwd`).
@@ -54,7 +54,8 @@ pub fn secure_filename(name: &str, windows: bool) -> Fallible<String> {
     for (at, c) in name.char_indices() {
         if c.is_ascii() {
             push(&mut kept, c);
-        } else {
+        } else if is_assigned(c) {
+            // (A character the interpreter does not assign has no decomposition.)
             // The kept text can outgrow the name (`㎯`, 3 bytes, is `rads2`): before each
             // non-ASCII character there is room for the rest of the name and the most one
             // character gives. An ASCII character then needs no check: it adds a byte for

@@ -20,4 +20,5 @@ pub mod replace;
 pub mod slug;
 pub mod translit;
 pub mod unicode;
+mod unicode_versions;
 pub mod url;

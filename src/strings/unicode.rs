@@ -6,9 +6,16 @@
 //! Other_Alphabetic marks), `str.isspace()` includes `\x1c`-`\x1f` (Rust's `is_whitespace`
 //! does not), `re`'s `\d` is category Nd. The tests compare these with the interpreter on
 //! every assigned code point.
+//!
+//! They also follow the running interpreter's Unicode version, not the crates': the general
+//! category comes from unicode-general-category corrected by the generated differences of
+//! `unicode_versions.rs` for the interpreter's version (characters added since are
+//! unassigned there, characters newer than the crate are known), and a character the
+//! interpreter does not assign is left alone everywhere (no case, no decomposition), as
+//! CPython leaves it.
 
 use std::borrow::Cow;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering};
 
 use unicode_general_category::{get_general_category, GeneralCategory as Gc};
 use unicode_normalization::char::{
@@ -17,6 +24,7 @@ use unicode_normalization::char::{
 use unicode_normalization::{is_nfkc_quick, IsNormalized};
 
 use super::fallible::{owned, string_with_capacity, Fallible, TryPush, TryPushItem};
+use super::unicode_versions::{DIFFERENCES, VERSIONS};
 
 /// `str.isalnum()` for one character (also `re`'s `\w` for str patterns, minus `_`).
 #[inline]
@@ -25,7 +33,7 @@ pub fn is_alnum(c: char) -> bool {
         return c.is_ascii_alphanumeric();
     }
     matches!(
-        get_general_category(c),
+        general_category(c),
         Gc::UppercaseLetter
             | Gc::LowercaseLetter
             | Gc::TitlecaseLetter
@@ -55,7 +63,7 @@ pub fn is_decimal(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_digit();
     }
-    get_general_category(c) == Gc::DecimalNumber
+    general_category(c) == Gc::DecimalNumber
 }
 
 /// `str.isnumeric()` for one character: every N* character, and the CJK ideographs Unihan
@@ -67,7 +75,7 @@ pub fn is_numeric(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_digit();
     }
-    match get_general_category(c) {
+    match general_category(c) {
         Gc::DecimalNumber | Gc::LetterNumber | Gc::OtherNumber => true,
         Gc::OtherLetter => is_unihan_numeric(c),
         _ => false,
@@ -92,15 +100,53 @@ const UNIHAN_NUMERIC_15_1: [u32; 10] = [
 ];
 
 /// The Unicode version of the running interpreter's `unicodedata`, as `major * 100 + minor`
-/// (1501 for 15.1). Rust's tables are newer (Unicode 17 in the standard library, 16 in
-/// unicode-general-category), and a few characters every supported CPython knows changed
-/// since; the functions here give the interpreter's answer for them. The binding sets it
-/// before its first call; until then (and for pure-Rust callers) the newest data is used.
+/// (1501 for 15.1). Rust's tables are of other versions (Unicode 17 in the standard library,
+/// 16 in unicode-general-category, 18 in unicode-normalization); the functions here give the
+/// interpreter's answer. The binding sets it before its first call; until then (and for
+/// pure-Rust callers) the newest data is used.
 static INTERPRETER_UNICODE: AtomicU32 = AtomicU32::new(u32::MAX);
+
+/// The index in `VERSIONS` and `DIFFERENCES` of the interpreter's Unicode version: the
+/// newest version listed that is not newer than the interpreter's (the oldest listed for an
+/// older one). A CPython with newer data than the list knows gets the newest list, and its
+/// new characters are unassigned here: the whole-Unicode tests then disagree, which is the
+/// signal to run examples/unicode_versions.py.
+static DIFFERENCES_INDEX: AtomicUsize = AtomicUsize::new(VERSIONS.len() - 1);
 
 /// Says which Unicode version the interpreter's `unicodedata.unidata_version` is.
 pub fn set_interpreter_unicode(major: u32, minor: u32) {
-    INTERPRETER_UNICODE.store(major * 100 + minor, Ordering::Relaxed);
+    let version = major * 100 + minor;
+    INTERPRETER_UNICODE.store(version, Ordering::Relaxed);
+    DIFFERENCES_INDEX.store(differences_index(version), Ordering::Relaxed);
+}
+
+fn differences_index(version: u32) -> usize {
+    VERSIONS
+        .partition_point(|&listed| listed <= version)
+        .saturating_sub(1)
+}
+
+/// `unicodedata.category(c)` of the running interpreter.
+#[inline]
+pub fn general_category(c: char) -> Gc {
+    general_category_in(c, DIFFERENCES_INDEX.load(Ordering::Relaxed))
+}
+
+fn general_category_in(c: char, index: usize) -> Gc {
+    let code = u32::from(c);
+    let differences = DIFFERENCES[index];
+    let at = differences.partition_point(|&(_, last, _)| last < code);
+    match differences.get(at) {
+        Some(&(first, _, category)) if first <= code => category,
+        _ => get_general_category(c),
+    }
+}
+
+/// Whether the running interpreter assigns `c` (a character it does not know is its own
+/// case, has no decomposition and is in no class). ASCII always is.
+#[inline]
+pub fn is_assigned(c: char) -> bool {
+    c.is_ascii() || general_category(c) != Gc::Unassigned
 }
 
 fn is_unihan_numeric(c: char) -> bool {
@@ -121,7 +167,7 @@ pub fn is_lowercase(c: char) -> bool {
     if c.is_ascii() {
         return c.is_ascii_lowercase();
     }
-    is_lowercase_in(c, INTERPRETER_UNICODE.load(Ordering::Relaxed))
+    is_assigned(c) && is_lowercase_in(c, INTERPRETER_UNICODE.load(Ordering::Relaxed))
 }
 
 fn is_lowercase_in(c: char, version: u32) -> bool {
@@ -136,6 +182,9 @@ fn is_lowercase_in(c: char, version: u32) -> bool {
 /// version. The ones that changed: U+019B and U+0264 got capitals in Unicode 16, U+A7D3 and
 /// U+A7D5 in Unicode 17; before, they are their own upper case.
 pub fn upper_char(c: char) -> UpperChar {
+    if !is_assigned(c) {
+        return UpperChar::Same(Some(c));
+    }
     upper_char_in(c, INTERPRETER_UNICODE.load(Ordering::Relaxed))
 }
 
@@ -172,7 +221,7 @@ impl Iterator for UpperChar {
 /// CPython's `Py_UNICODE_ISTITLE`: general category Lt.
 #[inline]
 pub fn is_title(c: char) -> bool {
-    !c.is_ascii() && get_general_category(c) == Gc::TitlecaseLetter
+    !c.is_ascii() && general_category(c) == Gc::TitlecaseLetter
 }
 
 /// `s.isupper()`: at least one uppercase character and none lowercase or titlecase.
@@ -182,9 +231,14 @@ pub fn str_is_upper(s: &str) -> bool {
         if is_lowercase(c) || is_title(c) {
             return false;
         }
-        cased |= c.is_uppercase();
+        cased |= is_uppercase(c);
     }
     cased
+}
+
+/// The Uppercase property of an assigned character.
+fn is_uppercase(c: char) -> bool {
+    c.is_uppercase() && is_assigned(c)
 }
 
 /// `s.isnumeric()`: not empty and every character numeric.
@@ -203,11 +257,14 @@ pub fn lower(s: &str) -> Fallible<Cow<'_, str>> {
         return Ok(Cow::Borrowed(s));
     }
     // Rust applies the same Final_Sigma rule as CPython, but with the properties of its
-    // newer Unicode; no other mapping depends on context, and none changed since CPython
-    // 3.10's data.
+    // newer Unicode; no other mapping depends on context, none of an assigned character
+    // changed since CPython 3.10's data, and a character the interpreter does not assign
+    // is left as it is.
     map_chars(s, str::make_ascii_lowercase, |out, at, c| {
         if c == 'Σ' {
             out.try_push(if is_final_sigma(s, at) { 'ς' } else { 'σ' })
+        } else if !is_assigned(c) {
+            out.try_push(c)
         } else {
             out.try_extend(c.to_lowercase())
         }
@@ -259,21 +316,20 @@ fn is_final_sigma(s: &str, at: usize) -> bool {
 
 /// The Cased property: Lowercase, Uppercase or Lt.
 fn is_cased(c: char) -> bool {
-    is_lowercase(c) || c.is_uppercase() || is_title(c)
+    is_lowercase(c) || is_uppercase(c) || is_title(c)
 }
 
 /// The Case_Ignorable property: categories Mn, Me, Cf, Lm and Sk, and the punctuation of
 /// Word_Break MidLetter, MidNumLet and Single_Quote (the same 17 characters in the Unicode
-/// data of CPython 3.10 to 3.13). U+1734 was Mn before Unicode 14, U+1171E before 16.
+/// data of CPython 3.10 to 3.15). The categories are the interpreter's (U+1734 was Mn before
+/// Unicode 14, U+1171E before 16).
 fn is_case_ignorable(c: char) -> bool {
     match c {
         '\'' | '.' | ':' | '\u{B7}' | '\u{387}' | '\u{55F}' | '\u{5F4}' | '\u{2018}'
         | '\u{2019}' | '\u{2024}' | '\u{2027}' | '\u{FE13}' | '\u{FE52}' | '\u{FE55}'
         | '\u{FF07}' | '\u{FF0E}' | '\u{FF1A}' => true,
-        '\u{1734}' => INTERPRETER_UNICODE.load(Ordering::Relaxed) < 1400,
-        '\u{1171E}' => INTERPRETER_UNICODE.load(Ordering::Relaxed) < 1600,
         _ => matches!(
-            get_general_category(c),
+            general_category(c),
             Gc::NonspacingMark
                 | Gc::EnclosingMark
                 | Gc::Format
@@ -299,6 +355,34 @@ pub fn upper(s: &str) -> Fallible<Cow<'_, str>> {
     .map(Cow::Owned)
 }
 
+/// `c.lower()` of one character: its full lowercase mapping, or itself where the
+/// interpreter does not assign it.
+pub fn lower_char(c: char) -> LowerChar {
+    if is_assigned(c) {
+        LowerChar::Mapped(c.to_lowercase())
+    } else {
+        LowerChar::Same(Some(c))
+    }
+}
+
+/// The characters of `lower_char`.
+#[derive(Clone, Debug)]
+pub enum LowerChar {
+    Same(Option<char>),
+    Mapped(std::char::ToLowercase),
+}
+
+impl Iterator for LowerChar {
+    type Item = char;
+
+    fn next(&mut self) -> Option<char> {
+        match self {
+            Self::Same(c) => c.take(),
+            Self::Mapped(chars) => chars.next(),
+        }
+    }
+}
+
 /// `unicodedata.normalize("NFKD", s)`; borrowed when nothing changes.
 ///
 /// Our own loop over the crate's per-character tables: ASCII (a starter with no
@@ -317,7 +401,8 @@ pub fn nfkd(s: &str) -> Fallible<Cow<'_, str>> {
     // What the last push in the decomposition callback (which cannot return it) gave.
     let mut grown = Ok(());
     for c in s[first..].chars() {
-        if c.is_ascii() {
+        // A character the interpreter does not assign is a starter with no decomposition.
+        if c.is_ascii() || !is_assigned(c) {
             flush_marks(&mut marks, &mut out)?;
             out.try_push(c)?;
             continue;
@@ -379,6 +464,31 @@ fn write_marks(marks: &mut Vec<(u8, char)>, out: &mut String) -> Fallible<()> {
 
 /// `unicodedata.normalize("NFKC", s)`; ASCII and already-normalized text is borrowed.
 pub fn nfkc(s: &str) -> Fallible<Cow<'_, str>> {
+    if s.is_ascii() {
+        return Ok(Cow::Borrowed(s));
+    }
+    let unassigned = |c: char| !is_assigned(c);
+    if !s.contains(unassigned) {
+        return nfkc_of_assigned(s);
+    }
+    // A character the interpreter does not assign is a starter that neither decomposes
+    // nor composes: nothing reorders or composes across it, so the text between two of
+    // them is normalized on its own, and they are kept as they are.
+    let mut out = string_with_capacity(s.len())?;
+    let mut rest = s;
+    while let Some((at, c)) = rest.char_indices().find(|&(_, c)| unassigned(c)) {
+        out.try_push_str(&nfkc_of_assigned(&rest[..at])?)?;
+        out.try_push(c)?;
+        rest = &rest[at + c.len_utf8()..];
+    }
+    out.try_push_str(&nfkc_of_assigned(rest)?)?;
+    if out == s {
+        return Ok(Cow::Borrowed(s));
+    }
+    Ok(Cow::Owned(out))
+}
+
+fn nfkc_of_assigned(s: &str) -> Fallible<Cow<'_, str>> {
     if s.is_ascii() || is_nfkc_quick(s.chars()) == IsNormalized::Yes {
         return Ok(Cow::Borrowed(s));
     }
@@ -476,6 +586,52 @@ mod tests {
         );
         assert_eq!(upper_char_in('ß', 1300).collect::<String>(), "SS");
         assert_eq!(upper("aƛß").unwrap(), "A\u{A7DC}SS");
+    }
+
+    #[test]
+    fn categories_follow_the_interpreters_version() {
+        // The differences are taken against the crate's version: a new crate needs new ones.
+        assert_eq!(
+            unicode_general_category::UNICODE_VERSION,
+            super::super::unicode_versions::REFERENCE
+        );
+        assert!(VERSIONS.windows(2).all(|pair| pair[0] < pair[1]));
+        for differences in DIFFERENCES {
+            assert!(differences.iter().all(|&(first, last, _)| first <= last));
+            assert!(differences.windows(2).all(|pair| pair[0].1 < pair[1].0));
+        }
+        let index = |version| VERSIONS.iter().position(|&v| v == version).unwrap();
+        assert_eq!(differences_index(1300), index(1300));
+        assert_eq!(differences_index(1502), index(1501));
+        assert_eq!(differences_index(900), 0);
+        assert_eq!(differences_index(u32::MAX), VERSIONS.len() - 1);
+        // U+1E4D0 NAG MUNDARI LETTER O: Unicode 15.0.
+        let nag_mundari = '\u{1E4D0}';
+        assert_eq!(
+            general_category_in(nag_mundari, index(1400)),
+            Gc::Unassigned
+        );
+        assert_eq!(
+            general_category_in(nag_mundari, index(1500)),
+            Gc::OtherLetter
+        );
+        // U+A7CE LATIN CAPITAL LETTER PHARYNGEAL VOICED FRICATIVE: Unicode 17, newer than
+        // the crate.
+        assert_eq!(get_general_category('\u{A7CE}'), Gc::Unassigned);
+        assert_eq!(general_category_in('\u{A7CE}', index(1600)), Gc::Unassigned);
+        assert_eq!(
+            general_category_in('\u{A7CE}', index(1700)),
+            Gc::UppercaseLetter
+        );
+        // U+1734 HANUNOO SIGN PAMUDPOD: Mn until Unicode 14 made it Mc.
+        assert_eq!(
+            general_category_in('\u{1734}', index(1300)),
+            Gc::NonspacingMark
+        );
+        assert_eq!(
+            general_category_in('\u{1734}', index(1400)),
+            Gc::SpacingMark
+        );
     }
 
     #[test]

@@ -842,7 +842,8 @@ class Blake3State:
         key material, as the spec defines it.
         """
         context_hasher = cls._with_key(_IV, _DERIVE_KEY_CONTEXT)
-        context_hasher.update(context.encode("utf-8"))
+        # Through str itself: a str subclass's encode() must not change the key.
+        context_hasher.update(str.encode(context, "utf-8"))
         context_key = context_hasher.finalize(KEY_LEN)
         return cls._with_key(_unpack_key(context_key), _DERIVE_KEY_MATERIAL)
 
@@ -882,8 +883,8 @@ class Blake3State:
             total_chunks >>= 1
         stack.append(cv)
 
-    def update(self, data: bytes) -> None:
-        """Feed more input."""
+    def update(self, data: bytes | memoryview) -> None:
+        """Feed more input (any C-contiguous buffer)."""
         view = memoryview(data).cast("B")
         end = len(view)
         pos = 0

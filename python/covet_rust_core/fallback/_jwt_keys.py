@@ -29,6 +29,13 @@ from covet_rust_core._jwt_errors import (
     InvalidKeyError,
     InvalidSignatureError,
 )
+from covet_rust_core.fallback._jwt_base_types import (
+    MISSING,
+    collection_items,
+    dict_items,
+    is_a,
+    member,
+)
 from covet_rust_core.fallback.json import loads
 
 if TYPE_CHECKING:
@@ -305,7 +312,7 @@ class Key:
     @staticmethod
     def from_jwk(jwk: Mapping[str, Any] | str | bytes, /) -> Key:
         """A key from a JWK: a dict, or its JSON text."""
-        return _key_from_jwk(_jwk_dict(jwk, "from_jwk() argument"))
+        return _key_from_jwk(_jwk_items(jwk, "from_jwk() argument"))
 
     @staticmethod
     def from_secret(secret: str | bytes, /) -> Key:
@@ -381,12 +388,12 @@ class KeySet:
     @staticmethod
     def from_jwks(jwks: Mapping[str, Any] | str | bytes, /) -> KeySet:
         """A set from a dict holding "keys", or its JSON text; unusable entries are skipped."""
-        members = _jwk_dict(jwks, "from_jwks() argument")
-        if "keys" not in members:
+        entries = member(_jwk_items(jwks, "from_jwks() argument"), "keys")
+        if entries is MISSING:
             msg = 'a JWK set is a JSON object with a "keys" list'
             raise InvalidKeyError(msg)
         key_set = object.__new__(KeySet)
-        key_set._keys = _key_set(members)
+        key_set._keys = _key_set(entries)
         return key_set
 
     def __len__(self) -> int:
@@ -394,10 +401,12 @@ class KeySet:
 
     def get(self, kid: str, /) -> Key | None:
         """The key whose "kid" is ``kid``, or None."""
-        if not isinstance(kid, str):
+        if not is_a(kid, str):
             msg = f"get() argument must be str, not {type(kid).__name__}"
             raise TypeError(msg)
-        return next((key for key in self._keys if key._kid == kid), None)
+        # By its characters: a subclass's __eq__ is not asked.
+        text = str.__str__(kid)
+        return next((key for key in self._keys if key._kid == text), None)
 
     @property
     def keys(self) -> list[Key]:
@@ -416,20 +425,22 @@ class KeySet:
 
 
 def _text_or_bytes(value: object, what: str) -> bytes:
-    """The bytes of a str (UTF-8) or bytes argument."""
-    if isinstance(value, str):
-        return value.encode("utf-8")
-    if isinstance(value, bytes):
-        return bytes(value)
+    """The bytes of a str (UTF-8) or bytes argument, through the base types (a subclass's
+    ``encode`` or ``__bytes__`` is not called)."""
+    if is_a(value, str):
+        return str.encode(value, "utf-8")  # type: ignore[arg-type]
+    if is_a(value, bytes):
+        return bytes.__bytes__(value)  # type: ignore[arg-type]
     msg = f"{what} must be str or bytes, not {type(value).__name__}"
     raise TypeError(msg)
 
 
-def _jwk_dict(value: object, what: str) -> Mapping[str, Any]:
-    """A JWK or JWK set given as a dict or as JSON text."""
-    if isinstance(value, dict):
-        return value
-    if isinstance(value, (str, bytes)):
+def _jwk_items(value: object, what: str) -> list[tuple[Any, Any]]:
+    """A JWK or JWK set given as a dict (its items, read through dict itself) or as JSON
+    text."""
+    if is_a(value, dict):
+        return dict_items(value)  # type: ignore[arg-type]
+    if is_a(value, (str, bytes)):
         try:
             parsed = loads(_text_or_bytes(value, what))
         except ValueError:
@@ -438,7 +449,7 @@ def _jwk_dict(value: object, what: str) -> Mapping[str, Any]:
         if not isinstance(parsed, dict):
             msg = "a JWK is a JSON object"
             raise InvalidKeyError(msg)
-        return parsed
+        return dict_items(parsed)
     msg = f"{what} must be a dict or JSON text, not {type(value).__name__}"
     raise TypeError(msg)
 
@@ -453,15 +464,24 @@ class _Jwk:
 
     __slots__ = ("members",)
 
-    def __init__(self, jwk: Mapping[str, Any]) -> None:
+    def __init__(self, items: list[tuple[Any, Any]]) -> None:
         self.members: dict[str, str] = {}
         for name in (*_JWK_TEXT_MEMBERS, *_JWK_BYTE_MEMBERS):
-            if name in jwk:
-                value = jwk[name]
-                if not isinstance(value, str):
-                    msg = f'the JWK\'s "{name}" must be a string'
-                    raise InvalidKeyError(msg)
-                self.members[name] = value
+            value = member(items, name)
+            if value is MISSING:
+                continue
+            if not is_a(value, str):
+                msg = f'the JWK\'s "{name}" must be a string'
+                raise InvalidKeyError(msg)
+            # Its characters, as an exact str: compared and returned (Key.kid) by text.
+            text = str.__str__(value)
+            if not text.isascii():
+                try:
+                    text.encode()
+                except UnicodeEncodeError:
+                    msg = f'the JWK\'s "{name}" holds a lone surrogate'
+                    raise InvalidKeyError(msg) from None
+            self.members[name] = text
 
     def text(self, name: str) -> str | None:
         return self.members.get(name)
@@ -491,9 +511,9 @@ def _missing(member: str) -> InvalidKeyError:
     return InvalidKeyError(f'the JWK has no "{member}" member')
 
 
-def _key_from_jwk(members: Mapping[str, Any]) -> Key:
-    """A key from a JWK (RFC 7517, RFC 7518 §6, RFC 8037 §2)."""
-    jwk = _Jwk(members)
+def _key_from_jwk(items: list[tuple[Any, Any]]) -> Key:
+    """A key from a JWK's items (RFC 7517, RFC 7518 §6, RFC 8037 §2)."""
+    jwk = _Jwk(items)
     usage = jwk.text("use")
     if usage is not None and usage != "sig":
         msg = f'the JWK is for use "{usage}", not "sig"'
@@ -523,20 +543,20 @@ def _key_from_jwk(members: Mapping[str, Any]) -> Key:
     return key
 
 
-def _key_set(members: Mapping[str, Any]) -> tuple[Key, ...]:
-    """The usable keys of a JWK set dict; unusable entries are skipped."""
-    entries = members["keys"]
-    if not isinstance(entries, list):
+def _key_set(entries: object) -> tuple[Key, ...]:
+    """The usable keys of a JWK set's ``"keys"`` (a list, read through list itself);
+    unusable entries are skipped."""
+    if not is_a(entries, list):
         msg = 'a JWK set\'s "keys" must be a list'
         raise InvalidKeyError(msg)
     keys = []
-    for entry in entries:
-        if not isinstance(entry, dict):
+    for entry in collection_items(entries) or ():
+        if not is_a(entry, dict):
             continue
         # A set from an identity provider mixes in keys for other uses (encryption, curves
         # we do not support): those are skipped, not fatal.
         try:
-            keys.append(_key_from_jwk(entry))
+            keys.append(_key_from_jwk(dict_items(entry)))
         except InvalidKeyError:
             continue
     if not keys:
@@ -564,24 +584,27 @@ def resolve_key(key: object, alg: str, kid: str | None, purpose: Purpose) -> Key
     if alg not in _HMAC_HASHES:
         _require_cryptography(alg)
     resolved: Key
-    if isinstance(key, Key):
-        resolved = key
-    elif isinstance(key, KeySet):
+    if is_a(key, Key):
+        resolved = key  # type: ignore[assignment]
+    elif is_a(key, KeySet):
         _refuse_set_for_signing(purpose)
-        resolved = _select(key._keys, kid)
-    elif isinstance(key, (str, bytes)):
+        resolved = _select(key._keys, kid)  # type: ignore[attr-defined]
+    elif is_a(key, (str, bytes)):
         raw = _text_or_bytes(key, "key")
         if alg in _HMAC_HASHES:
             _check_hmac_secret(raw)
             resolved = Key._make("oct", None, secret=raw)
         else:
             resolved = _cached_text_key(raw)
-    elif isinstance(key, dict):
-        if "keys" in key:
+    elif is_a(key, dict):
+        # Read once through dict itself; a JWK set when it has "keys".
+        items = dict_items(key)  # type: ignore[arg-type]
+        entries = member(items, "keys")
+        if entries is not MISSING:
             _refuse_set_for_signing(purpose)
-            resolved = _select(_key_set(key), kid)
+            resolved = _select(_key_set(entries), kid)
         else:
-            resolved = _key_from_jwk(key)
+            resolved = _key_from_jwk(items)
     else:
         msg = f"key must be str, bytes, a JWK dict, jwt.Key or jwt.KeySet, not {type(key).__name__}"
         raise TypeError(msg)
@@ -727,6 +750,9 @@ def _parsed(parse: Callable[[], Any]) -> Any:
     parser must not let any other one out either.)"""
     try:
         return parse()
+    except MemoryError:
+        # Not the key's fault: the MemoryError every buffer of the input may raise.
+        raise
     except Exception as error:
         msg = f"invalid key: {error}"
         raise InvalidKeyError(msg) from error

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import datetime
 import os
-import pickle
 from collections.abc import Collection, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -31,31 +30,6 @@ __all__ = [
 ]
 
 
-def _export(data: object) -> pickle.PickleBuffer | None:
-    """A buffer export of ``data``, held while the worker thread hashes it, so that (as on the
-    native side) the object cannot be resized or released meanwhile; None for ``bytes``
-    (immutable) and for what is not a buffer (the sync function words that error).
-
-    ``pickle.PickleBuffer`` is the standard library's way to hold a plain buffer export:
-    ``memoryview(view)`` of a memoryview shares its buffer without an export, so it would not
-    stop ``view.release()``."""
-    if isinstance(data, bytes):
-        return None
-    try:
-        return pickle.PickleBuffer(data)  # type: ignore[arg-type]
-    except TypeError:
-        return None
-
-
-async def _hash_holding_export(function: Any, data: Any, **options: Any) -> Any:
-    view = _export(data)
-    try:
-        return await asyncio.to_thread(function, data, **options)
-    finally:
-        if view is not None:
-            view.release()
-
-
 async def blake3_digest(
     data: Buffer,
     /,
@@ -66,9 +40,10 @@ async def blake3_digest(
     derive_key_context: str | None = None,
     max_threads: int = 1,
 ) -> bytes:
-    """``hashing.blake3_digest`` in ``asyncio.to_thread``."""
-    return await _hash_holding_export(  # type: ignore[no-any-return]
-        hashing.blake3_digest,
+    """``hashing.blake3_digest`` in ``asyncio.to_thread``: the arguments are checked on the
+    loop, as natively, and the input's buffer export is held until the work is done, so
+    that (as natively) the object cannot be resized or released meanwhile."""
+    run, export = hashing._digest_job(
         data,
         length=length,
         seek=seek,
@@ -76,6 +51,11 @@ async def blake3_digest(
         derive_key_context=derive_key_context,
         max_threads=max_threads,
     )
+    try:
+        return await asyncio.to_thread(run)
+    finally:
+        if export is not None:
+            export.release()
 
 
 async def blake3_hexdigest(
@@ -88,9 +68,8 @@ async def blake3_hexdigest(
     derive_key_context: str | None = None,
     max_threads: int = 1,
 ) -> str:
-    """``hashing.blake3_hexdigest`` in ``asyncio.to_thread``."""
-    return await _hash_holding_export(  # type: ignore[no-any-return]
-        hashing.blake3_hexdigest,
+    """``hashing.blake3_hexdigest`` in ``asyncio.to_thread`` (see ``blake3_digest``)."""
+    digest = await blake3_digest(
         data,
         length=length,
         seek=seek,
@@ -98,6 +77,7 @@ async def blake3_hexdigest(
         derive_key_context=derive_key_context,
         max_threads=max_threads,
     )
+    return digest.hex()
 
 
 async def blake3_file(
@@ -109,9 +89,10 @@ async def blake3_file(
     key: Buffer | None = None,
     derive_key_context: str | None = None,
 ) -> bytes:
-    """``hashing.blake3_file`` in ``asyncio.to_thread``."""
-    return await asyncio.to_thread(
-        hashing.blake3_file,
+    """``hashing.blake3_file`` in ``asyncio.to_thread``: the arguments (the path's
+    ``__fspath__`` included) are checked on the loop, as natively; the file is opened and
+    hashed in the worker thread."""
+    run = hashing._file_job(
         path,
         max_threads=max_threads,
         length=length,
@@ -119,6 +100,7 @@ async def blake3_file(
         key=key,
         derive_key_context=derive_key_context,
     )
+    return await asyncio.to_thread(run)
 
 
 async def jwt_encode(

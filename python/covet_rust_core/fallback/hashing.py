@@ -7,6 +7,10 @@ detector is loud about falling back to it.
 ``max_threads`` is validated like the native side and then ignored: this twin always
 hashes on the calling thread.
 
+The caller's objects are typed by ``type(x)``, never ``isinstance``: the native side asks
+CPython for the object's real type, and ``isinstance`` would consult a ``__class__`` that
+can lie.
+
 Hasher objects hold a lock, as the native ones hold a mutex (and hashlib's a lock): the
 GIL alone does not make a multi-step ``update`` atomic, and threads sharing one hasher
 would otherwise corrupt its state.
@@ -14,10 +18,14 @@ would otherwise corrupt its state.
 
 from __future__ import annotations
 
+import errno
 import operator
 import os
+import pickle
+import stat
 import threading
-from typing import Any, ClassVar, Final
+from collections.abc import Callable
+from typing import Any, ClassVar, Final, cast
 
 from covet_rust_core.fallback._blake3 import MAX_BYTES_LENGTH, Blake3State
 from covet_rust_core.fallback._xxh3 import MASK64, Xxh3State
@@ -46,26 +54,67 @@ _OUT_LEN: Final = 32
 _I64_MIN: Final = -(1 << 63)
 _I64_MAX: Final = (1 << 63) - 1
 _FILE_CHUNK: Final = 1 << 20
+# Regular files from this size on are hashed as the bytes they held when opened (the native
+# side maps them: src/hashing/blake3.rs MAP_MIN_BYTES); smaller files and pipes to their end.
+_MAP_MIN_BYTES: Final = 16 * 1024
+_SHRANK: Final = "file shrank while it was hashed"
+
+
+def _export(data: object) -> memoryview:
+    """A held buffer export of ``data`` (not bytes, not str), as PyObject_GetBuffer makes it
+    natively: the exporter's own errors (a ``__buffer__`` that raises or returns a
+    non-memoryview) propagate; an object without the buffer protocol gets the native text,
+    without memoryview's prefix.
+
+    The caller releases it on every path (``with``, ``finally``), never the garbage
+    collector: on CPython 3.11 and 3.12 a PickleBuffer holding a memoryview's export, left
+    in cyclic garbage, crashes the collector (fixed in 3.13)."""
+    try:
+        if type(data) is memoryview:
+            # memoryview(view) shares view's buffer without an export of view itself, which
+            # would let view.release() succeed while the copy is in use; PickleBuffer
+            # exports it (the native side's PyObject_GetBuffer on a memoryview does too).
+            return memoryview(pickle.PickleBuffer(data))
+        return memoryview(data)  # type: ignore[arg-type]
+    except TypeError as error:
+        name = type(data).__name__
+        if str(error) != f"memoryview: a bytes-like object is required, not '{name}'":
+            raise
+        msg = f"a bytes-like object is required, not '{name}'"
+        raise TypeError(msg) from None
+
+
+def _contiguous(view: memoryview) -> memoryview:
+    """``view`` when it is C-contiguous, else (released) the native side's BufferError. An
+    empty buffer is contiguous whatever its strides, as PyBuffer_IsContiguous (the native
+    side's test) says; hashlib refuses an empty strided memoryview."""
+    if not view.c_contiguous and view.nbytes:
+        view.release()
+        msg = "buffer is not C-contiguous"
+        raise BufferError(msg)
+    return view
+
+
+def _held_input(data: object) -> bytes | memoryview:
+    """The bytes of a C-contiguous buffer without a copy: ``data`` itself for ``bytes``, else
+    a held export (the caller releases it), which the awaitable forms keep while a worker
+    thread hashes so that the object cannot be resized meanwhile. The native side's errors."""
+    if type(data) is bytes:
+        return data
+    if issubclass(type(data), str):
+        msg = "Strings must be encoded before hashing"
+        raise TypeError(msg)
+    return _contiguous(_export(data))
 
 
 def _input_bytes(data: object) -> bytes:
-    """The bytes of a C-contiguous buffer, with the native side's errors."""
+    """The bytes of a C-contiguous buffer, copied, with the native side's errors."""
     if type(data) is bytes:
         return data
-    if isinstance(data, str):
+    if issubclass(type(data), str):
         msg = "Strings must be encoded before hashing"
         raise TypeError(msg)
-    try:
-        view = memoryview(data)  # type: ignore[arg-type]
-    except TypeError:
-        msg = f"a bytes-like object is required, not '{type(data).__name__}'"
-        raise TypeError(msg) from None
-    with view:
-        # An empty buffer is contiguous whatever its strides, as PyBuffer_IsContiguous (the
-        # native side's test) says; hashlib refuses an empty strided memoryview.
-        if not view.c_contiguous and view.nbytes:
-            msg = "buffer is not C-contiguous"
-            raise BufferError(msg)
+    with _contiguous(_export(data)) as view:
         return view.tobytes()
 
 
@@ -109,18 +158,25 @@ def _new_state(key: object, derive_key_context: object) -> Blake3State:
             raise ValueError(msg)
         return Blake3State.new_keyed(key_bytes)
     if derive_key_context is not None:
-        if not isinstance(derive_key_context, str):
+        if not issubclass(type(derive_key_context), str):
             msg = f"derive_key_context must be a str, not {type(derive_key_context).__name__}"
             raise TypeError(msg)
-        # Like the native side: a lone surrogate raises UnicodeEncodeError.
-        derive_key_context.encode("utf-8")
-        return Blake3State.new_derive_key(derive_key_context)
+        context = cast("str", derive_key_context)
+        # Like the native side: a lone surrogate raises UnicodeEncodeError. Encoded through
+        # str itself: a subclass's encode() is not what is hashed.
+        str.encode(context, "utf-8")
+        return Blake3State.new_derive_key(context)
     return Blake3State.new()
 
 
 def _check_flag(value: object) -> None:
-    if not isinstance(value, bool):
-        msg = f"'{type(value).__name__}' object is not an instance of 'bool'"
+    """PyO3's check of a ``bool`` argument, with its words: the type's qualified name, and
+    None named as itself."""
+    if type(value) is not bool:
+        if value is None:
+            msg = "'None' is not an instance of 'bool'"
+        else:
+            msg = f"'{type(value).__qualname__}' object is not an instance of 'bool'"
         raise TypeError(msg)
 
 
@@ -180,6 +236,43 @@ class blake3:  # noqa: N801 - hashlib's naming, as the native class
             self._state.reset()
 
 
+def _digest_job(
+    data: object,
+    *,
+    length: object,
+    seek: object,
+    key: object,
+    derive_key_context: object,
+    max_threads: object,
+) -> tuple[Callable[[], bytes], memoryview | None]:
+    """``blake3_digest``'s checks, in the native order (the arguments converted in signature
+    order, then the key or context, the thread count and the input), and the work left: a
+    function computing the digest, and the export it reads (None for ``bytes``), which the
+    caller releases once the function has run."""
+    length = _unsigned(length, 64)
+    seek = _unsigned(seek, 64)
+    max_threads = _i64(max_threads)
+    state = _new_state(key, derive_key_context)
+    _threads(max_threads)
+    payload = _held_input(data)
+    if length > MAX_BYTES_LENGTH:
+        # Released now, not by the garbage collector: an export left in a reference cycle
+        # (an exception's traceback, an asyncio task) can crash CPython's collector when it
+        # clears the exporting memoryview before the PickleBuffer that holds it.
+        if type(payload) is memoryview:
+            payload.release()
+        msg = "byte string is too large"
+        raise OverflowError(msg)
+
+    def run() -> bytes:
+        # A copy, not views of the export: a view left in a traceback would keep the
+        # export (and its PickleBuffer) alive past the release, into cyclic garbage.
+        state.update(payload.tobytes() if isinstance(payload, memoryview) else payload)
+        return state.finalize(length, seek)
+
+    return run, (payload if type(payload) is memoryview else None)
+
+
 def blake3_digest(
     data: Any,
     /,
@@ -191,14 +284,19 @@ def blake3_digest(
     max_threads: int = 1,
 ) -> bytes:
     """BLAKE3 of ``data`` in one call."""
-    # Converted in signature order, as the native side's arguments are; then checked.
-    length = _unsigned(length, 64)
-    seek = _unsigned(seek, 64)
-    max_threads = _i64(max_threads)
-    state = _new_state(key, derive_key_context)
-    _threads(max_threads)
-    state.update(_input_bytes(data))
-    return state.finalize(length, seek)
+    run, export = _digest_job(
+        data,
+        length=length,
+        seek=seek,
+        key=key,
+        derive_key_context=derive_key_context,
+        max_threads=max_threads,
+    )
+    try:
+        return run()
+    finally:
+        if export is not None:
+            export.release()
 
 
 def blake3_hexdigest(
@@ -222,6 +320,68 @@ def blake3_hexdigest(
     ).hex()
 
 
+def _fs_name(path: object) -> str | bytes:
+    """``os.fspath(path)`` (CPython checks what ``__fspath__`` returns: str or bytes,
+    subclasses included), after CPython's NUL check, read through the base types as the
+    native side reads them: a subclass's ``encode`` or ``__contains__`` is not called."""
+    name = os.fspath(path)  # type: ignore[call-overload]
+    encoded = os.fsencode(str.__str__(name)) if issubclass(type(name), str) else name
+    if bytes.find(encoded, b"\0") != -1:
+        msg = "embedded null byte"
+        raise ValueError(msg)
+    return name  # type: ignore[no-any-return]
+
+
+def _file_job(
+    path: object,
+    *,
+    max_threads: object,
+    length: object,
+    seek: object,
+    key: object,
+    derive_key_context: object,
+) -> Callable[[], bytes]:
+    """``blake3_file``'s checks, in the native order (the arguments converted in signature
+    order, then the key or context, the thread count, the path and the length), and the
+    work left: allocating the digest, opening the file and hashing it."""
+    max_threads = _i64(max_threads)
+    length = _unsigned(length, 64)
+    seek = _unsigned(seek, 64)
+    state = _new_state(key, derive_key_context)
+    _threads(max_threads)
+    name = _fs_name(path)
+    if length > MAX_BYTES_LENGTH:
+        msg = "byte string is too large"
+        raise OverflowError(msg)
+
+    def run() -> bytes:
+        del bytearray(length)[:]  # MemoryError now when the length cannot be allocated
+        # Unbuffered: every read is one read(2), as natively.
+        with open(name, "rb", buffering=0) as file:  # noqa: PTH123 - a str or bytes name, as given
+            _hash_open_file(file, state, name)
+        return state.finalize(length, seek)
+
+    return run
+
+
+def _hash_open_file(file: Any, state: Blake3State, name: str | bytes) -> None:
+    """A regular file of ``_MAP_MIN_BYTES`` or more as the bytes it held when it was opened
+    (its size then): OSError(EIO) when some are gone by the time they are read; anything
+    else to its end (src/hashing/blake3.rs hash_file)."""
+    info = os.fstat(file.fileno())
+    if stat.S_ISREG(info.st_mode) and info.st_size >= _MAP_MIN_BYTES:
+        left = info.st_size
+        while left:
+            chunk = file.read(min(left, _FILE_CHUNK))
+            if not chunk:
+                raise OSError(errno.EIO, _SHRANK, name)
+            state.update(chunk)
+            left -= len(chunk)
+        return
+    while chunk := file.read(_FILE_CHUNK):
+        state.update(chunk)
+
+
 def blake3_file(
     path: Any,
     *,
@@ -231,45 +391,37 @@ def blake3_file(
     key: Any = None,
     derive_key_context: Any = None,
 ) -> bytes:
-    """BLAKE3 of the file at ``path``, read in 1 MiB chunks."""
-    # Converted in signature order, as the native side's arguments are: max_threads first.
-    max_threads = _i64(max_threads)
-    length = _unsigned(length, 64)
-    seek = _unsigned(seek, 64)
-    state = _new_state(key, derive_key_context)
-    _threads(max_threads)
-    # The native side's order: the path is converted (os.fspath, then the file system
-    # encoding and CPython's NUL check), then the digest is allocated, then the file opened;
-    # so an impossible length fails before a missing file does.
-    name = os.fspath(path)
-    if b"\0" in os.fsencode(name):
-        msg = "embedded null byte"
-        raise ValueError(msg)
-    if length > MAX_BYTES_LENGTH:
-        msg = "byte string is too large"
-        raise OverflowError(msg)
-    del bytearray(length)[:]  # MemoryError now when the length cannot be allocated
-    with open(name, "rb") as file:  # noqa: PTH123 - a str or bytes name, as given
-        while chunk := file.read(_FILE_CHUNK):
-            state.update(chunk)
-    return state.finalize(length, seek)
+    """BLAKE3 of the file at ``path``, read in 1 MiB chunks. A regular file of 16 KiB or
+    more is hashed as the bytes it held when it was opened; if it shrinks while it is
+    hashed, ``OSError(EIO, "file shrank while it was hashed", path)``."""
+    run = _file_job(
+        path,
+        max_threads=max_threads,
+        length=length,
+        seek=seek,
+        key=key,
+        derive_key_context=derive_key_context,
+    )
+    return run()
 
 
 def _seed(seed: object) -> int:
-    """Seeds wrap modulo 2**64 as in the ``xxhash`` package; non-ints are a TypeError."""
+    """Seeds wrap modulo 2**64 as in the ``xxhash`` package; non-ints are a TypeError. An int
+    subclass is read as int (``operator.index`` gives the exact int, whose ``&`` no
+    subclass overrides); an object with ``__index__`` is taken when its value fits, and
+    what its ``__index__`` raises (or CPython's TypeError for a non-int result) propagates."""
     if seed is None:
         return 0
-    try:
-        value = operator.index(seed)  # type: ignore[arg-type]
-    except TypeError:
-        msg = f"seed must be an int, not {type(seed).__name__}"
-        raise TypeError(msg) from None
-    if 0 <= value <= MASK64:
-        return value
-    if not isinstance(seed, int):
+    if issubclass(type(seed), int):
+        return operator.index(cast("int", seed)) & MASK64
+    if not hasattr(type(seed), "__index__"):
         msg = f"seed must be an int, not {type(seed).__name__}"
         raise TypeError(msg)
-    return value & MASK64
+    value = operator.index(seed)  # type: ignore[arg-type]
+    if not 0 <= value <= MASK64:
+        msg = f"seed must be an int, not {type(seed).__name__}"
+        raise TypeError(msg)
+    return value
 
 
 def xxh3_64(data: Any, seed: int | None = None) -> int:

@@ -118,11 +118,11 @@ _DEPTH_BOUNDED_BY_RECURSION_LIMIT: Final = sys.version_info < (3, 12)
 
 def loads(data: Any, /) -> Any:
     """The Python value of a JSON document (``str`` or C-contiguous UTF-8 bytes)."""
-    if isinstance(data, str):
+    if issubclass(type(data), str):
         # A subclass as the plain str it holds: the parser calls str methods on it.
         doc = data if type(data) is str else str.__str__(data)
     else:
-        if not isinstance(data, (bytes, bytearray)):
+        if not issubclass(type(data), (bytes, bytearray)):
             try:
                 view = memoryview(data)
             except TypeError:
@@ -161,7 +161,7 @@ def loads(data: Any, /) -> Any:
 def _parse(doc: str, data: Any) -> Any:
     """``parse(doc)``, whose JSONDecodeError carries ``data`` itself as ``doc`` when that is
     a ``str`` subclass, as the standard library's and the native side's do."""
-    if doc is data or not isinstance(data, str):
+    if doc is data or not issubclass(type(data), str):
         return parse(doc)
     try:
         return parse(doc)
@@ -234,7 +234,9 @@ def _options(
     """
     sort_keys = bool(sort_keys)
     non_str_keys = bool(non_str_keys)
-    if not (isinstance(nan, str) and nan in ("error", "null")):
+    # By its real type and its characters: neither a ``__class__`` property nor a subclass's
+    # ``__eq__`` is consulted, as the native side reads the str itself.
+    if not (issubclass(type(nan), str) and str.__str__(nan) in ("error", "null")):
         msg = f"nan must be 'error' or 'null', not {nan!r}"
         raise ValueError(msg)
     append_newline = bool(append_newline)
@@ -242,17 +244,19 @@ def _options(
         msg = f"default must be callable or None, not {type(default).__name__}"
         raise TypeError(msg)
     if indent is not None:
-        if isinstance(indent, bool) or not isinstance(indent, int):
+        if issubclass(type(indent), bool) or not issubclass(type(indent), int):
             msg = f"indent must be None or an int, not {type(indent).__name__}"
             raise TypeError(msg)
-        indent = int(indent)  # an IntEnum or other subclass: its value
+        # An IntEnum or other subclass: its value (index() reads it; int() would call an
+        # overridden __int__).
+        indent = operator.index(indent)
         if not -_I64_MAX - 1 <= indent <= _I64_MAX:
             msg = "indent is too large"
             raise ValueError(msg)
         if indent < 0:
             msg = f"indent must be >= 0, not {indent}"
             raise ValueError(msg)
-    options = _Options(default, sort_keys, indent, non_str_keys, nan == "null")
+    options = _Options(default, sort_keys, indent, non_str_keys, str.__str__(nan) == "null")
     return options, append_newline
 
 
@@ -334,7 +338,7 @@ def _plain_tree(obj: Any) -> bool:
     """
     kind = type(obj)
     if kind is not dict and kind is not list and kind is not tuple:
-        return not isinstance(obj, _CONTAINERS)
+        return not issubclass(kind, _CONTAINERS)
     small = _plain_small(obj)
     return _plain_levels(obj) if small is None else small
 
@@ -365,7 +369,7 @@ def _plain_small(obj: dict[Any, Any] | list[Any] | tuple[Any, ...]) -> bool | No
                 continue
             if kind is dict or kind is list or kind is tuple:
                 stack.append(item)
-            elif isinstance(item, _CONTAINERS):
+            elif issubclass(kind, _CONTAINERS):
                 return False
     return True
 
@@ -380,7 +384,7 @@ def _plain_levels(obj: Any, *, dedupe: bool = False) -> bool:  # noqa: PLR0911, 
     """
     kind = type(obj)
     if kind is not dict and kind is not list and kind is not tuple:
-        return not isinstance(obj, _CONTAINERS)
+        return not issubclass(kind, _CONTAINERS)
     level: list[Any] = [obj]
     kinds: list[type] = [kind]
     seen = {id(obj)}
@@ -456,41 +460,45 @@ class _Hook:
 
     def __call__(self, obj: Any) -> Any:
         calls = 0
+        enum_values = 0
         while True:
-            if isinstance(obj, _SCALARS):
+            kind = type(obj)
+            if issubclass(kind, _SCALARS):
                 return obj
-            if isinstance(obj, _CONTAINERS):
+            if issubclass(kind, _CONTAINERS):
                 # The pre-walk has not seen it: depth, keys and cycles are unchecked.
                 raise _SlowPathError
-            if isinstance(obj, _DATETIMES):
-                text = obj.isoformat()
-            elif isinstance(obj, uuid.UUID):
-                text = str(obj)
-            elif isinstance(obj, Enum):
-                obj = obj.value
-                continue
-            else:
-                default = self.default
-                if (
-                    default is None
-                    or calls == _MAX_DEFAULT_CHAIN
-                    or isinstance(obj, decimal.Decimal)
-                    or _is_dataclass(obj)
-                ):
+            if issubclass(kind, _DATETIMES):
+                if not _runs_no_user_code(obj):
+                    # A tzinfo of the user's: run where a change it makes to the containers
+                    # is seen as the native side sees it (module docstring).
                     raise _SlowPathError
-                calls += 1
-                try:
-                    result = default(obj)
-                except BaseException as error:  # replayed by _serialize: re-raised as it is
-                    # Not raised through the encoder, which may add notes to it (3.14).
-                    self.log.append((obj, _Raised(error)))
-                    raise _SlowPathError from None
-                self.log.append((obj, result))
-                obj = result
+                return _isoformat(obj)
+            if issubclass(kind, uuid.UUID):
+                return _uuid_text(obj, [], 0)
+            if issubclass(kind, Enum):
+                if enum_values == _MAX_DEFAULT_CHAIN:
+                    raise _SlowPathError
+                enum_values += 1
+                obj = _enum_value(obj)
                 continue
-            if type(text) is not str:
+            default = self.default
+            if (
+                default is None
+                or calls == _MAX_DEFAULT_CHAIN
+                or issubclass(kind, decimal.Decimal)
+                or _is_dataclass(obj)
+            ):
                 raise _SlowPathError
-            return text
+            calls += 1
+            try:
+                result = default(obj)
+            except BaseException as error:  # replayed by _serialize: re-raised as it is
+                # Not raised through the encoder, which may add notes to it (3.14).
+                self.log.append((obj, _Raised(error)))
+                raise _SlowPathError from None
+            self.log.append((obj, result))
+            obj = result
 
 
 _PLAIN_HOOK: Final = _Hook(None)  # stateless: its log stays empty
@@ -503,7 +511,7 @@ _c_make_encoder: Final[Callable[..., Callable[[Any, int], Any]] | None] = getatt
 def _hook(obj: Any, default: Callable[[Any], Any] | None) -> _Hook:
     """The fast path's hook: one that may call ``default`` only when ``obj`` is no container
     (then no container is open when ``default`` runs: see the module docstring)."""
-    if default is None or isinstance(obj, _CONTAINERS):
+    if default is None or issubclass(type(obj), _CONTAINERS):
         return _PLAIN_HOOK
     return _Hook(default)
 
@@ -561,6 +569,113 @@ def _new_encoder(sort_keys: bool, indent: int | None, hook: _Hook) -> json.JSONE
 def _is_dataclass(obj: Any) -> bool:
     # dataclasses.is_dataclass(obj) and not isinstance(obj, type), in one lookup.
     return hasattr(type(obj), "__dataclass_fields__")
+
+
+# -------------------------------------------------- dumps: each type by its own behaviour
+#
+# A value of a supported type is written as that type writes itself, never through a method
+# a subclass can override (docs/JSON.md): the same reads as the native side's, in the same
+# order, so that the two agree on subclasses that lie.
+
+# The slot a UUID keeps its 128 bits in; its descriptor reads the slot whatever a subclass
+# defines under the name ``int``.
+_UUID_INT: Final = uuid.UUID.__dict__["int"]
+_UUID_RANGE: Final = 1 << 128
+_DATETIME_TZINFO: Final = datetime.datetime.__dict__["tzinfo"]
+_TIME_TZINFO: Final = datetime.time.__dict__["tzinfo"]
+_JSON_NUMBER: Final = re.compile(r"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
+def _returned_str(result: Any, hook: str) -> str:
+    """``result`` if ``hook`` returned exactly a ``str``, else the native side's TypeError."""
+    if type(result) is not str:
+        msg = f"{hook} returned non-str (type {type(result).__name__})"
+        raise TypeError(msg)
+    return result
+
+
+def _isoformat(value: Any) -> str:
+    """The base type's ``isoformat`` of a datetime, date or time (or subclass)."""
+    kind = type(value)
+    if issubclass(kind, datetime.datetime):
+        return _returned_str(datetime.datetime.isoformat(value), "datetime.isoformat()")
+    if issubclass(kind, datetime.date):
+        return _returned_str(datetime.date.isoformat(value), "date.isoformat()")
+    return _returned_str(datetime.time.isoformat(value), "time.isoformat()")
+
+
+def _runs_no_user_code(value: Any) -> bool:
+    """Whether ``_isoformat(value)`` runs only the standard library: no tzinfo, or one of
+    ``datetime.timezone`` (anything else may be the user's ``utcoffset``)."""
+    kind = type(value)
+    if issubclass(kind, datetime.datetime):
+        tzinfo = _DATETIME_TZINFO.__get__(value, datetime.datetime)
+    elif issubclass(kind, datetime.time):
+        tzinfo = _TIME_TZINFO.__get__(value, datetime.time)
+    else:
+        return True
+    return tzinfo is None or type(tzinfo) is datetime.timezone
+
+
+def _uuid_text(value: Any, frames: list[_Frame], count: int) -> str:
+    """A UUID's canonical text, from its ``int`` slot."""
+    number = _UUID_INT.__get__(value, uuid.UUID)
+    if not issubclass(type(number), int):
+        msg = f"UUID.int must be an int, not {type(number).__qualname__}"
+        raise _fail(msg, frames, count)
+    number = operator.index(number)  # a subclass's value, without its operators
+    if not 0 <= number < _UUID_RANGE:
+        raise _fail("UUID.int out of range", frames, count)
+    hex_ = f"{number:032x}"
+    return f"{hex_[:8]}-{hex_[8:12]}-{hex_[12:16]}-{hex_[16:20]}-{hex_[20:]}"
+
+
+def _enum_value(member: Any) -> Any:
+    """What Enum's own ``value`` gives: ``_value_``, read past a subclass's ``value``
+    property, ``__getattribute__`` and ``__getattr__``."""
+    return object.__getattribute__(member, "_value_")
+
+
+def _decimal_text(value: Any, options: _Options, frames: list[_Frame], count: int) -> str:
+    """What a Decimal (or subclass) is written as, by Decimal's own ``is_finite`` and
+    ``__str__``: a JSON number, or ``null`` / the error for NaN and infinities."""
+    finite = decimal.Decimal.is_finite(value)
+    if type(finite) is not bool:
+        msg = f"Decimal.is_finite() returned non-bool (type {type(finite).__name__})"
+        raise TypeError(msg)
+    text = _returned_str(decimal.Decimal.__str__(value), "Decimal.__str__()")
+    if finite:
+        # Only with the pure-Python decimal module can this fail (its __str__ reads
+        # attributes a subclass can replace): nothing but a number is written unquoted.
+        if _JSON_NUMBER.fullmatch(text) is None:
+            raise _fail("Decimal text is not a JSON number", frames, count)
+        return text
+    if options.nan_null:
+        return "null"
+    raise _fail(f"Out of range float value {text}", frames, count)
+
+
+def _enum_chain(frames: list[_Frame], count: int) -> JSONEncodeError:
+    msg = (
+        f"Enum value unwrapped {_MAX_DEFAULT_CHAIN} times in a row without reaching a "
+        "serializable value,"
+    )
+    return _fail(msg, frames, count)
+
+
+def _dataclass_items(value: Any) -> list[tuple[str, Any]]:
+    """A dataclass's fields as (name, value), leaving out private ones (a leading ``_``,
+    as orjson does: ``_password_hash`` must not leak into a response)."""
+    items = []
+    for field in dataclasses.fields(value):
+        name = field.name
+        if not issubclass(type(name), str):
+            msg = f"dataclass field name must be str, not {type(name).__name__}"
+            raise TypeError(msg)
+        if str.startswith(name, "_"):
+            continue
+        items.append((name, getattr(value, name)))
+    return items
 
 
 # -------------------------------------------------------------- dumps: the slow path
@@ -627,7 +742,7 @@ def _key_text(  # noqa: PLR0911, PLR0912 - the contract's table of keys, in its 
     key: Any, non_str_keys: bool, frames: list[_Frame], count: int
 ) -> str:
     """A dict key as the text it is written as; errors are reported at the dict's path."""
-    if isinstance(key, str):
+    if issubclass(type(key), str):
         if not str.isascii(key) and _SURROGATE.search(key):
             raise _fail("str contains a lone surrogate", frames, count)
         # An exact str: sorting must compare code points, not a subclass's __lt__.
@@ -637,29 +752,34 @@ def _key_text(  # noqa: PLR0911, PLR0912 - the contract's table of keys, in its 
         # side, this reads it as part of the message: a hint at the way out.
         error = _fail(f"Dict key must be str, not {type(key).__qualname__}", frames, count)
         raise JSONEncodeError(f"{error} (pass non_str_keys=True)")
+    enum_values = 0
     while True:
-        if isinstance(key, str):
+        kind = type(key)
+        if issubclass(kind, str):
             return _key_text(key, non_str_keys, frames, count)
         if key is True:
             return "true"
         if key is False:
             return "false"
-        if isinstance(key, int):
-            return int.__repr__(key)
-        if isinstance(key, float):
+        if issubclass(kind, int):
+            return _returned_str(int.__repr__(key), "int.__repr__()")
+        if issubclass(kind, float):
             if not math.isfinite(key):
                 raise _fail(f"Out of range float value {float.__repr__(key)}", frames, count)
             return float.__repr__(key)
         if key is None:
             return "null"
-        if isinstance(key, _DATETIMES):
-            return _key_text(key.isoformat(), non_str_keys, frames, count)
-        if isinstance(key, uuid.UUID):
-            return _key_text(str(key), non_str_keys, frames, count)
-        if isinstance(key, Enum):
-            key = key.value
+        if issubclass(kind, _DATETIMES):
+            return _key_text(_isoformat(key), non_str_keys, frames, count)
+        if issubclass(kind, uuid.UUID):
+            return _uuid_text(key, frames, count)
+        if issubclass(kind, Enum):
+            if enum_values == _MAX_DEFAULT_CHAIN:
+                raise _enum_chain(frames, count)
+            enum_values += 1
+            key = _enum_value(key)
             continue
-        msg = f"Dict key type is not supported: {type(key).__qualname__}"
+        msg = f"Dict key type is not supported: {kind.__qualname__}"
         raise _fail(msg, frames, count)
 
 
@@ -682,18 +802,21 @@ def _serialize(  # noqa: PLR0912, PLR0915 - one loop and a stack, no recursion, 
     replayed = 0
     value = obj
     while True:
-        # Write `value` (its path is _path(frames, len(frames))), or open it.
+        # Write `value` (its path is _path(frames, len(frames))), or open it. Types are read
+        # from type(value): isinstance() would believe a __class__ property.
         calls = 0
+        enum_values = 0
         while True:
-            if isinstance(value, str):
+            kind = type(value)
+            if issubclass(kind, str):
                 write(_string(value, frames, len(frames)))
             elif value is True:
                 write("true")
             elif value is False:
                 write("false")
-            elif isinstance(value, int):
-                write(int.__repr__(value))
-            elif isinstance(value, float):
+            elif issubclass(kind, int):
+                write(_returned_str(int.__repr__(value), "int.__repr__()"))
+            elif issubclass(kind, float):
                 if math.isfinite(value):
                     write(float.__repr__(value))
                 elif options.nan_null:
@@ -703,33 +826,36 @@ def _serialize(  # noqa: PLR0912, PLR0915 - one loop and a stack, no recursion, 
                     raise _fail(msg, frames, len(frames))
             elif value is None:
                 write("null")
-            elif isinstance(value, dict):
-                # With default, a copy: default() may change the dict (module docstring).
-                items = dict.items(value) if default is None else list(dict.items(value))
+            elif issubclass(kind, dict):
+                # Read live, as the native side reads it, or copied: with default, default()
+                # may change the dict; to sort, every key is converted (maybe by user code)
+                # before any value is written (module docstring).
+                items = (
+                    dict.items(value)
+                    if default is None and not options.sort_keys
+                    else list(dict.items(value))
+                )
                 _open_object(value, items, frames, options, write)
-            elif isinstance(value, (list, tuple)):
+            elif issubclass(kind, (list, tuple)):
                 _open_array(value, frames, indent, write, copy=default is not None)
-            elif isinstance(value, _DATETIMES):
-                write(_string(value.isoformat(), frames, len(frames)))
-            elif isinstance(value, uuid.UUID):
-                write(_string(str(value), frames, len(frames)))
-            elif isinstance(value, Enum):
-                value = value.value
+            elif issubclass(kind, _DATETIMES):
+                write(_string(_isoformat(value), frames, len(frames)))
+            elif issubclass(kind, uuid.UUID):
+                write(f'"{_uuid_text(value, frames, len(frames))}"')
+            elif issubclass(kind, Enum):
+                if enum_values == _MAX_DEFAULT_CHAIN:
+                    raise _enum_chain(frames, len(frames))
+                enum_values += 1
+                value = _enum_value(value)
                 continue
-            elif isinstance(value, decimal.Decimal):
-                text = str(value)
-                if value.is_finite():
-                    write(text)
-                elif options.nan_null:
-                    write("null")
-                else:
-                    raise _fail(f"Out of range float value {text}", frames, len(frames))
+            elif issubclass(kind, decimal.Decimal):
+                write(_decimal_text(value, options, frames, len(frames)))
             elif _is_dataclass(value):
-                fields = dataclasses.fields(value)
-                items = [(field.name, getattr(value, field.name)) for field in fields]
-                _open_object(value, items, frames, options, write)
+                if len(frames) == MAX_DEPTH:
+                    raise _too_deep(frames, value)
+                _open_object(value, _dataclass_items(value), frames, options, write)
             elif default is None:
-                msg = f"Type is not JSON serializable: {type(value).__qualname__}"
+                msg = f"Type is not JSON serializable: {kind.__qualname__}"
                 raise _fail(msg, frames, len(frames))
             elif calls == _MAX_DEFAULT_CHAIN:
                 msg = (
@@ -795,10 +921,12 @@ def _open_array(
         raise _too_deep(frames, value)
     # The base class's methods: a subclass's own __len__/__iter__ are not consulted.
     items: Iterator[Any]
-    if isinstance(value, list):
-        size, items = list.__len__(value), list.__iter__(list.copy(value) if copy else value)
+    if issubclass(type(value), list):
+        as_list = cast("list[Any]", value)
+        size, items = list.__len__(as_list), list.__iter__(list.copy(as_list) if copy else as_list)
     else:
-        size, items = tuple.__len__(value), tuple.__iter__(value)
+        as_tuple = cast("tuple[Any, ...]", value)
+        size, items = tuple.__len__(as_tuple), tuple.__iter__(as_tuple)
     if size == 0:
         write("[]")
         return

@@ -12,7 +12,6 @@ token's size, segments, header, algorithm, key, signature, payload and claims.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import json
 import math
@@ -36,6 +35,20 @@ from covet_rust_core._jwt_errors import (
     InvalidTokenError,
     MissingRequiredClaimError,
     PyJWTError,
+)
+from covet_rust_core.fallback._jwt_base_types import (
+    MISSING,
+    collection_items,
+    dict_items,
+    is_a,
+    is_empty_text,
+    is_truthy,
+    key_text,
+    member,
+    number_as_float,
+    numeric_date,
+    plain_key,
+    total_seconds,
 )
 from covet_rust_core.fallback._jwt_keys import (
     ALGORITHMS,
@@ -92,7 +105,6 @@ _ALGORITHMS_REQUIRED: Final = (
     'It is required that you pass in a value for the "algorithms" argument when calling decode().'
 )
 _I64_MIN: Final = -(1 << 63)
-_MISSING: Final = object()
 
 
 # ------------------------------------------------------------------------------ encode
@@ -110,73 +122,92 @@ def encode(
     ``{"alg": ..., "typ": "JWT"}`` (a truthy ``headers["alg"]`` wins over ``algorithm``).
     The key: an HMAC secret (str/bytes), a private PEM, a private JWK dict, or a ``Key``.
     """
-    if not isinstance(payload, dict):
+    if not is_a(payload, dict):
         msg = "Expecting a dict object, as JWT only supports JSON objects as payloads."
         raise TypeError(msg)
-    if headers is not None and not isinstance(headers, dict):
+    if headers is not None and not is_a(headers, dict):
         msg = f"headers must be a dict or None, not {type(headers).__name__}"
         raise TypeError(msg)
-    # ``headers`` (a dict subclass too) is read through dict itself, as the native side
-    # reads it: overridden methods are not called.
-    header_alg = None if headers is None else dict.get(headers, "alg")
-    alg = _algorithm_name(header_alg if header_alg else algorithm)
-    kid = None
-    if headers is not None:
-        if dict.__contains__(headers, "kid"):
-            kid = dict.__getitem__(headers, "kid")
-            if not isinstance(kid, str):
-                msg = "Key ID header parameter must be a string"
-                raise TypeError(msg)
-        if dict.__contains__(headers, "b64") and dict.__getitem__(headers, "b64") is not True:
-            msg = "The b64 header parameter is not supported"
-            raise ValueError(msg)
-    header_json = dumps(_header(alg, headers), sort_keys=True)
+    # ``headers`` (a dict subclass too) is read once through dict itself, as the native side
+    # reads it, and looked up by its keys' text: overridden methods are not called.
+    items = [] if headers is None else dict_items(headers)
+    header_alg = member(items, "alg")
+    alg = _algorithm_name(
+        header_alg if header_alg is not MISSING and is_truthy(header_alg) else algorithm
+    )
+    kid = member(items, "kid")
+    if kid is not MISSING and not is_a(kid, str):
+        msg = "Key ID header parameter must be a string"
+        raise TypeError(msg)
+    b64 = member(items, "b64")
+    if b64 is not MISSING and b64 is not True:
+        msg = "The b64 header parameter is not supported"
+        raise ValueError(msg)
+    header_json = dumps(_header(alg, items), sort_keys=True)
+    del items
     payload_json = dumps(_claims_to_write(payload))
     signing_input = b64url_encode(header_json) + b"." + b64url_encode(payload_json)
-    signer = resolve_key(key, alg, kid, "sign")
+    # A JWK set, which a kid would choose from, cannot sign: the kid is not needed.
+    signer = resolve_key(key, alg, None, "sign")
     signature = sign(signer, alg, signing_input)
     return (signing_input + b"." + b64url_encode(signature)).decode("ascii")
 
 
 def _algorithm_name(value: object) -> str:
     """An algorithm name argument, checked for support."""
-    if not isinstance(value, str):
+    if not is_a(value, str):
         msg = f"algorithm must be a str, not {type(value).__name__}"
         raise TypeError(msg)
-    value = _plain(value)
-    if value not in ALGORITHMS:
-        raise unsupported_algorithm(value)
-    return value
+    name = _plain(value)  # type: ignore[arg-type]
+    if name not in ALGORITHMS:
+        raise unsupported_algorithm(name)
+    return name
 
 
-def _header(alg: str, headers: dict[str, Any] | None) -> dict[str, Any]:
-    """The header of a new token: ``{"alg", "typ": "JWT"}`` updated with ``headers``, then
+def _header(alg: str, items: list[tuple[Any, Any]]) -> dict[Any, Any]:
+    """The header of a new token: ``{"alg", "typ": "JWT"}`` updated with the items of
+    ``headers`` (str subclass keys as their text, so none can add a second ``alg``), then
     ``alg`` set to the algorithm that signs (a falsy ``headers["alg"]`` does not name it); a
     ``typ`` set to None or "" there is removed."""
-    header: dict[str, Any] = {"alg": alg, "typ": "JWT"}
-    if headers is not None and dict.__len__(headers):
-        header.update(dict.items(headers))
+    header: dict[Any, Any] = {"alg": alg, "typ": "JWT"}
+    if items:
+        for name, value in items:
+            header[plain_key(name)] = value
         header["alg"] = alg
         typ = header["typ"]
-        if typ is None or (isinstance(typ, str) and not typ):
+        if typ is None or (is_a(typ, str) and is_empty_text(typ)):
             del header["typ"]
     return header
 
 
-def _claims_to_write(payload: dict[str, Any]) -> dict[str, Any]:
-    """The payload with its time claims' datetimes as NumericDates, in a copy (the caller's
-    dict is left alone); its ``iss`` checked."""
-    claims = payload
+def _has_plain_keys(payload: dict[Any, Any]) -> bool:
+    """An exact dict whose keys are all exact strs: looking up a name in it runs no code of
+    the caller's, and its claims can be used as they are."""
+    return type(payload) is dict and all(type(name) is str for name in payload)
+
+
+def _claims_to_write(payload: dict[Any, Any]) -> dict[Any, Any]:
+    """The payload with its time claims' datetimes as NumericDates, and its ``iss`` checked.
+    The caller's dict is left alone: a subclass, or a dict with a key that is not an exact
+    str, is copied item by item (through dict itself, str subclass keys as their text); a
+    plain dict is copied only when a datetime is converted."""
+    if _has_plain_keys(payload):
+        claims = payload
+    else:
+        claims = {}
+        for name, value in dict_items(payload):
+            claims[plain_key(name)] = value
     for name in ("exp", "iat", "nbf"):
-        value = dict.get(payload, name)
-        if isinstance(value, datetime.datetime):
-            if claims is payload:
-                # Through dict itself: a subclass's overridden keys() is not called.
-                claims = dict(dict.items(payload))
-            # A naive datetime is taken as UTC, as PyJWT does.
-            claims[name] = calendar.timegm(value.utctimetuple())
-    iss = dict.get(claims, "iss", _MISSING)
-    if iss is not _MISSING and not isinstance(iss, str):
+        value = claims.get(name, MISSING)
+        if value is MISSING or not is_a(value, datetime.datetime):
+            continue
+        # A naive datetime is taken as UTC, as PyJWT does; the base utctimetuple.
+        seconds = numeric_date(value)
+        if claims is payload:
+            claims = dict(payload)
+        claims[name] = seconds
+    iss = claims.get("iss", MISSING)
+    if iss is not MISSING and not is_a(iss, str):
         msg = "Issuer (iss) must be a string."
         raise TypeError(msg)
     return claims
@@ -229,9 +260,9 @@ def _decode_args(
     strict_aud = _flag(option_values, "strict_aud", default=False)
     _flag(option_values, "enforce_minimum_key_length", default=True)
     require: tuple[str, ...] = ()
-    value = dict.get(option_values, "require", _MISSING)
-    if value is not _MISSING:
-        if not isinstance(value, (list, tuple)):
+    value = option_values.get("require", MISSING)
+    if value is not MISSING:
+        if not is_a(value, (list, tuple)):
             msg = f"option 'require' must be a list of str, not {type(value).__name__}"
             raise TypeError(msg)
         require = _strings(value, "option 'require'")
@@ -254,43 +285,54 @@ def _decode_args(
     return _DecodeArgs(verify_signature, allowed, policy, _max_bytes(max_token_bytes))
 
 
-def _options(options: object) -> dict[Any, Any]:
-    """The ``options`` dict, its keys checked: a typo must not turn a check off. A subclass
-    is read through ``dict`` itself (its overridden methods are not called), as the native
-    side reads it."""
+def _options(options: object) -> dict[str, Any]:
+    """The ``options`` dict's values by name, its keys checked: a typo must not turn a check
+    off. Its items are read once through ``dict`` itself (a subclass's overridden methods
+    are not called) and matched by their keys' text, as the native side reads them."""
     if options is None:
         return {}
-    if not isinstance(options, dict):
+    if not is_a(options, dict):
         msg = f"options must be a dict or None, not {type(options).__name__}"
         raise TypeError(msg)
-    for name in dict.keys(options):
-        if not (isinstance(name, str) and name in _OPTION_NAMES):
-            msg = f"Unknown option {name!r}; known: {', '.join(_OPTION_NAMES)}"
+    values: dict[str, Any] = {}
+    for name, value in dict_items(options):  # type: ignore[arg-type]
+        text = key_text(name)
+        if text is None or text not in _OPTION_NAMES:
+            # A str subclass is shown as its characters; another key by its own repr.
+            msg = f"Unknown option {plain_key(name)!r}; known: {', '.join(_OPTION_NAMES)}"
             raise TypeError(msg)
-    return options
+        values[text] = value
+    return values
 
 
-def _flag(options: dict[Any, Any], name: str, *, default: bool) -> bool:
-    value = dict.get(options, name, _MISSING)
-    if value is _MISSING:
+def _flag(options: dict[str, Any], name: str, *, default: bool) -> bool:
+    value = options.get(name, MISSING)
+    if value is MISSING:
         return default
-    if not isinstance(value, bool):
+    if not is_a(value, bool):
         msg = f"option '{name}' must be a bool, not {type(value).__name__}"
         raise TypeError(msg)
-    return value
+    return bool(value)
 
 
 def _strings(value: object, what: str) -> tuple[str, ...]:
-    """A ``list``, ``tuple``, ``set`` or ``frozenset`` of ``str``."""
-    if not isinstance(value, (list, tuple, set, frozenset)):
+    """The items of a ``list``, ``tuple``, ``set`` or ``frozenset`` (read through the base
+    type), each a ``str``."""
+    items = collection_items(value)
+    if items is None:
         msg = f"{what} must be a list of str, not {type(value).__name__}"
         raise TypeError(msg)
+    return _strings_of(items, what)
+
+
+def _strings_of(items: Iterable[object], what: str) -> tuple[str, ...]:
+    """Each item a ``str`` (a subclass read as its characters)."""
     strings = []
-    for item in value:
-        if not isinstance(item, str):
+    for item in items:
+        if not is_a(item, str):
             msg = f"{what} must hold only str, not {type(item).__name__}"
             raise TypeError(msg)
-        strings.append(_plain(item))
+        strings.append(_plain(item))  # type: ignore[arg-type]
     return tuple(strings)
 
 
@@ -305,18 +347,25 @@ def _plain(text: str) -> str:
     return plain
 
 
-def _is_empty(value: object) -> bool:
+def _no_algorithms(algorithms: object) -> bool:
+    """None, or of length 0: a list, tuple, set or frozenset by its base size; another
+    object by ``len()``, where only "has no len()" counts as not empty."""
+    if algorithms is None:
+        return True
+    items = collection_items(algorithms)
+    if items is not None:
+        return not items
     try:
-        return len(value) == 0  # type: ignore[arg-type]
+        return len(algorithms) == 0  # type: ignore[arg-type]
     except TypeError:
         return False
 
 
 def _algorithms(algorithms: object) -> tuple[str, ...]:
     """The allowed algorithms: a collection of supported names, required."""
-    if algorithms is None or _is_empty(algorithms):
+    if _no_algorithms(algorithms):
         raise DecodeError(_ALGORITHMS_REQUIRED)
-    if isinstance(algorithms, str):
+    if is_a(algorithms, str):
         # PyJWT would test `alg in "HS256"`: a substring test.
         msg = 'algorithms must be a list of names, e.g. ["HS256"], not a str'
         raise TypeError(msg)
@@ -328,10 +377,11 @@ def _algorithms(algorithms: object) -> tuple[str, ...]:
 
 
 def _leeway(value: object) -> float:
-    if isinstance(value, datetime.timedelta):
-        seconds = value.total_seconds()
-    elif isinstance(value, (int, float)) and not isinstance(value, bool):
-        seconds = float(value)
+    """Seconds (an int or float, not bool) or a timedelta, through the base types."""
+    if is_a(value, datetime.timedelta):
+        seconds = total_seconds(value)  # type: ignore[arg-type]
+    elif is_a(value, (int, float)) and not is_a(value, bool):
+        seconds = number_as_float(value)  # type: ignore[arg-type]
     else:
         msg = f"leeway must be a number of seconds or a timedelta, not {type(value).__name__}"
         raise TypeError(msg)
@@ -342,40 +392,44 @@ def _leeway(value: object) -> float:
 
 
 def _expected(value: object, what: str) -> str | tuple[str, ...] | None:
-    """``audience`` or ``issuer``: None, a str, or an iterable of str (not bytes)."""
-    if value is None or isinstance(value, str):
-        return None if value is None else _plain(value)
+    """``audience`` or ``issuer``: None, a str, or an iterable of str (not bytes). A list,
+    tuple, set or frozenset is read through its base type; another iterable by ``iter()``."""
+    if value is None:
+        return None
+    if is_a(value, str):
+        return _plain(value)  # type: ignore[arg-type]
     wrong = f"{what} must be a str or an iterable of str, not {type(value).__name__}"
-    if isinstance(value, (bytes, bytearray)):
+    if is_a(value, (bytes, bytearray)):
         raise TypeError(wrong)
+    items = collection_items(value)
+    if items is not None:
+        return _strings_of(items, what)
     try:
-        items = iter(value)  # type: ignore[call-overload]
+        iterator = iter(value)  # type: ignore[call-overload]
     except TypeError:
         raise TypeError(wrong) from None
-    strings = []
-    for item in items:
-        if not isinstance(item, str):
-            msg = f"{what} must hold only str, not {type(item).__name__}"
-            raise TypeError(msg)
-        strings.append(_plain(item))
-    return tuple(strings)
+    return _strings_of(iterator, what)
 
 
 def _subject(value: object) -> str | None:
-    if value is None or isinstance(value, str):
-        return None if value is None else _plain(value)
+    if value is None:
+        return None
+    if is_a(value, str):
+        return _plain(value)  # type: ignore[arg-type]
     msg = f"subject must be a str or None, not {type(value).__name__}"
     raise TypeError(msg)
 
 
 def _max_bytes(value: object) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
+    """A positive int, by its digits (a subclass's methods are not asked)."""
+    if is_a(value, bool) or not is_a(value, int):
         msg = f"max_token_bytes must be an int, not {type(value).__name__}"
         raise TypeError(msg)
-    if value > 0:
-        return int(value)
-    if value >= _I64_MIN:
-        msg = f"max_token_bytes must be positive, not {int(value)}"
+    number = int.__int__(value)  # type: ignore[arg-type]
+    if number > 0:
+        return number
+    if number >= _I64_MIN:
+        msg = f"max_token_bytes must be positive, not {number}"
         raise ValueError(msg)
     msg = "max_token_bytes must be positive"
     raise ValueError(msg)
@@ -392,21 +446,32 @@ class _Segments(NamedTuple):
     signing_input: bytes
 
 
-def _token_bytes(token: object) -> bytes:
-    """A str's UTF-8 (lone surrogates kept, so they fail as base64url), or bytes."""
-    if isinstance(token, str):
-        return token.encode("utf-8", "surrogatepass")
-    if isinstance(token, bytes):
-        return bytes(token)
-    msg = f"Invalid token type: expected str or bytes, got {type(token).__name__}"
-    raise DecodeError(msg)
-
-
-def _split(token: bytes, max_token_bytes: int) -> _Segments:
-    """The size check, then the three segments as sent."""
-    if len(token) > max_token_bytes:
-        msg = f"Token is {len(token)} bytes, more than max_token_bytes ({max_token_bytes})"
+def _token_bytes(token: object, max_token_bytes: int) -> bytes:
+    """A str's UTF-8 (lone surrogates kept, so they fail as base64url; ``str.encode``
+    itself, never a subclass's), or bytes (a subclass's data), within ``max_token_bytes``."""
+    if is_a(token, str):
+        # An ASCII str is measured before it is encoded: a token over the limit is refused
+        # without a copy, as natively.
+        if str.isascii(token):  # type: ignore[arg-type]
+            _check_size(str.__len__(token), max_token_bytes)  # type: ignore[arg-type]
+        raw = str.encode(token, "utf-8", "surrogatepass")  # type: ignore[arg-type]
+    elif is_a(token, bytes):
+        raw = bytes.__bytes__(token)  # type: ignore[arg-type]
+    else:
+        msg = f"Invalid token type: expected str or bytes, got {type(token).__name__}"
         raise DecodeError(msg)
+    _check_size(len(raw), max_token_bytes)
+    return raw
+
+
+def _check_size(size: int, max_token_bytes: int) -> None:
+    if size > max_token_bytes:
+        msg = f"Token is {size} bytes, more than max_token_bytes ({max_token_bytes})"
+        raise DecodeError(msg)
+
+
+def _split(token: bytes) -> _Segments:
+    """The three segments as sent."""
     dots = token.count(b".")
     if dots < 2:
         msg = "Not enough segments"
@@ -557,7 +622,7 @@ class _Decoded(NamedTuple):
 
 
 def _decode_token(token: object, key: object, args: _DecodeArgs) -> _Decoded:
-    segments = _split(_token_bytes(token), args.max_token_bytes)
+    segments = _split(_token_bytes(token, args.max_token_bytes))
     header = _json_object(_segment(segments.header, "header"), "header")
     kid = _check_header(header)
     verified_with = None
@@ -575,14 +640,19 @@ def _decode_token(token: object, key: object, args: _DecodeArgs) -> _Decoded:
 # ------------------------------------------------------------------------------ claims
 
 
-def _seconds(value: object) -> int | float | None:
-    """A time claim truncated toward zero as ``int()`` does; None unless a JSON number."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return None
-    if isinstance(value, float) and math.isfinite(value):
-        return math.trunc(value)
-    # An int as it is; an overflowing float literal (1e400) stays infinite.
-    return value
+def _seconds(value: object) -> float | None:
+    """A time claim truncated toward zero as ``int()`` does, as the float the native side
+    compares; None unless a finite JSON number (``1e400`` parses as infinity: a token whose
+    ``exp`` is infinite would never expire, and ``int()`` refuses it too)."""
+    if type(value) is int:
+        # Exact ints beyond float's range compare as an infinity of their sign would.
+        try:
+            return float(value)
+        except OverflowError:
+            return math.inf if value > 0 else -math.inf
+    if type(value) is float and math.isfinite(value):
+        return float(math.trunc(value))
+    return None
 
 
 def _validate_claims(payload: dict[str, Any], policy: _Policy, now: float) -> None:
@@ -735,7 +805,7 @@ def decode_complete(  # noqa: PLR0917 - PyJWT's arguments, positional as on the 
 def get_unverified_header(token: str | bytes, /) -> dict[str, Any]:
     """The token's header (a dict), checked for shape but NOT verified: use it only to choose
     a key."""
-    segments = _split(_token_bytes(token), DEFAULT_MAX_TOKEN_BYTES)
+    segments = _split(_token_bytes(token, DEFAULT_MAX_TOKEN_BYTES))
     header = _json_object(_segment(segments.header, "header"), "header")
     _check_header(header)
     return header

@@ -220,7 +220,7 @@ impl<'py> Keys<'py> {
 
     /// A value one level down, on a fresh stack segment if this thread's stack runs low.
     fn nested(&self, value: &Bound<'py, PyAny>, depth: usize) -> PyResult<Bound<'py, PyAny>> {
-        crate::json::with_stack(depth, || self.value(value, depth))
+        crate::json::with_stack(|| self.value(value, depth))
     }
 
     /// An exact dict, read from a copy of its items taken first (`for_each_item`): keys and

@@ -193,9 +193,19 @@ pub(super) fn unpack_pair<'py>(
     };
     let (key, value) = (next(0)?, next(1)?);
     if values.next().transpose()?.is_some() {
-        return Err(PyValueError::new_err(
-            "too many values to unpack (expected 2)",
-        ));
+        // From CPython 3.14 the message counts an exact list's, tuple's or dict's items.
+        let size = if py.version_info() >= (3, 14) {
+            (item.cast_exact::<PyList>().map(PyListMethods::len))
+                .or_else(|_| item.cast_exact::<PyTuple>().map(PyTupleMethods::len))
+                .or_else(|_| item.cast_exact::<PyDict>().map(PyDictMethods::len))
+                .ok()
+        } else {
+            None
+        };
+        return Err(PyValueError::new_err(match size {
+            Some(size) => format!("too many values to unpack (expected 2, got {size})"),
+            None => "too many values to unpack (expected 2)".to_owned(),
+        }));
     }
     Ok((key, value))
 }
