@@ -7,6 +7,8 @@
 
 use std::borrow::Cow;
 
+use super::fallible::{ascii_or_utf8, Fallible};
+
 const WORD: usize = std::mem::size_of::<u64>();
 const ONES: u64 = u64::from_ne_bytes([0x01; WORD]);
 const HIGHS: u64 = u64::from_ne_bytes([0x80; WORD]);
@@ -58,28 +60,26 @@ fn find_special(bytes: &[u8], from: usize) -> Option<usize> {
 }
 
 /// `str(markupsafe.escape(text))` for a string; borrowed when nothing needs escaping.
-///
-/// # Panics
-/// Never: only ASCII bytes are replaced, by ASCII, so the result is valid UTF-8.
-pub fn escape_html(text: &str) -> Cow<'_, str> {
-    match escape_html_bytes(text.as_bytes()) {
+/// Only ASCII bytes are replaced, by ASCII, so the result is valid UTF-8.
+pub fn escape_html(text: &str) -> Fallible<Cow<'_, str>> {
+    Ok(match escape_html_bytes(text.as_bytes())? {
         Cow::Borrowed(_) => Cow::Borrowed(text),
-        Cow::Owned(bytes) => {
-            Cow::Owned(String::from_utf8(bytes).expect("escaping keeps UTF-8 valid"))
-        }
-    }
+        Cow::Owned(bytes) => Cow::Owned(ascii_or_utf8(bytes)),
+    })
 }
 
 /// The same on bytes of any ASCII-compatible encoding (the binding passes strings holding
 /// lone surrogates as WTF-8, which markupsafe escapes like any other text).
-pub fn escape_html_bytes(bytes: &[u8]) -> Cow<'_, [u8]> {
+pub fn escape_html_bytes(bytes: &[u8]) -> Fallible<Cow<'_, [u8]>> {
     let len = escaped_len(bytes);
     if len == bytes.len() {
-        return Cow::Borrowed(bytes);
+        return Ok(Cow::Borrowed(bytes));
     }
-    let mut out = vec![0; len];
+    let mut out = Vec::new();
+    out.try_reserve_exact(len)?;
+    out.resize(len, 0);
     escape_into(bytes, &mut out);
-    Cow::Owned(out)
+    Ok(Cow::Owned(out))
 }
 
 /// The length of `bytes` escaped: one pass that skips clean words, so that the output can
@@ -144,7 +144,7 @@ mod tests {
     #[test]
     fn entities_are_markupsafes() {
         assert_eq!(
-            escape_html(r#"<a href="x" title='&'>"#),
+            escape_html(r#"<a href="x" title='&'>"#).unwrap(),
             "&lt;a href=&#34;x&#34; title=&#39;&amp;&#39;&gt;"
         );
     }
@@ -152,8 +152,8 @@ mod tests {
     #[test]
     fn nothing_to_escape_borrows() {
         let text = "plain text = fine? yes; 100% (ok) é 北京";
-        assert!(matches!(escape_html(text), Cow::Borrowed(t) if t == text));
-        assert!(matches!(escape_html(""), Cow::Borrowed("")));
+        assert!(matches!(escape_html(text), Ok(Cow::Borrowed(t)) if t == text));
+        assert!(matches!(escape_html(""), Ok(Cow::Borrowed(""))));
     }
 
     #[test]
@@ -171,7 +171,7 @@ mod tests {
                         .replace('>', "&gt;")
                         .replace('\'', "&#39;")
                         .replace('"', "&#34;");
-                    assert_eq!(escape_html(&text), expected, "{text:?}");
+                    assert_eq!(escape_html(&text).unwrap(), expected, "{text:?}");
                 }
             }
         }
@@ -182,14 +182,14 @@ mod tests {
         let text = b"<p class='a'>x & y</p> plain words here \"q\"";
         let mut out = vec![0; escaped_len(text)];
         escape_into(text, &mut out);
-        assert_eq!(out, escape_html_bytes(text).as_ref());
+        assert_eq!(out, escape_html_bytes(text).unwrap().as_ref());
     }
 
     #[test]
     fn bytes_next_to_the_specials_are_not_special() {
         for byte in 0u8..0x80 {
             let text = char::from(byte).to_string();
-            let borrowed = matches!(escape_html(&text), Cow::Borrowed(_));
+            let borrowed = matches!(escape_html(&text), Ok(Cow::Borrowed(_)));
             assert_eq!(borrowed, entity(byte).is_none(), "{byte:#x}");
         }
     }

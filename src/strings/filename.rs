@@ -3,6 +3,7 @@
 
 use unicode_normalization::char::decompose_compatible;
 
+use super::fallible::{string_with_capacity, Fallible};
 use super::unicode::{is_assigned, is_space};
 
 /// The platform's path separators (`os.sep`, `os.altsep`): they become spaces, so
@@ -16,14 +17,20 @@ const WINDOWS_DEVICES: &[&str] = &[
     "LPT6", "LPT7", "LPT8", "LPT9", "LPT¹", "LPT²", "LPT³",
 ];
 
+/// The most bytes one character adds to the kept text: a compatibility decomposition has at
+/// most 18 characters (U+FDFA), each of which could follow a space and so come with a `_`,
+/// and one more for a `_` before the next character.
+const ROOM_PER_CHARACTER: usize = 2 * 18 + 1;
+
 /// `werkzeug.utils.secure_filename(name)`; `windows` prefixes `_` to device names (werkzeug
 /// does when `os.name == "nt"`).
-pub fn secure_filename(name: &str, windows: bool) -> String {
-    let mut kept = String::with_capacity(name.len());
+pub fn secure_filename(name: &str, windows: bool) -> Fallible<String> {
+    let mut kept = string_with_capacity(name.len() + ROOM_PER_CHARACTER)?;
     // Whether a word has started since the last whitespace, and whether any word has.
     let mut in_word = false;
     let mut any_word = false;
-    let mut push = |c: char| {
+    // Pushes within the room `ROOM_PER_CHARACTER` makes sure of before each character.
+    let mut push = |kept: &mut String, c: char| {
         // NFKD then only ASCII kept is the same as keeping the ASCII parts of each
         // character's decomposition: ASCII characters are starters, which canonical
         // reordering never moves. Separators count as whitespace.
@@ -44,27 +51,43 @@ pub fn secure_filename(name: &str, windows: bool) -> String {
             kept.push(c);
         }
     };
-    for c in name.chars() {
+    for (at, c) in name.char_indices() {
         if c.is_ascii() {
-            push(c);
+            push(&mut kept, c);
         } else if is_assigned(c) {
             // (A character the interpreter does not assign has no decomposition.)
+            // The kept text can outgrow the name (`㎯`, 3 bytes, is `rads2`): before each
+            // non-ASCII character there is room for the rest of the name and the most one
+            // character gives. An ASCII character then needs no check: it adds a byte for
+            // the byte it takes, and a `_` before it comes after whitespace, which took a
+            // byte and added none, or after a decomposition, which that room covered.
+            let room = name.len() - at + ROOM_PER_CHARACTER;
+            if kept.capacity() - kept.len() < room {
+                kept.try_reserve(room)?;
+            }
             decompose_compatible(c, |part| {
                 if part.is_ascii() {
-                    push(part);
+                    push(&mut kept, part);
                 }
             });
         }
     }
-    let trimmed = kept.trim_matches(['.', '_']);
+    // `._` stripped at both ends, in place.
+    kept.truncate(kept.trim_end_matches(['.', '_']).len());
+    let start = kept.len() - kept.trim_start_matches(['.', '_']).len();
+    kept.drain(..start);
     if windows {
-        let stem = trimmed.split('.').next().unwrap_or("");
-        let stem = stem.trim_matches(is_space).to_ascii_uppercase();
-        if WINDOWS_DEVICES.contains(&stem.as_str()) {
-            return format!("_{trimmed}");
+        let stem = kept.split('.').next().unwrap_or("");
+        let stem = stem.trim_matches(is_space);
+        if WINDOWS_DEVICES
+            .iter()
+            .any(|device| device.eq_ignore_ascii_case(stem))
+        {
+            kept.try_reserve(1)?;
+            kept.insert(0, '_');
         }
     }
-    trimmed.to_owned()
+    Ok(kept)
 }
 
 #[cfg(test)]
@@ -74,30 +97,33 @@ mod tests {
     #[test]
     fn werkzeugs_examples() {
         assert_eq!(
-            secure_filename("My cool movie.mov", false),
+            secure_filename("My cool movie.mov", false).unwrap(),
             "My_cool_movie.mov"
         );
-        assert_eq!(secure_filename("../../../etc/passwd", false), "etc_passwd");
         assert_eq!(
-            secure_filename("i contain cool \u{fc}ml\u{e4}uts.txt", false),
+            secure_filename("../../../etc/passwd", false).unwrap(),
+            "etc_passwd"
+        );
+        assert_eq!(
+            secure_filename("i contain cool \u{fc}ml\u{e4}uts.txt", false).unwrap(),
             "i_contain_cool_umlauts.txt"
         );
-        assert_eq!(secure_filename("", false), "");
-        assert_eq!(secure_filename("__.._", false), "");
+        assert_eq!(secure_filename("", false).unwrap(), "");
+        assert_eq!(secure_filename("__.._", false).unwrap(), "");
     }
 
     #[test]
     fn windows_device_names() {
-        assert_eq!(secure_filename("con.txt", true), "_con.txt");
-        assert_eq!(secure_filename("LPT1", true), "_LPT1");
-        assert_eq!(secure_filename("con.txt", false), "con.txt");
-        assert_eq!(secure_filename("console.txt", true), "console.txt");
+        assert_eq!(secure_filename("con.txt", true).unwrap(), "_con.txt");
+        assert_eq!(secure_filename("LPT1", true).unwrap(), "_LPT1");
+        assert_eq!(secure_filename("con.txt", false).unwrap(), "con.txt");
+        assert_eq!(secure_filename("console.txt", true).unwrap(), "console.txt");
     }
 
     #[test]
     fn python_whitespace_splits_words() {
-        assert_eq!(secure_filename("a\x1cb\tc", false), "a_b_c");
-        assert_eq!(secure_filename("a ! b", false), "a__b");
-        assert_eq!(secure_filename("ﬁle\u{2003}№1", false), "file_No1");
+        assert_eq!(secure_filename("a\x1cb\tc", false).unwrap(), "a_b_c");
+        assert_eq!(secure_filename("a ! b", false).unwrap(), "a__b");
+        assert_eq!(secure_filename("ﬁle\u{2003}№1", false).unwrap(), "file_No1");
     }
 }

@@ -6,12 +6,15 @@
 //! Every core here is a plain function on `&str` (or bytes) free of PyO3 types, so `cargo
 //! test` and the criterion benches run without Python; `binding` converts the arguments.
 //! Cores return `Cow::Borrowed` when nothing changes, so the binding can hand back the
-//! caller's own `str` object instead of building an equal one.
+//! caller's own `str` object instead of building an equal one. Their buffers grow through
+//! `fallible`, so an input too big for memory is an `OutOfMemory` (a `MemoryError`), never
+//! an abort.
 
 pub mod binding;
 pub mod case;
 pub mod entities;
 pub mod escape;
+pub mod fallible;
 pub mod filename;
 pub mod replace;
 pub mod slug;

@@ -6,8 +6,10 @@
 //! turns into a separator, exactly as there). Passes that find nothing to change borrow.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 
 use super::entities::HTML4_ENTITIES;
+use super::fallible::{self, owned, string_with_capacity, Fallible, TryPush};
 use super::translit::transliterate;
 use super::unicode::{is_alnum, is_decimal, lower, nfkc, nfkd};
 
@@ -28,8 +30,8 @@ pub struct SlugOptions<'a> {
     pub word_boundary: bool,
     pub save_order: bool,
     pub separator: &'a str,
-    pub stopwords: &'a [String],
-    pub replacements: &'a [(String, String)],
+    pub stopwords: &'a [&'a str],
+    pub replacements: &'a [(&'a str, &'a str)],
     pub lowercase: bool,
     pub allow_unicode: bool,
 }
@@ -53,75 +55,78 @@ impl Default for SlugOptions<'_> {
 }
 
 /// A slug of `text`.
-pub fn slugify(text: &str, options: &SlugOptions<'_>) -> String {
+pub fn slugify(text: &str, options: &SlugOptions<'_>) -> Fallible<String> {
     let mut text = Cow::Borrowed(text);
-    replace_all(&mut text, options.replacements);
-    step(&mut text, apostrophe_runs_to_dash);
+    replace_all(&mut text, options.replacements)?;
+    step(&mut text, apostrophe_runs_to_dash)?;
     if options.allow_unicode {
-        step(&mut text, nfkc);
+        step(&mut text, nfkc)?;
     } else {
-        step(&mut text, nfkd);
-        step(&mut text, transliterate);
+        step(&mut text, nfkd)?;
+        step(&mut text, transliterate)?;
     }
     if options.entities {
-        step(&mut text, decode_named);
+        step(&mut text, decode_named)?;
     }
     if options.decimal {
-        step(&mut text, |text| decode_numeric(text, Radix::Decimal));
+        step(&mut text, |text| decode_numeric(text, Radix::Decimal))?;
     }
     if options.hexadecimal {
-        step(&mut text, |text| decode_numeric(text, Radix::Hex));
+        step(&mut text, |text| decode_numeric(text, Radix::Hex))?;
     }
-    step(&mut text, if options.allow_unicode { nfkc } else { nfkd });
+    step(&mut text, if options.allow_unicode { nfkc } else { nfkd })?;
     if options.lowercase {
-        step(&mut text, lower);
+        step(&mut text, lower)?;
     }
-    let mut text = Cow::Owned(clean(&text, options.allow_unicode));
+    let mut text = Cow::Owned(clean(&text, options.allow_unicode)?);
     if !options.stopwords.is_empty() {
-        text = Cow::Owned(drop_stopwords(&text, options.stopwords, options.lowercase));
+        text = Cow::Owned(drop_stopwords(&text, options.stopwords, options.lowercase)?);
     }
-    replace_all(&mut text, options.replacements);
+    replace_all(&mut text, options.replacements)?;
     let text = if options.max_length > 0 {
         smart_truncate(
             &text,
             options.max_length,
             options.word_boundary,
             options.save_order,
-        )
+        )?
     } else {
         text.into_owned()
     };
     if options.separator == "-" {
-        text
+        Ok(text)
     } else {
-        text.replace('-', options.separator)
+        fallible::replace(&text, "-", options.separator)
     }
 }
 
 /// Applies one pass; a pass borrows exactly when it changes nothing, so the text is then
 /// kept as it is (no copy).
-fn step(text: &mut Cow<'_, str>, pass: impl Fn(&str) -> Cow<'_, str>) {
-    if let Cow::Owned(changed) = pass(text) {
+fn step(text: &mut Cow<'_, str>, pass: impl Fn(&str) -> Fallible<Cow<'_, str>>) -> Fallible<()> {
+    if let Cow::Owned(changed) = pass(text)? {
         *text = Cow::Owned(changed);
     }
+    Ok(())
 }
 
 /// `text.replace(old, new)` for each pair in order (Python's `str.replace`: an empty `old`
 /// inserts `new` around every character, as Rust's does).
-fn replace_all(text: &mut Cow<'_, str>, replacements: &[(String, String)]) {
-    for (old, new) in replacements {
-        if old.is_empty() || text.contains(old.as_str()) {
-            *text = Cow::Owned(text.replace(old.as_str(), new));
+fn replace_all(text: &mut Cow<'_, str>, replacements: &[(&str, &str)]) -> Fallible<()> {
+    for &(old, new) in replacements {
+        if old.is_empty() || text.contains(old) {
+            *text = Cow::Owned(fallible::replace(text, old, new)?);
         }
     }
+    Ok(())
 }
 
 /// `re.sub(r"[']+", "-", text)`.
-fn apostrophe_runs_to_dash(text: &str) -> Cow<'_, str> {
+fn apostrophe_runs_to_dash(text: &str) -> Fallible<Cow<'_, str>> {
     if !text.contains('\'') {
-        return Cow::Borrowed(text);
+        return Ok(Cow::Borrowed(text));
     }
-    let mut out = String::with_capacity(text.len());
+    // Never longer than the text.
+    let mut out = string_with_capacity(text.len())?;
     let mut in_run = false;
     for c in text.chars() {
         if c == '\'' {
@@ -134,16 +139,17 @@ fn apostrophe_runs_to_dash(text: &str) -> Cow<'_, str> {
             in_run = false;
         }
     }
-    Cow::Owned(out)
+    Ok(Cow::Owned(out))
 }
 
 /// `&name;` for the HTML 4 names, in one left-to-right pass (a decoded `&` does not start a
 /// new reference, as with `re.sub`).
-fn decode_named(text: &str) -> Cow<'_, str> {
+fn decode_named(text: &str) -> Fallible<Cow<'_, str>> {
     if !text.contains('&') {
-        return Cow::Borrowed(text);
+        return Ok(Cow::Borrowed(text));
     }
-    let mut out = String::with_capacity(text.len());
+    // Never longer than the text: a reference is longer than the character it stands for.
+    let mut out = string_with_capacity(text.len())?;
     let mut rest = text;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
@@ -158,7 +164,7 @@ fn decode_named(text: &str) -> Cow<'_, str> {
                 .map(|at| (end, HTML4_ENTITIES[at].1))
         });
         if let Some((end, code)) = decoded {
-            out.push(char::from_u32(code).expect("entities are scalar values"));
+            out.push(char::from_u32(code).unwrap_or(char::REPLACEMENT_CHARACTER));
             rest = &after[end + 1..];
         } else {
             out.push('&');
@@ -166,7 +172,7 @@ fn decode_named(text: &str) -> Cow<'_, str> {
         }
     }
     out.push_str(rest);
-    Cow::Owned(out)
+    Ok(Cow::Owned(out))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -238,17 +244,18 @@ fn scan_reference(after: &str, radix: Radix) -> Option<Reference> {
 /// `re.sub` of one kind of numeric reference with `chr(int(digits, base))`. As in
 /// python-slugify, one value beyond U+10FFFF makes `chr` raise, which cancels the whole
 /// substitution: every reference of this kind is then left as it is.
-fn decode_numeric(text: &str, radix: Radix) -> Cow<'_, str> {
+fn decode_numeric(text: &str, radix: Radix) -> Fallible<Cow<'_, str>> {
     if !text.contains("&#") {
-        return Cow::Borrowed(text);
+        return Ok(Cow::Borrowed(text));
     }
-    let mut out = String::with_capacity(text.len());
+    // Never longer than the text: `&#1;` is 4 bytes, a character at most 4.
+    let mut out = string_with_capacity(text.len())?;
     let mut rest = text;
     while let Some(at) = rest.find("&#") {
         out.push_str(&rest[..at]);
         let after = &rest[at + 2..];
         match scan_reference(after, radix) {
-            Some(Reference { value: None, .. }) => return Cow::Borrowed(text),
+            Some(Reference { value: None, .. }) => return Ok(Cow::Borrowed(text)),
             Some(Reference {
                 len,
                 value: Some(code),
@@ -263,19 +270,20 @@ fn decode_numeric(text: &str, radix: Radix) -> Cow<'_, str> {
         }
     }
     out.push_str(rest);
-    Cow::Owned(out)
+    Ok(Cow::Owned(out))
 }
 
 /// Steps 6 and 7: apostrophes removed, `,` between two decimal digits removed, runs of
 /// disallowed characters (`[^-a-zA-Z0-9]`, or `[\W_]` with `allow_unicode`) to one `-`,
 /// runs of `-` collapsed, `-` stripped at both ends.
-fn clean(text: &str, allow_unicode: bool) -> String {
+fn clean(text: &str, allow_unicode: bool) -> Fallible<String> {
     let unquoted: Cow<'_, str> = if text.contains('\'') {
-        Cow::Owned(text.replace('\'', ""))
+        Cow::Owned(fallible::replace(text, "'", "")?)
     } else {
         Cow::Borrowed(text)
     };
-    let mut out = String::with_capacity(unquoted.len());
+    // Never longer than the text: each kept character once, at most one `-` before it.
+    let mut out = string_with_capacity(unquoted.len())?;
     let mut pending_dash = false;
     let mut previous: Option<char> = None;
     let mut chars = unquoted.chars().peekable();
@@ -303,25 +311,39 @@ fn clean(text: &str, allow_unicode: bool) -> String {
             pending_dash = true;
         }
     }
-    out
+    Ok(out)
 }
 
-/// Words (split on `-`) that are stopwords dropped.
-fn drop_stopwords(text: &str, stopwords: &[String], lowercase: bool) -> String {
-    let excluded: Vec<Cow<'_, str>> = stopwords
-        .iter()
-        .map(|word| {
-            if lowercase {
-                lower(word)
-            } else {
-                Cow::Borrowed(word.as_str())
-            }
-        })
-        .collect();
-    text.split('-')
-        .filter(|word| !excluded.iter().any(|stop| stop == word))
-        .collect::<Vec<_>>()
-        .join("-")
+/// Words (split on `-`) that are stopwords dropped. The stopwords go in a hash set, so the
+/// cost is one lookup per word whatever their number (a scan of the list for every word
+/// took 0.6 s for 30,000 words against 30,000 stopwords).
+fn drop_stopwords(text: &str, stopwords: &[&str], lowercase: bool) -> Fallible<String> {
+    let mut lowered: Vec<Cow<'_, str>> = Vec::new();
+    if lowercase {
+        lowered.try_reserve(stopwords.len())?;
+        for word in stopwords {
+            lowered.push(lower(word)?);
+        }
+    }
+    let mut excluded: HashSet<&str, ahash::RandomState> =
+        HashSet::with_hasher(ahash::RandomState::new());
+    excluded.try_reserve(stopwords.len())?;
+    if lowercase {
+        excluded.extend(lowered.iter().map(AsRef::as_ref));
+    } else {
+        excluded.extend(stopwords.iter().copied());
+    }
+    // Never longer than the text.
+    let mut out = string_with_capacity(text.len())?;
+    let mut first = true;
+    for word in text.split('-').filter(|word| !excluded.contains(word)) {
+        if !first {
+            out.push('-');
+        }
+        first = false;
+        out.push_str(word);
+    }
+    Ok(out)
 }
 
 /// The first `n` characters of `text`.
@@ -332,38 +354,48 @@ fn prefix_chars(text: &str, n: usize) -> &str {
 }
 
 /// python-slugify's `smart_truncate` with `-` as the separator; lengths in characters.
-fn smart_truncate(text: &str, max_length: i64, word_boundary: bool, save_order: bool) -> String {
+fn smart_truncate(
+    text: &str,
+    max_length: i64,
+    word_boundary: bool,
+    save_order: bool,
+) -> Fallible<String> {
     let max_length = usize::try_from(max_length).unwrap_or(usize::MAX);
     let text = text.trim_matches('-');
     if text.chars().count() < max_length {
-        return text.to_owned();
+        return owned(text);
     }
     if !word_boundary {
-        return prefix_chars(text, max_length).trim_matches('-').to_owned();
+        return owned(prefix_chars(text, max_length).trim_matches('-'));
     }
     if !text.contains('-') {
-        return prefix_chars(text, max_length).to_owned();
+        return owned(prefix_chars(text, max_length));
     }
-    let mut truncated = String::new();
+    // Never longer than the text.
+    let mut truncated = string_with_capacity(text.len())?;
     let mut truncated_len = 0;
     for word in text.split('-').filter(|word| !word.is_empty()) {
         let word_len = word.chars().count();
         let next_len = truncated_len + word_len;
         if next_len < max_length {
-            truncated.push_str(word);
-            truncated.push('-');
+            truncated.try_push_str(word)?;
+            truncated.try_push('-')?;
             truncated_len = next_len + 1;
         } else if next_len == max_length {
-            truncated.push_str(word);
+            truncated.try_push_str(word)?;
             break;
         } else if save_order {
             break;
         }
     }
     if truncated.is_empty() {
-        return prefix_chars(text, max_length).trim_matches('-').to_owned();
+        return owned(prefix_chars(text, max_length).trim_matches('-'));
     }
-    truncated.trim_matches('-').to_owned()
+    let kept = truncated.trim_matches('-').len();
+    if kept == truncated.len() {
+        return Ok(truncated);
+    }
+    owned(truncated.trim_matches('-'))
 }
 
 #[cfg(test)]
@@ -371,7 +403,7 @@ mod tests {
     use super::*;
 
     fn slug(text: &str) -> String {
-        slugify(text, &SlugOptions::default())
+        slugify(text, &SlugOptions::default()).unwrap()
     }
 
     #[test]
@@ -396,24 +428,27 @@ mod tests {
 
     #[test]
     fn options() {
-        let stop = ["The".to_owned(), "a".to_owned()];
+        let stop = ["The", "a"];
         let options = SlugOptions {
             stopwords: &stop,
             separator: "_",
             ..SlugOptions::default()
         };
-        assert_eq!(slugify("The quick a fox", &options), "quick_fox");
+        assert_eq!(slugify("The quick a fox", &options).unwrap(), "quick_fox");
         let options = SlugOptions {
             max_length: 9,
             word_boundary: true,
             ..SlugOptions::default()
         };
-        assert_eq!(slugify("one two three", &options), "one-two");
+        assert_eq!(slugify("one two three", &options).unwrap(), "one-two");
         let options = SlugOptions {
             allow_unicode: true,
             ..SlugOptions::default()
         };
-        assert_eq!(slugify("Ñandú_über Straße", &options), "ñandú-über-straße");
+        assert_eq!(
+            slugify("Ñandú_über Straße", &options).unwrap(),
+            "ñandú-über-straße"
+        );
     }
 
     #[test]

@@ -9,6 +9,8 @@
 
 use std::borrow::Cow;
 
+use super::fallible::{string_with_capacity, Fallible, TryPush};
+
 /// The table entry for a non-ASCII character ("" when it has none).
 #[inline]
 fn entry(c: char) -> &'static str {
@@ -30,20 +32,20 @@ fn entry_or_self(c: char, buffer: &mut [u8; 4]) -> &str {
 /// An entry of two or more characters that ends in a space (CJK syllables: `北` is
 /// `"Bei "`) loses the space at the end of the text or before an entry that starts with
 /// one, so words are separated by exactly one space.
-pub fn transliterate(text: &str) -> Cow<'_, str> {
+pub fn transliterate(text: &str) -> Fallible<Cow<'_, str>> {
     if text.is_ascii() {
-        return Cow::Borrowed(text);
+        return Ok(Cow::Borrowed(text));
     }
-    let mut out = String::with_capacity(text.len() | 15);
+    let mut out = string_with_capacity(text.len() | 15)?;
     let mut chars = text.chars();
     let mut buffer = [0u8; 4];
     let Some(mut current) = chars.next() else {
-        return Cow::Borrowed(text);
+        return Ok(Cow::Borrowed(text));
     };
     loop {
         let next = chars.next();
         if current.is_ascii() {
-            out.push(current);
+            out.try_push(current)?;
         } else {
             let mut mapped = entry(current);
             if mapped.len() > 1 && mapped.ends_with(' ') {
@@ -53,14 +55,14 @@ pub fn transliterate(text: &str) -> Cow<'_, str> {
                     mapped = &mapped[..mapped.len() - 1];
                 }
             }
-            out.push_str(mapped);
+            out.try_push_str(mapped)?;
         }
         match next {
             Some(next) => current = next,
             None => break,
         }
     }
-    Cow::Owned(out)
+    Ok(Cow::Owned(out))
 }
 
 #[cfg(test)]
@@ -69,22 +71,25 @@ mod tests {
 
     #[test]
     fn latin_and_beyond() {
-        assert_eq!(transliterate("Æneid étude"), "AEneid etude");
-        assert_eq!(transliterate("北京"), "Bei Jing");
-        assert_eq!(transliterate("北 京"), "Bei Jing");
-        assert_eq!(transliterate("Москва"), "Moskva");
-        assert_eq!(transliterate("Straße"), "Strasse");
+        assert_eq!(transliterate("Æneid étude").unwrap(), "AEneid etude");
+        assert_eq!(transliterate("北京").unwrap(), "Bei Jing");
+        assert_eq!(transliterate("北 京").unwrap(), "Bei Jing");
+        assert_eq!(transliterate("Москва").unwrap(), "Moskva");
+        assert_eq!(transliterate("Straße").unwrap(), "Strasse");
     }
 
     #[test]
     fn ascii_is_kept_and_borrowed() {
-        assert!(matches!(transliterate("plain\0text\x7f"), Cow::Borrowed(_)));
+        assert!(matches!(
+            transliterate("plain\0text\x7f"),
+            Ok(Cow::Borrowed(_))
+        ));
         // Past a non-ASCII character too (the crate's own loop drops NUL there).
-        assert_eq!(transliterate("é\0\x7f"), "e\0\x7f");
+        assert_eq!(transliterate("é\0\x7f").unwrap(), "e\0\x7f");
     }
 
     #[test]
     fn unknown_characters_are_dropped() {
-        assert_eq!(transliterate("a\u{10FFFF}b"), "ab");
+        assert_eq!(transliterate("a\u{10FFFF}b").unwrap(), "ab");
     }
 }

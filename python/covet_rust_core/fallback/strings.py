@@ -26,12 +26,15 @@ from __future__ import annotations
 import contextlib
 import html.entities
 import importlib.resources
+import operator
 import os
 import re
 import unicodedata
 import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from typing import Any, Final, Literal, TypeAlias, final
+from typing import Any, Final, Literal, TypeAlias, TypeGuard, TypeVar, cast, final
+
+_T = TypeVar("_T")
 
 __all__ = [
     "Replacer",
@@ -79,17 +82,47 @@ def _check_str(function: str, argument: str, value: object) -> str:
     return _utf8_only(_check_any_str(function, argument, value))
 
 
+def _has_type(value: object, kind: type[_T]) -> TypeGuard[_T]:
+    """``isinstance`` by the real type: the native side asks CPython for ``type(value)``,
+    where ``isinstance`` would also believe a ``__class__`` that lies."""
+    return issubclass(type(value), kind)
+
+
+def _is_text(value: object) -> TypeGuard[str | bytes]:
+    """A ``str`` or ``bytes`` (or subclass) by its real type."""
+    return _has_type(value, str) or _has_type(value, bytes)
+
+
 def _check_any_str(function: str, argument: str, value: object) -> str:
-    """A ``str`` argument, lone surrogates allowed (case conversion and URL coding pass them
-    through, as their anchors do)."""
-    if not isinstance(value, str):
+    """A ``str`` argument as an exact ``str``, lone surrogates allowed (case conversion and
+    URL coding pass them through, as their anchors do)."""
+    if not _has_type(value, str):
         raise _wrong_type(function, argument, "str", value)
-    return value
+    return _exact(value)
 
 
 def _exact(text: str) -> str:
-    """``text`` as an exact ``str``: itself, or a plain copy of a subclass instance."""
+    """``text`` as an exact ``str``: itself, or a plain copy of a subclass instance, read
+    through ``str`` itself (none of the subclass's methods is called), as the native side
+    reads it."""
     return text if type(text) is str else str.__str__(text)
+
+
+def _exact_bytes(data: bytes | bytearray) -> bytes:
+    """``data`` as exact ``bytes``, read through the base type (a subclass's ``__bytes__``,
+    ``__iter__`` or ``__buffer__`` is never called)."""
+    if type(data) is bytes:
+        return data
+    if _has_type(data, bytes):
+        return bytes.__getitem__(data, slice(None))
+    return bytes(bytearray.__getitem__(cast("bytearray", data), slice(None)))
+
+
+def _exact_text(value: str | bytes | bytearray) -> str | bytes:
+    """A ``str``, ``bytes`` or ``bytearray`` as an exact ``str`` or ``bytes``."""
+    if _has_type(value, str):
+        return _exact(value)
+    return _exact_bytes(cast("bytes | bytearray", value))
 
 
 # ------------------------------------------------------------------------------ escape_html
@@ -173,10 +206,9 @@ def transliterate(text: str) -> str:
 
     Characters without an entry are dropped; ASCII text is returned as it is.
     """
-    if not isinstance(text, str):
-        raise _wrong_type("transliterate", "text", "str", text)
+    text = _check_any_str("transliterate", "text", text)
     if text.isascii():
-        return _exact(text)
+        return text
     _utf8_only(text)
     table = _get_table()
     if table.beyond.search(text) is not None:
@@ -298,15 +330,15 @@ def _replacement_pairs(replacements: object) -> list[tuple[str, str]]:
     pairs: list[tuple[str, str]] = []
     for item in items:
         # A two-character str would unpack into a pair.
-        if isinstance(item, str):
+        if _has_type(item, str):
             raise TypeError(message)
         try:
             old, new = item
         except (TypeError, ValueError):
             raise TypeError(message) from None
-        if not isinstance(old, str) or not isinstance(new, str):
+        if not _has_type(old, str) or not _has_type(new, str):
             raise TypeError(message)
-        pairs.append((_utf8_only(old), _utf8_only(new)))
+        pairs.append((_utf8_only(_exact(old)), _utf8_only(_exact(new))))
     return pairs
 
 
@@ -315,9 +347,9 @@ def _stopword_list(stopwords: object) -> list[str]:
     items = _listed(stopwords, message)
     words: list[str] = []
     for word in items:
-        if not isinstance(word, str):
+        if not _has_type(word, str):
             raise TypeError(message)
-        words.append(_utf8_only(word))
+        words.append(_utf8_only(_exact(word)))
     return words
 
 
@@ -342,10 +374,12 @@ def slugify(
     ``stopwords`` is an iterable of ``str``; ``replacements`` one of ``(old, new)`` pairs,
     applied before and after the slug is made.
     """
-    _check_str("slugify", "text", text)
-    if not isinstance(max_length, int):
+    text = _check_str("slugify", "text", text)
+    if not _has_type(max_length, int):
         raise _wrong_type("slugify", "max_length", "int", max_length)
-    _check_str("slugify", "separator", separator)
+    # An int subclass as the int it holds: its __index__ and comparisons are not called.
+    max_length = operator.index(max_length)
+    separator = _check_str("slugify", "separator", separator)
     words = _stopword_list(stopwords)
     pairs = _replacement_pairs(replacements)
     # Flags are taken for their truth value, as python-slugify does.
@@ -396,12 +430,14 @@ _MAX_DEPTH: Final = 1000
 
 
 def _case_arg(function: str, s: object) -> str:
-    if not isinstance(s, str):
+    """``s`` as an exact ``str`` (a subclass is read as the ``str`` it holds)."""
+    if not _has_type(s, str):
         message = f"{function}() argument 's' must be str, not {type(s).__name__}"
-        if isinstance(s, (list, Mapping)):
+        # A list by its real type; a Mapping as the ABC judges it (natively too).
+        if _has_type(s, list) or isinstance(s, Mapping):
             message += f" (use {function}_keys for dicts and lists)"
         raise TypeError(message)
-    return s
+    return _exact(s)
 
 
 def _is_kept(s: str) -> bool:
@@ -491,10 +527,16 @@ _Container: TypeAlias = list[Any] | dict[Any, Any]
 
 def _open(value: Any) -> tuple[Iterator[Any], _Container] | None:
     """For a list or Mapping (checked in pyhumps' order): its items' iterator and the new
-    container for the converted copy; None for anything else."""
+    container for the converted copy; None for anything else. An exact dict or list is
+    read from a copy of its items taken first (no Python code runs while it is taken), so
+    that code run meanwhile (a key's ``__hash__``, a Mapping's ``items()``) cannot change
+    what is read; a subclass or another Mapping is read through its own methods as it goes,
+    as pyhumps reads it."""
     if type(value) is dict:
-        return iter(value.items()), {}
-    if isinstance(value, list):
+        return iter(list(value.items())), {}
+    if type(value) is list:
+        return iter(value.copy()), []
+    if _has_type(value, list):
         return iter(value), []
     if isinstance(value, Mapping):
         return iter(value.items()), {}
@@ -516,7 +558,8 @@ def _convert_keys(obj: Any, convert: Callable[[str], str], function: str) -> Any
             if new is None:
                 new = converted[key] = convert(key)
             return new
-        return convert(key) if isinstance(key, str) else key
+        # A str subclass is read as the str it holds; any other key is kept.
+        return convert(_exact(key)) if _has_type(key, str) else key
 
     # Each frame: the source's iterator (items for a Mapping) and the container being built.
     stack = [frame]
@@ -568,21 +611,33 @@ def to_kebab_keys(obj: Any, /) -> Any:
 # ------------------------------------------------------------------------------ URL coding
 
 
-def _check_quote_args(function: str, string: object, safe: object) -> None:
-    if not isinstance(string, (str, bytes, bytearray)):
+def _check_quote_args(
+    function: str, string: object, safe: object
+) -> tuple[str | bytes | bytearray, Any]:
+    """``string`` and ``safe`` checked, as exact ``str`` or ``bytes``: a subclass is read as
+    the value it holds (urllib would call its overridden methods, ``encode``, ``rstrip`` or
+    ``__iter__``; the native side reads its characters). An empty bytearray ``string``
+    stays one, for urllib's ``quote_plus`` to look at ``safe`` as it does for it."""
+    if not (_is_text(string) or _has_type(string, bytearray)):
         raise _wrong_type(function, "string", "str, bytes or bytearray", string)
-    # Nothing to quote returns before safe is read, in urllib and natively alike.
-    if string and not isinstance(safe, (str, bytes)):
+    exact_string = _exact_text(string)
+    if isinstance(exact_string, str):
+        # urllib encodes the text before it reads safe (a lone surrogate raises first).
+        _utf8_only(exact_string)
+    # Nothing to quote returns before safe is read, in urllib and natively alike, except
+    # that urllib's quote_plus computes `safe + b" "` first for a bytearray.
+    reads_safe = bool(exact_string) or (function == "quote_plus" and _has_type(string, bytearray))
+    if reads_safe and not _is_text(safe):
         raise _wrong_type(function, "safe", "str or bytes", safe)
+    exact_safe = _exact_text(safe) if _is_text(safe) else safe
+    if _has_type(string, bytearray) and not exact_string:
+        return bytearray(), exact_safe
+    return exact_string, exact_safe
 
 
 def quote(string: str | bytes | bytearray, safe: str | bytes = "/") -> str:
     """``urllib.parse.quote`` (UTF-8); a ``str`` needing no quoting is returned as it is."""
-    _check_quote_args("quote", string, safe)
-    # A str subclass as the plain str it holds: urllib and the comparison below would
-    # call its overridden methods, the native side reads its characters.
-    if isinstance(string, str):
-        string = _exact(string)
+    string, safe = _check_quote_args("quote", string, safe)
     result = urllib.parse.quote(string, safe)
     if isinstance(string, str) and result == string:
         return string
@@ -591,11 +646,7 @@ def quote(string: str | bytes | bytearray, safe: str | bytes = "/") -> str:
 
 def quote_plus(string: str | bytes | bytearray, safe: str | bytes = "") -> str:
     """``urllib.parse.quote_plus`` (UTF-8): like ``quote``, spaces as ``+``."""
-    _check_quote_args("quote_plus", string, safe)
-    # A str subclass as the plain str it holds: urllib and the comparison below would
-    # call its overridden methods, the native side reads its characters.
-    if isinstance(string, str):
-        string = _exact(string)
+    string, safe = _check_quote_args("quote_plus", string, safe)
     result = urllib.parse.quote_plus(string, safe)
     if isinstance(string, str) and result == string:
         return string
@@ -604,28 +655,43 @@ def quote_plus(string: str | bytes | bytearray, safe: str | bytes = "") -> str:
 
 def unquote(string: str | bytes) -> str:
     """``urllib.parse.unquote``: ``%XX`` escapes decoded as UTF-8, invalid bytes as U+FFFD."""
-    if not isinstance(string, (str, bytes)):
+    if not _is_text(string):
         raise _wrong_type("unquote", "string", "str or bytes", string)
-    return _exact(urllib.parse.unquote(string))
+    return _exact(urllib.parse.unquote(_exact_text(string)))
 
 
 def unquote_plus(string: str | bytes) -> str:
     """``urllib.parse.unquote_plus``: like ``unquote``, ``+`` as a space (bytes too)."""
-    if isinstance(string, str):
-        return _exact(urllib.parse.unquote_plus(string))
-    if not isinstance(string, bytes):
+    if _has_type(string, str):
+        return _exact(urllib.parse.unquote_plus(_exact(string)))
+    if not _has_type(string, bytes):
         raise _wrong_type("unquote_plus", "string", "str or bytes", string)
-    return urllib.parse.unquote(string.replace(b"+", b" "))
+    return urllib.parse.unquote(_exact_bytes(string).replace(b"+", b" "))
 
 
-def _urlencode_quote(
-    string: str | bytes, safe: object, encoding: str | None = None, errors: str | None = None
-) -> str:
-    """urllib's ``quote_plus`` with the contract's TypeError for a bad ``safe``, raised where
-    urllib's own would be: at the first non-empty name or value, never earlier."""
-    if string and not isinstance(safe, (str, bytes)):
+def _urlencode_quote(string: str | bytes, safe: object) -> str:
+    """urllib's ``quote_plus`` of one name or value, with the contract's TypeError for a bad
+    ``safe``, raised where urllib's own would be: at the first non-empty name or value,
+    never earlier. A ``str`` or ``bytes`` subclass is read as the value it holds, as the
+    native side reads it."""
+    string = _exact_text(string)
+    if isinstance(string, str):
+        # urllib encodes the text before it reads safe (a lone surrogate raises first).
+        _utf8_only(string)
+    if string and not _is_text(safe):
         raise _wrong_type("urlencode", "safe", "str or bytes", safe)
-    return urllib.parse.quote_plus(string, safe, encoding, errors)  # type: ignore[call-overload,no-any-return]
+    exact_safe: Any = _exact_text(safe) if _is_text(safe) else safe
+    if isinstance(string, str):
+        return urllib.parse.quote_plus(string, exact_safe)
+    return urllib.parse.quote_plus(string, exact_safe)
+
+
+def _urlencode_component(value: object, safe: object) -> str:
+    """urllib's name or value: bytes quoted as they are, anything else as ``str()`` of it
+    (by the real type: a ``__class__`` claiming bytes is not believed)."""
+    if _has_type(value, bytes):
+        return _urlencode_quote(value, safe)
+    return _urlencode_quote(str(value), safe)
 
 
 def urlencode(
@@ -633,15 +699,51 @@ def urlencode(
     doseq: bool = False,
     safe: str | bytes = "",
 ) -> str:
-    """``urllib.parse.urlencode`` (UTF-8, ``quote_plus``) of a Mapping or a sequence of pairs."""
-    return urllib.parse.urlencode(query, bool(doseq), safe, quote_via=_urlencode_quote)
+    """``urllib.parse.urlencode`` (UTF-8, ``quote_plus``) of a Mapping or a sequence of pairs.
+
+    urllib's loop, line for line, with the caller's objects typed by their real type. An
+    exact dict is read from a copy of its items taken first: a ``__str__`` that changes it
+    meanwhile does not change what is encoded (urllib would raise RuntimeError)."""
+    doseq = bool(doseq)
+    items: Iterable[Any]
+    if type(query) is dict:
+        items = list(query.items())
+    elif hasattr(query, "items"):
+        items = query.items()
+    else:
+        try:
+            # Non-sequences fail len(); a non-empty str fails the tuple check.
+            if len(query) and not _has_type(query[0], tuple):
+                raise TypeError
+        except TypeError as error:
+            msg = "not a valid non-string sequence or mapping object"
+            raise TypeError(msg) from error
+        items = query
+    pieces: list[str] = []
+    for key, value in items:
+        name = _urlencode_component(key, safe)
+        if not doseq:
+            pieces.append(f"{name}={_urlencode_component(value, safe)}")
+        elif _is_text(value):
+            pieces.append(f"{name}={_urlencode_quote(value, safe)}")
+        else:
+            try:
+                len(value)
+            except TypeError:
+                pieces.append(f"{name}={_urlencode_component(value, safe)}")
+            else:
+                pieces.extend(f"{name}={_urlencode_component(item, safe)}" for item in value)
+    return "&".join(pieces)
 
 
-def _check_parse_args(function: str, qs: object, max_num_fields: object, separator: object) -> None:
-    _check_any_str(function, "qs", qs)
-    # max_num_fields is compared with the field count as urllib compares it (its TypeError
-    # for a value that does not compare with an int).
-    _check_any_str(function, "separator", separator)
+def _check_parse_args(function: str, qs: object, separator: object) -> tuple[str, str]:
+    """``qs`` and ``separator`` as exact ``str``. ``max_num_fields`` is compared with the
+    field count as urllib compares it (its TypeError for a value that does not compare with
+    an int; an int subclass's own ``__lt__`` and ``__gt__``, as urllib calls them)."""
+    return (
+        _check_any_str(function, "qs", qs),
+        _check_any_str(function, "separator", separator),
+    )
 
 
 def parse_qsl(
@@ -655,7 +757,7 @@ def parse_qsl(
     # The flags' truth first, as the native side converts its arguments (in signature
     # order, before it looks at them): an object whose __bool__ raises meets it first.
     keep_blank_values, strict_parsing = bool(keep_blank_values), bool(strict_parsing)
-    _check_parse_args("parse_qsl", qs, max_num_fields, separator)
+    qs, separator = _check_parse_args("parse_qsl", qs, separator)
     return urllib.parse.parse_qsl(
         qs,
         keep_blank_values,
@@ -676,7 +778,7 @@ def parse_qs(
     # The flags' truth first, as the native side converts its arguments (in signature
     # order, before it looks at them): an object whose __bool__ raises meets it first.
     keep_blank_values, strict_parsing = bool(keep_blank_values), bool(strict_parsing)
-    _check_parse_args("parse_qs", qs, max_num_fields, separator)
+    qs, separator = _check_parse_args("parse_qs", qs, separator)
     return urllib.parse.parse_qs(
         qs,
         keep_blank_values,
@@ -700,23 +802,26 @@ def _pattern_table(function: str, mapping: object) -> dict[str, str]:
         )
 
     def text(value: object) -> str:
-        if not isinstance(value, str):
+        if not _has_type(value, str):
             msg = f"{function}(): patterns and replacements must be str, not {type(value).__name__}"
             raise TypeError(msg)
-        return _exact(_utf8_only(value))
+        return _utf8_only(_exact(value))
 
     pairs: list[tuple[str, str]] = []
-    if isinstance(mapping, Mapping):
+    if type(mapping) is dict:
+        # A copy of the items taken first, as the native side reads an exact dict.
+        pairs.extend((text(pattern), text(new)) for pattern, new in list(mapping.items()))
+    elif isinstance(mapping, Mapping):
         pairs.extend((text(pattern), text(new)) for pattern, new in mapping.items())
     else:
-        if isinstance(mapping, str):
+        if _has_type(mapping, str):
             raise not_pairs()
         try:
             items = iter(mapping)  # type: ignore[call-overload]
         except TypeError:
             raise not_pairs() from None
         for item in items:
-            if isinstance(item, str):
+            if _has_type(item, str):
                 raise not_pairs()
             try:
                 pattern, new = item
@@ -798,7 +903,7 @@ def multi_replace(text: str, mapping: Mapping[str, str] | Iterable[tuple[str, st
     """Every occurrence of the patterns replaced in one pass, leftmost-longest first; the
     replacements are not scanned again."""
     # The native side's order: text's type, the mapping, then text's UTF-8 form.
-    _check_any_str("multi_replace", "text", text)
+    text = _check_any_str("multi_replace", "text", text)
     table = _pattern_table("multi_replace", mapping)
     return _apply(_compile(table), table, _utf8_only(text))
 
@@ -816,7 +921,7 @@ class Replacer:
 
     def replace(self, text: str) -> str:
         """``text`` with every occurrence of the patterns replaced (leftmost-longest)."""
-        _check_str("replace", "text", text)
+        text = _check_str("replace", "text", text)
         return _apply(self._expression, self._table, text)
 
     def __len__(self) -> int:
@@ -849,7 +954,7 @@ def secure_filename(filename: str, /, *, windows: bool | None = None) -> str:
 
     ``windows`` (default: on Windows) prefixes ``_`` to the Windows device names.
     """
-    _check_str("secure_filename", "filename", filename)
+    filename = _check_str("secure_filename", "filename", filename)
     windows = os.name == "nt" if windows is None else bool(windows)
     name = unicodedata.normalize("NFKD", filename)
     name = name.encode("ascii", "ignore").decode("ascii")

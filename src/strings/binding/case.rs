@@ -4,17 +4,19 @@
 
 use std::borrow::Cow;
 
-use pyo3::exceptions::{PyRecursionError, PyRuntimeError, PyTypeError};
-use pyo3::ffi;
+use pyo3::exceptions::{PyRecursionError, PyTypeError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
 
-use super::cow_result;
 use super::url::unpack_pair;
+use super::{
+    cow_result, for_each_item, list_items, new_dict, new_list, str_from_wtf8, surrogatepass,
+};
 use crate::names::type_name;
 use crate::strings::case::{convert, Case};
+use crate::strings::fallible::{string_with_capacity, vec_with_capacity, TryPush, TryPushItem};
 use crate::strings::unicode;
 
 /// The deepest nesting of containers the `*_keys` forms follow; the argument is at depth 1.
@@ -78,7 +80,7 @@ fn string_form<'py>(s: &Bound<'py, PyAny>, case: Case) -> PyResult<Bound<'py, Py
 /// The conversion of a `str`: the same object when pyhumps returns it unchanged.
 fn convert_text<'py>(text: &Bound<'py, PyString>, case: Case) -> PyResult<Bound<'py, PyString>> {
     match text.to_str() {
-        Ok(s) => cow_result(text, convert(s, case)),
+        Ok(s) => cow_result(text, convert(s, case)?),
         Err(error) => convert_with_surrogates(text, case, error),
     }
 }
@@ -105,15 +107,16 @@ fn convert_with_surrogates<'py>(
 ) -> PyResult<Bound<'py, PyString>> {
     let py = text.py();
     let encoded = surrogatepass(text)?;
-    let Some(standing_in) = with_stand_ins(encoded.as_bytes()) else {
+    let Some(standing_in) = with_stand_ins(encoded.as_bytes())? else {
         return Err(error);
     };
-    let converted = match convert(&standing_in, case) {
+    let converted = match convert(&standing_in, case)? {
         Cow::Borrowed(_) if text.is_exact_instance_of::<PyString>() => return Ok(text.clone()),
         Cow::Borrowed(_) => return str_from_wtf8(py, encoded.as_bytes()),
         Cow::Owned(converted) => converted,
     };
-    let mut wtf8 = Vec::with_capacity(converted.len());
+    // A stand-in (4 bytes) becomes a surrogate (3): never longer than `converted`.
+    let mut wtf8 = vec_with_capacity(converted.len())?;
     for c in converted.chars() {
         if is_stand_in(c) {
             let code = u32::from(c) - STAND_IN + SURROGATES.start;
@@ -131,44 +134,35 @@ fn low_bits(value: u32) -> u8 {
 }
 
 /// WTF-8 (`surrogatepass`) as text with stand-ins; `None` when it has stand-ins already.
-fn with_stand_ins(wtf8: &[u8]) -> Option<String> {
-    let mut out = String::with_capacity(wtf8.len());
+fn with_stand_ins(wtf8: &[u8]) -> PyResult<Option<String>> {
+    // A surrogate (3 bytes) becomes a stand-in (4): at most a third longer.
+    let mut out = string_with_capacity(wtf8.len() + wtf8.len() / 3)?;
     let mut rest = wtf8;
     loop {
         // A surrogate is 0xED then 0xA0..=0xBF (in UTF-8, 0xED is followed by 0x80..=0x9F).
         let found = rest
             .windows(2)
             .position(|pair| pair[0] == 0xED && pair[1] >= 0xA0);
-        let valid = std::str::from_utf8(&rest[..found.unwrap_or(rest.len())]).ok()?;
-        if valid.chars().any(is_stand_in) {
-            return None;
-        }
-        out.push_str(valid);
-        let Some(at) = found else {
-            return Some(out);
+        let Ok(valid) = std::str::from_utf8(&rest[..found.unwrap_or(rest.len())]) else {
+            return Ok(None);
         };
-        let [_, high, low] = rest.get(at..at + 3)? else {
-            return None;
+        if valid.chars().any(is_stand_in) {
+            return Ok(None);
+        }
+        out.try_push_str(valid)?;
+        let Some(at) = found else {
+            return Ok(Some(out));
+        };
+        let Some(&[_, high, low]) = rest.get(at..at + 3) else {
+            return Ok(None);
         };
         let code = 0xD000 | (u32::from(high & 0x3F) << 6) | u32::from(low & 0x3F);
-        out.push(char::from_u32(code - SURROGATES.start + STAND_IN)?);
+        let Some(stand_in) = char::from_u32(code - SURROGATES.start + STAND_IN) else {
+            return Ok(None);
+        };
+        out.try_push(stand_in)?;
         rest = &rest[at + 3..];
     }
-}
-
-/// `text.encode("utf-8", "surrogatepass")`.
-pub(super) fn surrogatepass<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyBytes>> {
-    let py = text.py();
-    Ok(text
-        .call_method1(intern!(py, "encode"), ("utf-8", "surrogatepass"))?
-        .cast_into::<PyBytes>()?)
-}
-
-/// `bytes.decode("utf-8", "surrogatepass")`.
-pub(super) fn str_from_wtf8<'py>(py: Python<'py>, wtf8: &[u8]) -> PyResult<Bound<'py, PyString>> {
-    Ok(PyBytes::new(py, wtf8)
-        .call_method1(intern!(py, "decode"), ("utf-8", "surrogatepass"))?
-        .cast_into::<PyString>()?)
 }
 
 /// The deep conversion: pyhumps' `_process_keys`.
@@ -229,35 +223,43 @@ impl<'py> Keys<'py> {
         crate::json::with_stack(|| self.value(value, depth))
     }
 
+    /// An exact dict, read from a copy of its items taken first (`for_each_item`): keys and
+    /// values run Python code (a key's `__hash__` and `__eq__` when it is stored, a nested
+    /// Mapping's `items()`), which may change the dict without changing what is read.
     fn dict(&self, dict: &Bound<'py, PyDict>, depth: usize) -> PyResult<Bound<'py, PyAny>> {
         self.enter(depth)?;
-        let out = PyDict::new(self.py);
+        let out = new_dict(self.py)?;
         for_each_item(dict, |key, value| {
             out.set_item(self.key(&key)?, self.nested(&value, depth)?)
         })?;
         Ok(out.into_any())
     }
 
+    /// A list: an exact one from a copy of its items taken first (as a dict), a subclass
+    /// as the list comprehension reads it, through its `__iter__`.
     fn list(&self, list: &Bound<'py, PyList>, depth: usize) -> PyResult<Bound<'py, PyAny>> {
         self.enter(depth)?;
-        let mut items = Vec::with_capacity(list.len());
+        let mut items = Vec::new();
         if list.is_exact_instance_of::<PyList>() {
-            for item in list.iter() {
+            let source = list_items(list)?;
+            items = vec_with_capacity(source.len())?;
+            for item in source {
                 items.push(self.nested(&item, depth)?);
             }
         } else {
-            // A subclass is iterated as the list comprehension does, through its __iter__.
             for item in list.try_iter()? {
-                items.push(self.nested(&item?, depth)?);
+                items.try_push(self.nested(&item?, depth)?)?;
             }
         }
-        Ok(PyList::new(self.py, items)?.into_any())
+        Ok(new_list(self.py, items)?.into_any())
     }
 
-    /// Any other Mapping: `{fn(k): _process_keys(v) for k, v in m.items()}`.
+    /// Any other Mapping: `{fn(k): _process_keys(v) for k, v in m.items()}`, read through
+    /// its own `items()` as it goes: a change meanwhile is whatever its iterator makes of
+    /// it (a dict view's RuntimeError), as in the twin.
     fn mapping(&self, mapping: &Bound<'py, PyAny>, depth: usize) -> PyResult<Bound<'py, PyAny>> {
         self.enter(depth)?;
-        let out = PyDict::new(self.py);
+        let out = new_dict(self.py)?;
         for item in mapping
             .call_method0(intern!(self.py, "items"))?
             .try_iter()?
@@ -267,48 +269,6 @@ impl<'py> Keys<'py> {
         }
         Ok(out.into_any())
     }
-}
-
-/// `for key, value in dict.items()` of an exact dict, with Python's RuntimeError when the
-/// dict changes size meanwhile (converting a value may run Python code).
-pub(super) fn for_each_item<'py>(
-    dict: &Bound<'py, PyDict>,
-    mut f: impl FnMut(Bound<'py, PyAny>, Bound<'py, PyAny>) -> PyResult<()>,
-) -> PyResult<()> {
-    let py = dict.py();
-    let size = dict.len();
-    let mut position: ffi::Py_ssize_t = 0;
-    let mut key: *mut ffi::PyObject = std::ptr::null_mut();
-    let mut value: *mut ffi::PyObject = std::ptr::null_mut();
-    // Free-threaded CPython: the dict's critical section keeps other threads from changing
-    // it between PyDict_Next and the new references (with the GIL, a no-op).
-    pyo3::sync::critical_section::with_critical_section(dict, || {
-        // SAFETY: attached to the interpreter, `dict` is a live dict; the borrowed key and
-        // value become owned references before any Python code can run.
-        while unsafe {
-            ffi::PyDict_Next(
-                dict.as_ptr(),
-                &raw mut position,
-                &raw mut key,
-                &raw mut value,
-            )
-        } != 0
-        {
-            let (key, value) = unsafe {
-                (
-                    Bound::from_borrowed_ptr(py, key),
-                    Bound::from_borrowed_ptr(py, value),
-                )
-            };
-            f(key, value)?;
-            if dict.len() != size {
-                return Err(PyRuntimeError::new_err(
-                    "dictionary changed size during iteration",
-                ));
-            }
-        }
-        Ok(())
-    })
 }
 
 fn keys_form<'py>(obj: &Bound<'py, PyAny>, case: Case) -> PyResult<Bound<'py, PyAny>> {

@@ -5,15 +5,18 @@ use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use pyo3::exceptions::{PyMemoryError, PyOverflowError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyMemoryError, PyTypeError, PyValueError};
+use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBytes, PyDict, PyString, PyType};
+use pyo3::types::{PyDict, PyInt, PyString, PyType};
 
-use super::{cow_result, new_str, str_arg, wrong_type};
+use super::url::unpack_pair as unpack_item;
+use super::{cow_result, dict_items, new_str, str_arg, str_from_wtf8, surrogatepass, wrong_type};
 use crate::args::Given;
 use crate::names::type_name;
+use crate::strings::fallible::{vec_with_capacity, TryPushItem};
 use crate::strings::replace::{Replacer as CoreReplacer, ReplacerError};
 use crate::strings::slug::SlugOptions;
 use crate::strings::{escape, filename, slug, translit};
@@ -21,6 +24,11 @@ use crate::strings::{escape, filename, slug, translit};
 /// markupsafe's escape as a plain `str`: `&` `<` `>` `'` `"` become `&amp;` `&lt;` `&gt;`
 /// `&#39;` `&#34;`; an object with `__html__` gives that (already safe) text; anything else
 /// goes through `str()`. A `str` with nothing to escape is returned as it is.
+///
+/// What comes back from Python code is read only after CPython's own check: `__html__`'s
+/// result goes through `str()` (PyObject_Str, which raises "__str__ returned non-string"
+/// for a lying `__str__`), exactly as `Markup(s.__html__())` does, so a `__html__` giving
+/// bytes or an int is written as `str()` of it, as markupsafe writes it.
 #[pyfunction]
 pub fn escape_html<'py>(s: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
     let py = s.py();
@@ -39,30 +47,19 @@ pub fn escape_html<'py>(s: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>>
     escape_str(&s.str()?)
 }
 
-/// Escapes a `str` (or subclass) into an exact `str`.
+/// Escapes a `str` (or subclass, read as the `str` it holds) into an exact `str`.
 fn escape_str<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>> {
     if let Ok(utf8) = text.to_str() {
         if utf8.is_ascii() {
             return escape_ascii(text, utf8.as_bytes());
         }
-        return cow_result(text, escape::escape_html(utf8));
+        return cow_result(text, escape::escape_html(utf8)?);
     }
     // A lone surrogate: markupsafe passes it through, so escape the WTF-8 form.
-    let py = text.py();
-    let wtf8 = text.call_method1(
-        intern!(py, "encode"),
-        (intern!(py, "utf-8"), intern!(py, "surrogatepass")),
-    )?;
-    let wtf8 = wtf8.cast_into::<PyBytes>()?;
-    match escape::escape_html_bytes(wtf8.as_bytes()) {
+    let wtf8 = surrogatepass(text)?;
+    match escape::escape_html_bytes(wtf8.as_bytes())? {
         Cow::Borrowed(_) => exact_str(text),
-        Cow::Owned(bytes) => PyBytes::new(py, &bytes)
-            .call_method1(
-                intern!(py, "decode"),
-                (intern!(py, "utf-8"), intern!(py, "surrogatepass")),
-            )?
-            .cast_into::<PyString>()
-            .map_err(Into::into),
+        Cow::Owned(bytes) => str_from_wtf8(text.py(), &bytes),
     }
 }
 
@@ -74,13 +71,13 @@ fn escape_ascii<'py>(text: &Bound<'py, PyString>, bytes: &[u8]) -> PyResult<Boun
         return exact_str(text);
     }
     let py = text.py();
-    let size = pyo3::ffi::Py_ssize_t::try_from(len).map_err(|_| PyMemoryError::new_err(()))?;
+    let size = ffi::Py_ssize_t::try_from(len).map_err(|_| PyMemoryError::new_err(()))?;
     // SAFETY: attached; a new compact ASCII str of `len` characters (or NULL + error).
-    let object = unsafe { Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyUnicode_New(size, 127)) }?;
+    let object = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyUnicode_New(size, 127)) }?;
     // SAFETY: a compact ASCII str of `len` characters has `len` writable bytes of data, not
     // yet seen by anyone else; escape_into fills all of them with ASCII.
     unsafe {
-        let data = pyo3::ffi::PyUnicode_1BYTE_DATA(object.as_ptr());
+        let data = ffi::PyUnicode_1BYTE_DATA(object.as_ptr());
         escape::escape_into(bytes, std::slice::from_raw_parts_mut(data, len));
     }
     // SAFETY: PyUnicode_New made a str.
@@ -94,9 +91,8 @@ fn exact_str<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>>
     }
     let py = text.py();
     // SAFETY: attached; `PyUnicode_FromObject` returns a new exact `str` (or NULL + error).
-    let copy = unsafe {
-        Bound::from_owned_ptr_or_err(py, pyo3::ffi::PyUnicode_FromObject(text.as_ptr()))
-    }?;
+    let copy =
+        unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyUnicode_FromObject(text.as_ptr())) }?;
     // SAFETY: PyUnicode_FromObject returns a str.
     Ok(unsafe { copy.cast_into_unchecked::<PyString>() })
 }
@@ -106,7 +102,7 @@ fn exact_str<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>>
 #[pyfunction]
 pub fn transliterate<'py>(text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
     let text = str_arg("transliterate", "text", text)?;
-    cow_result(text, translit::transliterate(text.to_str()?))
+    cow_result(text, translit::transliterate(text.to_str()?)?)
 }
 
 /// python-slugify's `slugify` (its default pipeline, deunicode transliteration).
@@ -160,6 +156,9 @@ pub fn slugify<'py>(
         Some(value) => replacement_pairs(value)?,
         None => Vec::new(),
     };
+    // The texts, borrowed from the `str` objects (checked to be UTF-8 while read above).
+    let stopwords = texts(&stopwords)?;
+    let replacements = text_pairs(&replacements)?;
     let options = SlugOptions {
         entities: flag(&entities, true)?,
         decimal: flag(&decimal, true)?,
@@ -173,43 +172,53 @@ pub fn slugify<'py>(
         lowercase: flag(&lowercase, true)?,
         allow_unicode: flag(&allow_unicode, false)?,
     };
-    new_str(py, &slug::slugify(text, &options))
+    new_str(py, &slug::slugify(text, &options)?)
 }
 
 /// `max_length` as an i64: Python ints of any size (beyond i64 they mean "no limit" or
-/// "none", as their sign says).
+/// "none", as their sign says). An int subclass is read as the int it holds: neither its
+/// `__index__` nor its comparisons are called.
 fn slug_max_length(value: &Bound<'_, PyAny>) -> PyResult<i64> {
-    if !value.is_instance_of::<pyo3::types::PyInt>() {
+    if !value.is_instance_of::<PyInt>() {
         return Err(wrong_type("slugify", "max_length", "int", value));
     }
-    match value.extract::<i64>() {
-        Ok(length) => Ok(length),
-        Err(error) if error.is_instance_of::<PyOverflowError>(value.py()) => {
-            Ok(if value.gt(0)? { i64::MAX } else { 0 })
-        }
-        Err(error) => Err(error),
-    }
+    let mut overflow: std::ffi::c_int = 0;
+    // SAFETY: attached; `value` is a live int (or subclass), which PyLong_AsLongLongAndOverflow
+    // reads as its base, without calling any method and without raising.
+    let length = unsafe { ffi::PyLong_AsLongLongAndOverflow(value.as_ptr(), &raw mut overflow) };
+    Ok(match overflow {
+        0 => length,
+        1.. => i64::MAX,
+        _ => 0,
+    })
 }
 
-fn stopword_list(value: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+/// The `str` objects of an iterable of `str` (each checked to have a UTF-8 form as it is
+/// read, as the twin checks them).
+fn stopword_list<'py>(value: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyString>>> {
     let wrong =
         || PyTypeError::new_err("slugify() argument 'stopwords' must be an iterable of str");
-    let mut words = Vec::new();
-    for word in listed(value, &wrong)? {
-        let word = word.cast::<PyString>().map_err(|_| wrong())?;
-        words.push(word.to_str()?.to_owned());
+    let items = listed(value, &wrong)?;
+    let mut words = vec_with_capacity(items.len())?;
+    for word in items {
+        let word = word.cast_into::<PyString>().map_err(|_| wrong())?;
+        word.to_str()?;
+        words.push(word);
     }
     Ok(words)
 }
 
-fn replacement_pairs(value: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+type StrPair<'py> = (Bound<'py, PyString>, Bound<'py, PyString>);
+
+fn replacement_pairs<'py>(value: &Bound<'py, PyAny>) -> PyResult<Vec<StrPair<'py>>> {
     let wrong = || {
         PyTypeError::new_err(
             "slugify() argument 'replacements' must be an iterable of (old, new) str pairs",
         )
     };
-    let mut pairs = Vec::new();
-    for pair in listed(value, &wrong)? {
+    let items = listed(value, &wrong)?;
+    let mut pairs = vec_with_capacity(items.len())?;
+    for pair in items {
         // A two-character str would unpack into a pair.
         if pair.is_instance_of::<PyString>() {
             return Err(wrong());
@@ -217,9 +226,29 @@ fn replacement_pairs(value: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>
         let (old, new) = unpack_pair(&pair, &wrong)?;
         let old = old.cast_into::<PyString>().map_err(|_| wrong())?;
         let new = new.cast_into::<PyString>().map_err(|_| wrong())?;
-        pairs.push((old.to_str()?.to_owned(), new.to_str()?.to_owned()));
+        old.to_str()?;
+        new.to_str()?;
+        pairs.push((old, new));
     }
     Ok(pairs)
+}
+
+/// The UTF-8 of each `str` (read through `str` itself: a subclass's methods are not
+/// called), borrowed.
+fn texts<'a>(strings: &'a [Bound<'_, PyString>]) -> PyResult<Vec<&'a str>> {
+    let mut out = vec_with_capacity(strings.len())?;
+    for text in strings {
+        out.push(text.to_str()?);
+    }
+    Ok(out)
+}
+
+fn text_pairs<'a>(pairs: &'a [StrPair<'_>]) -> PyResult<Vec<(&'a str, &'a str)>> {
+    let mut out = vec_with_capacity(pairs.len())?;
+    for (first, second) in pairs {
+        out.push((first.to_str()?, second.to_str()?));
+    }
+    Ok(out)
 }
 
 /// Every item of an iterable argument, taken before any is looked at (as the twin's loop
@@ -239,7 +268,7 @@ fn listed<'py>(
     };
     let mut items = Vec::new();
     for item in value.try_iter().map_err(as_wrong)? {
-        items.push(item.map_err(as_wrong)?);
+        items.try_push(item.map_err(as_wrong)?)?;
     }
     Ok(items)
 }
@@ -284,7 +313,7 @@ pub fn secure_filename<'py>(
         Some(value) if !value.is_none() => value.is_truthy()?,
         _ => cfg!(windows),
     };
-    new_str(filename.py(), &filename::secure_filename(name, windows))
+    new_str(filename.py(), &filename::secure_filename(name, windows)?)
 }
 
 /// `collections.abc.Mapping`, imported once.
@@ -293,8 +322,11 @@ pub(crate) fn mapping_abc(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     MAPPING.import(py, "collections.abc", "Mapping")
 }
 
-/// The `(pattern, replacement)` pairs of a mapping or an iterable of pairs.
-fn pairs_of(function: &str, mapping: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+/// The `(pattern, replacement)` pairs of a mapping or an iterable of pairs, each checked
+/// (a `str` with a UTF-8 form) as it is read, in the twin's order. An exact dict is read
+/// from a copy of its items (`dict_items`); any other Mapping through its `items()`, each
+/// item unpacked as Python's `pattern, replacement = item` unpacks it.
+fn pairs_of<'py>(function: &str, mapping: &Bound<'py, PyAny>) -> PyResult<Vec<StrPair<'py>>> {
     let py = mapping.py();
     let not_pairs = || {
         PyTypeError::new_err(format!(
@@ -303,28 +335,27 @@ fn pairs_of(function: &str, mapping: &Bound<'_, PyAny>) -> PyResult<Vec<(String,
             type_name(mapping)
         ))
     };
-    let not_str = |value: &Bound<'_, PyAny>| {
-        PyTypeError::new_err(format!(
-            "{function}(): patterns and replacements must be str, not {}",
-            type_name(value)
-        ))
-    };
-    let text = |value: &Bound<'_, PyAny>| -> PyResult<String> {
-        Ok(value
-            .cast::<PyString>()
-            .map_err(|_| not_str(value))?
-            .to_str()?
-            .to_owned())
+    let text = |value: Bound<'py, PyAny>| -> PyResult<Bound<'py, PyString>> {
+        let text = value.cast_into::<PyString>().map_err(|value| {
+            PyTypeError::new_err(format!(
+                "{function}(): patterns and replacements must be str, not {}",
+                type_name(value.into_inner().as_any())
+            ))
+        })?;
+        text.to_str()?;
+        Ok(text)
     };
     let mut pairs = Vec::new();
     if let Ok(dict) = mapping.cast_exact::<PyDict>() {
-        for (pattern, replacement) in dict.iter() {
-            pairs.push((text(&pattern)?, text(&replacement)?));
+        let items = dict_items(dict)?;
+        pairs = vec_with_capacity(items.len())?;
+        for (pattern, replacement) in items {
+            pairs.push((text(pattern)?, text(replacement)?));
         }
     } else if mapping.is_instance(mapping_abc(py)?)? {
         for item in mapping.call_method0(intern!(py, "items"))?.try_iter()? {
-            let (pattern, replacement) = item?.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>()?;
-            pairs.push((text(&pattern)?, text(&replacement)?));
+            let (pattern, replacement) = unpack_item(&item?)?;
+            pairs.try_push((text(pattern)?, text(replacement)?))?;
         }
     } else {
         if mapping.is_instance_of::<PyString>() {
@@ -345,14 +376,14 @@ fn pairs_of(function: &str, mapping: &Bound<'_, PyAny>) -> PyResult<Vec<(String,
                 return Err(not_pairs());
             }
             let (pattern, replacement) = unpack_pair(&item, &not_pairs)?;
-            pairs.push((text(&pattern)?, text(&replacement)?));
+            pairs.try_push((text(pattern)?, text(replacement)?))?;
         }
     }
     Ok(pairs)
 }
 
 /// The pairs compiled.
-fn compile(function: &str, pairs: Vec<(String, String)>) -> PyResult<CoreReplacer> {
+fn compile(function: &str, pairs: &[(&str, &str)]) -> PyResult<CoreReplacer> {
     CoreReplacer::new(pairs).map_err(|error| match error {
         ReplacerError::EmptyPattern => {
             PyValueError::new_err(format!("{function}(): empty pattern"))
@@ -360,6 +391,7 @@ fn compile(function: &str, pairs: Vec<(String, String)>) -> PyResult<CoreReplace
         ReplacerError::TooLarge(reason) => {
             PyValueError::new_err(format!("{function}(): too many patterns: {reason}"))
         }
+        ReplacerError::OutOfMemory => PyMemoryError::new_err(()),
     })
 }
 
@@ -379,22 +411,35 @@ static RECENT: Mutex<RecentReplacers> = Mutex::new(VecDeque::new());
 /// so the cache's memory stays bounded.
 const RECENT_REPLACER_MAX_BYTES: usize = 64 * 1024;
 
-fn recent_replacer(pairs: Vec<(String, String)>) -> PyResult<Arc<CoreReplacer>> {
+fn recent_replacer(pairs: &[(&str, &str)]) -> PyResult<Arc<CoreReplacer>> {
     let bytes: usize = pairs.iter().map(|(p, r)| p.len() + r.len()).sum();
     if bytes > RECENT_REPLACER_MAX_BYTES {
         return Ok(Arc::new(compile("multi_replace", pairs)?));
     }
+    let same = |known: &[(String, String)]| {
+        known.len() == pairs.len()
+            && known
+                .iter()
+                .zip(pairs)
+                .all(|((p, r), (q, s))| p == q && r == s)
+    };
     let mut recent = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
-    if let Some(at) = recent.iter().position(|(known, _)| *known == pairs) {
-        let entry = recent.remove(at).expect("found above");
-        let replacer = Arc::clone(&entry.1);
-        recent.push_front(entry);
-        return Ok(replacer);
+    if let Some(at) = recent.iter().position(|(known, _)| same(known)) {
+        if let Some(entry) = recent.remove(at) {
+            let replacer = Arc::clone(&entry.1);
+            recent.push_front(entry);
+            return Ok(replacer);
+        }
     }
     drop(recent);
-    let replacer = Arc::new(compile("multi_replace", pairs.clone())?);
+    let replacer = Arc::new(compile("multi_replace", pairs)?);
+    // At most 64 KiB of text (above): kept with plain allocations.
+    let key = pairs
+        .iter()
+        .map(|&(p, r)| (p.to_owned(), r.to_owned()))
+        .collect();
     let mut recent = RECENT.lock().unwrap_or_else(PoisonError::into_inner);
-    recent.push_front((pairs, Arc::clone(&replacer)));
+    recent.push_front((key, Arc::clone(&replacer)));
     recent.truncate(RECENT_REPLACERS);
     Ok(replacer)
 }
@@ -408,8 +453,9 @@ pub fn multi_replace<'py>(
     mapping: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyString>> {
     let text = str_arg("multi_replace", "text", text)?;
-    let replacer = recent_replacer(pairs_of("multi_replace", mapping)?)?;
-    cow_result(text, replacer.replace(text.to_str()?))
+    let pairs = pairs_of("multi_replace", mapping)?;
+    let replacer = recent_replacer(&text_pairs(&pairs)?)?;
+    cow_result(text, replacer.replace(text.to_str()?)?)
 }
 
 /// Patterns compiled once (an Aho-Corasick automaton) for `replace(text)`; immutable, so
@@ -423,8 +469,9 @@ pub struct Replacer {
 impl Replacer {
     #[new]
     fn new(mapping: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let pairs = pairs_of("Replacer", mapping)?;
         Ok(Self {
-            core: compile("Replacer", pairs_of("Replacer", mapping)?)?,
+            core: compile("Replacer", &text_pairs(&pairs)?)?,
         })
     }
 
@@ -432,7 +479,7 @@ impl Replacer {
     /// nothing matched.
     fn replace<'py>(&self, text: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
         let text = str_arg("replace", "text", text)?;
-        cow_result(text, self.core.replace(text.to_str()?))
+        cow_result(text, self.core.replace(text.to_str()?)?)
     }
 
     fn __len__(&self) -> usize {

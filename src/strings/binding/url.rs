@@ -5,14 +5,16 @@
 use std::borrow::Cow;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
 
-use super::case::{for_each_item, str_from_wtf8, surrogatepass};
-use super::{cow_result, new_str, str_arg, wrong_type};
+use super::{bytearray_copy, for_each_item, new_dict, new_list, new_pair, str_from_wtf8};
+use super::{cow_result, new_str, str_arg, surrogatepass, wrong_type};
 use crate::args::Given;
 use crate::names::type_name;
+use crate::strings::fallible::{vec_with_capacity, TryPush};
 use crate::strings::url::{self as core, SafeSet, NOTHING_SAFE, PATH_SAFE};
 
 /// A flag taken by its truth value, as urllib does (`if not doseq`).
@@ -27,17 +29,17 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Truth {
     }
 }
 
-/// urllib's `safe`: str, bytes or bytearray, of which only the ASCII counts.
+/// urllib's `safe`: str or bytes (the contract's types), of which only the ASCII counts.
 fn safe_set(function: &str, safe: &Bound<'_, PyAny>) -> PyResult<SafeSet> {
     if let Ok(text) = safe.cast::<PyString>() {
-        // Lone surrogates become U+FFFD, not ASCII: ignored as by encode("ascii", "ignore").
-        return Ok(SafeSet::new(text.to_string_lossy().as_bytes()));
+        // Lone surrogates are not ASCII: ignored as by encode("ascii", "ignore").
+        return Ok(match text.to_str() {
+            Ok(utf8) => SafeSet::new(utf8.as_bytes()),
+            Err(_) => SafeSet::new(surrogatepass(text)?.as_bytes()),
+        });
     }
     if let Ok(bytes) = safe.cast::<PyBytes>() {
         return Ok(SafeSet::new(bytes.as_bytes()));
-    }
-    if let Ok(bytes) = safe.cast::<PyByteArray>() {
-        return Ok(SafeSet::new(&bytes.to_vec()));
     }
     Err(wrong_type(function, "safe", "str or bytes", safe))
 }
@@ -68,13 +70,13 @@ fn quote_any<'py>(
             return cow_result(text, Cow::Borrowed(utf8));
         }
         let safe = resolve_safe(function, safe, default)?;
-        return cow_result(text, core::quote(utf8.as_bytes(), &safe, plus));
+        return cow_result(text, core::quote(utf8.as_bytes(), &safe, plus)?);
     }
     let copied;
     let bytes = if let Ok(bytes) = string.cast::<PyBytes>() {
         bytes.as_bytes()
     } else if let Ok(bytes) = string.cast::<PyByteArray>() {
-        copied = bytes.to_vec();
+        copied = bytearray_copy(bytes)?;
         &copied
     } else {
         return Err(wrong_type(
@@ -93,7 +95,7 @@ fn quote_any<'py>(
         return new_str(string.py(), "");
     }
     let safe = resolve_safe(function, safe, default)?;
-    new_str(string.py(), &core::quote(bytes, &safe, plus))
+    new_str(string.py(), &core::quote(bytes, &safe, plus)?)
 }
 
 /// urllib's ``quote(string, safe='/')`` with UTF-8: every byte other than ASCII letters,
@@ -122,10 +124,10 @@ pub fn quote_plus<'py>(
 /// `unquote(s)` / `unquote_plus(s)` of a str; lone surrogates pass through as in urllib.
 fn unquote_text<'py>(text: &Bound<'py, PyString>, plus: bool) -> PyResult<Bound<'py, PyString>> {
     if let Ok(utf8) = text.to_str() {
-        return cow_result(text, core::unquote(utf8, plus));
+        return cow_result(text, core::unquote(utf8, plus)?);
     }
     let wtf8 = surrogatepass(text)?;
-    match core::unquote_wtf8(wtf8.as_bytes(), plus) {
+    match core::unquote_wtf8(wtf8.as_bytes(), plus)? {
         Cow::Borrowed(_) if text.is_exact_instance_of::<PyString>() => Ok(text.clone()),
         unquoted => str_from_wtf8(text.py(), &unquoted),
     }
@@ -140,7 +142,7 @@ pub fn unquote<'py>(string: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>
         return unquote_text(text, false);
     }
     if let Ok(bytes) = string.cast::<PyBytes>() {
-        return new_str(string.py(), &core::unquote_bytes(bytes.as_bytes()));
+        return new_str(string.py(), &core::unquote_bytes(bytes.as_bytes())?);
     }
     Err(wrong_type("unquote", "string", "str or bytes", string))
 }
@@ -154,12 +156,10 @@ pub fn unquote_plus<'py>(string: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PySt
         return unquote_text(text, true);
     }
     if let Ok(bytes) = string.cast::<PyBytes>() {
-        let spaced: Vec<u8> = bytes
-            .as_bytes()
-            .iter()
-            .map(|&b| if b == b'+' { b' ' } else { b })
-            .collect();
-        return new_str(string.py(), &core::unquote_bytes(&spaced));
+        let bytes = bytes.as_bytes();
+        let mut spaced = vec_with_capacity(bytes.len())?;
+        spaced.extend(bytes.iter().map(|&b| if b == b'+' { b' ' } else { b }));
+        return new_str(string.py(), &core::unquote_bytes(&spaced)?);
     }
     Err(wrong_type("unquote_plus", "string", "str or bytes", string))
 }
@@ -228,8 +228,7 @@ impl LazySafe<'_, '_> {
                 .set
                 .insert(resolve_safe("urlencode", self.argument, &NOTHING_SAFE)?.into_owned()),
         };
-        core::quote_into(target, bytes, safe, true);
-        Ok(())
+        Ok(core::quote_into(target, bytes, safe, true)?)
     }
 }
 
@@ -258,11 +257,11 @@ impl<'py> Encoder<'_, 'py> {
     /// Appends `key=` and `bytes` quoted.
     fn piece(&mut self, key: &str, bytes: &[u8]) -> PyResult<()> {
         if self.pieces > 0 {
-            self.out.push('&');
+            self.out.try_push('&')?;
         }
         self.pieces += 1;
-        self.out.push_str(key);
-        self.out.push('=');
+        self.out.try_push_str(key)?;
+        self.out.try_push('=')?;
         self.safe.quote_into(&mut self.out, bytes)
     }
 
@@ -409,11 +408,12 @@ fn separator_text<'py>(
     let Some(separator) = &separator.0 else {
         return Ok(Text::Utf8(intern!(py, "&").clone()));
     };
-    let text = str_arg(function, "separator", separator)?;
-    if text.is_empty()? {
+    // Its length read through str itself, not a subclass's __len__.
+    let text = Text::of(str_arg(function, "separator", separator)?)?;
+    if text.bytes().is_empty() {
         return Err(PyValueError::new_err(SEPARATOR_ERROR));
     }
-    Text::of(text)
+    Ok(text)
 }
 
 /// parse_qsl's work, giving each (name, value) to `emit`.
@@ -462,17 +462,30 @@ fn parse_query<'py>(
         separator.bytes(),
         keep_blank_values,
         strict_parsing,
-    )
-    .map_err(|core::BadField(field)| {
-        match part_str(py, field).and_then(|field| field.repr()) {
-            Ok(repr) => PyValueError::new_err(format!("bad query field: {repr}")),
-            Err(error) => error,
-        }
-    })?;
+    )?
+    .map_err(|core::BadField(field)| bad_field(py, field))?;
     for (name, value) in pairs {
         emit(part_str(py, &name)?, part_str(py, &value)?)?;
     }
     Ok(())
+}
+
+/// urllib's `ValueError("bad query field: %r" % (field,))`, the message made by CPython (a
+/// field may be as long as the query: no Rust copy of it).
+fn bad_field(py: Python<'_>, field: &[u8]) -> PyErr {
+    let message = part_str(py, field).and_then(|field| {
+        let repr = field.repr()?;
+        let prefix = intern!(py, "bad query field: ");
+        // SAFETY: attached; both are live `str`; a new `str` or NULL with an exception set.
+        let joined = unsafe {
+            Bound::from_owned_ptr_or_err(py, ffi::PyUnicode_Concat(prefix.as_ptr(), repr.as_ptr()))
+        }?;
+        Ok(joined)
+    });
+    match message {
+        Ok(message) => PyValueError::new_err(message.unbind()),
+        Err(error) => error,
+    }
 }
 
 /// urllib's ``parse_qsl(qs, keep_blank_values=False, strict_parsing=False,
@@ -494,7 +507,7 @@ pub fn parse_qsl<'py>(
     separator: Given<'py>,
 ) -> PyResult<Bound<'py, PyList>> {
     let py = qs.py();
-    let out = PyList::empty(py);
+    let out = new_list(py, Vec::new())?;
     parse_query(
         "parse_qsl",
         qs,
@@ -502,7 +515,7 @@ pub fn parse_qsl<'py>(
         strict_parsing.0,
         max_num_fields,
         &separator,
-        |name, value| out.append(PyTuple::new(py, [name, value])?),
+        |name, value| out.append(new_pair(name.into_any(), value.into_any())?),
     )?;
     Ok(out)
 }
@@ -523,7 +536,7 @@ pub fn parse_qs<'py>(
     separator: Given<'py>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let py = qs.py();
-    let out = PyDict::new(py);
+    let out = new_dict(py)?;
     parse_query(
         "parse_qs",
         qs,
@@ -533,7 +546,7 @@ pub fn parse_qs<'py>(
         &separator,
         |name, value| match out.get_item(&name)? {
             Some(values) => values.cast_into::<PyList>()?.append(value),
-            None => out.set_item(name, PyList::new(py, [value])?),
+            None => out.set_item(name, new_list(py, vec![value.into_any()])?),
         },
     )?;
     Ok(out)
