@@ -44,14 +44,18 @@ resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
 def report(call):
+    # The line is printed once the exception (and the frames its traceback holds, which
+    # may hold most of the memory) is gone: printing inside the handler can itself run out.
     try:
         result = call()
     except MemoryError:
-        print("MemoryError", flush=True)
+        line = "MemoryError"
     except Exception as error:
-        print(type(error).__name__, str(error)[:200], flush=True)
+        line = type(error).__name__ + " " + str(error)[:200]
     else:
-        print("ok", type(result).__name__, flush=True)
+        line = "ok " + type(result).__name__
+        del result
+    print(line, flush=True)
 """
 
 
