@@ -51,6 +51,7 @@ from covet_rust_core import strings as public_strings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.hostile_objects import ClassLiar
 from tests.json_helpers import native, twin
 from tests.jwt_helpers import ALGORITHMS, SECRET, b64url, b64url_decode, craft, sign_segments
 from tests.jwt_keys import material
@@ -1224,20 +1225,6 @@ def lying_collection(items: list[Any]) -> list[Fresh]:
     ]
 
 
-class ClassLiar:
-    """Claims, through ``__class__``, to be an instance of ``self.claimed``."""
-
-    def __init__(self, claimed: type) -> None:
-        self.claimed = claimed
-
-    @property  # type: ignore[misc]
-    def __class__(self) -> type:
-        return self.claimed
-
-    def __repr__(self) -> str:
-        return f"ClassLiar({self.claimed.__name__})"
-
-
 CLASS_LIARS: Final = [
     Fresh(f"ClassLiar({kind.__name__})", functools.partial(ClassLiar, kind))
     for kind in (dict, str, bytes, dt.datetime, dt.timedelta, list, int)
@@ -2335,26 +2322,11 @@ def live_changed_by_a_value() -> Mapping[Any, Any]:
     return ItemsAs(data.items())
 
 
-class ClassClaim:
-    """Claims, through ``__class__``, to be an instance of ``claimed`` (``isinstance``
-    believes it; the real type, which the native side reads, does not)."""
-
-    def __init__(self, claimed: type) -> None:
-        self.claimed = claimed
-
-    @property  # type: ignore[misc]
-    def __class__(self) -> type:
-        return self.claimed
-
-    def __repr__(self) -> str:
-        return f"ClassClaim({self.claimed.__name__})"
-
-
 # Objects that the string helpers meet where they call back into Python: Fresh where they
 # hold state or are subclasses of built-in types (hypothesis must never hold those).
 HOOK_OBJECTS: Final[list[Any]] = [
     *(
-        Fresh(f"ClassClaim({kind.__name__})", functools.partial(ClassClaim, kind))
+        Fresh(f"ClassLiar({kind.__name__})", functools.partial(ClassLiar, kind))
         for kind in (str, bytes, bytearray, int, list, dict, tuple)
     ),
     Fresh("HtmlObject(b'<b>')", lambda: HtmlObject(b"<b>")),
@@ -2450,7 +2422,7 @@ hook_arguments = st.one_of(
 
 
 @st.composite
-def hook_cases(draw: st.DrawFn) -> StringCase:
+def string_hook_cases(draw: st.DrawFn) -> StringCase:
     """A call of one helper with hook objects where it calls back into Python."""
     name = draw(st.sampled_from(sorted(HOOK_SITES)))
     sites = HOOK_SITES[name]
@@ -2463,7 +2435,7 @@ def hook_cases(draw: st.DrawFn) -> StringCase:
     return StringCase(name, positional, keywords)
 
 
-@fuzz_property(hook_cases())
+@fuzz_property(string_hook_cases())
 def test_fuzz_string_hooks(case: StringCase) -> None:
     """Lying and mutating hooks, and subclasses whose methods raise, where the string
     helpers call back into Python: the same verdict on both backends, never a
@@ -2541,15 +2513,15 @@ def as_memoryview(data: bytes) -> memoryview:
     return memoryview(data)
 
 
-class LyingInt(int):
+class HashingLyingInt(int):
     """An int whose overridable methods lie or raise: the hashing readers use int's value
     (a seed's ``&``, a length's ``__index__``)."""
 
     def __index__(self) -> int:
-        raise HostileError("LyingInt.__index__")
+        raise HostileError("HashingLyingInt.__index__")
 
     def __int__(self) -> int:
-        raise HostileError("LyingInt.__int__")
+        raise HostileError("HashingLyingInt.__int__")
 
     def __and__(self, other: Any) -> Any:
         return "not an int"
@@ -2557,39 +2529,39 @@ class LyingInt(int):
     __rand__ = __and__
 
     def __repr__(self) -> str:
-        return f"LyingInt({int.__repr__(self)})"
+        return f"HashingLyingInt({int.__repr__(self)})"
 
 
-class LyingStr(str):
+class HashingLyingStr(str):
     """A str whose overridable methods lie or raise: contexts and paths are read as str."""
 
     def encode(self, *args: Any, **kwargs: Any) -> bytes:
         return b"something else"
 
     def __str__(self) -> str:
-        raise HostileError("LyingStr.__str__")
+        raise HostileError("HashingLyingStr.__str__")
 
     def __contains__(self, item: Any) -> bool:
-        raise HostileError("LyingStr.__contains__")
+        raise HostileError("HashingLyingStr.__contains__")
 
     def __repr__(self) -> str:
-        return f"LyingStr({str.__repr__(self)})"
+        return f"HashingLyingStr({str.__repr__(self)})"
 
 
-class LyingBytes(bytes):
+class HashingLyingBytes(bytes):
     """A bytes whose overridable methods lie or raise: paths and data are read as bytes."""
 
     def __contains__(self, item: Any) -> bool:
-        raise HostileError("LyingBytes.__contains__")
+        raise HostileError("HashingLyingBytes.__contains__")
 
     def find(self, *args: Any) -> int:
-        raise HostileError("LyingBytes.find")
+        raise HostileError("HashingLyingBytes.find")
 
     def __bytes__(self) -> bytes:
-        raise HostileError("LyingBytes.__bytes__")
+        raise HostileError("HashingLyingBytes.__bytes__")
 
     def __repr__(self) -> str:
-        return f"LyingBytes({bytes.__repr__(self)})"
+        return f"HashingLyingBytes({bytes.__repr__(self)})"
 
 
 class PythonBuffer:
@@ -2656,10 +2628,12 @@ buffer_kinds = st.one_of(
     st.floats(allow_nan=False).map(lambda x: fresh(f"c_double({x!r})", lambda: c_double(x))),
     st.binary(max_size=40).map(lambda data: fresh(f"mmap({data!r})", lambda: filled_mmap(data))),
     st.binary(max_size=40).map(
-        lambda data: fresh(f"LyingBytes({data!r})", lambda: LyingBytes(data))
+        lambda data: fresh(f"HashingLyingBytes({data!r})", lambda: HashingLyingBytes(data))
     ),
     st.binary(max_size=40).map(lambda data: sub(BytearraySub, data)),
-    st.text(max_size=5).map(lambda text: fresh(f"LyingStr({text!r})", lambda: LyingStr(text))),
+    st.text(max_size=5).map(
+        lambda text: fresh(f"HashingLyingStr({text!r})", lambda: HashingLyingStr(text))
+    ),
 )
 if PYTHON_BUFFERS:
     buffer_kinds |= st.builds(
@@ -2702,7 +2676,7 @@ hash_numbers = st.one_of(
     st.builds(Index, st.none() | st.integers(-2, 40)),
     st.builds(Index, st.sampled_from(["7", 1.5, b"7", 2**64 + 3, -(2**70), [1]])),
     st.sampled_from([-1, 0, 9, 2**64 + 5, -(2**70)]).map(
-        lambda value: fresh(f"LyingInt({value})", lambda: LyingInt(value))
+        lambda value: fresh(f"HashingLyingInt({value})", lambda: HashingLyingInt(value))
     ),
     hash_class_liars,
 )
@@ -2715,7 +2689,7 @@ hash_keys = st.one_of(
     ),
     st.binary(min_size=32, max_size=32).map(lambda key: memoryview(key).cast("Q")),
     st.binary(min_size=32, max_size=32).map(
-        lambda key: fresh(f"LyingBytes({key!r})", lambda: LyingBytes(key))
+        lambda key: fresh(f"HashingLyingBytes({key!r})", lambda: HashingLyingBytes(key))
     ),
     buffer_kinds,
     hash_class_liars,
@@ -2724,7 +2698,9 @@ hash_contexts = st.one_of(
     st.text(max_size=5),
     hostile,
     hash_class_liars,
-    st.text(max_size=8).map(lambda text: fresh(f"LyingStr({text!r})", lambda: LyingStr(text))),
+    st.text(max_size=8).map(
+        lambda text: fresh(f"HashingLyingStr({text!r})", lambda: HashingLyingStr(text))
+    ),
 )
 
 
@@ -2844,12 +2820,16 @@ def file_paths() -> tuple[Any, ...]:
         sub(BytesSub, bytes(small)),
         # What __fspath__ hands back: lying subclasses (read through str and bytes), other
         # types (CPython's TypeError), another PathLike (not followed).
-        Fresh("LyingStr(small)", lambda: LyingStr(small)),
-        Fresh("LyingBytes(small)", lambda: LyingBytes(bytes(small))),
-        Fresh("PathLike(LyingStr(small))", lambda: PathLike(LyingStr(small))),
-        Fresh("PathLike(LyingBytes(small))", lambda: PathLike(LyingBytes(bytes(small)))),
-        Fresh("PathLike(LyingStr('a\\0b'))", lambda: PathLike(LyingStr("a\0b"))),
-        Fresh("PathLike(LyingBytes(b'a\\0b'))", lambda: PathLike(LyingBytes(b"a\0b"))),
+        Fresh("HashingLyingStr(small)", lambda: HashingLyingStr(small)),
+        Fresh("HashingLyingBytes(small)", lambda: HashingLyingBytes(bytes(small))),
+        Fresh("PathLike(HashingLyingStr(small))", lambda: PathLike(HashingLyingStr(small))),
+        Fresh(
+            "PathLike(HashingLyingBytes(small))", lambda: PathLike(HashingLyingBytes(bytes(small)))
+        ),
+        Fresh("PathLike(HashingLyingStr('a\\0b'))", lambda: PathLike(HashingLyingStr("a\0b"))),
+        Fresh(
+            "PathLike(HashingLyingBytes(b'a\\0b'))", lambda: PathLike(HashingLyingBytes(b"a\0b"))
+        ),
         PathLike(PathLike(str(small))),
         Fresh("PathLike(bytearray)", lambda: PathLike(bytearray(bytes(small)))),
         PathLike(memoryview(bytes(small))),

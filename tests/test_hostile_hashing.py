@@ -35,6 +35,7 @@ from typing import Any, Final
 
 import pytest
 
+from tests.hostile_objects import ClassLiar
 from tests.memory_limit import outcome
 
 # BLAKE3 of runs of zero bytes (computed once with the native side; the twin agrees).
@@ -465,18 +466,6 @@ def test_path_subclasses_are_read_through_their_base(
     with pytest.raises(FileNotFoundError) as caught:
         covet_impl.blake3_file(missing)
     assert caught.value.filename is missing
-
-
-class ClassLiar:
-    """Claims, through ``__class__``, to be an instance of ``claimed``: ``isinstance``
-    believes it, the object's real type does not."""
-
-    def __init__(self, claimed: type) -> None:
-        self.claimed = claimed
-
-    @property  # type: ignore[misc]
-    def __class__(self) -> type:
-        return self.claimed
 
 
 @pytest.mark.parametrize("claimed", [str, bytes, int, bool, memoryview, os.PathLike], ids=repr)

@@ -23,6 +23,7 @@ from typing import Any, Final
 
 import pytest
 
+from tests.hostile_objects import ClassLiar
 from tests.jwt_helpers import SECRET, b64url, b64url_decode, craft, now, sign_segments
 from tests.jwt_keys import material
 from tests.memory_limit import outcome
@@ -446,22 +447,11 @@ def test_lone_surrogate_in_a_jwk_member_is_an_invalid_key(covet_impl: ModuleType
     assert verdict(covet_impl.JwtKey.from_jwk, text)[0] == "InvalidKeyError"
 
 
-class ClassLiar:
-    """Claims, through ``__class__``, to be an instance of ``claimed``."""
-
-    claimed: type = dict
-
-    @property  # type: ignore[misc]
-    def __class__(self) -> type:
-        return self.claimed
-
-
 @pytest.mark.parametrize("claimed", [dict, str, bytes, dt.datetime, dt.timedelta, list, int])
 def test_a_lying_class_attribute_is_not_believed(covet_impl: ModuleType, claimed: type) -> None:
     """Types are checked by the object's real type, as CPython's C checks do: the twin's
     ``isinstance`` used to believe ``__class__``."""
-    ClassLiar.claimed = claimed
-    liar = ClassLiar()
+    liar = ClassLiar(claimed)
     assert isinstance(liar, claimed)
     assert verdict(covet_impl.jwt_encode, liar, SECRET) == (
         "TypeError",

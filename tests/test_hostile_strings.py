@@ -23,6 +23,7 @@ from typing import Any, Final
 
 import pytest
 
+from tests.hostile_objects import ClassLiar
 from tests.memory_limit import outcome as limited_outcome
 
 
@@ -476,72 +477,58 @@ def test_anchors_call_str(covet_impl: ModuleType, name: str) -> None:
     assert verdict(lambda: ANCHOR_STR_CALLS[name](covet_impl)) == ("HostileError", "__str__")
 
 
-class ClassClaim:
-    """Claims, through ``__class__``, to be an instance of ``claimed``."""
-
-    def __init__(self, claimed: type) -> None:
-        self.claimed = claimed
-
-    @property  # type: ignore[misc]
-    def __class__(self) -> type:
-        return self.claimed
-
-    def __repr__(self) -> str:
-        return f"ClassClaim({self.claimed.__name__})"
-
-
 CLAIM_CASES: Final[dict[str, tuple[Callable[[ModuleType, Any], Any], type, tuple[str, Any]]]] = {
     "transliterate": (
         lambda m, x: m.transliterate(x),
         str,
-        ("TypeError", "transliterate() argument 'text' must be str, not ClassClaim"),
+        ("TypeError", "transliterate() argument 'text' must be str, not ClassLiar"),
     ),
     "slugify-max_length": (
         lambda m, x: m.slugify("a", max_length=x),
         int,
-        ("TypeError", "slugify() argument 'max_length' must be int, not ClassClaim"),
+        ("TypeError", "slugify() argument 'max_length' must be int, not ClassLiar"),
     ),
     "to_snake": (
         lambda m, x: m.to_snake(x),
         list,
-        ("TypeError", "to_snake() argument 's' must be str, not ClassClaim"),
+        ("TypeError", "to_snake() argument 's' must be str, not ClassLiar"),
     ),
     "to_snake_keys": (lambda m, x: len(m.to_snake_keys([{"aB": 1}, x])), list, ("ok", 2)),
     "quote": (
         lambda m, x: m.quote(x),
         bytes,
-        ("TypeError", "quote() argument 'string' must be str, bytes or bytearray, not ClassClaim"),
+        ("TypeError", "quote() argument 'string' must be str, bytes or bytearray, not ClassLiar"),
     ),
     "quote-safe": (
         lambda m, x: m.quote("a b", safe=x),
         str,
-        ("TypeError", "quote() argument 'safe' must be str or bytes, not ClassClaim"),
+        ("TypeError", "quote() argument 'safe' must be str or bytes, not ClassLiar"),
     ),
     "unquote_plus": (
         lambda m, x: m.unquote_plus(x),
         bytes,
-        ("TypeError", "unquote_plus() argument 'string' must be str or bytes, not ClassClaim"),
+        ("TypeError", "unquote_plus() argument 'string' must be str or bytes, not ClassLiar"),
     ),
     "urlencode-value": (
         lambda m, x: m.urlencode({"a": x}, doseq=True),
         str,
-        ("ok", "a=ClassClaim%28str%29"),
+        ("ok", "a=ClassLiar%28str%29"),
     ),
-    "urlencode-bytes": (lambda m, x: m.urlencode({x: 1}), bytes, ("ok", "ClassClaim%28bytes%29=1")),
+    "urlencode-bytes": (lambda m, x: m.urlencode({x: 1}), bytes, ("ok", "ClassLiar%28bytes%29=1")),
     "parse_qsl": (
         lambda m, x: m.parse_qsl("a=1", separator=x),
         str,
-        ("TypeError", "parse_qsl() argument 'separator' must be str, not ClassClaim"),
+        ("TypeError", "parse_qsl() argument 'separator' must be str, not ClassLiar"),
     ),
     "multi_replace": (
         lambda m, x: m.multi_replace("ab", [(x, "c")]),
         str,
-        ("TypeError", "multi_replace(): patterns and replacements must be str, not ClassClaim"),
+        ("TypeError", "multi_replace(): patterns and replacements must be str, not ClassLiar"),
     ),
     "secure_filename": (
         lambda m, x: m.secure_filename(x),
         str,
-        ("TypeError", "secure_filename() argument 'filename' must be str, not ClassClaim"),
+        ("TypeError", "secure_filename() argument 'filename' must be str, not ClassLiar"),
     ),
 }
 
@@ -554,7 +541,7 @@ def test_an_object_whose_class_lies_is_judged_by_its_real_type(
     is, on both backends (``isinstance`` would believe it; the native side asks CPython for
     the type)."""
     call, claimed, expected = CLAIM_CASES[name]
-    assert verdict(lambda: call(covet_impl, ClassClaim(claimed))) == expected
+    assert verdict(lambda: call(covet_impl, ClassLiar(claimed))) == expected
 
 
 # --- 5. Containers changed by the code they run --------------------------------------------
