@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.asan import UNDER_ASAN
-from tests.simulate import INSTALLED_PACKAGE, PackageCopy
+from tests.support.asan import UNDER_ASAN
+from tests.support.package_copies import INSTALLED_PACKAGE, PackageCopy
 
 # The fixtures that pick one backend, and their values that pick the pure-Python twin.
 BACKEND_FIXTURES = ("covet_impl", "backend", "impl")
