@@ -1,19 +1,22 @@
-"""Shared fixtures."""
+"""The suite's one implementation fixture, ``impl``, and the hooks every test shares."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable
-from pathlib import Path
+from types import ModuleType
 
 import pytest
 
+from tests.support import implementations
 from tests.support.asan import UNDER_ASAN
-from tests.support.package_copies import INSTALLED_PACKAGE, PackageCopy
 
-# The fixtures that pick one backend, and their values that pick the pure-Python twin.
-BACKEND_FIXTURES = ("covet_impl", "backend", "impl")
-TWIN_VALUES = ("fallback", "twin")
+
+@pytest.fixture(params=implementations.IMPLEMENTATIONS)
+def impl(request: pytest.FixtureRequest) -> ModuleType:
+    """The native extension (id ``native``), then the pure-Python twin (id ``twin``): the flat
+    module ``covet_rust_core._native`` or ``covet_rust_core.fallback``. A domain that wants
+    its own names builds them from this module (tests/support: ``jwt_backend(impl)``,
+    ``strings_backend(impl)``, ``aio_backend(impl)``)."""
+    return implementations.load(request.param)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -25,33 +28,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     skip = pytest.mark.skip(reason="under AddressSanitizer: the pure-Python twin alone")
     for item in items:
         callspec = getattr(item, "callspec", None)
-        if callspec is None:
-            continue
-        if any(callspec.params.get(name) in TWIN_VALUES for name in BACKEND_FIXTURES):
+        if callspec is not None and callspec.params.get("impl") == "twin":
             item.add_marker(skip)
-
-
-@pytest.fixture
-def package_copy(tmp_path: Path) -> Callable[..., PackageCopy]:
-    """Factory: a package copy with the given extra files (name -> bytes or source Path)."""
-
-    def make(
-        files: dict[str, bytes | Path] | None = None, version: str | None = None
-    ) -> PackageCopy:
-        root = tmp_path / "site"
-        target = root / "covet_rust_core"
-        shutil.copytree(
-            INSTALLED_PACKAGE,
-            target,
-            ignore=shutil.ignore_patterns("_native*.so", "_native*.pyd", "__pycache__"),
-        )
-        for name, content in (files or {}).items():
-            if isinstance(content, Path):
-                shutil.copy2(content, target / name)
-            else:
-                (target / name).write_bytes(content)
-        if version is not None:
-            (target / "_version.py").write_text(f'__version__ = "{version}"\n')
-        return PackageCopy(root)
-
-    return make

@@ -2,9 +2,10 @@
 one (``covet_rust_core._aio_native`` over the extension's ``aio_*`` functions) and the
 pure-Python twin (``covet_rust_core.fallback.aio``, ``asyncio.to_thread`` over the twin).
 
-Every test takes the ``impl`` fixture, ``(name, aio module, sync flat module)``, and runs once
-per backend; a check that only means something natively (the loop is freed, fork, the raw
-extension functions) skips the twin with the reason. What is checked:
+Every test takes the ``impl`` fixture and runs once per backend on ``aio_backend(impl)``,
+``(name, aio module, sync flat module)`` (tests/support/aio_backend.py); a check that only
+means something natively (the loop is freed, fork, the raw extension functions) skips the
+twin with the reason. What is checked:
 
 * Results: every awaitable returns exactly what its sync form returns, for BLAKE3 with every
   option (XOF lengths past 64 and 256 KiB, seek, key, derive_key_context, max_threads incl.
@@ -43,7 +44,6 @@ import contextlib
 import datetime
 import functools
 import gc
-import importlib
 import inspect
 import json
 import mmap
@@ -58,59 +58,22 @@ from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Final, NamedTuple, ParamSpec, TypeVar
+from typing import Any, Final, ParamSpec, TypeVar
 
 import pytest
-from covet_rust_core.pytest_plugin import load_native
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from tests.support.aio_backend import AioBackend, aio_backend
 from tests.support.asan import UNDER_ASAN
 from tests.support.keys import ALG_KEY, Keys, material
+from tests.support.public_api import AIO_NAMES
 
 # --- Backends ----------------------------------------------------------------------------
 
-AIO_NAMES: Final = (
-    "blake3_digest",
-    "blake3_hexdigest",
-    "blake3_file",
-    "jwt_encode",
-    "jwt_decode",
-    "jwt_decode_complete",
-)
 
-
-class Impl(NamedTuple):
-    """One backend: its name, its aio module and the sync flat module it mirrors."""
-
-    name: str
-    aio: ModuleType
-    sync: ModuleType
-
-    @property
-    def native(self) -> bool:
-        return self.name == "native"
-
-
-def load_impl(name: str) -> Impl:
-    if name == "native":
-        sync = load_native()
-        return Impl(name, importlib.import_module("covet_rust_core._aio_native"), sync)
-    return Impl(
-        name,
-        importlib.import_module("covet_rust_core.fallback.aio"),
-        importlib.import_module("covet_rust_core.fallback"),
-    )
-
-
-@pytest.fixture(params=["native", "twin"])
-def impl(request: pytest.FixtureRequest) -> Impl:
-    """The native backend, then the pure-Python twin."""
-    return load_impl(request.param)
-
-
-def native_only(impl: Impl, why: str) -> None:
-    if not impl.native:
+def native_only(backend: AioBackend, why: str) -> None:
+    if not backend.native:
         pytest.skip(f"native backend only: {why}")
 
 
@@ -172,8 +135,8 @@ TWIN_SCALE: Final = Scale(
 )
 
 
-def scale(impl: Impl) -> Scale:
-    return NATIVE_SCALE if impl.native else TWIN_SCALE
+def scale(backend: AioBackend) -> Scale:
+    return NATIVE_SCALE if backend.native else TWIN_SCALE
 
 
 # --- Data ----------------------------------------------------------------------------------
@@ -290,24 +253,24 @@ def cpus() -> int:
     return os.cpu_count() or 1
 
 
-def settle(impl: Impl) -> None:
+def settle(backend: AioBackend) -> None:
     """A call into the backend: on the native side the extension then applies reference
     drops that covet threads deferred because they did not hold the GIL."""
-    impl.sync.blake3_digest(b"")
+    backend.sync.blake3_digest(b"")
 
 
-async def poll_until(impl: Impl, ready: Callable[[], bool]) -> bool:
+async def poll_until(backend: AioBackend, ready: Callable[[], bool]) -> bool:
     """``ready()`` polled with short pauses until it is true, or until POLL_GUARD_SECONDS
     have passed (the guard against a hang: how long it takes is never the verdict). A
     follow-up awaitable first gives covet's delivery threads a turn."""
-    await impl.aio.blake3_digest(pattern(scale(impl).offloaded))
+    await backend.aio.blake3_digest(pattern(scale(backend).offloaded))
     give_up_at = time.monotonic() + POLL_GUARD_SECONDS
     while time.monotonic() < give_up_at:
-        settle(impl)
+        settle(backend)
         if ready():
             return True
         await asyncio.sleep(0.01)
-    settle(impl)
+    settle(backend)
     return ready()
 
 
@@ -351,52 +314,42 @@ def run_threads(count: int, work: Callable[[int], Any]) -> list[Any]:
 # --- The public module ----------------------------------------------------------------------
 
 
-def test_public_module_uses_the_detected_backend() -> None:
-    import covet_rust_core
-    from covet_rust_core import aio
-
-    assert aio.BACKEND == covet_rust_core.BACKEND
-    twin = importlib.import_module("covet_rust_core.fallback.aio")
-    expected = load_impl("native").aio if aio.BACKEND == "native" else twin
-    for name in AIO_NAMES:
-        assert getattr(aio, name) is getattr(expected, name), name
-    assert sorted(aio.__all__) == sorted(["BACKEND", *AIO_NAMES])
-    assert asyncio.run(aio.blake3_hexdigest(b"abc"))[:16] == "6437b3ac38465133"
-
-
-def test_awaitables_are_coroutine_functions_and_run_as_tasks(impl: Impl) -> None:
+def test_awaitables_are_coroutine_functions_and_run_as_tasks(impl: ModuleType) -> None:
+    backend = aio_backend(impl)
     keys = material()
     rsa_private, rsa_public = signing_keys(keys, "RS256")
     for name in AIO_NAMES:
-        function = getattr(impl.aio, name)
+        function = getattr(backend.aio, name)
         assert inspect.iscoroutinefunction(function), name
         if sys.version_info < (3, 14):  # deprecated (and warning) from 3.14
             assert asyncio.iscoroutinefunction(function), name
 
-    big = pattern(scale(impl).offloaded)
-    token = impl.sync.jwt_encode(CLAIMS, rsa_private, "RS256")
+    big = pattern(scale(backend).offloaded)
+    token = backend.sync.jwt_encode(CLAIMS, rsa_private, "RS256")
 
     async def main() -> list[Any]:
-        coroutine = impl.aio.blake3_digest(b"abc")
+        coroutine = backend.aio.blake3_digest(b"abc")
         assert inspect.iscoroutine(coroutine)
         tasks = [
             asyncio.create_task(coroutine),
-            asyncio.create_task(impl.aio.blake3_hexdigest(big)),
-            asyncio.create_task(impl.aio.jwt_encode(CLAIMS, rsa_private, "RS256")),
-            asyncio.create_task(impl.aio.jwt_decode(token, rsa_public, ["RS256"], audience="api")),
+            asyncio.create_task(backend.aio.blake3_hexdigest(big)),
+            asyncio.create_task(backend.aio.jwt_encode(CLAIMS, rsa_private, "RS256")),
             asyncio.create_task(
-                impl.aio.jwt_decode_complete(token, rsa_public, ["RS256"], audience="api")
+                backend.aio.jwt_decode(token, rsa_public, ["RS256"], audience="api")
+            ),
+            asyncio.create_task(
+                backend.aio.jwt_decode_complete(token, rsa_public, ["RS256"], audience="api")
             ),
         ]
         return list(await asyncio.gather(*tasks))
 
     results = asyncio.run(main())
     assert results == [
-        impl.sync.blake3_digest(b"abc"),
-        impl.sync.blake3_hexdigest(big),
+        backend.sync.blake3_digest(b"abc"),
+        backend.sync.blake3_hexdigest(big),
         token,
-        impl.sync.jwt_decode(token, rsa_public, ["RS256"], audience="api"),
-        impl.sync.jwt_decode_complete(token, rsa_public, ["RS256"], audience="api"),
+        backend.sync.jwt_decode(token, rsa_public, ["RS256"], audience="api"),
+        backend.sync.jwt_decode_complete(token, rsa_public, ["RS256"], audience="api"),
     ]
 
 
@@ -450,9 +403,10 @@ def blake3_option_sets(auto: int, xof_length: int) -> list[dict[str, Any]]:
     ]
 
 
-def test_blake3_results_match_sync(impl: Impl) -> None:
-    s = scale(impl)
-    auto = impl.sync.AUTO
+def test_blake3_results_match_sync(impl: ModuleType) -> None:
+    backend = aio_backend(impl)
+    s = scale(backend)
+    auto = backend.sync.AUTO
     assert auto == -1
     cases: list[tuple[str, Any, dict[str, Any]]] = []
     for size in s.digest_sizes:
@@ -471,32 +425,34 @@ def test_blake3_results_match_sync(impl: Impl) -> None:
         async def main() -> None:
             for label, data, options in cases:
                 for name in ("blake3_digest", "blake3_hexdigest"):
-                    expected = getattr(impl.sync, name)(data, **options)
-                    got = await getattr(impl.aio, name)(data, **options)
+                    expected = getattr(backend.sync, name)(data, **options)
+                    got = await getattr(backend.aio, name)(data, **options)
                     assert type(got) is type(expected), f"{name} {label}"
                     assert got == expected, f"{name} {label}"
 
         asyncio.run(main())
 
 
-def test_blake3_inline_and_offloaded_cases_gathered_keep_their_order(impl: Impl) -> None:
+def test_blake3_inline_and_offloaded_cases_gathered_keep_their_order(impl: ModuleType) -> None:
     """Many awaitables at once, inline and offloaded mixed: each result is its own."""
-    s = scale(impl)
+    backend = aio_backend(impl)
+    s = scale(backend)
     inputs = [pattern(size, salt) for salt, size in enumerate([*s.digest_sizes, *s.digest_sizes])]
-    expected = [impl.sync.blake3_digest(data) for data in inputs]
-    expected_hex = [impl.sync.blake3_hexdigest(data, length=40) for data in inputs]
+    expected = [backend.sync.blake3_digest(data) for data in inputs]
+    expected_hex = [backend.sync.blake3_hexdigest(data, length=40) for data in inputs]
 
     async def main() -> tuple[list[bytes], list[str]]:
-        digests = await asyncio.gather(*(impl.aio.blake3_digest(d) for d in inputs))
-        hexes = await asyncio.gather(*(impl.aio.blake3_hexdigest(d, length=40) for d in inputs))
+        digests = await asyncio.gather(*(backend.aio.blake3_digest(d) for d in inputs))
+        hexes = await asyncio.gather(*(backend.aio.blake3_hexdigest(d, length=40) for d in inputs))
         return list(digests), list(hexes)
 
     assert asyncio.run(main()) == (expected, expected_hex)
 
 
-def test_blake3_file_results_match_sync(impl: Impl, tmp_path: Path) -> None:
-    s = scale(impl)
-    auto = impl.sync.AUTO
+def test_blake3_file_results_match_sync(impl: ModuleType, tmp_path: Path) -> None:
+    backend = aio_backend(impl)
+    s = scale(backend)
+    auto = backend.sync.AUTO
     files = []
     for size in s.file_sizes:
         path = tmp_path / f"data-{size}.bin"
@@ -516,16 +472,17 @@ def test_blake3_file_results_match_sync(impl: Impl, tmp_path: Path) -> None:
         for path in files:
             for form in (str(path), os.fsencode(path), path):
                 for options in option_sets if form is path else [{}]:
-                    expected = impl.sync.blake3_file(form, **options)
-                    got = await impl.aio.blake3_file(form, **options)
+                    expected = backend.sync.blake3_file(form, **options)
+                    got = await backend.aio.blake3_file(form, **options)
                     assert got == expected, f"{short(form)} {options}"
                     # and the file's bytes hashed in memory agree
-                    assert got == impl.sync.blake3_digest(path.read_bytes(), **options)
+                    assert got == backend.sync.blake3_digest(path.read_bytes(), **options)
 
     asyncio.run(main())
 
 
-def test_jwt_encode_results_match_sync(impl: Impl) -> None:
+def test_jwt_encode_results_match_sync(impl: ModuleType) -> None:
+    backend = aio_backend(impl)
     keys = material()
     headers = {"kid": "key-1", "x-covet": [1, "two"]}
 
@@ -533,10 +490,10 @@ def test_jwt_encode_results_match_sync(impl: Impl) -> None:
         private, _ = signing_keys(keys, alg)
         forms: list[tuple[str, Any]] = [("text", private), ("bytes", private.encode())]
         if alg in HS_ALGS:
-            forms.append(("Key", impl.sync.JwtKey.from_secret(private)))
+            forms.append(("Key", backend.sync.JwtKey.from_secret(private)))
         else:
             pair = keys.get(ALG_KEY[alg])
-            forms.append(("Key", impl.sync.JwtKey.from_pem(private)))
+            forms.append(("Key", backend.sync.JwtKey.from_pem(private)))
             forms.append(("JWK", pair.private_jwk))
         return forms
 
@@ -545,22 +502,25 @@ def test_jwt_encode_results_match_sync(impl: Impl) -> None:
             _, public = signing_keys(keys, alg)
             for label, key in key_forms(alg):
                 for extra in (None, headers):
-                    expected = impl.sync.jwt_encode(CLAIMS, key, alg, extra)
-                    got = await impl.aio.jwt_encode(CLAIMS, key, alg, extra)
+                    expected = backend.sync.jwt_encode(CLAIMS, key, alg, extra)
+                    got = await backend.aio.jwt_encode(CLAIMS, key, alg, extra)
                     where = f"{alg} {label} headers={extra}"
                     assert isinstance(got, str), where
                     if alg in DETERMINISTIC_ALGS:
                         assert got == expected, where
                     # Randomized or not, the token must verify and carry the same content.
-                    mine = impl.sync.jwt_decode_complete(got, public, [alg], audience="api")
-                    theirs = impl.sync.jwt_decode_complete(expected, public, [alg], audience="api")
+                    mine = backend.sync.jwt_decode_complete(got, public, [alg], audience="api")
+                    theirs = backend.sync.jwt_decode_complete(
+                        expected, public, [alg], audience="api"
+                    )
                     assert mine["header"] == theirs["header"], where
                     assert mine["payload"] == theirs["payload"] == CLAIMS, where
 
     asyncio.run(main())
 
 
-def test_jwt_decode_results_match_sync(impl: Impl) -> None:
+def test_jwt_decode_results_match_sync(impl: ModuleType) -> None:
+    backend = aio_backend(impl)
     keys = material()
 
     def variants(token: str, alg: str, public: str) -> list[tuple[tuple[Any, ...], dict[str, Any]]]:
@@ -579,7 +539,7 @@ def test_jwt_decode_results_match_sync(impl: Impl) -> None:
         ]
         if alg not in HS_ALGS:
             pair = keys.get(ALG_KEY[alg])
-            out.append(((token, impl.sync.JwtKey.from_pem(public), [alg]), {"audience": "api"}))
+            out.append(((token, backend.sync.JwtKey.from_pem(public), [alg]), {"audience": "api"}))
             out.append(((token, pair.public_jwk, [alg]), {"audience": "api"}))
             out.append(((token, pair.private_pkcs8_pem, [alg]), {"audience": "api"}))
             if pair.certificate_pem is not None:
@@ -589,11 +549,11 @@ def test_jwt_decode_results_match_sync(impl: Impl) -> None:
     async def main() -> None:
         for alg in (*HS_ALGS, *ASYM_ALGS):
             private, public = signing_keys(keys, alg)
-            token = impl.sync.jwt_encode(CLAIMS, private, alg, {"kid": "k1"})
+            token = backend.sync.jwt_encode(CLAIMS, private, alg, {"kid": "k1"})
             for args, kwargs in variants(token, alg, public):
                 for name in ("jwt_decode", "jwt_decode_complete"):
-                    expected = getattr(impl.sync, name)(*args, **kwargs)
-                    got = await getattr(impl.aio, name)(*args, **kwargs)
+                    expected = getattr(backend.sync, name)(*args, **kwargs)
+                    got = await getattr(backend.aio, name)(*args, **kwargs)
                     assert got == expected, f"{name} {alg} {short(args)[:80]} {kwargs}"
 
     asyncio.run(main())
@@ -602,9 +562,9 @@ def test_jwt_decode_results_match_sync(impl: Impl) -> None:
 # --- 2. Exceptions equal the sync forms -------------------------------------------------------
 
 
-def blake3_error_cases(impl: Impl) -> list[tuple[str, tuple[Any, ...], dict[str, Any]]]:
+def blake3_error_cases(backend: AioBackend) -> list[tuple[str, tuple[Any, ...], dict[str, Any]]]:
     small = b"abc"
-    big = pattern(scale(impl).offloaded)  # offloaded natively once the checks pass
+    big = pattern(scale(backend).offloaded)  # offloaded natively once the checks pass
     released = memoryview(b"abc")
     released.release()
     strided = memoryview(bytearray(200_000))[::2]
@@ -641,21 +601,23 @@ def blake3_error_cases(impl: Impl) -> list[tuple[str, tuple[Any, ...], dict[str,
     ]
 
 
-def test_blake3_errors_match_sync(impl: Impl) -> None:
-    cases = blake3_error_cases(impl)
+def test_blake3_errors_match_sync(impl: ModuleType) -> None:
+    backend = aio_backend(impl)
+    cases = blake3_error_cases(backend)
 
     async def main() -> None:
         for label, args, kwargs in cases:
             for name in ("blake3_digest", "blake3_hexdigest"):
-                expected = sync_outcome(getattr(impl.sync, name), *args, **kwargs)
+                expected = sync_outcome(getattr(backend.sync, name), *args, **kwargs)
                 assert expected[0] == "raised", f"{name} {label}: the case must be an error"
-                got = await aio_outcome(getattr(impl.aio, name), *args, **kwargs)
+                got = await aio_outcome(getattr(backend.aio, name), *args, **kwargs)
                 assert got == expected, f"{name} {label}"
 
     asyncio.run(main())
 
 
-def test_blake3_file_errors_match_sync(impl: Impl, tmp_path: Path) -> None:
+def test_blake3_file_errors_match_sync(impl: ModuleType, tmp_path: Path) -> None:
+    backend = aio_backend(impl)
     regular = tmp_path / "regular.bin"
     regular.write_bytes(b"covet")
     missing = tmp_path / "missing.bin"
@@ -680,15 +642,15 @@ def test_blake3_file_errors_match_sync(impl: Impl, tmp_path: Path) -> None:
 
     async def main() -> None:
         for label, args, kwargs in cases:
-            expected = sync_outcome(impl.sync.blake3_file, *args, **kwargs)
+            expected = sync_outcome(backend.sync.blake3_file, *args, **kwargs)
             assert expected[0] == "raised", label
-            got = await aio_outcome(impl.aio.blake3_file, *args, **kwargs)
+            got = await aio_outcome(backend.aio.blake3_file, *args, **kwargs)
             assert got == expected, label
 
         # The missing file is a FileNotFoundError naming the path, on both forms.
         for path in (missing, str(missing), os.fsencode(missing)):
             with pytest.raises(FileNotFoundError) as caught:
-                await impl.aio.blake3_file(path)
+                await backend.aio.blake3_file(path)
             # The native side keeps the object given, the twin its os.fspath(): both name it.
             assert os.fspath(caught.value.filename) == os.fspath(path)
             assert os.fsdecode(os.fspath(path)) in str(caught.value)
@@ -697,11 +659,11 @@ def test_blake3_file_errors_match_sync(impl: Impl, tmp_path: Path) -> None:
 
 
 def jwt_error_cases(
-    impl: Impl, keys: Keys
+    backend: AioBackend, keys: Keys
 ) -> list[tuple[str, str, tuple[Any, ...], dict[str, Any]]]:
     rs_private, rs_public = signing_keys(keys, "RS256")
     other_public = keys.rsa2048_other.public_spki_pem
-    sync = impl.sync
+    sync = backend.sync
     hs = sync.jwt_encode(CLAIMS, SECRET)
     rs = sync.jwt_encode(CLAIMS, rs_private, "RS256", {"kid": "k1"})
     expired_rs = sync.jwt_encode({"sub": "x", "exp": LONG_AGO}, rs_private, "RS256")
@@ -799,23 +761,25 @@ def jwt_error_cases(
     ]
 
 
-def test_jwt_errors_match_sync(impl: Impl) -> None:
+def test_jwt_errors_match_sync(impl: ModuleType) -> None:
+    backend = aio_backend(impl)
     keys = material()
-    cases = jwt_error_cases(impl, keys)
+    cases = jwt_error_cases(backend, keys)
 
     async def main() -> None:
         for label, name, args, kwargs in cases:
             names = [name] if name == "jwt_encode" else ["jwt_decode", "jwt_decode_complete"]
             for function in names:
-                expected = sync_outcome(getattr(impl.sync, function), *args, **kwargs)
+                expected = sync_outcome(getattr(backend.sync, function), *args, **kwargs)
                 assert expected[0] == "raised", f"{function} {label}: the case must be an error"
-                got = await aio_outcome(getattr(impl.aio, function), *args, **kwargs)
+                got = await aio_outcome(getattr(backend.aio, function), *args, **kwargs)
                 assert got == expected, f"{function} {label}"
 
     asyncio.run(main())
 
 
-def test_argument_errors_raise_when_awaited_not_when_called(impl: Impl) -> None:
+def test_argument_errors_raise_when_awaited_not_when_called(impl: ModuleType) -> None:
+    backend = aio_backend(impl)
     calls: list[tuple[str, tuple[Any, ...], dict[str, Any], type[BaseException]]] = [
         ("blake3_digest", ("text",), {}, TypeError),
         ("blake3_hexdigest", (b"x",), {"max_threads": 0}, ValueError),
@@ -827,22 +791,23 @@ def test_argument_errors_raise_when_awaited_not_when_called(impl: Impl) -> None:
 
     async def main() -> None:
         for name, args, kwargs, error in calls:
-            coroutine = getattr(impl.aio, name)(*args, **kwargs)  # must not raise
+            coroutine = getattr(backend.aio, name)(*args, **kwargs)  # must not raise
             assert inspect.iscoroutine(coroutine), name
             with pytest.raises(error):
                 await coroutine
 
     # Not even a running loop is needed to call them.
-    outside = impl.aio.blake3_digest("text")
+    outside = backend.aio.blake3_digest("text")
     with pytest.raises(TypeError, match="Strings must be encoded before hashing"):
         asyncio.run(outside)
     asyncio.run(main())
 
 
-def test_call_signature_errors_are_type_errors(impl: Impl) -> None:
+def test_call_signature_errors_are_type_errors(impl: ModuleType) -> None:
     """Wrong arity or unknown keywords: a TypeError from both forms (the coroutine function's
     at the call). Only the type is held equal: the wording differs, PyO3's "takes 1 positional
     arguments" natively and the twin's sync names (``encode()``) against ``jwt_encode()``."""
+    backend = aio_backend(impl)
     calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
         ("blake3_digest", (), {}),
         ("blake3_digest", (b"a", b"b"), {}),
@@ -857,9 +822,9 @@ def test_call_signature_errors_are_type_errors(impl: Impl) -> None:
 
     async def main() -> None:
         for name, args, kwargs in calls:
-            expected = sync_outcome(getattr(impl.sync, name), *args, **kwargs)
+            expected = sync_outcome(getattr(backend.sync, name), *args, **kwargs)
             try:  # a Python coroutine function checks its signature when called
-                got = ("ok", await getattr(impl.aio, name)(*args, **kwargs))
+                got = ("ok", await getattr(backend.aio, name)(*args, **kwargs))
             except TypeError as error:
                 got = describe(error)
             assert expected[:2] == got[:2] == ("raised", TypeError), (name, args, kwargs)
@@ -867,17 +832,18 @@ def test_call_signature_errors_are_type_errors(impl: Impl) -> None:
     asyncio.run(main())
 
 
-def test_unrepresentable_digest_length_error_matches_sync(impl: Impl) -> None:
+def test_unrepresentable_digest_length_error_matches_sync(impl: ModuleType) -> None:
     """Lengths no ``bytes`` can have: CPython's OverflowError "byte string is too large" from
     every form (the native sync form raised SystemError for lengths from 2**63, the awaitable
     a bare MemoryError)."""
+    backend = aio_backend(impl)
 
     async def main() -> None:
         for length in (2**63 - 1, 2**63, 2**64 - 1):
-            for data in (b"a", pattern(scale(impl).offloaded)):
+            for data in (b"a", pattern(scale(backend).offloaded)):
                 for name in ("blake3_digest", "blake3_hexdigest"):
-                    expected = sync_outcome(getattr(impl.sync, name), data, length=length)
-                    got = await aio_outcome(getattr(impl.aio, name), data, length=length)
+                    expected = sync_outcome(getattr(backend.sync, name), data, length=length)
+                    got = await aio_outcome(getattr(backend.aio, name), data, length=length)
                     assert got == expected, f"{name} length={length} data={len(data)} bytes"
 
     asyncio.run(main())
@@ -911,15 +877,18 @@ def measure_rounds(
     return samples, traced_growth, rss_growth
 
 
-def test_cancelling_a_thousand_tasks_leaks_no_thread_memory_or_reference(impl: Impl) -> None:
+def test_cancelling_a_thousand_tasks_leaks_no_thread_memory_or_reference(impl: ModuleType) -> None:
+    backend = aio_backend(impl)
     linux_only()
-    s = scale(impl)
+    s = scale(backend)
     keys = material()
     rs_private, _ = signing_keys(keys, "RS256")
     shared = pattern(s.shared_input, 6)
-    digest = impl.sync.blake3_digest(shared)
-    digest_auto = impl.sync.blake3_digest(shared, max_threads=impl.sync.AUTO)
-    tokens = [impl.sync.jwt_encode({"i": i}, rs_private, "RS256") for i in range(s.rs256_per_round)]
+    digest = backend.sync.blake3_digest(shared)
+    digest_auto = backend.sync.blake3_digest(shared, max_threads=backend.sync.AUTO)
+    tokens = [
+        backend.sync.jwt_encode({"i": i}, rs_private, "RS256") for i in range(s.rs256_per_round)
+    ]
     baseline_threads = len(thread_names())
     # Threads the backend may add, whatever the number of tasks: native, one worker and one
     # delivery thread per CPU plus BLAKE3's bounded pools; twin, the default executor.
@@ -928,14 +897,14 @@ def test_cancelling_a_thousand_tasks_leaks_no_thread_memory_or_reference(impl: I
     async def one_round() -> tuple[int, int]:
         base_refs = sys.getrefcount(shared)
         tasks: list[asyncio.Task[Any]] = [
-            asyncio.create_task(impl.aio.blake3_digest(shared)) for _ in range(s.tasks)
+            asyncio.create_task(backend.aio.blake3_digest(shared)) for _ in range(s.tasks)
         ]
         tasks += [
-            asyncio.create_task(impl.aio.blake3_digest(shared, max_threads=impl.sync.AUTO))
+            asyncio.create_task(backend.aio.blake3_digest(shared, max_threads=backend.sync.AUTO))
             for _ in range(4)
         ]
         tasks += [
-            asyncio.create_task(impl.aio.jwt_encode({"i": i}, rs_private, "RS256"))
+            asyncio.create_task(backend.aio.jwt_encode({"i": i}, rs_private, "RS256"))
             for i in range(s.rs256_per_round)
         ]
         # Some finish, some are running on a worker, most are queued: cancel them all.
@@ -954,20 +923,20 @@ def test_cancelling_a_thousand_tasks_leaks_no_thread_memory_or_reference(impl: I
         assert cancelled > 0
         # The tasks (their exceptions' tracebacks hold the coroutines' frames) go first.
         del tasks, outcomes
-        assert await poll_until(impl, lambda: sys.getrefcount(shared) == base_refs), (
+        assert await poll_until(backend, lambda: sys.getrefcount(shared) == base_refs), (
             f"{sys.getrefcount(shared) - base_refs} references to the shared input remain"
         )
         return peak, len(thread_names())
 
     # tracemalloc slows the twin's pure-Python BLAKE3 several hundredfold: RSS only there.
-    samples, traced_growth, rss_growth = measure_rounds(s.rounds, one_round, trace=impl.native)
+    samples, traced_growth, rss_growth = measure_rounds(s.rounds, one_round, trace=backend.native)
     warm_after = samples[0][1]
     for round_index, (peak, after) in enumerate(samples):
         assert peak <= thread_bound, f"round {round_index}: {peak} threads while in flight"
         assert after <= thread_bound, f"round {round_index}: {after} threads after"
         # Not growing between rounds: at most the delivery threads the warm-up let go.
         assert after <= warm_after + cpus(), f"round {round_index}: {after} > {warm_after}"
-    if impl.native:
+    if backend.native:
         assert thread_names().count("covet-aio") <= 2 * cpus()
     # Generous: a leak per task would be at least tasks * rounds allocations (the shared
     # input alone is 1 MiB natively), far over these bounds.
@@ -978,22 +947,23 @@ def test_cancelling_a_thousand_tasks_leaks_no_thread_memory_or_reference(impl: I
         assert rss_growth < 64 << 20, f"RSS grew by {rss_growth} bytes"
 
 
-def test_cancelled_bytearray_hash_releases_its_buffer_export(impl: Impl) -> None:
-    s = scale(impl)
+def test_cancelled_bytearray_hash_releases_its_buffer_export(impl: ModuleType) -> None:
+    backend = aio_backend(impl)
+    s = scale(backend)
     size = s.offloaded
     busy = pattern(size, 7)
 
     async def main() -> None:
         # Workers busy with other hashes: ours is queued or running when cancelled.
-        others = [asyncio.create_task(impl.aio.blake3_digest(busy)) for _ in range(2 * cpus())]
+        others = [asyncio.create_task(backend.aio.blake3_digest(busy)) for _ in range(2 * cpus())]
         buffers = [bytearray(pattern(size, 8)) for _ in range(3)]
-        tasks = [asyncio.create_task(impl.aio.blake3_digest(buffer)) for buffer in buffers]
+        tasks = [asyncio.create_task(backend.aio.blake3_digest(buffer)) for buffer in buffers]
         await asyncio.sleep(0)
         for task in tasks:
             task.cancel()
         outcomes = await asyncio.gather(*tasks, return_exceptions=True)
         assert all(
-            isinstance(o, asyncio.CancelledError) or o == impl.sync.blake3_digest(bytes(b))
+            isinstance(o, asyncio.CancelledError) or o == backend.sync.blake3_digest(bytes(b))
             for o, b in zip(outcomes, buffers, strict=True)
         )
         del tasks, outcomes
@@ -1006,11 +976,11 @@ def test_cancelled_bytearray_hash_releases_its_buffer_export(impl: Impl) -> None
             return True
 
         for index, buffer in enumerate(buffers):
-            assert await poll_until(impl, functools.partial(resizable, buffer)), (
+            assert await poll_until(backend, functools.partial(resizable, buffer)), (
                 f"buffer {index} still exported after its hash was cancelled"
             )
             assert len(buffer) == size + 1
-        assert await asyncio.gather(*others) == [impl.sync.blake3_digest(busy)] * len(others)
+        assert await asyncio.gather(*others) == [backend.sync.blake3_digest(busy)] * len(others)
 
     asyncio.run(main())
 
@@ -1026,8 +996,8 @@ class Mix:
     expected: list[Any]
 
 
-def make_mix(impl: Impl, tmp_path: Path, salt: int) -> Mix:
-    s = scale(impl)
+def make_mix(backend: AioBackend, tmp_path: Path, salt: int) -> Mix:
+    s = scale(backend)
     keys = material()
     file = tmp_path / f"mix-{salt}.bin"
     file.write_bytes(pattern(s.loop_mix_large, salt))
@@ -1045,31 +1015,32 @@ def make_mix(impl: Impl, tmp_path: Path, salt: int) -> Mix:
         calls.append(("jwt_encode", ({**CLAIMS, "salt": salt}, private, alg), {}))
     for alg in ("HS384", "RS256", "PS256", "ES256", "EdDSA"):
         private, public = signing_keys(keys, alg)
-        token = impl.sync.jwt_encode({**CLAIMS, "salt": salt}, private, alg)
+        token = backend.sync.jwt_encode({**CLAIMS, "salt": salt}, private, alg)
         calls.append(("jwt_decode", (token, public, [alg]), {"audience": "api"}))
         calls.append(("jwt_decode_complete", (token, public, [alg]), {"audience": "web"}))
-    expected = [getattr(impl.sync, name)(*args, **kwargs) for name, args, kwargs in calls]
+    expected = [getattr(backend.sync, name)(*args, **kwargs) for name, args, kwargs in calls]
     return Mix(calls, expected)
 
 
-async def run_mix(impl: Impl, mix: Mix) -> list[Any]:
+async def run_mix(backend: AioBackend, mix: Mix) -> list[Any]:
     """The mixture one by one, then all at once; both result lists, concatenated."""
     loop = asyncio.get_running_loop()
     one_by_one = []
     for name, args, kwargs in mix.calls:
-        one_by_one.append(await getattr(impl.aio, name)(*args, **kwargs))
+        one_by_one.append(await getattr(backend.aio, name)(*args, **kwargs))
         assert asyncio.get_running_loop() is loop
     together = await asyncio.gather(
-        *(getattr(impl.aio, name)(*args, **kwargs) for name, args, kwargs in mix.calls)
+        *(getattr(backend.aio, name)(*args, **kwargs) for name, args, kwargs in mix.calls)
     )
     return [*one_by_one, *together]
 
 
-def test_three_event_loops_in_three_threads(impl: Impl, tmp_path: Path) -> None:
-    mixes = [make_mix(impl, tmp_path, salt) for salt in range(3)]
+def test_three_event_loops_in_three_threads(impl: ModuleType, tmp_path: Path) -> None:
+    backend = aio_backend(impl)
+    mixes = [make_mix(backend, tmp_path, salt) for salt in range(3)]
 
     def work(index: int) -> list[Any]:
-        return asyncio.run(run_mix(impl, mixes[index]))
+        return asyncio.run(run_mix(backend, mixes[index]))
 
     for _ in range(2):
         results = run_threads(3, work)
@@ -1077,20 +1048,21 @@ def test_three_event_loops_in_three_threads(impl: Impl, tmp_path: Path) -> None:
             assert got == mixes[index].expected * 2, f"thread {index}"
 
 
-def test_under_uvloop(impl: Impl, tmp_path: Path) -> None:
+def test_under_uvloop(impl: ModuleType, tmp_path: Path) -> None:
+    backend = aio_backend(impl)
     uvloop = pytest.importorskip("uvloop", reason="uvloop is not installed in this environment")
-    mix = make_mix(impl, tmp_path, 9)
-    big = pattern(scale(impl).offloaded, 10)
+    mix = make_mix(backend, tmp_path, 9)
+    big = pattern(scale(backend).offloaded, 10)
 
     async def main() -> list[Any]:
-        results = await run_mix(impl, mix)
-        tasks = [asyncio.create_task(impl.aio.blake3_digest(big)) for _ in range(8)]
+        results = await run_mix(backend, mix)
+        tasks = [asyncio.create_task(backend.aio.blake3_digest(big)) for _ in range(8)]
         await asyncio.sleep(0)
         for task in tasks[::2]:
             task.cancel()
         outcomes = await asyncio.gather(*tasks, return_exceptions=True)
         assert all(
-            isinstance(o, asyncio.CancelledError) or o == impl.sync.blake3_digest(big)
+            isinstance(o, asyncio.CancelledError) or o == backend.sync.blake3_digest(big)
             for o in outcomes
         )
         return results
@@ -1106,7 +1078,7 @@ def test_under_uvloop(impl: Impl, tmp_path: Path) -> None:
     assert run_on_uvloop(main()) == mix.expected * 2
 
     def work(index: int) -> list[Any]:
-        return run_on_uvloop(run_mix(impl, mix))
+        return run_on_uvloop(run_mix(backend, mix))
 
     assert run_threads(2, work) == [mix.expected * 2] * 2
 
@@ -1156,42 +1128,44 @@ async def most_ticks_while(make: Callable[[], Awaitable[Any]], expected: Any) ->
             return most
 
 
-def test_loop_keeps_running_during_a_256_mib_hash(impl: Impl, tmp_path: Path) -> None:
-    native_only(impl, "the twin computes with the GIL held; 256 MiB would take minutes")
+def test_loop_keeps_running_during_a_256_mib_hash(impl: ModuleType, tmp_path: Path) -> None:
+    backend = aio_backend(impl)
+    native_only(backend, "the twin computes with the GIL held; 256 MiB would take minutes")
     size = 256 << 20
     data = bytes(size)
     sparse = tmp_path / "sparse.bin"
     with sparse.open("wb") as handle:
         handle.truncate(size)
-    expected = impl.sync.blake3_digest(data)
+    expected = backend.sync.blake3_digest(data)
 
     async def main() -> None:
-        ticks = await most_ticks_while(lambda: impl.aio.blake3_digest(data), expected)
+        ticks = await most_ticks_while(lambda: backend.aio.blake3_digest(data), expected)
         assert ticks >= MIN_TICKS, f"the ticker ran {ticks} times while 256 MiB were hashed"
-        ticks = await most_ticks_while(lambda: impl.aio.blake3_file(sparse), expected)
+        ticks = await most_ticks_while(lambda: backend.aio.blake3_file(sparse), expected)
         assert ticks >= MIN_TICKS, f"the ticker ran {ticks} times while the file was hashed"
 
     asyncio.run(main())
 
 
-def test_loop_keeps_running_during_a_batch_of_rs256_signatures(impl: Impl) -> None:
-    native_only(impl, "the twin's work holds the GIL; this checks that the loop is freed")
+def test_loop_keeps_running_during_a_batch_of_rs256_signatures(impl: ModuleType) -> None:
+    backend = aio_backend(impl)
+    native_only(backend, "the twin's work holds the GIL; this checks that the loop is freed")
     keys = material()
     private, public = signing_keys(keys, "RS256")
     payloads = [{**CLAIMS, "n": n} for n in range(64)]
-    expected = [impl.sync.jwt_encode(p, private, "RS256") for p in payloads]
+    expected = [backend.sync.jwt_encode(p, private, "RS256") for p in payloads]
     token = expected[0]
 
     async def main() -> None:
         def signs() -> Awaitable[list[str]]:
-            return asyncio.gather(*(impl.aio.jwt_encode(p, private, "RS256") for p in payloads))
+            return asyncio.gather(*(backend.aio.jwt_encode(p, private, "RS256") for p in payloads))
 
         ticks = await most_ticks_while(signs, expected)
         assert ticks >= MIN_TICKS, f"the ticker ran {ticks} times during 64 RS256 signatures"
         # At least one turn by construction (ticks_while lets the ticker in before it
         # awaits): this checks that verifying runs and the loop delivers the results.
         verifies = asyncio.gather(
-            *(impl.aio.jwt_decode(token, public, ["RS256"], audience="api") for _ in range(64))
+            *(backend.aio.jwt_decode(token, public, ["RS256"], audience="api") for _ in range(64))
         )
         claims, ticks = await ticks_while(verifies)
         assert claims == [payloads[0]] * 64
@@ -1299,8 +1273,9 @@ FORK_SCRIPT: Final = textwrap.dedent(
 )
 
 
-def test_fork_after_the_runtime_started(impl: Impl) -> None:
-    native_only(impl, "the twin has no runtime of its own (asyncio.to_thread)")
+def test_fork_after_the_runtime_started(impl: ModuleType) -> None:
+    backend = aio_backend(impl)
+    native_only(backend, "the twin has no runtime of its own (asyncio.to_thread)")
     linux_only()
     if not hasattr(os, "fork"):
         pytest.skip("POSIX only: os.fork")
@@ -1402,16 +1377,17 @@ def _finish(coroutine: Coroutine[Any, Any, Any]) -> Any:
 
 
 @pytest.mark.parametrize("kind", list(KEPT_ALIVE_KINDS))
-def test_buffer_cannot_be_resized_while_its_hash_is_pending(impl: Impl, kind: str) -> None:
+def test_buffer_cannot_be_resized_while_its_hash_is_pending(impl: ModuleType, kind: str) -> None:
+    backend = aio_backend(impl)
     make, mutate = KEPT_ALIVE_KINDS[kind]
-    data = pattern(scale(impl).offloaded, 11)
-    expected = impl.sync.blake3_digest(data)
+    data = pattern(scale(backend).offloaded, 11)
+    expected = backend.sync.blake3_digest(data)
     obj = make(data)
 
     async def main() -> None:
         executor = GatedExecutor()
         asyncio.get_running_loop().set_default_executor(executor)
-        coroutine = impl.aio.blake3_digest(obj)
+        coroutine = backend.aio.blake3_digest(obj)
         try:
             # Natively, the extension's worker needs the GIL to release the export or to
             # deliver the result: holding it keeps the hash pending. The twin's worker waits
@@ -1433,46 +1409,48 @@ def test_buffer_cannot_be_resized_while_its_hash_is_pending(impl: Impl, kind: st
             obj.close()
 
 
-def test_bytes_dropped_by_the_caller_still_hash_correctly(impl: Impl) -> None:
-    size = scale(impl).offloaded
-    expected = [impl.sync.blake3_digest(pattern(size, salt)) for salt in range(4)]
+def test_bytes_dropped_by_the_caller_still_hash_correctly(impl: ModuleType) -> None:
+    backend = aio_backend(impl)
+    size = scale(backend).offloaded
+    expected = [backend.sync.blake3_digest(pattern(size, salt)) for salt in range(4)]
 
     async def main() -> list[bytes]:
         # The only references to each input are the ones the awaitables hold.
-        tasks = [asyncio.create_task(impl.aio.blake3_digest(pattern(size, i))) for i in range(4)]
+        tasks = [asyncio.create_task(backend.aio.blake3_digest(pattern(size, i))) for i in range(4)]
         await asyncio.sleep(0)
         gc.collect()
         return list(await asyncio.gather(*tasks))
 
     assert asyncio.run(main()) == expected
 
-    if impl.native:
+    if backend.native:
         # The extension's own future holds the bytes, not only the coroutine's frame.
         async def raw() -> None:
             data = pattern(size, 12)
             before = sys.getrefcount(data)
             with gil_kept():
-                future = impl.sync.aio_blake3_digest(data)
+                future = backend.sync.aio_blake3_digest(data)
                 held = sys.getrefcount(data) - before
             del data
             gc.collect()
             assert held >= 1
-            assert await future == impl.sync.blake3_digest(pattern(size, 12))
+            assert await future == backend.sync.blake3_digest(pattern(size, 12))
 
         asyncio.run(raw())
 
 
-def test_jwt_payload_may_change_once_the_call_is_made(impl: Impl) -> None:
+def test_jwt_payload_may_change_once_the_call_is_made(impl: ModuleType) -> None:
     """docs/AIO.md: natively, jwt_encode serialises the payload when the coroutine starts, on
     the loop, so changes made after its first step are not signed."""
-    native_only(impl, "the twin serialises the payload in its worker thread (docs/AIO.md)")
+    backend = aio_backend(impl)
+    native_only(backend, "the twin serialises the payload in its worker thread (docs/AIO.md)")
     keys = material()
 
     async def main() -> None:
         for alg in ("HS256", "RS256"):
             private, public = signing_keys(keys, alg)
             payload = {"sub": "before"}
-            coroutine = impl.aio.jwt_encode(payload, private, alg)
+            coroutine = backend.aio.jwt_encode(payload, private, alg)
             try:
                 future = coroutine.send(None)
             except StopIteration as stop:  # done inline (HMAC, natively)
@@ -1483,7 +1461,7 @@ def test_jwt_payload_may_change_once_the_call_is_made(impl: Impl) -> None:
                 payload["extra"] = "added"
                 await asyncio.wait([future])
                 token = _finish(coroutine)
-            assert impl.sync.jwt_decode(token, public, [alg]) == {"sub": "before"}, alg
+            assert backend.sync.jwt_decode(token, public, [alg]) == {"sub": "before"}, alg
 
     asyncio.run(main())
 
@@ -1491,11 +1469,12 @@ def test_jwt_payload_may_change_once_the_call_is_made(impl: Impl) -> None:
 # --- 8. The raw extension functions need a running loop (native) -------------------------------
 
 
-def test_raw_native_functions_outside_a_running_loop_raise_runtime_error(impl: Impl) -> None:
-    native_only(impl, "the twin has no raw future-returning functions")
+def test_raw_native_functions_outside_a_running_loop_raise_runtime_error(impl: ModuleType) -> None:
+    backend = aio_backend(impl)
+    native_only(backend, "the twin has no raw future-returning functions")
     keys = material()
     rs_private, rs_public = signing_keys(keys, "RS256")
-    token = impl.sync.jwt_encode(CLAIMS, rs_private, "RS256")
+    token = backend.sync.jwt_encode(CLAIMS, rs_private, "RS256")
     big = pattern(1 << 20)
     calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
         ("aio_blake3_digest", (b"small",), {}),  # would be inline
@@ -1511,20 +1490,20 @@ def test_raw_native_functions_outside_a_running_loop_raise_runtime_error(impl: I
     def outside() -> None:
         for name, args, kwargs in calls:
             with pytest.raises(RuntimeError, match=r"^no running event loop$"):
-                getattr(impl.sync, name)(*args, **kwargs)
+                getattr(backend.sync, name)(*args, **kwargs)
 
     outside()  # on the main thread, no loop
     run_threads(1, lambda _: outside())  # on a thread that never had one
 
     async def inside() -> None:
         loop = asyncio.get_running_loop()
-        future = impl.sync.aio_blake3_digest(big)
+        future = backend.sync.aio_blake3_digest(big)
         assert isinstance(future, asyncio.Future)
         assert future.get_loop() is loop
-        assert await future == impl.sync.blake3_digest(big)
-        inline = impl.sync.aio_blake3_digest(b"small")
+        assert await future == backend.sync.blake3_digest(big)
+        inline = backend.sync.aio_blake3_digest(b"small")
         assert inline.done()
-        assert await inline == impl.sync.blake3_digest(b"small")
+        assert await inline == backend.sync.blake3_digest(b"small")
 
     asyncio.run(inside())  # and the extension still works afterwards
 
@@ -1588,10 +1567,11 @@ LAZY_SCRIPT: Final = textwrap.dedent(
 )
 
 
-def test_no_thread_before_the_first_offloaded_awaitable(impl: Impl) -> None:
+def test_no_thread_before_the_first_offloaded_awaitable(impl: ModuleType) -> None:
+    backend = aio_backend(impl)
     linux_only()
     completed = subprocess.run(
-        [sys.executable, "-c", LAZY_SCRIPT, impl.name, str(scale(impl).offloaded)],
+        [sys.executable, "-c", LAZY_SCRIPT, backend.name, str(scale(backend).offloaded)],
         capture_output=True,
         text=True,
         timeout=SUBPROCESS_TIMEOUT,
@@ -1600,7 +1580,7 @@ def test_no_thread_before_the_first_offloaded_awaitable(impl: Impl) -> None:
     assert completed.returncode == 0, completed.stderr
     out = json.loads(completed.stdout.strip().splitlines()[-1])
     assert out["after_import"] == 1  # importing starts no thread
-    if impl.native:
+    if backend.native:
         # Inline work (small hashes, HMAC tokens) needs no runtime: still no thread.
         assert len(out["after_inline"]) == 1, out
         workers = out["after_offloaded"].count("covet-aio")
@@ -1637,18 +1617,19 @@ EXIT_SCRIPT: Final = textwrap.dedent(
 )
 
 
-def test_processes_exit_cleanly_after_using_aio(impl: Impl) -> None:
+def test_processes_exit_cleanly_after_using_aio(impl: ModuleType) -> None:
     """A process that awaited an offloaded call, or cancelled running work, then exits:
     exit status 0 and no crash report. (Natively this used to abort with SIGABRT when a
     covet thread entered the interpreter during finalisation; see tests/aio/test_exit.py.)"""
-    runs = [("await", 1 << 20)] * 16 if impl.native else [("await", 70_000)] * 4
-    runs += [("cancel", 64 << 20)] * 4 if impl.native else [("cancel", 65536)] * 2
+    backend = aio_backend(impl)
+    runs = [("await", 1 << 20)] * 16 if backend.native else [("await", 70_000)] * 4
+    runs += [("cancel", 64 << 20)] * 4 if backend.native else [("cancel", 65536)] * 2
     failures = []
     for start in range(0, len(runs), 4):
         batch = runs[start : start + 4]
         children = [
             subprocess.Popen(
-                [sys.executable, "-c", EXIT_SCRIPT, impl.name, mode, str(size)],
+                [sys.executable, "-c", EXIT_SCRIPT, backend.name, mode, str(size)],
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
                 text=True,

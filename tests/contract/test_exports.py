@@ -9,7 +9,6 @@ from pathlib import Path
 from types import ModuleType
 
 import covet_rust_core
-import pytest
 from covet_rust_core import fallback
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -24,8 +23,8 @@ def public_names(module: ModuleType) -> set[str]:
     return {name for name in vars(module) if not name.startswith("_")}
 
 
-def test_each_implementation_has_the_package_version(covet_impl: ModuleType) -> None:
-    assert covet_impl.__version__ == covet_rust_core.__version__
+def test_each_implementation_has_the_package_version(impl: ModuleType) -> None:
+    assert impl.__version__ == covet_rust_core.__version__
 
 
 def test_native_and_twin_export_the_same_functions() -> None:
@@ -65,22 +64,6 @@ def test_versions_agree_everywhere() -> None:
     assert cargo_version.group(1) == expected
     assert pyproject_version.group(1) == expected
     assert importlib.metadata.version("covet_rust_core") == expected
-
-
-def test_public_api_reports_the_selected_backend() -> None:
-    info = covet_rust_core.native_info()
-    assert info["backend"] == covet_rust_core.BACKEND
-    assert info["package_version"] == covet_rust_core.__version__
-    if covet_rust_core.BACKEND == "native":
-        assert info["diagnosis"] is None
-        covet_rust_core.require_native()
-    else:
-        assert isinstance(info["diagnosis"], str)
-        assert info["diagnosis"]
-        with pytest.raises(covet_rust_core.NativeUnavailableError) as caught:
-            covet_rust_core.require_native()
-        assert caught.value.diagnosis == info["diagnosis"]
-        assert isinstance(caught.value, ImportError)
 
 
 def test_native_info_reports_the_build() -> None:

@@ -29,7 +29,6 @@ import decimal
 import enum
 import functools
 import hashlib
-import importlib
 import json
 import os
 import re
@@ -51,8 +50,10 @@ from covet_rust_core import strings as public_strings
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.contract.test_string_arguments import KEYWORDS, POSITIONAL, values
-from tests.json.test_properties import (
+from tests.support.aio_backend import aio_module
+from tests.support.hostile_objects import ClassLiar
+from tests.support.implementations import native, twin
+from tests.support.json_strategies import (
     TOKENS,
     any_documents,
     default,
@@ -61,19 +62,12 @@ from tests.json.test_properties import (
     safe_text,
     timezones,
 )
-from tests.support.hostile_objects import ClassLiar
-from tests.support.json_checks import native, twin
-from tests.support.jwt_backend import (
-    ALGORITHMS,
-    SECRET,
-    b64url,
-    b64url_decode,
-    craft,
-    sign_segments,
-)
+from tests.support.jwt_backend import ALGORITHMS
 from tests.support.keys import material
 from tests.support.memory_limit import outcome as limited_outcome
-from tests.support.strings_backend import STRING_NAMES, any_text, query_strings
+from tests.support.public_api import STRING_KEYWORDS, STRING_NAMES, STRING_POSITIONAL
+from tests.support.string_strategies import any_text, argument_values, query_strings
+from tests.support.tokens import SECRET, b64url, b64url_decode, craft, sign_segments
 
 # --- Profiles ----------------------------------------------------------------------------
 
@@ -2033,7 +2027,7 @@ def test_fuzz_jwt_encode(case: EncodeCase) -> None:
 # --- Strings -----------------------------------------------------------------------------
 
 hostile_leaves_for_strings = st.one_of(
-    values, hostile, st.sampled_from([sub(StrSub, "someKey"), 10**30, -(10**30)])
+    argument_values, hostile, st.sampled_from([sub(StrSub, "someKey"), 10**30, -(10**30)])
 )
 hostile_values = st.recursive(
     hostile_leaves_for_strings,
@@ -2079,8 +2073,10 @@ class StringCase:
 def string_cases(draw: st.DrawFn) -> StringCase:
     name = draw(st.sampled_from(STRING_NAMES))
     argument = st.one_of(text_arguments, hostile_values)
-    positional = [draw(argument) for _ in range(POSITIONAL.get(name, 1))]
-    keywords = {key: draw(argument) for key in KEYWORDS[name] if draw(st.integers(0, 3)) == 0}
+    positional = [draw(argument) for _ in range(STRING_POSITIONAL.get(name, 1))]
+    keywords = {
+        key: draw(argument) for key in STRING_KEYWORDS[name] if draw(st.integers(0, 3)) == 0
+    }
     return StringCase(name, positional, keywords)
 
 
@@ -2433,7 +2429,7 @@ def string_hook_cases(draw: st.DrawFn) -> StringCase:
     """A call of one helper with hook objects where it calls back into Python."""
     name = draw(st.sampled_from(sorted(HOOK_SITES)))
     sites = HOOK_SITES[name]
-    positional = [draw(hook_arguments) for _ in range(POSITIONAL.get(name, 1))]
+    positional = [draw(hook_arguments) for _ in range(STRING_POSITIONAL.get(name, 1))]
     keywords = {
         key: draw(hook_arguments) for key in sites if not key.isdigit() and draw(st.booleans())
     }
@@ -2951,18 +2947,6 @@ def test_fuzz_hashing(case: HashCase) -> None:
 # --- The harness itself ------------------------------------------------------------------
 
 
-def test_the_public_api_is_one_of_the_two() -> None:
-    """The fuzz calls the two implementations directly; the public names are one of them."""
-    from covet_rust_core import hashing, jwt
-
-    backend = native() if covet_rust_core.BACKEND == "native" else twin()
-    assert covet_rust_core.loads is backend.loads
-    assert covet_rust_core.dumps_str is backend.dumps_str
-    assert jwt.decode is backend.jwt_decode
-    assert hashing.blake3_file is backend.blake3_file
-    assert public_strings.slugify is backend.slugify
-
-
 def test_difference() -> None:
     """The comparison itself: types all the way down, floats by repr, no recursion (a
     5000-deep nest), cycles, and inputs handed back compared by type only."""
@@ -3006,14 +2990,7 @@ def test_profiles() -> None:
 
 # --- What the fuzz found: one regression test each ------------------------------------------
 # Each was a native/twin disagreement on hostile input; the fix is named in the docstring.
-# They run on both implementations (covet_impl) with the exact outcome the contract now has.
-
-AIO_MODULES: Final = ("covet_rust_core._aio_native", "covet_rust_core.fallback.aio")
-
-
-def aio_module(covet_impl: ModuleType) -> ModuleType:
-    """The awaitable forms that go with ``covet_impl``."""
-    return importlib.import_module(AIO_MODULES[0 if covet_impl.__name__.endswith("_native") else 1])
+# They run on both implementations (impl) with the exact outcome the contract now has.
 
 
 def outcome_of(call: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[str, Any]:
@@ -3025,10 +3002,10 @@ def outcome_of(call: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[str
 
 
 @pytest.mark.parametrize("name", ["xxh3_64", "xxh3_128", "xxh3_64_hasher", "xxh3_128_hasher"])
-def test_seed_whose_index_raises_propagates(covet_impl: ModuleType, name: str) -> None:
+def test_seed_whose_index_raises_propagates(impl: ModuleType, name: str) -> None:
     """Native fix (src/hashing/binding.rs seed_from): the error an ``__index__`` raises
     propagates, as from operator.index and the xxhash package; it was a TypeError."""
-    function = getattr(covet_impl, name)
+    function = getattr(impl, name)
     assert outcome_of(function, b"", seed=Index(None)) == ("HostileError", "__index__")
     assert outcome_of(function, b"", seed=Index(-1)) == (
         "TypeError",
@@ -3043,17 +3020,15 @@ def test_seed_whose_index_raises_propagates(covet_impl: ModuleType, name: str) -
 
 
 @pytest.mark.parametrize("path", ["a\0b", b"a\0b", PathLike("a\0b"), PathLike(b"\0")], ids=repr)
-def test_blake3_file_nul_in_the_path(covet_impl: ModuleType, path: Any) -> None:
+def test_blake3_file_nul_in_the_path(impl: ModuleType, path: Any) -> None:
     """Native fix (path_from): CPython's ``ValueError: embedded null byte``, as open()
     raises it; natively it was an OSError without an errno."""
-    assert outcome_of(covet_impl.blake3_file, path) == ("ValueError", "embedded null byte")
-    awaitable = aio_module(covet_impl).blake3_file(path)
+    assert outcome_of(impl.blake3_file, path) == ("ValueError", "embedded null byte")
+    awaitable = aio_module(impl).blake3_file(path)
     assert outcome_of(asyncio.run, awaitable) == ("ValueError", "embedded null byte")
 
 
-def test_blake3_file_error_names_the_path_as_open_does(
-    covet_impl: ModuleType, tmp_path: Path
-) -> None:
+def test_blake3_file_error_names_the_path_as_open_does(impl: ModuleType, tmp_path: Path) -> None:
     """Native fix (path_from, os_error): ``filename`` is ``os.fspath(path)``, a str or
     bytes, as open() reports it; natively it was the PathLike object itself."""
     missing = tmp_path / "missing"
@@ -3065,11 +3040,11 @@ def test_blake3_file_error_names_the_path_as_open_does(
     ]
     for path, filename in forms:
         with pytest.raises(FileNotFoundError) as caught:
-            covet_impl.blake3_file(path)
+            impl.blake3_file(path)
         assert caught.value.filename == filename
         assert type(caught.value.filename) is type(filename)
         with pytest.raises(FileNotFoundError) as caught:
-            asyncio.run(aio_module(covet_impl).blake3_file(path))
+            asyncio.run(aio_module(impl).blake3_file(path))
         assert caught.value.filename == filename
         assert type(caught.value.filename) is type(filename)
         with pytest.raises(FileNotFoundError) as opened:
@@ -3077,112 +3052,112 @@ def test_blake3_file_error_names_the_path_as_open_does(
         assert opened.value.filename == filename
 
 
-def test_blake3_file_checks_in_the_native_order(covet_impl: ModuleType, tmp_path: Path) -> None:
+def test_blake3_file_checks_in_the_native_order(impl: ModuleType, tmp_path: Path) -> None:
     """Twin fix (fallback/hashing.py): arguments converted in signature order
     (``max_threads`` first), then the key, the thread count, the path, the digest's
     allocation, and only then the file opened."""
     missing = tmp_path / "missing"
     too_large = ("OverflowError", "Python int too large to convert to C long")
-    assert outcome_of(covet_impl.blake3_file, missing, length=2**64, max_threads=2**63) == too_large
-    assert outcome_of(covet_impl.blake3, key=b"", max_threads=2**63) == too_large
-    assert outcome_of(covet_impl.blake3_digest, b"", key=b"", max_threads=2**63) == too_large
-    assert outcome_of(covet_impl.blake3_file, "a\0b", length=2**63) == (
+    assert outcome_of(impl.blake3_file, missing, length=2**64, max_threads=2**63) == too_large
+    assert outcome_of(impl.blake3, key=b"", max_threads=2**63) == too_large
+    assert outcome_of(impl.blake3_digest, b"", key=b"", max_threads=2**63) == too_large
+    assert outcome_of(impl.blake3_file, "a\0b", length=2**63) == (
         "ValueError",
         "embedded null byte",
     )
-    assert outcome_of(covet_impl.blake3_file, missing, length=2**63) == (
+    assert outcome_of(impl.blake3_file, missing, length=2**63) == (
         "OverflowError",
         "byte string is too large",
     )
-    assert outcome_of(covet_impl.blake3_file, tmp_path, length=2**62)[0] == "MemoryError"
+    assert outcome_of(impl.blake3_file, tmp_path, length=2**62)[0] == "MemoryError"
 
 
 @pytest.mark.parametrize("form", ["private_pkcs8_pem", "private_traditional_pem"])
-def test_rsa_1024_private_key_message(covet_impl: ModuleType, form: str) -> None:
+def test_rsa_1024_private_key_message(impl: ModuleType, form: str) -> None:
     """Native fix (src/jwt/keys.rs check_rsa_private_bits): a private key outside 2048 to
     8192 bits gets the size message the public key, a JWK and the twin give; aws-lc's own
     refusal said "invalid RSA private key: TooSmall"."""
     pem = getattr(material().rsa1024, form)
     message = "RSA key of 1024 bits: 2048 to 8192 bits are supported"
-    assert outcome_of(covet_impl.JwtKey.from_pem, pem) == ("InvalidKeyError", message)
-    assert outcome_of(covet_impl.jwt_encode, {}, pem, algorithm="RS256") == (
+    assert outcome_of(impl.JwtKey.from_pem, pem) == ("InvalidKeyError", message)
+    assert outcome_of(impl.jwt_encode, {}, pem, algorithm="RS256") == (
         "InvalidKeyError",
         message,
     )
     public = material().rsa1024.public_spki_pem
-    assert outcome_of(covet_impl.JwtKey.from_pem, public) == ("InvalidKeyError", message)
+    assert outcome_of(impl.JwtKey.from_pem, public) == ("InvalidKeyError", message)
 
 
-def test_decode_error_doc_is_the_str_given(covet_impl: ModuleType) -> None:
+def test_decode_error_doc_is_the_str_given(impl: ModuleType) -> None:
     """Twin fix (fallback/json.py _parse): a str subclass document is the error's ``doc``
     itself, as in the standard library and natively; the twin gave a plain copy."""
     document = StrSub("[1,")
     with pytest.raises(covet_rust_core.JSONDecodeError) as caught:
-        covet_impl.loads(document)
+        impl.loads(document)
     assert caught.value.doc is document
     assert caught.value.__context__ is None
     with pytest.raises(covet_rust_core.JSONDecodeError) as caught:
-        covet_impl.loads(BytesSub(b"[1,"))
+        impl.loads(BytesSub(b"[1,"))
     assert type(caught.value.doc) is str
 
 
-def test_dumps_takes_the_flags_first(covet_impl: ModuleType) -> None:
+def test_dumps_takes_the_flags_first(impl: ModuleType) -> None:
     """Twin fix (fallback/json.py _options): the flags' truth and ``nan`` are taken in
     signature order before ``default`` and ``indent`` are checked, as the native side
     converts its arguments."""
-    assert outcome_of(covet_impl.dumps, [], indent=-1, append_newline=BadBool()) == (
+    assert outcome_of(impl.dumps, [], indent=-1, append_newline=BadBool()) == (
         "HostileError",
         "__bool__",
     )
-    assert outcome_of(covet_impl.dumps, [], default=5, sort_keys=BadBool()) == (
+    assert outcome_of(impl.dumps, [], default=5, sort_keys=BadBool()) == (
         "HostileError",
         "__bool__",
     )
-    assert outcome_of(covet_impl.dumps_str, [], nan="x", append_newline=BadBool()) == (
+    assert outcome_of(impl.dumps_str, [], nan="x", append_newline=BadBool()) == (
         "ValueError",
         "nan must be 'error' or 'null', not 'x'",
     )
 
 
-def test_empty_strided_buffer_is_contiguous(covet_impl: ModuleType) -> None:
+def test_empty_strided_buffer_is_contiguous(impl: ModuleType) -> None:
     """Twin fix (fallback/json.py, fallback/hashing.py): an empty buffer is C-contiguous
     whatever its strides (PyBuffer_IsContiguous, the native side's test); hashlib refuses an
     empty strided memoryview, a documented difference."""
     empty = memoryview(b"")[::2]
     assert not empty.c_contiguous  # memoryview's own flag says otherwise
-    assert outcome_of(covet_impl.loads, empty) == (
+    assert outcome_of(impl.loads, empty) == (
         "JSONDecodeError",
         "Expecting value: line 1 column 1 (char 0)",
     )
-    assert covet_impl.blake3_digest(empty) == covet_impl.blake3_digest(b"")
-    assert covet_impl.xxh3_64(empty) == covet_impl.xxh3_64(b"")
-    assert outcome_of(covet_impl.loads, memoryview(b"[1]")[::2])[0] == "BufferError"
-    assert outcome_of(covet_impl.xxh3_64, memoryview(b"ab")[::-1])[0] == "BufferError"
+    assert impl.blake3_digest(empty) == impl.blake3_digest(b"")
+    assert impl.xxh3_64(empty) == impl.xxh3_64(b"")
+    assert outcome_of(impl.loads, memoryview(b"[1]")[::2])[0] == "BufferError"
+    assert outcome_of(impl.xxh3_64, memoryview(b"ab")[::-1])[0] == "BufferError"
     with pytest.raises(BufferError):
         hashlib.sha256(empty)
 
 
-def test_jwt_dict_subclass_arguments_are_read_through_dict(covet_impl: ModuleType) -> None:
+def test_jwt_dict_subclass_arguments_are_read_through_dict(impl: ModuleType) -> None:
     """Twin fixes (fallback/jwt.py _options, encode) and native fixes (src/jwt/binding.rs
     header_json, dict_copy): ``options``, ``headers`` and the payload's copy are read
     through dict itself; a subclass's overridden methods are not called."""
     token = craft(payload={"exp": NOW - FAR})
     options = HostileDict(verify_exp=False)
-    assert covet_impl.jwt_decode(token, SECRET, algorithms=["HS256"], options=options) == {
+    assert impl.jwt_decode(token, SECRET, algorithms=["HS256"], options=options) == {
         "exp": NOW - FAR
     }
     headers = HostileDict(kid="k1")
     payload = HostileDict(exp=dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc))
     expected = craft({"alg": "HS256", "kid": "k1", "typ": "JWT"}, {"exp": 1893456000})
-    assert covet_impl.jwt_encode(payload, SECRET, headers=headers) == expected
+    assert impl.jwt_encode(payload, SECRET, headers=headers) == expected
 
 
-def test_jwt_str_subclass_arguments_are_read_as_text(covet_impl: ModuleType) -> None:
+def test_jwt_str_subclass_arguments_are_read_as_text(impl: ModuleType) -> None:
     """Twin fix (fallback/jwt.py _plain): ``algorithms``, ``audience``, ``issuer``,
     ``subject``, ``require`` and ``algorithm`` are compared by their characters, never by an
     overridden ``__eq__``, as natively."""
     token = craft(payload={"aud": "api", "iss": "x", "sub": "42", "exp": NOW + FAR})
-    claims = covet_impl.jwt_decode(
+    claims = impl.jwt_decode(
         token,
         SECRET,
         algorithms=[HostileStr("HS256")],
@@ -3192,19 +3167,19 @@ def test_jwt_str_subclass_arguments_are_read_as_text(covet_impl: ModuleType) -> 
         options={"require": [HostileStr("exp")]},
     )
     assert claims["sub"] == "42"
-    assert covet_impl.jwt_encode({}, SECRET, algorithm=HostileStr("HS256")) == craft()
+    assert impl.jwt_encode({}, SECRET, algorithm=HostileStr("HS256")) == craft()
 
 
-def test_jwt_header_alg_whose_truth_raises(covet_impl: ModuleType) -> None:
+def test_jwt_header_alg_whose_truth_raises(impl: ModuleType) -> None:
     """Native fix (prepare_encode): an ``alg`` header whose truth cannot be told raises
     that error, as the twin's ``if headers.get("alg")``; natively it counted as falsy."""
-    assert outcome_of(covet_impl.jwt_encode, {}, SECRET, headers={"alg": BadBool()}) == (
+    assert outcome_of(impl.jwt_encode, {}, SECRET, headers={"alg": BadBool()}) == (
         "HostileError",
         "__bool__",
     )
 
 
-def test_jwt_algorithm_with_a_lone_surrogate(covet_impl: ModuleType) -> None:
+def test_jwt_algorithm_with_a_lone_surrogate(impl: ModuleType) -> None:
     """Twin fix (fallback/jwt.py _plain): a name with a lone surrogate is the
     UnicodeEncodeError of ``name.encode()``, as natively; the twin said it was unsupported."""
     token = craft()
@@ -3212,51 +3187,50 @@ def test_jwt_algorithm_with_a_lone_surrogate(covet_impl: ModuleType) -> None:
         "UnicodeEncodeError",
         "'utf-8' codec can't encode character '\\ud800' in position 0: surrogates not allowed",
     )
-    assert outcome_of(covet_impl.jwt_encode, {}, SECRET, algorithm="\ud800") == error
-    assert outcome_of(covet_impl.jwt_decode, token, SECRET, algorithms=["\ud800"]) == error
+    assert outcome_of(impl.jwt_encode, {}, SECRET, algorithm="\ud800") == error
+    assert outcome_of(impl.jwt_decode, token, SECRET, algorithms=["\ud800"]) == error
     assert (
-        outcome_of(covet_impl.jwt_decode, token, SECRET, algorithms=["HS256"], audience="\ud800")
-        == error
+        outcome_of(impl.jwt_decode, token, SECRET, algorithms=["HS256"], audience="\ud800") == error
     )
 
 
-def test_jwt_kid_with_a_lone_surrogate(covet_impl: ModuleType) -> None:
+def test_jwt_kid_with_a_lone_surrogate(impl: ModuleType) -> None:
     """Native fix (prepare_encode): a ``kid`` header with a lone surrogate is a str, so it
     passes the kid check; the header's dumps then refuses it with the JSON contract's error,
     as the twin does. Natively the kid check itself raised UnicodeEncodeError."""
-    assert outcome_of(covet_impl.jwt_encode, {}, SECRET, headers={"kid": "\ud800"}) == (
+    assert outcome_of(impl.jwt_encode, {}, SECRET, headers={"kid": "\ud800"}) == (
         "JSONEncodeError",
         'str contains a lone surrogate at $["kid"]',
     )
 
 
-def test_jwt_audience_whose_iter_raises(covet_impl: ModuleType) -> None:
+def test_jwt_audience_whose_iter_raises(impl: ModuleType) -> None:
     """Native fix (src/jwt/binding.rs expected): only "not iterable" is the audience's
     TypeError; what an ``__iter__`` raises propagates, as from the twin's ``iter()``. A list
     (subclass too) is read through list itself since issue 18: its ``__iter__`` is not
     called."""
     token = craft(payload={"aud": "a"})
     assert outcome_of(
-        covet_impl.jwt_decode,
+        impl.jwt_decode,
         token,
         SECRET,
         algorithms=["HS256"],
         audience=HostileMapping({"a": 1}, "iter"),
     ) == ("HostileError", "HostileMapping.__iter__")
     assert outcome_of(
-        covet_impl.jwt_decode, token, SECRET, algorithms=["HS256"], audience=HostileList(["a"])
+        impl.jwt_decode, token, SECRET, algorithms=["HS256"], audience=HostileList(["a"])
     ) == ("ok", {"aud": "a"})
-    assert outcome_of(covet_impl.jwt_decode, token, SECRET, algorithms=["HS256"], audience=5) == (
+    assert outcome_of(impl.jwt_decode, token, SECRET, algorithms=["HS256"], audience=5) == (
         "TypeError",
         "audience must be a str or an iterable of str, not int",
     )
 
 
 @pytest.mark.parametrize("function", ["parse_qsl", "parse_qs"])
-def test_parse_query_takes_the_flags_first(covet_impl: ModuleType, function: str) -> None:
+def test_parse_query_takes_the_flags_first(impl: ModuleType, function: str) -> None:
     """Twin fix (fallback/strings.py): the flags' truth first, as the native side converts
     its arguments, then ``qs`` is checked."""
-    call = getattr(covet_impl, function)
+    call = getattr(impl, function)
     assert outcome_of(call, [], strict_parsing=BadBool()) == ("HostileError", "__bool__")
     assert outcome_of(call, [], keep_blank_values=True)[0] == "TypeError"
 
@@ -3276,7 +3250,7 @@ def pairs_raising(error: Exception) -> Iterator[Any]:
     raise error
 
 
-def test_multi_replace_mapping_errors(covet_impl: ModuleType) -> None:
+def test_multi_replace_mapping_errors(impl: ModuleType) -> None:
     """Native fix (src/strings/binding/text.rs pairs_of, unpack_pair) and twin fix
     (multi_replace's order): what the mapping's or an item's iteration raises propagates
     (only "not iterable" and "not two items" are the mapping TypeError, as in Python's
@@ -3286,7 +3260,7 @@ def test_multi_replace_mapping_errors(covet_impl: ModuleType) -> None:
         "multi_replace() argument 'mapping' must be a mapping or an iterable of "
         "(pattern, replacement) pairs, not {}",
     )
-    call = covet_impl.multi_replace
+    call = impl.multi_replace
     assert outcome_of(call, "x", HostileList([1])) == ("HostileError", "HostileList.__iter__")
     assert outcome_of(call, "x", [HostileList(["a", "b"])]) == (
         "HostileError",
@@ -3299,10 +3273,10 @@ def test_multi_replace_mapping_errors(covet_impl: ModuleType) -> None:
     )
     assert outcome_of(call, "\ud800", "") == (not_pairs[0], not_pairs[1].format("str"))
     assert outcome_of(call, "ab", LenRaises()) == ("ok", "bb")
-    assert outcome_of(covet_impl.Replacer, HostileList([1]))[0] == "HostileError"
+    assert outcome_of(impl.Replacer, HostileList([1]))[0] == "HostileError"
 
 
-def test_slugify_iterable_errors(covet_impl: ModuleType) -> None:
+def test_slugify_iterable_errors(impl: ModuleType) -> None:
     """Native fix (text.rs listed, unpack_pair) and twin fix (_listed): ``stopwords`` and
     ``replacements`` are taken whole first; a TypeError while iterating is the argument's
     TypeError, anything else propagates; no length hint is asked for."""
@@ -3310,7 +3284,7 @@ def test_slugify_iterable_errors(covet_impl: ModuleType) -> None:
         "TypeError",
         "slugify() argument 'replacements' must be an iterable of (old, new) str pairs",
     )
-    call = covet_impl.slugify
+    call = impl.slugify
     assert outcome_of(call, "a b", replacements=[HostileDict(a=1)]) == (
         "HostileError",
         "HostileDict.__iter__",
@@ -3328,9 +3302,9 @@ def test_slugify_iterable_errors(covet_impl: ModuleType) -> None:
     )
 
 
-def test_quote_of_a_hostile_str_subclass(covet_impl: ModuleType) -> None:
+def test_quote_of_a_hostile_str_subclass(impl: ModuleType) -> None:
     """Twin fix (fallback/strings.py quote): a str subclass is read as the text it holds."""
-    for call in (covet_impl.quote, covet_impl.quote_plus):
+    for call in (impl.quote, impl.quote_plus):
         result = call(HostileStr("someKey"))
         assert type(result) is str
         assert result == "someKey"

@@ -38,7 +38,7 @@ from covet_rust_core.pytest_plugin import load_native
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicNumbers
 
-from tests.json.test_errors import nested_dicts, nested_lists
+from tests.support.nesting import nested_dicts, nested_lists
 
 JSON_DEPTH = 1024
 DEFAULT_CHAIN = 32
@@ -59,7 +59,7 @@ def raises(call: Callable[[], object], kind: type[BaseException], message: str) 
 
 @pytest.mark.parametrize("opening", ["[", '{"k":'], ids=["arrays", "objects"])
 @pytest.mark.parametrize("as_bytes", [False, True], ids=["str", "bytes"])
-def test_loads_depth(covet_impl: ModuleType, opening: str, as_bytes: bool) -> None:
+def test_loads_depth(impl: ModuleType, opening: str, as_bytes: bool) -> None:
     empty, closing = ("[]", "]") if opening == "[" else ("{}", "}")
 
     def document(depth: int) -> str:
@@ -67,12 +67,12 @@ def test_loads_depth(covet_impl: ModuleType, opening: str, as_bytes: bool) -> No
 
     for depth in (JSON_DEPTH - 1, JSON_DEPTH):
         text = document(depth)
-        value = covet_impl.loads(text.encode() if as_bytes else text)
+        value = impl.loads(text.encode() if as_bytes else text)
         # Compared as text: == on values this deep recurses in CPython itself.
-        assert covet_impl.dumps_str(value) == text
+        assert impl.dumps_str(value) == text
     text = document(JSON_DEPTH + 1)
-    with pytest.raises(covet_impl.JSONDecodeError) as caught:
-        covet_impl.loads(text.encode() if as_bytes else text)
+    with pytest.raises(impl.JSONDecodeError) as caught:
+        impl.loads(text.encode() if as_bytes else text)
     assert caught.value.msg == f"Nesting too deep (limit {JSON_DEPTH})"
     # The opening bracket of the container at depth 1025.
     assert caught.value.pos == JSON_DEPTH * len(opening)
@@ -80,17 +80,17 @@ def test_loads_depth(covet_impl: ModuleType, opening: str, as_bytes: bool) -> No
 
 @pytest.mark.parametrize("make", [nested_lists, nested_dicts], ids=["lists", "dicts"])
 @pytest.mark.parametrize("function", ["dumps", "dumps_str"])
-def test_dumps_depth(covet_impl: ModuleType, make: Callable[[int], Any], function: str) -> None:
-    dumps = getattr(covet_impl, function)
+def test_dumps_depth(impl: ModuleType, make: Callable[[int], Any], function: str) -> None:
+    dumps = getattr(impl, function)
     for depth in (JSON_DEPTH - 1, JSON_DEPTH):
         text = dumps(make(depth))
         assert len(text) > 2 * depth - 2
     step = "[0]" if make is nested_lists else '["k"]'
     message = f"Nesting too deep (limit {JSON_DEPTH}) at $" + step * JSON_DEPTH
-    raises(lambda: dumps(make(JSON_DEPTH + 1)), covet_impl.JSONEncodeError, message)
+    raises(lambda: dumps(make(JSON_DEPTH + 1)), impl.JSONEncodeError, message)
 
 
-def test_dumps_depth_counts_default_results(covet_impl: ModuleType) -> None:
+def test_dumps_depth_counts_default_results(impl: ModuleType) -> None:
     """A container returned by default takes the place of the value it replaces."""
 
     class Deep:
@@ -102,9 +102,9 @@ def test_dumps_depth_counts_default_results(covet_impl: ModuleType) -> None:
         while innermost:
             innermost = innermost[0]
         innermost.append(Deep())  # replaced by [] at `depth`
-        call = functools.partial(covet_impl.dumps, document, default=lambda _: [])
+        call = functools.partial(impl.dumps, document, default=lambda _: [])
         if fails:
-            with pytest.raises(covet_impl.JSONEncodeError, match="Nesting too deep"):
+            with pytest.raises(impl.JSONEncodeError, match="Nesting too deep"):
                 call()
         else:
             assert bytes(call()).endswith(b"[]" + b"]" * (depth - 1))
@@ -124,16 +124,16 @@ def unbox(box: Box) -> object:
     return Box(box.left - 1) if box.left > 1 else "done"
 
 
-def test_default_chain(covet_impl: ModuleType) -> None:
+def test_default_chain(impl: ModuleType) -> None:
     for calls in (DEFAULT_CHAIN - 1, DEFAULT_CHAIN):
-        assert covet_impl.dumps([Box(calls)], default=unbox) == b'["done"]'
+        assert impl.dumps([Box(calls)], default=unbox) == b'["done"]'
     message = (
         f"default() was called {DEFAULT_CHAIN} times in a row without returning a "
         "serializable value, at $[0]"
     )
     raises(
-        lambda: covet_impl.dumps([Box(DEFAULT_CHAIN + 1)], default=unbox),
-        covet_impl.JSONEncodeError,
+        lambda: impl.dumps([Box(DEFAULT_CHAIN + 1)], default=unbox),
+        impl.JSONEncodeError,
         message,
     )
 
@@ -141,30 +141,30 @@ def test_default_chain(covet_impl: ModuleType) -> None:
 # ---------------------------------------------------------------- indent, int digits
 
 
-def test_indent_is_a_64_bit_int(covet_impl: ModuleType) -> None:
+def test_indent_is_a_64_bit_int(impl: ModuleType) -> None:
     largest = (1 << 63) - 1
-    assert covet_impl.dumps([], indent=largest - 1) == b"[]"
-    assert covet_impl.dumps([], indent=largest) == b"[]"
-    raises(lambda: covet_impl.dumps([], indent=largest + 1), ValueError, "indent is too large")
+    assert impl.dumps([], indent=largest - 1) == b"[]"
+    assert impl.dumps([], indent=largest) == b"[]"
+    raises(lambda: impl.dumps([], indent=largest + 1), ValueError, "indent is too large")
     # Accepted, but one level of it cannot be allocated.
     with pytest.raises(MemoryError):
-        covet_impl.dumps([1], indent=largest)
+        impl.dumps([1], indent=largest)
 
 
 @pytest.mark.skipif(not hasattr(sys, "get_int_max_str_digits"), reason="no int digit limit")
-def test_int_digits(covet_impl: ModuleType) -> None:
+def test_int_digits(impl: ModuleType) -> None:
     limit = sys.get_int_max_str_digits()
     for digits in (limit - 1, limit):
         text = "7" * digits
-        assert covet_impl.loads(text) == int(text)
-        assert covet_impl.dumps(int(text)) == text.encode()
+        assert impl.loads(text) == int(text)
+        assert impl.dumps(int(text)) == text.encode()
     text = "7" * (limit + 1)
     with pytest.raises(ValueError, match="Exceeds the limit") as from_loads:
-        covet_impl.loads(text)
-    assert not isinstance(from_loads.value, covet_impl.JSONDecodeError)
+        impl.loads(text)
+    assert not isinstance(from_loads.value, impl.JSONDecodeError)
     value = 10**limit  # limit + 1 digits
     with pytest.raises(ValueError, match="Exceeds the limit"):
-        covet_impl.dumps(value)
+        impl.dumps(value)
 
 
 # ------------------------------------------------------------------ case conversion
@@ -179,8 +179,8 @@ def keys_nesting(depth: int) -> Any:
 
 
 @pytest.mark.parametrize("function", CASES)
-def test_keys_depth(covet_impl: ModuleType, function: str) -> None:
-    convert = getattr(covet_impl, function)
+def test_keys_depth(impl: ModuleType, function: str) -> None:
+    convert = getattr(impl, function)
     for depth in (KEYS_DEPTH - 1, KEYS_DEPTH):
         convert(keys_nesting(depth))
     message = f"{function}(): nesting deeper than {KEYS_DEPTH} levels"
@@ -226,48 +226,48 @@ def too_long(size: int, limit: int) -> str:
     return f"Token is {size} bytes, more than max_token_bytes ({limit})"
 
 
-def test_token_size_default(covet_impl: ModuleType) -> None:
-    assert covet_impl.JWT_DEFAULT_MAX_TOKEN_BYTES == TOKEN_BYTES
+def test_token_size_default(impl: ModuleType) -> None:
+    assert impl.JWT_DEFAULT_MAX_TOKEN_BYTES == TOKEN_BYTES
     for size in (TOKEN_BYTES - 1, TOKEN_BYTES):
         token = token_of_length(size)
-        claims = covet_impl.jwt_decode(token, SECRET, algorithms=["HS256"])
+        claims = impl.jwt_decode(token, SECRET, algorithms=["HS256"])
         assert len(claims["sub"]) > 190_000
-        assert covet_impl.jwt_get_unverified_header(token.encode())["alg"] == "HS256"
+        assert impl.jwt_get_unverified_header(token.encode())["alg"] == "HS256"
     token = token_of_length(TOKEN_BYTES + 1)
     message = too_long(TOKEN_BYTES + 1, TOKEN_BYTES)
     for form in (token, token.encode()):
-        decode = functools.partial(covet_impl.jwt_decode, form, SECRET, algorithms=["HS256"])
+        decode = functools.partial(impl.jwt_decode, form, SECRET, algorithms=["HS256"])
         raises(decode, DecodeError, message)
-        header = functools.partial(covet_impl.jwt_get_unverified_header, form)
+        header = functools.partial(impl.jwt_get_unverified_header, form)
         raises(header, DecodeError, message)
     # Checked first: even the key and algorithms are not looked at (the signature is off).
     raises(
-        lambda: covet_impl.jwt_decode(token, options={"verify_signature": False}),
+        lambda: impl.jwt_decode(token, options={"verify_signature": False}),
         DecodeError,
         message,
     )
 
 
-def test_token_size_counts_utf8_bytes(covet_impl: ModuleType) -> None:
+def test_token_size_counts_utf8_bytes(impl: ModuleType) -> None:
     # 2 bytes each: at the limit the size check passes and the token is then malformed.
     raises(
-        lambda: covet_impl.jwt_get_unverified_header("é" * (TOKEN_BYTES // 2)),
+        lambda: impl.jwt_get_unverified_header("é" * (TOKEN_BYTES // 2)),
         DecodeError,
         "Not enough segments",
     )
     raises(
-        lambda: covet_impl.jwt_get_unverified_header("é" * (TOKEN_BYTES // 2 + 1)),
+        lambda: impl.jwt_get_unverified_header("é" * (TOKEN_BYTES // 2 + 1)),
         DecodeError,
         too_long(TOKEN_BYTES + 2, TOKEN_BYTES),
     )
 
 
-def test_token_size_custom(covet_impl: ModuleType) -> None:
-    token = covet_impl.jwt_encode({"sub": "42"}, SECRET, "HS256")
+def test_token_size_custom(impl: ModuleType) -> None:
+    token = impl.jwt_encode({"sub": "42"}, SECRET, "HS256")
     size = len(token)
 
     def decode(limit: int) -> Any:
-        return covet_impl.jwt_decode(token, SECRET, algorithms=["HS256"], max_token_bytes=limit)
+        return impl.jwt_decode(token, SECRET, algorithms=["HS256"], max_token_bytes=limit)
 
     assert decode(size + 1) == {"sub": "42"}
     assert decode(size) == {"sub": "42"}
@@ -282,7 +282,7 @@ def test_token_size_custom(covet_impl: ModuleType) -> None:
 
 
 @pytest.mark.parametrize("part", ["header", "payload"])
-def test_token_json_depth(covet_impl: ModuleType, part: str) -> None:
+def test_token_json_depth(impl: ModuleType, part: str) -> None:
     def token(depth: int) -> str:
         # The object is depth 1, "[]" the last level.
         nested = b"[" * (depth - 1) + b"]" * (depth - 1)
@@ -291,14 +291,14 @@ def test_token_json_depth(covet_impl: ModuleType, part: str) -> None:
         return hs256(b'{"alg":"HS256"}', b'{"x":' + nested + b"}")
 
     for depth in (JSON_DEPTH - 1, JSON_DEPTH):
-        covet_impl.jwt_decode(token(depth), SECRET, algorithms=["HS256"])
+        impl.jwt_decode(token(depth), SECRET, algorithms=["HS256"])
     position = len(b'{"alg":"HS256","x":' if part == "header" else b'{"x":') + JSON_DEPTH - 1
     message = (
         f"Invalid {part} string: Nesting too deep (limit {JSON_DEPTH}): "
         f"line 1 column {position + 1} (char {position})"
     )
     raises(
-        lambda: covet_impl.jwt_decode(token(JSON_DEPTH + 1), SECRET, algorithms=["HS256"]),
+        lambda: impl.jwt_decode(token(JSON_DEPTH + 1), SECRET, algorithms=["HS256"]),
         DecodeError,
         message,
     )
@@ -316,35 +316,35 @@ def rsa_public_pem(bits: int) -> str:
 
 
 @pytest.mark.parametrize(("low", "high"), [(2047, 2049), (8191, 8193)])
-def test_rsa_key_bits(covet_impl: ModuleType, low: int, high: int) -> None:
+def test_rsa_key_bits(impl: ModuleType, low: int, high: int) -> None:
     token = hs256(b'{"alg":"RS256"}', b"{}")
     for bits in range(low, high + 1):
         pem = rsa_public_pem(bits)
         supported = 2048 <= bits <= 8192
-        decode = functools.partial(covet_impl.jwt_decode, token, pem, algorithms=["RS256"])
+        decode = functools.partial(impl.jwt_decode, token, pem, algorithms=["RS256"])
         if supported:
-            covet_impl.JwtKey.from_pem(pem)
+            impl.JwtKey.from_pem(pem)
             # The key is taken; the (HMAC) signature is not an RS256 one.
             raises(decode, InvalidSignatureError, "Signature verification failed")
         else:
             message = f"RSA key of {bits} bits: 2048 to 8192 bits are supported"
             raises(decode, InvalidKeyError, message)
-            raises(functools.partial(covet_impl.JwtKey.from_pem, pem), InvalidKeyError, message)
+            raises(functools.partial(impl.JwtKey.from_pem, pem), InvalidKeyError, message)
 
 
 # ------------------------------------------------------------------- strings, hashing
 
 
-def test_parse_qsl_max_num_fields(covet_impl: ModuleType) -> None:
+def test_parse_qsl_max_num_fields(impl: ModuleType) -> None:
     query = "a=1&b=2&c=3"
     for limit in (3, 4):
-        assert covet_impl.parse_qsl(query, max_num_fields=limit) == [
+        assert impl.parse_qsl(query, max_num_fields=limit) == [
             ("a", "1"),
             ("b", "2"),
             ("c", "3"),
         ]
-        assert len(covet_impl.parse_qs(query, max_num_fields=limit)) == 3
-    for function in (covet_impl.parse_qsl, covet_impl.parse_qs):
+        assert len(impl.parse_qs(query, max_num_fields=limit)) == 3
+    for function in (impl.parse_qsl, impl.parse_qs):
         too_many = functools.partial(function, query, max_num_fields=2)
         raises(too_many, ValueError, "Max number of fields exceeded")
 
@@ -354,13 +354,13 @@ BYTES_LIMIT = sys.maxsize - (33 if sys.maxsize > 2**32 else 17)
 
 
 @pytest.mark.parametrize("function", ["blake3_digest", "blake3_hexdigest", "hasher"])
-def test_blake3_output_length(covet_impl: ModuleType, function: str) -> None:
+def test_blake3_output_length(impl: ModuleType, function: str) -> None:
     def digest(length: int) -> bytes | str:
         result: bytes | str
         if function == "hasher":
-            result = covet_impl.blake3(b"abc").digest(length)
+            result = impl.blake3(b"abc").digest(length)
         else:
-            result = getattr(covet_impl, function)(b"abc", length=length)
+            result = getattr(impl, function)(b"abc", length=length)
         return result
 
     assert len(digest(1 << 16)) in (1 << 16, 1 << 17)
@@ -469,21 +469,17 @@ SCENARIOS: dict[str, tuple[Callable[[], Scenario], bytes, int]] = {
     [{}, {"sort_keys": True}, {"indent": 1}],
     ids=["compact", "sort_keys", "indent"],
 )
-def test_default_changing_containers(
-    covet_impl: ModuleType, name: str, options: dict[str, Any]
-) -> None:
+def test_default_changing_containers(impl: ModuleType, name: str, options: dict[str, Any]) -> None:
     """Each dict and list is written with the items it had when writing it started."""
     make, expected, calls = SCENARIOS[name]
     scenario = make()
-    text = covet_impl.dumps(scenario.document, default=scenario.default, **options)
-    assert covet_impl.loads(text) == covet_impl.loads(expected)
+    text = impl.dumps(scenario.document, default=scenario.default, **options)
+    assert impl.loads(text) == impl.loads(expected)
     if not options:
         assert text == expected
     assert scenario.calls == calls
     scenario = make()
-    assert covet_impl.dumps_str(scenario.document, default=scenario.default, **options) == (
-        text.decode()
-    )
+    assert impl.dumps_str(scenario.document, default=scenario.default, **options) == (text.decode())
 
 
 def test_default_changing_containers_same_on_both() -> None:
@@ -528,12 +524,12 @@ def test_default_changing_containers_same_on_both() -> None:
     assert native[1] > 3**4  # changes to containers not reached yet do show
 
 
-def test_default_circular_list_still_detected(covet_impl: ModuleType) -> None:
+def test_default_circular_list_still_detected(impl: ModuleType) -> None:
     looped: list[Any] = [Opaque()]
     looped.append(looped)
     raises(
-        lambda: covet_impl.dumps({"x": looped}, default=lambda _: "o"),
-        covet_impl.JSONEncodeError,
+        lambda: impl.dumps({"x": looped}, default=lambda _: "o"),
+        impl.JSONEncodeError,
         'Circular reference detected at $["x"][1]',
     )
 

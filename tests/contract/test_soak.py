@@ -1,6 +1,6 @@
 """A short soak in every test run (benches/soak.py is the long one, by hand): the mix of
 tests/support/soak.py (every public function, a tenth of the calls with failing inputs)
-on the active backend, with the resident set size and the reference counts watched after a
+on each implementation, with the resident set size and the reference counts watched after a
 warm-up.
 
 The RSS bound, measured: five runs of this test alone per backend (this 2-core machine,
@@ -16,29 +16,24 @@ reports it over a tail of its own."""
 from __future__ import annotations
 
 from pathlib import Path
-
-import covet_rust_core
-import pytest
+from types import ModuleType
 
 from tests.support.asan import UNDER_ASAN
-from tests.support.soak import load_module, soak
+from tests.support.implementations import name_of
+from tests.support.soak import soak
 
 MB = 1 << 20
 # See the module docstring for the measurements behind it.
 RSS_BOUND: int = 1 * MB
 # (calls, warm-up) per backend: the twin is ~30x slower per call.
-RUNS = {"native": (50_000, 10_000), "fallback": (25_000, 5_000)}
+RUNS = {"native": (50_000, 10_000), "twin": (25_000, 5_000)}
 
 
-@pytest.fixture
-def backend() -> str:
-    return "native" if covet_rust_core.BACKEND == "native" else "fallback"
-
-
-def test_soak(backend: str, tmp_path: Path) -> None:
+def test_soak(impl: ModuleType, tmp_path: Path) -> None:
+    backend = name_of(impl)
     calls, warmup = RUNS[backend]
     result = soak(
-        load_module(backend),
+        impl,
         backend,
         tmp_path,
         calls=calls,

@@ -841,10 +841,10 @@ def call_table(mod: ModuleType, tmp_path: Path) -> list[Call]:
 # --- Tests: the whole table -------------------------------------------------------------
 
 
-def test_call_table_covers_every_public_function(covet_impl: ModuleType, tmp_path: Path) -> None:
-    calls = call_table(covet_impl, tmp_path)
+def test_call_table_covers_every_public_function(impl: ModuleType, tmp_path: Path) -> None:
+    calls = call_table(impl, tmp_path)
     covered = {name for call in calls for name in call.covers}
-    assert covered == public_callables(covet_impl) - NOT_CALLED.keys()
+    assert covered == public_callables(impl) - NOT_CALLED.keys()
     assert len({call.label for call in calls}) == len(calls)
     invalid = [call for call in calls if not call.valid]
     assert len(invalid) * 10 >= len(calls)
@@ -858,10 +858,10 @@ def test_call_table_covers_every_public_function(covet_impl: ModuleType, tmp_pat
 
 
 def test_every_public_function_from_eight_threads_matches_single_threaded(
-    covet_impl: ModuleType, tmp_path: Path
+    impl: ModuleType, tmp_path: Path
 ) -> None:
-    scale = scale_for(covet_impl)
-    calls = call_table(covet_impl, tmp_path)
+    scale = scale_for(impl)
+    calls = call_table(impl, tmp_path)
     expected = [outcome(call.run) for call in calls]
     mismatches: list[str] = []
     rounds_done = [0] * THREADS
@@ -892,12 +892,12 @@ def test_every_public_function_from_eight_threads_matches_single_threaded(
 
 
 @pytest.mark.parametrize("hasher_name", ["blake3", "xxh3_64_hasher", "xxh3_128_hasher"])
-def test_one_hasher_updated_from_eight_threads(covet_impl: ModuleType, hasher_name: str) -> None:
+def test_one_hasher_updated_from_eight_threads(impl: ModuleType, hasher_name: str) -> None:
     """Every thread feeds the same chunk to one hasher and reads its digest in between;
     updates are serialised, so each digest read is that of a whole number of chunks, and
     the last one is the digest of all of them."""
-    scale = scale_for(covet_impl)
-    cls = getattr(covet_impl, hasher_name)
+    scale = scale_for(impl)
+    cls = getattr(impl, hasher_name)
     chunk = random.Random(SEED).randbytes(scale.hasher_chunk_bytes)
     total = THREADS * scale.hasher_updates
     reference = cls()
@@ -920,17 +920,17 @@ def test_one_hasher_updated_from_eight_threads(covet_impl: ModuleType, hasher_na
     assert prefix_digests[shared.hexdigest()] == total
 
 
-def test_one_replacer_and_one_jwt_key_shared_by_eight_threads(covet_impl: ModuleType) -> None:
+def test_one_replacer_and_one_jwt_key_shared_by_eight_threads(impl: ModuleType) -> None:
     """One compiled Replacer and one parsed JwtKey (signing and verifying) used by every
     thread give what they give single-threaded."""
     keys = material()
-    replacer = covet_impl.Replacer({"a": "1", "ab": "2", "abc": "3", "ü": "ue"})
+    replacer = impl.Replacer({"a": "1", "ab": "2", "abc": "3", "ü": "ue"})
     texts = [f"abcab a ü {index} " * (index + 1) for index in range(40)]
     expected_texts = [replacer.replace(text) for text in texts]
-    signing_key = covet_impl.JwtKey.from_pem(keys.rsa2048.private_pkcs8_pem)
-    verifying_key = covet_impl.JwtKey.from_jwk(keys.rsa2048.public_jwk)
+    signing_key = impl.JwtKey.from_pem(keys.rsa2048.private_pkcs8_pem)
+    verifying_key = impl.JwtKey.from_jwk(keys.rsa2048.public_jwk)
     payloads = [{**CLAIMS, "n": index} for index in range(10)]
-    expected_tokens = [covet_impl.jwt_encode(p, signing_key, "RS256") for p in payloads]
+    expected_tokens = [impl.jwt_encode(p, signing_key, "RS256") for p in payloads]
     mismatches: list[str] = []
 
     def use(index: int) -> None:
@@ -939,10 +939,10 @@ def test_one_replacer_and_one_jwt_key_shared_by_eight_threads(covet_impl: Module
             if replacer.replace(texts[position]) != expected_texts[position]:
                 mismatches.append(f"thread {index}: replace of text {position}")
         for position in shuffler.sample(range(len(payloads)), len(payloads)):
-            token = covet_impl.jwt_encode(payloads[position], signing_key, "RS256")
+            token = impl.jwt_encode(payloads[position], signing_key, "RS256")
             if token != expected_tokens[position]:
                 mismatches.append(f"thread {index}: token {position}")
-            claims = covet_impl.jwt_decode(token, verifying_key, algorithms=["RS256"])
+            claims = impl.jwt_decode(token, verifying_key, algorithms=["RS256"])
             if claims != payloads[position]:
                 mismatches.append(f"thread {index}: claims {position}")
 
@@ -952,17 +952,17 @@ def test_one_replacer_and_one_jwt_key_shared_by_eight_threads(covet_impl: Module
     assert describe_key(signing_key) == ("RSA", None, True, None, None)
 
 
-def test_concurrent_loads_of_documents_sharing_keys(covet_impl: ModuleType) -> None:
+def test_concurrent_loads_of_documents_sharing_keys(impl: ModuleType) -> None:
     """The JSON key cache: documents whose keys repeat within and across documents (cache
     hits), plus more distinct keys than the cache has slots (collisions), from 8 threads."""
-    scale = scale_for(covet_impl)
+    scale = scale_for(impl)
     documents = [record_document(scale.json_records // 4)]
     documents += [
         {f"field-{(index * 37 + offset) % 4000}": offset for offset in range(500)}
         for index in range(6)
     ]
     documents.append({"é-key": {"é-key": ["é-key"]}, "k" * 64: 1, "k" * 65: 2})
-    texts = [covet_impl.dumps(document) for document in documents]
+    texts = [impl.dumps(document) for document in documents]
     mismatches: list[str] = []
 
     def parse(index: int) -> None:
@@ -970,7 +970,7 @@ def test_concurrent_loads_of_documents_sharing_keys(covet_impl: ModuleType) -> N
         for _ in range(3):
             for position in shuffler.sample(range(len(texts)), len(texts)):
                 text = texts[position]
-                parsed = covet_impl.loads(text if index % 2 else text.decode())
+                parsed = impl.loads(text if index % 2 else text.decode())
                 if parsed != documents[position]:
                     mismatches.append(f"thread {index}: document {position}")
 
@@ -978,11 +978,11 @@ def test_concurrent_loads_of_documents_sharing_keys(covet_impl: ModuleType) -> N
     assert mismatches == []
 
 
-def test_concurrent_jwt_key_cache_hits_misses_and_evictions(covet_impl: ModuleType) -> None:
+def test_concurrent_jwt_key_cache_hits_misses_and_evictions(impl: ModuleType) -> None:
     """The JWT parsed-key caches (64 key texts, 64 HMAC secrets): the same PEM text from every
     thread (hits), and more distinct secrets and key texts than either cache holds, in a
     different order per thread (misses and evictions while other threads hit)."""
-    scale = scale_for(covet_impl)
+    scale = scale_for(impl)
     keys = material()
     secrets = [f"{SECRET}-{index}" for index in range(scale.distinct_keys)]
     # Distinct texts of the same keys: PEM text with trailing blank lines is still the key.
@@ -992,22 +992,22 @@ def test_concurrent_jwt_key_cache_hits_misses_and_evictions(covet_impl: ModuleTy
         for pair, algorithm in ((keys.ed25519, "EdDSA"), (keys.p256, "ES256"))
     ]
     shared_pem = keys.rsa2048.public_spki_pem
-    rsa_token = covet_impl.jwt_encode(CLAIMS, keys.rsa2048.private_pkcs8_pem, "RS256")
-    hs_tokens = [covet_impl.jwt_encode({**CLAIMS, "i": i}, s) for i, s in enumerate(secrets)]
+    rsa_token = impl.jwt_encode(CLAIMS, keys.rsa2048.private_pkcs8_pem, "RS256")
+    hs_tokens = [impl.jwt_encode({**CLAIMS, "i": i}, s) for i, s in enumerate(secrets)]
     mismatches: list[str] = []
 
     def use_keys(index: int) -> None:
         shuffler = random.Random(SEED + index)
         for position in shuffler.sample(range(len(secrets)), len(secrets)):
             secret = secrets[position]
-            if covet_impl.jwt_encode({**CLAIMS, "i": position}, secret) != hs_tokens[position]:
+            if impl.jwt_encode({**CLAIMS, "i": position}, secret) != hs_tokens[position]:
                 mismatches.append(f"thread {index}: HS256 token {position}")
-            claims = covet_impl.jwt_decode(hs_tokens[position], secret, algorithms=["HS256"])
+            claims = impl.jwt_decode(hs_tokens[position], secret, algorithms=["HS256"])
             if claims != {**CLAIMS, "i": position}:
                 mismatches.append(f"thread {index}: HS256 claims {position}")
             wrong = outcome(
                 functools.partial(
-                    covet_impl.jwt_decode,
+                    impl.jwt_decode,
                     hs_tokens[position],
                     secrets[position - 1],
                     algorithms=["HS256"],
@@ -1015,30 +1015,30 @@ def test_concurrent_jwt_key_cache_hits_misses_and_evictions(covet_impl: ModuleTy
             )
             if wrong != ("err", InvalidSignatureError, "Signature verification failed"):
                 mismatches.append(f"thread {index}: wrong secret {position}: {short(wrong)}")
-            if covet_impl.jwt_decode(rsa_token, shared_pem, algorithms=["RS256"]) != CLAIMS:
+            if impl.jwt_decode(rsa_token, shared_pem, algorithms=["RS256"]) != CLAIMS:
                 mismatches.append(f"thread {index}: shared PEM")
         for position in shuffler.sample(range(len(texts)), len(texts)):
             private_pem, public_pem, algorithm = texts[position]
-            token = covet_impl.jwt_encode(CLAIMS, private_pem, algorithm)
-            if covet_impl.jwt_decode(token, public_pem, algorithms=[algorithm]) != CLAIMS:
+            token = impl.jwt_encode(CLAIMS, private_pem, algorithm)
+            if impl.jwt_decode(token, public_pem, algorithms=[algorithm]) != CLAIMS:
                 mismatches.append(f"thread {index}: {algorithm} key text {position}")
 
     run_in_threads(use_keys)
     assert mismatches == []
 
 
-def test_bytearray_resized_while_other_threads_hash_it(covet_impl: ModuleType) -> None:
+def test_bytearray_resized_while_other_threads_hash_it(impl: ModuleType) -> None:
     """Hashing reads a bytearray through a held buffer export: while another thread hashes
     it, resizing it raises BufferError (never a crash), and every digest is that of the
     array either before or after a resize, never of memory it no longer owns."""
-    scale = scale_for(covet_impl)
+    scale = scale_for(impl)
     base = random.Random(SEED).randbytes(scale.blake3_bytes)
     grown = base + b"!"
     shared = bytearray(base)
     allowed = {
-        "blake3_digest": {covet_impl.blake3_digest(base), covet_impl.blake3_digest(grown)},
-        "xxh3_64": {covet_impl.xxh3_64(base), covet_impl.xxh3_64(grown)},
-        "blake3": {covet_impl.blake3(base).digest(), covet_impl.blake3(grown).digest()},
+        "blake3_digest": {impl.blake3_digest(base), impl.blake3_digest(grown)},
+        "xxh3_64": {impl.xxh3_64(base), impl.xxh3_64(grown)},
+        "blake3": {impl.blake3(base).digest(), impl.blake3(grown).digest()},
     }
     resize_lock = threading.Lock()  # orders the resizing threads only, never the hashers
     hashers_left = [THREADS // 2]
@@ -1061,9 +1061,9 @@ def test_bytearray_resized_while_other_threads_hash_it(covet_impl: ModuleType) -
         try:
             for _ in range(scale.hasher_updates):
                 results = {
-                    "blake3_digest": covet_impl.blake3_digest(shared),
-                    "xxh3_64": covet_impl.xxh3_64(shared),
-                    "blake3": covet_impl.blake3().update(shared).digest(),
+                    "blake3_digest": impl.blake3_digest(shared),
+                    "xxh3_64": impl.xxh3_64(shared),
+                    "blake3": impl.blake3().update(shared).digest(),
                 }
                 unexpected.extend(
                     f"thread {index}: {name} gave {short(value)}"

@@ -1,4 +1,4 @@
-"""Hostile input for hashing (issue 18), on both backends (``covet_impl``): one test per
+"""Hostile input for hashing (issue 18), on both backends (``impl``): one test per
 class of defect, each example of the issue among them.
 
 * Part 7: a file that shrinks while ``blake3_file`` hashes it killed the process (SIGBUS from
@@ -20,7 +20,6 @@ import asyncio
 import ctypes
 import errno
 import functools
-import importlib
 import json
 import mmap
 import operator
@@ -35,7 +34,9 @@ from typing import Any, Final
 
 import pytest
 
+from tests.support.aio_backend import aio_module
 from tests.support.hostile_objects import ClassLiar
+from tests.support.implementations import is_native
 from tests.support.memory_limit import outcome
 
 # BLAKE3 of runs of zero bytes (computed once with the native side; the twin agrees).
@@ -49,18 +50,6 @@ ZEROS: Final = {
     1 << 30: "94b4ec39d8d42ebda685fbb5429e8ab0086e65245e750142c1eea36a26abc24d",
 }
 SHRANK: Final = "file shrank while it was hashed"
-
-
-def is_native(covet_impl: ModuleType) -> bool:
-    return covet_impl.__name__.endswith("_native")
-
-
-def aio_of(covet_impl: ModuleType) -> ModuleType:
-    """The awaitable forms that go with ``covet_impl``."""
-    name = (
-        "covet_rust_core._aio_native" if is_native(covet_impl) else "covet_rust_core.fallback.aio"
-    )
-    return importlib.import_module(name)
 
 
 def outcome_of(call: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[str, Any]:
@@ -97,12 +86,12 @@ def hash_once(form, path):
 """
 
 
-def run_child(covet_impl: ModuleType, body: str, *args: str) -> Any:
+def run_child(impl: ModuleType, body: str, *args: str) -> Any:
     """Runs ``body`` after the prelude in a fresh interpreter and returns the JSON it
     printed last; the child dying (a signal, an abort) fails the test with its stderr."""
     code = CHILD_PRELUDE + textwrap.dedent(body)
     argv = [sys.executable, "-X", "faulthandler", "-c", code]
-    argv += [covet_impl.__name__, aio_of(covet_impl).__name__, *args]
+    argv += [impl.__name__, aio_module(impl).__name__, *args]
     env = {**os.environ, "COVET_RUST_CORE_BACKEND": "auto"}
     done = subprocess.run(argv, capture_output=True, text=True, timeout=600, env=env, check=False)
     if done.returncode != 0 or not done.stdout.strip():
@@ -123,13 +112,13 @@ def allowed(path: str, sizes: tuple[int, ...]) -> list[list[Any]]:
 
 @pytest.mark.parametrize("form", ["sync", "aio"])
 def test_file_truncated_to_nothing_while_hashed(
-    covet_impl: ModuleType, tmp_path: Path, form: str
+    impl: ModuleType, tmp_path: Path, form: str
 ) -> None:
     """The issue's example: a 1 GiB file truncated to 0 bytes 50 ms into the hash. It was
     SIGBUS ("Fatal Python error: Bus error") natively."""
     path = str(tmp_path / "big.bin")
     seen = run_child(
-        covet_impl,
+        impl,
         """
         path, form = sys.argv[3], sys.argv[4]
         with open(path, "wb") as file:
@@ -151,17 +140,15 @@ def test_file_truncated_to_nothing_while_hashed(
 
 
 @pytest.mark.parametrize("form", ["sync", "aio"])
-def test_file_shrinking_and_growing_in_a_loop(
-    covet_impl: ModuleType, tmp_path: Path, form: str
-) -> None:
+def test_file_shrinking_and_growing_in_a_loop(impl: ModuleType, tmp_path: Path, form: str) -> None:
     """A thread moves a file of zeros between two sizes as fast as it can while it is
     hashed again and again: a shrink seen during a hash is the OSError (natively the map's
     lost pages, in the twin a short read); otherwise the digest of the size the file had
     when it was opened (both sizes are 16 KiB or more: hashed as the bytes held at open)."""
-    large, calls = ((64 << 20), 40) if is_native(covet_impl) else ((64 << 10), 15)
+    large, calls = ((64 << 20), 40) if is_native(impl) else ((64 << 10), 15)
     path = str(tmp_path / "moving.bin")
     seen = run_child(
-        covet_impl,
+        impl,
         """
         path, form, large, calls = sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6])
         with open(path, "wb") as file:
@@ -212,13 +199,13 @@ class ChangingFile:
         return bytes(self.file.read(size))
 
 
-def test_truncated_between_open_and_read(covet_impl: ModuleType, tmp_path: Path) -> None:
+def test_truncated_between_open_and_read(impl: ModuleType, tmp_path: Path) -> None:
     """The deterministic case: a file that shrinks after its size was taken and before its
     bytes are read. The twin's reader is driven directly here; the native side's two paths
     (the guarded map and the reads) are driven the same way by the Rust tests
     (src/hashing/blake3.rs ``a_file_that_shrank_is_an_error``, mapped_file.rs). A file
     that grows instead is hashed at the size it had when opened."""
-    if is_native(covet_impl):
+    if is_native(impl):
         pytest.skip("no Python code runs between open and read natively: see the Rust tests")
     from covet_rust_core.fallback import hashing
     from covet_rust_core.fallback._blake3 import Blake3State
@@ -330,54 +317,54 @@ class PathLike:
 SEED_FUNCTIONS: Final = ("xxh3_64", "xxh3_128", "xxh3_64_hexdigest", "xxh3_64_hasher")
 
 
-def seeded(covet_impl: ModuleType, name: str, seed: Any) -> Any:
-    result = getattr(covet_impl, name)(b"some data", seed=seed)
+def seeded(impl: ModuleType, name: str, seed: Any) -> Any:
+    result = getattr(impl, name)(b"some data", seed=seed)
     return result.intdigest() if name.endswith("hasher") else result
 
 
 @pytest.mark.parametrize("name", SEED_FUNCTIONS)
-def test_an_int_subclass_seed_is_read_as_int(covet_impl: ModuleType, name: str) -> None:
+def test_an_int_subclass_seed_is_read_as_int(impl: ModuleType, name: str) -> None:
     """Native fix (binding.rs seed_from): a seed out of [0, 2**64) wraps through int's own
     ``&``; the subclass's ``__and__`` was called (it gave a TypeError here)."""
     for value in (-1, 2**64 + 5, -(2**70), 7):
-        assert seeded(covet_impl, name, LyingInt(value)) == seeded(covet_impl, name, value % 2**64)
+        assert seeded(impl, name, LyingInt(value)) == seeded(impl, name, value % 2**64)
 
 
 @pytest.mark.parametrize("name", SEED_FUNCTIONS)
-def test_what_index_returns_for_a_seed_is_checked(covet_impl: ModuleType, name: str) -> None:
+def test_what_index_returns_for_a_seed_is_checked(impl: ModuleType, name: str) -> None:
     """An ``__index__`` that returns a non-int gets CPython's own TypeError (the checked
     ``operator.index``), on both backends; it was "seed must be an int". What ``__index__``
     raises propagates; a value out of range, or no ``__index__``, is the seed TypeError."""
     for result in ("7", 1.5, b"7", [7]):
-        assert outcome_of(seeded, covet_impl, name, Index(result)) == outcome_of(
+        assert outcome_of(seeded, impl, name, Index(result)) == outcome_of(
             operator.index, Index(result)
         )
-    assert outcome_of(seeded, covet_impl, name, Index(None)) == ("HostileError", "__index__")
-    assert outcome_of(seeded, covet_impl, name, Index(2**64)) == (
+    assert outcome_of(seeded, impl, name, Index(None)) == ("HostileError", "__index__")
+    assert outcome_of(seeded, impl, name, Index(2**64)) == (
         "TypeError",
         "seed must be an int, not Index",
     )
-    assert outcome_of(seeded, covet_impl, name, 1.5) == (
+    assert outcome_of(seeded, impl, name, 1.5) == (
         "TypeError",
         "seed must be an int, not float",
     )
-    assert seeded(covet_impl, name, Index(9)) == seeded(covet_impl, name, 9)
+    assert seeded(impl, name, Index(9)) == seeded(impl, name, 9)
 
 
-def blake3_calls(covet_impl: ModuleType, tmp_path: Path) -> dict[str, Callable[..., Any]]:
+def blake3_calls(impl: ModuleType, tmp_path: Path) -> dict[str, Callable[..., Any]]:
     """Every BLAKE3 entry point that takes ``length``/``seek``/``max_threads``, as one
     call taking those keywords."""
     path = tmp_path / "data.bin"
     path.write_bytes(b"file data")
-    aio = aio_of(covet_impl)
+    aio = aio_module(impl)
     return {
-        "blake3_digest": lambda **kw: covet_impl.blake3_digest(b"data", **kw),
-        "blake3_hexdigest": lambda **kw: covet_impl.blake3_hexdigest(b"data", **kw),
-        "blake3_file": lambda **kw: covet_impl.blake3_file(path, **kw),
-        "blake3().digest": lambda **kw: covet_impl.blake3(b"data").digest(
+        "blake3_digest": lambda **kw: impl.blake3_digest(b"data", **kw),
+        "blake3_hexdigest": lambda **kw: impl.blake3_hexdigest(b"data", **kw),
+        "blake3_file": lambda **kw: impl.blake3_file(path, **kw),
+        "blake3().digest": lambda **kw: impl.blake3(b"data").digest(
             **{k: v for k, v in kw.items() if k != "max_threads"}
         ),
-        "blake3(max_threads)": lambda **kw: covet_impl.blake3(
+        "blake3(max_threads)": lambda **kw: impl.blake3(
             b"data", **{k: v for k, v in kw.items() if k == "max_threads"}
         ).digest(),
         "aio.blake3_digest": lambda **kw: awaited(aio.blake3_digest(b"data", **kw)),
@@ -387,12 +374,12 @@ def blake3_calls(covet_impl: ModuleType, tmp_path: Path) -> dict[str, Callable[.
 
 @pytest.mark.parametrize("keyword", ["length", "seek", "max_threads"])
 def test_what_index_returns_for_a_size_is_checked(
-    covet_impl: ModuleType, tmp_path: Path, keyword: str
+    impl: ModuleType, tmp_path: Path, keyword: str
 ) -> None:
     """``length``, ``seek`` and ``max_threads`` go through CPython's checked index
     conversion on both backends: a non-int result is its TypeError, what ``__index__``
     raises propagates, and an int subclass is read as int (its lying methods unused)."""
-    for name, call in blake3_calls(covet_impl, tmp_path).items():
+    for name, call in blake3_calls(impl, tmp_path).items():
         if keyword not in ("max_threads",) and name == "blake3(max_threads)":
             continue
         if keyword == "max_threads" and name == "blake3().digest":
@@ -405,72 +392,68 @@ def test_what_index_returns_for_a_size_is_checked(
         assert call(**{keyword: Index(2)}) == call(**{keyword: 2}), name
 
 
-def test_a_derive_key_context_subclass_is_read_as_str(
-    covet_impl: ModuleType, tmp_path: Path
-) -> None:
+def test_a_derive_key_context_subclass_is_read_as_str(impl: ModuleType, tmp_path: Path) -> None:
     """Twin fix (fallback/hashing.py, _blake3.py): the context is encoded through str
     itself; the twin called the subclass's ``encode`` and hashed what it returned."""
     path = tmp_path / "data.bin"
     path.write_bytes(b"file data")
     context = "myapp 2026 session keys"
     lying = LyingStr(context)
-    assert covet_impl.blake3_digest(b"m", derive_key_context=lying) == covet_impl.blake3_digest(
+    assert impl.blake3_digest(b"m", derive_key_context=lying) == impl.blake3_digest(
         b"m", derive_key_context=context
     )
     assert (
-        covet_impl.blake3(b"m", derive_key_context=lying).hexdigest()
-        == covet_impl.blake3(b"m", derive_key_context=context).hexdigest()
+        impl.blake3(b"m", derive_key_context=lying).hexdigest()
+        == impl.blake3(b"m", derive_key_context=context).hexdigest()
     )
-    assert covet_impl.blake3_file(path, derive_key_context=lying) == covet_impl.blake3_file(
+    assert impl.blake3_file(path, derive_key_context=lying) == impl.blake3_file(
         path, derive_key_context=context
     )
-    aio = aio_of(covet_impl)
+    aio = aio_module(impl)
     assert awaited(aio.blake3_digest(b"m", derive_key_context=lying)) == (
-        covet_impl.blake3_digest(b"m", derive_key_context=context)
+        impl.blake3_digest(b"m", derive_key_context=context)
     )
 
 
-def test_what_fspath_returns_is_checked(covet_impl: ModuleType, tmp_path: Path) -> None:
+def test_what_fspath_returns_is_checked(impl: ModuleType, tmp_path: Path) -> None:
     """``os.fspath`` (CPython's check: str or bytes) decides, on both backends and in the
     awaitable form: its TypeError for anything else, what ``__fspath__`` raises, and
     CPython's ValueError for a NUL."""
-    aio = aio_of(covet_impl)
+    aio = aio_module(impl)
     results: tuple[Any, ...] = (5, bytearray(b"x"), PathLike("x"), memoryview(b"x"), None)
     for result in results:
         expected = outcome_of(os.fspath, PathLike(result))
         assert expected[0] != "ok"
-        assert outcome_of(covet_impl.blake3_file, PathLike(result)) == expected, result
+        assert outcome_of(impl.blake3_file, PathLike(result)) == expected, result
         assert outcome_of(awaited, aio.blake3_file(PathLike(result))) == expected, result
     null_paths: tuple[Any, ...] = ("a\0b", b"a\0b", LyingStr("a\0b"), LyingBytes(b"a\0b"))
     for result in null_paths:
         expected = ("ValueError", "embedded null byte")
-        assert outcome_of(covet_impl.blake3_file, PathLike(result)) == expected, result
-        assert outcome_of(covet_impl.blake3_file, result) == expected, result
+        assert outcome_of(impl.blake3_file, PathLike(result)) == expected, result
+        assert outcome_of(impl.blake3_file, result) == expected, result
 
 
-def test_path_subclasses_are_read_through_their_base(
-    covet_impl: ModuleType, tmp_path: Path
-) -> None:
+def test_path_subclasses_are_read_through_their_base(impl: ModuleType, tmp_path: Path) -> None:
     """Twin fix (fallback/hashing.py _fs_name): a str path is encoded, and a bytes path
     searched for NUL, through str and bytes themselves (the twin called ``encode`` and
     ``in`` on the subclass); natively CPython's encoder and the bytes' content are read."""
     path = tmp_path / "data.bin"
     path.write_bytes(b"file data" * 5000)
-    expected = covet_impl.blake3_file(path)
-    aio = aio_of(covet_impl)
+    expected = impl.blake3_file(path)
+    aio = aio_module(impl)
     for form in (LyingStr(path), LyingBytes(os.fsencode(path))):
-        assert covet_impl.blake3_file(form) == expected
-        assert covet_impl.blake3_file(PathLike(form)) == expected
+        assert impl.blake3_file(form) == expected
+        assert impl.blake3_file(PathLike(form)) == expected
         assert awaited(aio.blake3_file(form)) == expected
     missing = LyingStr(tmp_path / "missing")
     with pytest.raises(FileNotFoundError) as caught:
-        covet_impl.blake3_file(missing)
+        impl.blake3_file(missing)
     assert caught.value.filename is missing
 
 
 @pytest.mark.parametrize("claimed", [str, bytes, int, bool, memoryview, os.PathLike], ids=repr)
 def test_an_object_whose_class_lies_is_judged_by_its_real_type(
-    covet_impl: ModuleType, claimed: type
+    impl: ModuleType, claimed: type
 ) -> None:
     """Twin fix (fallback/hashing.py): types are tested on ``type(x)``; ``isinstance``
     consulted the lying ``__class__`` (a liar claiming str was "Strings must be encoded",
@@ -486,25 +469,25 @@ def test_an_object_whose_class_lies_is_judged_by_its_real_type(
         "path": ("TypeError", f"expected str, bytes or os.PathLike object, not {name}"),
     }
     calls: dict[str, Callable[[], Any]] = {
-        "data": lambda: covet_impl.blake3_digest(liar),
-        "key": lambda: covet_impl.blake3_digest(b"", key=liar),
-        "context": lambda: covet_impl.blake3(derive_key_context=liar),
-        "seed": lambda: covet_impl.xxh3_64(b"", seed=liar),
-        "path": lambda: covet_impl.blake3_file(liar),
+        "data": lambda: impl.blake3_digest(liar),
+        "key": lambda: impl.blake3_digest(b"", key=liar),
+        "context": lambda: impl.blake3(derive_key_context=liar),
+        "seed": lambda: impl.xxh3_64(b"", seed=liar),
+        "path": lambda: impl.blake3_file(liar),
     }
     for what, call in calls.items():
         assert outcome_of(call) == expected[what], what
-    assert outcome_of(covet_impl.xxh3_128_hasher, liar)[0] == "TypeError"
-    assert outcome_of(covet_impl.blake3, usedforsecurity=liar) == (
+    assert outcome_of(impl.xxh3_128_hasher, liar)[0] == "TypeError"
+    assert outcome_of(impl.blake3, usedforsecurity=liar) == (
         "TypeError",
         "'ClassLiar' object is not an instance of 'bool'",
     )
     # PyO3's words for its bool check, which the twin now uses (None named as itself).
-    assert outcome_of(covet_impl.blake3, usedforsecurity=None) == (
+    assert outcome_of(impl.blake3, usedforsecurity=None) == (
         "TypeError",
         "'None' is not an instance of 'bool'",
     )
-    aio = aio_of(covet_impl)
+    aio = aio_module(impl)
     assert outcome_of(awaited, aio.blake3_digest(liar)) == expected["data"]
     assert outcome_of(awaited, aio.blake3_file(liar)) == expected["path"]
 
@@ -536,26 +519,24 @@ def buffers() -> list[Any]:
     ]
 
 
-def test_buffers_of_every_kind_hash_as_their_bytes(covet_impl: ModuleType) -> None:
+def test_buffers_of_every_kind_hash_as_their_bytes(impl: ModuleType) -> None:
     """Any C-contiguous buffer hashes as its bytes, whatever its shape or item type.
     Native fix (exported_buffer.rs): a 0-dimensional buffer (a ctypes scalar) was
     "BufferError: shape is null" (PyO3's check); hashlib, and the twin, hash it."""
-    aio = aio_of(covet_impl)
+    aio = aio_module(impl)
     for obj in buffers():
         data = raw_bytes(obj)
-        assert covet_impl.blake3_digest(obj) == covet_impl.blake3_digest(data), obj
-        assert covet_impl.blake3(obj).digest() == covet_impl.blake3_digest(data), obj
-        assert covet_impl.xxh3_64(obj) == covet_impl.xxh3_64(data), obj
-        assert covet_impl.xxh3_128_hasher(obj).intdigest() == covet_impl.xxh3_128(data), obj
-        assert awaited(aio.blake3_digest(obj)) == covet_impl.blake3_digest(data), obj
-        key = covet_impl.blake3_digest(obj)  # 32 bytes, as a key of another kind
-        assert covet_impl.blake3_digest(b"m", key=bytearray(key)) == covet_impl.blake3_digest(
-            b"m", key=key
-        )
+        assert impl.blake3_digest(obj) == impl.blake3_digest(data), obj
+        assert impl.blake3(obj).digest() == impl.blake3_digest(data), obj
+        assert impl.xxh3_64(obj) == impl.xxh3_64(data), obj
+        assert impl.xxh3_128_hasher(obj).intdigest() == impl.xxh3_128(data), obj
+        assert awaited(aio.blake3_digest(obj)) == impl.blake3_digest(data), obj
+        key = impl.blake3_digest(obj)  # 32 bytes, as a key of another kind
+        assert impl.blake3_digest(b"m", key=bytearray(key)) == impl.blake3_digest(b"m", key=key)
     strided = memoryview(b"abcdef")[::2]
-    for call in (covet_impl.blake3_digest, covet_impl.xxh3_64, covet_impl.blake3):
+    for call in (impl.blake3_digest, impl.xxh3_64, impl.blake3):
         assert outcome_of(call, strided) == ("BufferError", "buffer is not C-contiguous")
-    for call in (covet_impl.blake3_digest, covet_impl.xxh3_64):
+    for call in (impl.blake3_digest, impl.xxh3_64):
         assert outcome_of(call, 5) == ("TypeError", "a bytes-like object is required, not 'int'")
         assert outcome_of(call, LyingStr("x")) == (
             "TypeError",
@@ -594,21 +575,21 @@ class PythonBuffer:
 
 
 @needs_buffer_dunder
-def test_python_buffer_classes(covet_impl: ModuleType) -> None:
+def test_python_buffer_classes(impl: ModuleType) -> None:
     """A class's ``__buffer__`` is called once per call on both backends, sync and
     awaitable (the twin's awaitables called it twice, once before the arguments were
     checked), its result is checked by CPython ("__buffer__ returned non-memoryview
     object"), its exceptions propagate unchanged (the twin replaced a TypeError by its
     own), and every export is released."""
-    aio = aio_of(covet_impl)
+    aio = aio_module(impl)
     calls: list[Callable[[Any], Any]] = [
-        covet_impl.blake3_digest,
-        covet_impl.blake3_hexdigest,
-        covet_impl.xxh3_64,
-        covet_impl.xxh3_128,
-        lambda obj: covet_impl.blake3().update(obj).digest(),
-        lambda obj: covet_impl.xxh3_64_hasher().update(obj).intdigest(),
-        lambda obj: covet_impl.blake3_digest(b"m", key=obj),
+        impl.blake3_digest,
+        impl.blake3_hexdigest,
+        impl.xxh3_64,
+        impl.xxh3_128,
+        lambda obj: impl.blake3().update(obj).digest(),
+        lambda obj: impl.xxh3_64_hasher().update(obj).intdigest(),
+        lambda obj: impl.blake3_digest(b"m", key=obj),
         lambda obj: awaited(aio.blake3_digest(obj)),
         lambda obj: awaited(aio.blake3_hexdigest(obj, length=40)),
     ]
@@ -627,7 +608,7 @@ def test_python_buffer_classes(covet_impl: ModuleType) -> None:
             assert obj.exports == 1, (index, mode)
     # Checked in the native order: the key's export before the data's.
     obj = PythonBuffer(b"x")
-    assert outcome_of(covet_impl.blake3_digest, obj, key=b"short") == (
+    assert outcome_of(impl.blake3_digest, obj, key=b"short") == (
         "ValueError",
         "expected a 32-byte key, found 5",
     )
@@ -636,7 +617,7 @@ def test_python_buffer_classes(covet_impl: ModuleType) -> None:
     assert obj.exports == 0
 
 
-def test_exports_are_released_on_every_error_path(covet_impl: ModuleType) -> None:
+def test_exports_are_released_on_every_error_path(impl: ModuleType) -> None:
     """Found by the fuzz harness (twin fix, fallback/hashing.py _digest_job): an awaitable
     whose length was too large kept the input's export, a PickleBuffer of a memoryview, in
     the failed task's reference cycle, and CPython's collector (3.11, 3.12) crashed
@@ -673,7 +654,7 @@ def test_exports_are_released_on_every_error_path(covet_impl: ModuleType) -> Non
     view.release()  # no export is left behind
     print(json.dumps("ok"))
     """
-    assert run_child(covet_impl, body) == "ok"
+    assert run_child(impl, body) == "ok"
 
 
 # --- 6. Buffers sized by the input: MemoryError under a memory limit -----------------------
@@ -713,14 +694,14 @@ async def kept(awaitable):
         "asyncio.run(kept(A.blake3_file(TEXT)))",
     ],
 )
-def test_buffers_sized_by_the_input_raise_memory_error(covet_impl: ModuleType, call: str) -> None:
+def test_buffers_sized_by_the_input_raise_memory_error(impl: ModuleType, call: str) -> None:
     """An output or a copy that cannot be allocated is MemoryError on both backends.
     (``TEXT`` is a 1 GiB str, made in the child after the limit was set: a copy of it, or
     its encoding, cannot fit in what is left. The file is opened only after the digest is
     allocated, so ``/`` is never read.)"""
     setup = "TEXT = 'x' * (1 << 30)\n" if "TEXT" in call else ""
     snippet = AIO_IMPORT + setup + f"report(lambda: {call})\n"
-    assert outcome(covet_impl, snippet) == "MemoryError"
+    assert outcome(impl, snippet) == "MemoryError"
 
 
 @pytest.mark.parametrize(
@@ -733,23 +714,23 @@ def test_buffers_sized_by_the_input_raise_memory_error(covet_impl: ModuleType, c
     ],
 )
 @pytest.mark.parametrize("mebibytes", [300, 600])
-def test_long_outputs_near_the_limit(covet_impl: ModuleType, call: str, mebibytes: int) -> None:
+def test_long_outputs_near_the_limit(impl: ModuleType, call: str, mebibytes: int) -> None:
     """Outputs whose digest fits but whose hex text (or Python copy) may not: MemoryError
     or the result, never an abort or a panic. Natively the hex text went through
     PyString::new and the awaitable's bytes through PyBytes::new, which panic when CPython
     cannot allocate (the awaitable's panic, on a tokio worker, left the future pending
     forever)."""
-    if not is_native(covet_impl):
+    if not is_native(impl):
         pytest.skip("the twin computes a 300 MiB output in pure Python for hours")
     snippet = AIO_IMPORT + f"LENGTH = {mebibytes} << 20\nreport(lambda: {call})\n"
-    assert outcome(covet_impl, snippet) in ("MemoryError", "ok str", "ok bytes")
+    assert outcome(impl, snippet) in ("MemoryError", "ok str", "ok bytes")
 
 
-def test_a_thread_pool_that_cannot_start(covet_impl: ModuleType) -> None:
+def test_a_thread_pool_that_cannot_start(impl: ModuleType) -> None:
     """``max_threads=AUTO`` when no thread can be started (the address space is full):
     natively the pool build failed with a PanicException ("building a rayon thread
     pool"); now the work stays on the calling thread, as ``max_threads`` is a bound."""
-    if not is_native(covet_impl):
+    if not is_native(impl):
         pytest.skip("the twin validates max_threads and hashes on the calling thread")
     snippet = f"""
     data = bytes(2 << 20)  # threads are used from 2 MiB (src/hashing/threads.rs)
@@ -768,16 +749,16 @@ def test_a_thread_pool_that_cannot_start(covet_impl: ModuleType) -> None:
     held[1 << 20].pop()
     report(lambda: M.blake3_hexdigest(data, max_threads=M.AUTO) == {ZEROS[2 << 20]!r} or 1 / 0)
     """
-    assert outcome(covet_impl, textwrap.dedent(snippet)) == "ok bool"
+    assert outcome(impl, textwrap.dedent(snippet)) == "ok bool"
 
 
-def test_a_file_larger_than_the_address_space(covet_impl: ModuleType, tmp_path: Path) -> None:
+def test_a_file_larger_than_the_address_space(impl: ModuleType, tmp_path: Path) -> None:
     """A 1 GiB file under a 512 MB address-space limit cannot be mapped: it is read in
     blocks (a buffer allocated fallibly) instead, and hashed correctly."""
-    if not is_native(covet_impl):
+    if not is_native(impl):
         pytest.skip("the twin reads in 1 MiB chunks and hashes 1 GiB for about ten minutes")
     path = tmp_path / "sparse.bin"
     with path.open("wb") as file:
         file.truncate(1 << 30)
     snippet = f"report(lambda: M.blake3_file({str(path)!r}).hex() == {ZEROS[1 << 30]!r} or 1 / 0)"
-    assert outcome(covet_impl, snippet, limit=512 << 20) == "ok bool"
+    assert outcome(impl, snippet, limit=512 << 20) == "ok bool"

@@ -16,13 +16,11 @@ from types import ModuleType
 from typing import Any
 
 import pytest
+from covet_rust_core._json_errors import JSONDecodeError, JSONEncodeError
 
 from tests.support.ids import repr_id
-from tests.support.json_checks import (
-    JSONDecodeError,
-    JSONEncodeError,
-    expect_decode_error,
-)
+from tests.support.json_checks import expect_decode_error
+from tests.support.nesting import nested_dicts, nested_lists
 
 LIMIT = 1024
 
@@ -110,9 +108,9 @@ def assert_key_must_be_str(message: str, qualname: str, path: str) -> None:
     ],
     ids=lambda value: type(value).__qualname__,
 )
-def test_unsupported_types(covet_impl: ModuleType, value: Any, qualname: str) -> None:
-    assert encode_error(covet_impl, value) == f"Type is not JSON serializable: {qualname} at $"
-    assert encode_error(covet_impl, {"a": [0, value]}) == (
+def test_unsupported_types(impl: ModuleType, value: Any, qualname: str) -> None:
+    assert encode_error(impl, value) == f"Type is not JSON serializable: {qualname} at $"
+    assert encode_error(impl, {"a": [0, value]}) == (
         f'Type is not JSON serializable: {qualname} at $["a"][1]'
     )
 
@@ -132,47 +130,47 @@ def test_unsupported_types(covet_impl: ModuleType, value: Any, qualname: str) ->
         ([Broken.OBJECT], "$[0]"),
     ],
 )
-def test_unsupported_type_paths(covet_impl: ModuleType, document: Any, path: str) -> None:
-    message = encode_error(covet_impl, document)
+def test_unsupported_type_paths(impl: ModuleType, document: Any, path: str) -> None:
+    message = encode_error(impl, document)
     assert message.startswith("Type is not JSON serializable: ")
     assert message.endswith(f" at {path}")
     # The options change the text, not the place.
-    assert encode_error(covet_impl, document, indent=2, sort_keys=True) == message
+    assert encode_error(impl, document, indent=2, sort_keys=True) == message
 
 
-def test_unsupported_type_path_under_a_converted_key(covet_impl: ModuleType) -> None:
-    assert encode_error(covet_impl, {1: Opaque()}, non_str_keys=True) == (
+def test_unsupported_type_path_under_a_converted_key(impl: ModuleType) -> None:
+    assert encode_error(impl, {1: Opaque()}, non_str_keys=True) == (
         'Type is not JSON serializable: Opaque at $["1"]'
     )
-    assert encode_error(covet_impl, {"a": {None: [Opaque()]}}, non_str_keys=True) == (
+    assert encode_error(impl, {"a": {None: [Opaque()]}}, non_str_keys=True) == (
         'Type is not JSON serializable: Opaque at $["a"]["null"][0]'
     )
 
 
-def test_first_problem_in_document_order_is_reported(covet_impl: ModuleType) -> None:
-    assert encode_error(covet_impl, [1, Opaque(), {1, 2}]) == (
+def test_first_problem_in_document_order_is_reported(impl: ModuleType) -> None:
+    assert encode_error(impl, [1, Opaque(), {1, 2}]) == (
         "Type is not JSON serializable: Opaque at $[1]"
     )
-    assert encode_error(covet_impl, {"b": [set()], "a": Opaque()}) == (
+    assert encode_error(impl, {"b": [set()], "a": Opaque()}) == (
         'Type is not JSON serializable: set at $["b"][0]'
     )
 
 
-def test_a_dataclass_class_goes_to_default(covet_impl: ModuleType) -> None:
+def test_a_dataclass_class_goes_to_default(impl: ModuleType) -> None:
     seen: list[Any] = []
 
     def default(obj: Any) -> Any:
         seen.append(obj)
         return obj.__name__
 
-    assert covet_impl.dumps({"cls": Record}, default=default) == b'{"cls":"Record"}'
+    assert impl.dumps({"cls": Record}, default=default) == b'{"cls":"Record"}'
     assert seen == [Record]
 
 
-def test_encode_error_is_a_type_error(covet_impl: ModuleType) -> None:
+def test_encode_error_is_a_type_error(impl: ModuleType) -> None:
     caught: Exception | None = None
     try:
-        covet_impl.dumps([Opaque()])
+        impl.dumps([Opaque()])
     except TypeError as error:
         caught = error
     assert isinstance(caught, JSONEncodeError)
@@ -201,13 +199,11 @@ def test_encode_error_is_a_type_error(covet_impl: ModuleType) -> None:
     ],
     ids=repr_id,
 )
-def test_non_str_key_without_the_option(covet_impl: ModuleType, key: Any, qualname: str) -> None:
-    assert_key_must_be_str(encode_error(covet_impl, {key: 1}), qualname, "$")
+def test_non_str_key_without_the_option(impl: ModuleType, key: Any, qualname: str) -> None:
+    assert_key_must_be_str(encode_error(impl, {key: 1}), qualname, "$")
+    assert_key_must_be_str(encode_error(impl, {"a": [{"ok": 1, key: 2}]}), qualname, '$["a"][0]')
     assert_key_must_be_str(
-        encode_error(covet_impl, {"a": [{"ok": 1, key: 2}]}), qualname, '$["a"][0]'
-    )
-    assert_key_must_be_str(
-        encode_error(covet_impl, {"a": {key: 1}}, sort_keys=True, indent=1), qualname, '$["a"]'
+        encode_error(impl, {"a": {key: 1}}, sort_keys=True, indent=1), qualname, '$["a"]'
     )
 
 
@@ -225,29 +221,27 @@ def test_non_str_key_without_the_option(covet_impl: ModuleType, key: Any, qualna
     ],
     ids=repr_id,
 )
-def test_unsupported_key_type_with_the_option(
-    covet_impl: ModuleType, key: Any, qualname: str
-) -> None:
+def test_unsupported_key_type_with_the_option(impl: ModuleType, key: Any, qualname: str) -> None:
     options: dict[str, Any] = {"non_str_keys": True}
-    assert encode_error(covet_impl, {key: 1}, **options) == (
+    assert encode_error(impl, {key: 1}, **options) == (
         f"Dict key type is not supported: {qualname} at $"
     )
-    assert encode_error(covet_impl, [{"a": {key: 1}}], **options) == (
+    assert encode_error(impl, [{"a": {key: 1}}], **options) == (
         f'Dict key type is not supported: {qualname} at $[0]["a"]'
     )
 
 
-def test_default_is_not_used_for_keys(covet_impl: ModuleType) -> None:
+def test_default_is_not_used_for_keys(impl: ModuleType) -> None:
     calls: list[Any] = []
 
     def default(obj: Any) -> Any:
         calls.append(obj)
         return "converted"
 
-    assert encode_error(covet_impl, {Opaque(): 1}, non_str_keys=True, default=default) == (
+    assert encode_error(impl, {Opaque(): 1}, non_str_keys=True, default=default) == (
         "Dict key type is not supported: Opaque at $"
     )
-    assert_key_must_be_str(encode_error(covet_impl, {Opaque(): 1}, default=default), "Opaque", "$")
+    assert_key_must_be_str(encode_error(impl, {Opaque(): 1}, default=default), "Opaque", "$")
     assert calls == []
 
 
@@ -258,12 +252,12 @@ def test_default_is_not_used_for_keys(covet_impl: ModuleType) -> None:
 )
 @pytest.mark.parametrize("nan", ["error", "null"])
 def test_non_finite_float_key_is_always_an_error(
-    covet_impl: ModuleType, key: float, text: str, nan: str
+    impl: ModuleType, key: float, text: str, nan: str
 ) -> None:
-    assert encode_error(covet_impl, {key: 1}, non_str_keys=True, nan=nan) == (
+    assert encode_error(impl, {key: 1}, non_str_keys=True, nan=nan) == (
         f"Out of range float value {text} at $"
     )
-    assert encode_error(covet_impl, {"a": [{key: 1}]}, non_str_keys=True, nan=nan) == (
+    assert encode_error(impl, {"a": [{key: 1}]}, non_str_keys=True, nan=nan) == (
         f'Out of range float value {text} at $["a"][0]'
     )
 
@@ -289,20 +283,18 @@ def test_non_finite_float_key_is_always_an_error(
     ],
     ids=repr,
 )
-def test_non_finite_values_with_nan_error(covet_impl: ModuleType, value: Any, text: str) -> None:
+def test_non_finite_values_with_nan_error(impl: ModuleType, value: Any, text: str) -> None:
     expected = f"Out of range float value {text} at $"
-    assert encode_error(covet_impl, value) == expected
-    assert encode_error(covet_impl, value, nan="error") == expected
-    assert encode_error(covet_impl, {"a": [1, value]}, indent=2) == (
+    assert encode_error(impl, value) == expected
+    assert encode_error(impl, value, nan="error") == expected
+    assert encode_error(impl, {"a": [1, value]}, indent=2) == (
         f'Out of range float value {text} at $["a"][1]'
     )
-    assert encode_error(covet_impl, Record(value)) == (
-        f'Out of range float value {text} at $["field"]'
-    )
+    assert encode_error(impl, Record(value)) == (f'Out of range float value {text} at $["field"]')
 
 
-def test_nan_null_for_an_enum_value(covet_impl: ModuleType) -> None:
-    assert covet_impl.dumps([Broken.NAN], nan="null") == b"[null]"
+def test_nan_null_for_an_enum_value(impl: ModuleType) -> None:
+    assert impl.dumps([Broken.NAN], nan="null") == b"[null]"
 
 
 # --- Lone surrogates ---------------------------------------------------------------------
@@ -315,48 +307,33 @@ class Text(str):
 @pytest.mark.parametrize(
     "text", ["\ud800", "a\udfffb", "\ud83d\ude00", "ok\U0001f600\udc00", Text("\ud800")], ids=ascii
 )
-def test_lone_surrogate_in_a_value(covet_impl: ModuleType, text: str) -> None:
-    assert encode_error(covet_impl, text) == "str contains a lone surrogate at $"
-    assert encode_error(covet_impl, ["fine", text]) == "str contains a lone surrogate at $[1]"
-    assert encode_error(covet_impl, {"k": text}, sort_keys=True) == (
+def test_lone_surrogate_in_a_value(impl: ModuleType, text: str) -> None:
+    assert encode_error(impl, text) == "str contains a lone surrogate at $"
+    assert encode_error(impl, ["fine", text]) == "str contains a lone surrogate at $[1]"
+    assert encode_error(impl, {"k": text}, sort_keys=True) == (
         'str contains a lone surrogate at $["k"]'
     )
-    assert encode_error(covet_impl, Record(text)) == ('str contains a lone surrogate at $["field"]')
+    assert encode_error(impl, Record(text)) == ('str contains a lone surrogate at $["field"]')
 
 
-def test_lone_surrogate_in_an_enum_value(covet_impl: ModuleType) -> None:
-    assert encode_error(covet_impl, [Broken.LONE]) == "str contains a lone surrogate at $[0]"
+def test_lone_surrogate_in_an_enum_value(impl: ModuleType) -> None:
+    assert encode_error(impl, [Broken.LONE]) == "str contains a lone surrogate at $[0]"
 
 
 @pytest.mark.parametrize("key", ["\ud800", "x\udfff", Text("\udbff")], ids=ascii)
 @pytest.mark.parametrize("non_str_keys", [False, True])
-def test_lone_surrogate_in_a_key(covet_impl: ModuleType, key: str, non_str_keys: bool) -> None:
+def test_lone_surrogate_in_a_key(impl: ModuleType, key: str, non_str_keys: bool) -> None:
     options: dict[str, Any] = {"non_str_keys": non_str_keys}
-    assert encode_error(covet_impl, {key: 1}, **options) == "str contains a lone surrogate at $"
-    assert encode_error(covet_impl, {"a": [{"b": 1, key: 2}]}, **options) == (
+    assert encode_error(impl, {key: 1}, **options) == "str contains a lone surrogate at $"
+    assert encode_error(impl, {"a": [{"b": 1, key: 2}]}, **options) == (
         'str contains a lone surrogate at $["a"][0]'
     )
-    assert encode_error(covet_impl, {"a": {key: 1}}, sort_keys=True, **options) == (
+    assert encode_error(impl, {"a": {key: 1}}, sort_keys=True, **options) == (
         'str contains a lone surrogate at $["a"]'
     )
 
 
 # --- Depth -------------------------------------------------------------------------------
-
-
-def nested_lists(depth: int, innermost: Any = None) -> Any:
-    """``depth`` nested lists; the innermost holds ``innermost`` (or is empty)."""
-    value: Any = [] if innermost is None else [innermost]
-    for _ in range(depth - 1):
-        value = [value]
-    return value
-
-
-def nested_dicts(depth: int) -> dict[str, Any]:
-    value: dict[str, Any] = {}
-    for _ in range(depth - 1):
-        value = {"k": value}
-    return value
 
 
 def nested_records(depth: int) -> Record:
@@ -370,64 +347,54 @@ def too_deep(path: str) -> str:
     return f"Nesting too deep (limit {LIMIT}) at {path}"
 
 
-def test_dumps_depth_limit_with_lists(covet_impl: ModuleType) -> None:
-    assert covet_impl.dumps(nested_lists(LIMIT)) == b"[" * LIMIT + b"]" * LIMIT
-    assert covet_impl.dumps(nested_lists(LIMIT, 7)) == b"[" * LIMIT + b"7" + b"]" * LIMIT
-    assert encode_error(covet_impl, nested_lists(LIMIT + 1)) == too_deep("$" + "[0]" * LIMIT)
-    assert encode_error(covet_impl, nested_lists(LIMIT + 1), indent=1) == too_deep(
-        "$" + "[0]" * LIMIT
-    )
+def test_dumps_depth_limit_with_lists(impl: ModuleType) -> None:
+    assert impl.dumps(nested_lists(LIMIT)) == b"[" * LIMIT + b"]" * LIMIT
+    assert impl.dumps(nested_lists(LIMIT, 7)) == b"[" * LIMIT + b"7" + b"]" * LIMIT
+    assert encode_error(impl, nested_lists(LIMIT + 1)) == too_deep("$" + "[0]" * LIMIT)
+    assert encode_error(impl, nested_lists(LIMIT + 1), indent=1) == too_deep("$" + "[0]" * LIMIT)
     tuples: Any = ()
     for _ in range(LIMIT):
         tuples = (tuples,)
-    assert encode_error(covet_impl, tuples) == too_deep("$" + "[0]" * LIMIT)
+    assert encode_error(impl, tuples) == too_deep("$" + "[0]" * LIMIT)
 
 
-def test_dumps_depth_limit_with_dicts(covet_impl: ModuleType) -> None:
-    assert covet_impl.dumps(nested_dicts(LIMIT)) == b'{"k":' * (LIMIT - 1) + b"{}" + b"}" * (
-        LIMIT - 1
-    )
-    assert encode_error(covet_impl, nested_dicts(LIMIT + 1), sort_keys=True) == too_deep(
+def test_dumps_depth_limit_with_dicts(impl: ModuleType) -> None:
+    assert impl.dumps(nested_dicts(LIMIT)) == b'{"k":' * (LIMIT - 1) + b"{}" + b"}" * (LIMIT - 1)
+    assert encode_error(impl, nested_dicts(LIMIT + 1), sort_keys=True) == too_deep(
         "$" + '["k"]' * LIMIT
     )
 
 
-def test_dumps_depth_limit_with_dataclasses(covet_impl: ModuleType) -> None:
-    written = covet_impl.dumps(nested_records(LIMIT))
+def test_dumps_depth_limit_with_dataclasses(impl: ModuleType) -> None:
+    written = impl.dumps(nested_records(LIMIT))
     assert written == b'{"field":' * (LIMIT - 1) + b'{"field":null}' + b"}" * (LIMIT - 1)
-    assert encode_error(covet_impl, nested_records(LIMIT + 1)) == too_deep(
-        "$" + '["field"]' * LIMIT
-    )
+    assert encode_error(impl, nested_records(LIMIT + 1)) == too_deep("$" + '["field"]' * LIMIT)
 
 
-def test_dumps_depth_counts_under_a_deep_root(covet_impl: ModuleType) -> None:
+def test_dumps_depth_counts_under_a_deep_root(impl: ModuleType) -> None:
     # 1023 lists, then a dict and a list: the list is at depth 1025.
     document = nested_lists(LIMIT - 1, {"a": []})
-    assert encode_error(covet_impl, document) == too_deep("$" + "[0]" * (LIMIT - 1) + '["a"]')
-    assert covet_impl.dumps(nested_lists(LIMIT - 1, {"a": 1})).count(b"[") == LIMIT - 1
+    assert encode_error(impl, document) == too_deep("$" + "[0]" * (LIMIT - 1) + '["a"]')
+    assert impl.dumps(nested_lists(LIMIT - 1, {"a": 1})).count(b"[") == LIMIT - 1
 
 
-def test_default_and_enum_results_take_the_place_of_the_value(covet_impl: ModuleType) -> None:
+def test_default_and_enum_results_take_the_place_of_the_value(impl: ModuleType) -> None:
     inside = nested_lists(LIMIT - 1, Opaque())
-    assert covet_impl.dumps(inside, default=lambda _: []) == b"[" * LIMIT + b"]" * LIMIT
-    assert encode_error(covet_impl, inside, default=lambda _: [[]]) == too_deep("$" + "[0]" * LIMIT)
+    assert impl.dumps(inside, default=lambda _: []) == b"[" * LIMIT + b"]" * LIMIT
+    assert encode_error(impl, inside, default=lambda _: [[]]) == too_deep("$" + "[0]" * LIMIT)
     shape = enum.Enum("shape", {"DEEP": [[]], "FLAT": []})
-    assert covet_impl.dumps(nested_lists(LIMIT - 1, shape.FLAT)) == b"[" * LIMIT + b"]" * LIMIT
-    assert encode_error(covet_impl, nested_lists(LIMIT - 1, shape.DEEP)) == too_deep(
-        "$" + "[0]" * LIMIT
-    )
+    assert impl.dumps(nested_lists(LIMIT - 1, shape.FLAT)) == b"[" * LIMIT + b"]" * LIMIT
+    assert encode_error(impl, nested_lists(LIMIT - 1, shape.DEEP)) == too_deep("$" + "[0]" * LIMIT)
 
 
-def test_endless_default_nesting_stops_at_the_limit(covet_impl: ModuleType) -> None:
+def test_endless_default_nesting_stops_at_the_limit(impl: ModuleType) -> None:
     # A fresh list each time: no container repeats, so this is depth, not a cycle.
-    assert encode_error(covet_impl, Opaque(), default=lambda obj: [obj]) == too_deep(
-        "$" + "[0]" * LIMIT
-    )
+    assert encode_error(impl, Opaque(), default=lambda obj: [obj]) == too_deep("$" + "[0]" * LIMIT)
 
 
-def test_very_deep_input_is_an_error_not_a_crash(covet_impl: ModuleType) -> None:
+def test_very_deep_input_is_an_error_not_a_crash(impl: ModuleType) -> None:
     for document in (nested_lists(100_000), nested_dicts(50_000), nested_records(20_000)):
-        message = encode_error(covet_impl, document)
+        message = encode_error(impl, document)
         assert message.startswith(f"Nesting too deep (limit {LIMIT}) at $")
 
 
@@ -438,78 +405,78 @@ def circular(path: str) -> str:
     return f"Circular reference detected at {path}"
 
 
-def test_circular_list(covet_impl: ModuleType) -> None:
+def test_circular_list(impl: ModuleType) -> None:
     loop: list[Any] = []
     loop.append(loop)
-    assert encode_error(covet_impl, loop) == circular("$[0]")
-    assert encode_error(covet_impl, {"k": [1, loop]}, indent=2) == circular('$["k"][1][0]')
+    assert encode_error(impl, loop) == circular("$[0]")
+    assert encode_error(impl, {"k": [1, loop]}, indent=2) == circular('$["k"][1][0]')
     inner: list[Any] = [1, 2, []]
     inner[2].append(inner)
-    assert encode_error(covet_impl, inner) == circular("$[2][0]")
+    assert encode_error(impl, inner) == circular("$[2][0]")
 
 
-def test_circular_dict(covet_impl: ModuleType) -> None:
+def test_circular_dict(impl: ModuleType) -> None:
     loop: dict[str, Any] = {}
     loop["self"] = loop
-    assert encode_error(covet_impl, loop) == circular('$["self"]')
-    assert encode_error(covet_impl, loop, sort_keys=True) == circular('$["self"]')
+    assert encode_error(impl, loop) == circular('$["self"]')
+    assert encode_error(impl, loop, sort_keys=True) == circular('$["self"]')
     outer: dict[str, Any] = {"x": [loop]}
     outer["y"] = outer
-    assert encode_error(covet_impl, outer) == circular('$["x"][0]["self"]')
+    assert encode_error(impl, outer) == circular('$["x"][0]["self"]')
 
 
-def test_circular_through_several_containers(covet_impl: ModuleType) -> None:
+def test_circular_through_several_containers(impl: ModuleType) -> None:
     first: list[Any] = []
     second: list[Any] = [first]
     first.append(second)
-    assert encode_error(covet_impl, first) == circular("$[0][0]")
+    assert encode_error(impl, first) == circular("$[0][0]")
     deep: list[Any] = [[[]]]
     deep[0][0].append(deep[0])
-    assert encode_error(covet_impl, deep) == circular("$[0][0][0]")
+    assert encode_error(impl, deep) == circular("$[0][0][0]")
     mixed: dict[str, Any] = {"a": [{"b": None}]}
     mixed["a"][0]["b"] = mixed["a"]
-    assert encode_error(covet_impl, mixed) == circular('$["a"][0]["b"]')
+    assert encode_error(impl, mixed) == circular('$["a"][0]["b"]')
 
 
-def test_circular_through_a_dataclass(covet_impl: ModuleType) -> None:
+def test_circular_through_a_dataclass(impl: ModuleType) -> None:
     node = Node()
     node.child = node
-    assert encode_error(covet_impl, node) == circular('$["child"]')
+    assert encode_error(impl, node) == circular('$["child"]')
     parent = Node()
     parent.children.append(Node(child=parent))
-    assert encode_error(covet_impl, [parent]) == circular('$[0]["children"][0]["child"]')
+    assert encode_error(impl, [parent]) == circular('$[0]["children"][0]["child"]')
 
 
-def test_circular_through_default_and_enum(covet_impl: ModuleType) -> None:
+def test_circular_through_default_and_enum(impl: ModuleType) -> None:
     opaque = Opaque()
     holder: list[Any] = [opaque]
-    assert encode_error(covet_impl, holder, default=lambda _: holder) == circular("$[0]")
+    assert encode_error(impl, holder, default=lambda _: holder) == circular("$[0]")
     values: list[Any] = []
     looped = enum.Enum("looped", {"SELF": values})
     values.append(looped.SELF)
-    assert encode_error(covet_impl, looped.SELF) == circular("$[0]")
+    assert encode_error(impl, looped.SELF) == circular("$[0]")
 
 
-def test_shared_references_are_not_circular(covet_impl: ModuleType) -> None:
+def test_shared_references_are_not_circular(impl: ModuleType) -> None:
     shared: list[Any] = [1, {"a": 2}]
     document = {"x": shared, "y": [shared, shared], "z": Record(shared)}
     expected = b'{"x":[1,{"a":2}],"y":[[1,{"a":2}],[1,{"a":2}]],"z":{"field":[1,{"a":2}]}}'
-    assert covet_impl.dumps(document) == expected
+    assert impl.dumps(document) == expected
     chain: list[Any] = []
     for _ in range(14):
         chain = [chain, chain]
-    assert covet_impl.dumps(chain).count(b"[]") == 2**14
+    assert impl.dumps(chain).count(b"[]") == 2**14
 
 
-def test_circular_error_repeats_and_leaves_the_objects_alone(covet_impl: ModuleType) -> None:
+def test_circular_error_repeats_and_leaves_the_objects_alone(impl: ModuleType) -> None:
     loop: list[Any] = [1]
     loop.append(loop)
     for _ in range(50):
-        assert encode_error(covet_impl, loop) == circular("$[1]")
+        assert encode_error(impl, loop) == circular("$[1]")
     assert len(loop) == 2
     assert loop[1] is loop
     loop.pop()
-    assert covet_impl.dumps(loop) == b"[1]"
+    assert impl.dumps(loop) == b"[1]"
 
 
 # --- loads: every rejection, with message and position -----------------------------------
@@ -721,26 +688,24 @@ DECODE_ERRORS: list[tuple[str, str, int]] = [
 
 
 @pytest.mark.parametrize(("text", "msg", "pos"), DECODE_ERRORS, ids=ascii)
-def test_decode_error_message_and_position(
-    covet_impl: ModuleType, text: str, msg: str, pos: int
-) -> None:
-    expect_decode_error(covet_impl, text, msg, pos)
+def test_decode_error_message_and_position(impl: ModuleType, text: str, msg: str, pos: int) -> None:
+    expect_decode_error(impl, text, msg, pos)
     # Bytes input: the same message at the same character (not byte) position.
-    expect_decode_error(covet_impl, text.encode(), msg, pos)
-    expect_decode_error(covet_impl, bytearray(text.encode()), msg, pos)
+    expect_decode_error(impl, text.encode(), msg, pos)
+    expect_decode_error(impl, bytearray(text.encode()), msg, pos)
 
 
 @pytest.mark.parametrize("code", range(0x20))
-def test_every_control_character_in_a_string_is_refused(covet_impl: ModuleType, code: int) -> None:
+def test_every_control_character_in_a_string_is_refused(impl: ModuleType, code: int) -> None:
     text = f'["ab{chr(code)}cd"]'
-    expect_decode_error(covet_impl, text, CONTROL, 4)
-    expect_decode_error(covet_impl, text.encode(), CONTROL, 4)
-    expect_decode_error(covet_impl, f'{{"k{chr(code)}": 1}}', CONTROL, 3)
+    expect_decode_error(impl, text, CONTROL, 4)
+    expect_decode_error(impl, text.encode(), CONTROL, 4)
+    expect_decode_error(impl, f'{{"k{chr(code)}": 1}}', CONTROL, 3)
 
 
-def test_delete_character_in_a_string_is_accepted(covet_impl: ModuleType) -> None:
-    assert covet_impl.loads('"\x7f"') == "\x7f"
-    assert covet_impl.loads(b'"\x7f\xc2\x80\xc2\x9f"') == "\x7f\x80\x9f"
+def test_delete_character_in_a_string_is_accepted(impl: ModuleType) -> None:
+    assert impl.loads('"\x7f"') == "\x7f"
+    assert impl.loads(b'"\x7f\xc2\x80\xc2\x9f"') == "\x7f\x80\x9f"
 
 
 @pytest.mark.parametrize(
@@ -774,97 +739,97 @@ def test_delete_character_in_a_string_is_accepted(covet_impl: ModuleType) -> Non
     ],
     ids=lambda value: value.hex() if isinstance(value, bytes) else str(value),
 )
-def test_invalid_utf8(covet_impl: ModuleType, data: bytes, pos: int) -> None:
-    error = expect_decode_error(covet_impl, data, INVALID_UTF8, pos)
+def test_invalid_utf8(impl: ModuleType, data: bytes, pos: int) -> None:
+    error = expect_decode_error(impl, data, INVALID_UTF8, pos)
     assert error.doc == data.decode("utf-8", errors="replace")
     assert error.doc[pos] == "\ufffd"
-    expect_decode_error(covet_impl, memoryview(data), INVALID_UTF8, pos)
+    expect_decode_error(impl, memoryview(data), INVALID_UTF8, pos)
 
 
-def test_bom_in_bytes(covet_impl: ModuleType) -> None:
-    error = expect_decode_error(covet_impl, b"\xef\xbb\xbf{}", BOM, 0)
+def test_bom_in_bytes(impl: ModuleType) -> None:
+    error = expect_decode_error(impl, b"\xef\xbb\xbf{}", BOM, 0)
     assert error.doc == "\ufeff{}"
-    expect_decode_error(covet_impl, b"\xef\xbb\xbf", BOM, 0)
-    expect_decode_error(covet_impl, b"\xef\xbb\xbf[1,]", BOM, 0)
-    expect_decode_error(covet_impl, bytearray(b"\xef\xbb\xbf1"), BOM, 0)
-    expect_decode_error(covet_impl, b" \xef\xbb\xbf1", EXPECTING_VALUE, 1)
+    expect_decode_error(impl, b"\xef\xbb\xbf", BOM, 0)
+    expect_decode_error(impl, b"\xef\xbb\xbf[1,]", BOM, 0)
+    expect_decode_error(impl, bytearray(b"\xef\xbb\xbf1"), BOM, 0)
+    expect_decode_error(impl, b" \xef\xbb\xbf1", EXPECTING_VALUE, 1)
 
 
-def test_multi_line_positions(covet_impl: ModuleType) -> None:
+def test_multi_line_positions(impl: ModuleType) -> None:
     text = '{\n  "a": 1,\n  "b": x\n}'
-    error = expect_decode_error(covet_impl, text, EXPECTING_VALUE, text.index("x"))
+    error = expect_decode_error(impl, text, EXPECTING_VALUE, text.index("x"))
     assert (error.lineno, error.colno) == (3, 8)
     text = "[\r\n  1,\r\n  ]"
-    error = expect_decode_error(covet_impl, text, TRAILING_ARRAY, text.index(","))
+    error = expect_decode_error(impl, text, TRAILING_ARRAY, text.index(","))
     assert (error.lineno, error.colno) == (2, 4)
     text = '[\n"é\U0001f600",\n"é\U0001f600" 3]'
-    error = expect_decode_error(covet_impl, text, COMMA, text.index("3"))
+    error = expect_decode_error(impl, text, COMMA, text.index("3"))
     assert (error.lineno, error.colno) == (3, 6)
-    error = expect_decode_error(covet_impl, text.encode(), COMMA, text.index("3"))
+    error = expect_decode_error(impl, text.encode(), COMMA, text.index("3"))
     assert (error.lineno, error.colno) == (3, 6)
     text = "\n\n\n   "
-    error = expect_decode_error(covet_impl, text, EXPECTING_VALUE, 6)
+    error = expect_decode_error(impl, text, EXPECTING_VALUE, 6)
     assert (error.lineno, error.colno) == (4, 4)
     text = '{"k":\n  "abc'
-    error = expect_decode_error(covet_impl, text, UNTERMINATED, 8)
+    error = expect_decode_error(impl, text, UNTERMINATED, 8)
     assert (error.lineno, error.colno) == (2, 3)
 
 
-def test_decode_positions_after_non_ascii_text(covet_impl: ModuleType) -> None:
+def test_decode_positions_after_non_ascii_text(impl: ModuleType) -> None:
     prefix = '["é", "日本", "\U0001f600\U0001f601", '
     for tail, msg in (("x]", EXPECTING_VALUE), ("1,]", TRAILING_ARRAY), ('"\\q"]', ESCAPE)):
         text = prefix + tail
         pos = len(prefix) + (0 if msg == EXPECTING_VALUE else 1)
-        expect_decode_error(covet_impl, text, msg, pos)
-        expect_decode_error(covet_impl, text.encode(), msg, pos)
+        expect_decode_error(impl, text, msg, pos)
+        expect_decode_error(impl, text.encode(), msg, pos)
 
 
-def test_first_decode_problem_in_document_order_is_reported(covet_impl: ModuleType) -> None:
-    expect_decode_error(covet_impl, '[1, x, NaN, "\\q"', EXPECTING_VALUE, 4)
-    expect_decode_error(covet_impl, '["\\q", NaN', ESCAPE, 2)
-    expect_decode_error(covet_impl, b'[NaN, "\xff"]', INVALID_UTF8, 7)  # decoding comes first
-    expect_decode_error(covet_impl, '"\\u12" x', UNICODE_ESCAPE, 1)
-    expect_decode_error(covet_impl, '[1,] "x', TRAILING_ARRAY, 2)
+def test_first_decode_problem_in_document_order_is_reported(impl: ModuleType) -> None:
+    expect_decode_error(impl, '[1, x, NaN, "\\q"', EXPECTING_VALUE, 4)
+    expect_decode_error(impl, '["\\q", NaN', ESCAPE, 2)
+    expect_decode_error(impl, b'[NaN, "\xff"]', INVALID_UTF8, 7)  # decoding comes first
+    expect_decode_error(impl, '"\\u12" x', UNICODE_ESCAPE, 1)
+    expect_decode_error(impl, '[1,] "x', TRAILING_ARRAY, 2)
 
 
 # --- loads: nesting ----------------------------------------------------------------------
 
 
-def test_loads_depth_limit(covet_impl: ModuleType) -> None:
+def test_loads_depth_limit(impl: ModuleType) -> None:
     ok = "[" * LIMIT + "]" * LIMIT
-    assert covet_impl.dumps(covet_impl.loads(ok)) == ok.encode()
+    assert impl.dumps(impl.loads(ok)) == ok.encode()
     too_deep_text = "[" * (LIMIT + 1) + "]" * (LIMIT + 1)
     message = f"Nesting too deep (limit {LIMIT})"
-    expect_decode_error(covet_impl, too_deep_text, message, LIMIT)
-    expect_decode_error(covet_impl, too_deep_text.encode(), message, LIMIT)
-    expect_decode_error(covet_impl, "[" * (LIMIT + 1), message, LIMIT)
-    expect_decode_error(covet_impl, "  " + "[" * 5000, message, LIMIT + 2)
+    expect_decode_error(impl, too_deep_text, message, LIMIT)
+    expect_decode_error(impl, too_deep_text.encode(), message, LIMIT)
+    expect_decode_error(impl, "[" * (LIMIT + 1), message, LIMIT)
+    expect_decode_error(impl, "  " + "[" * 5000, message, LIMIT + 2)
     # Checks happen in document order: a problem before the limit wins.
-    expect_decode_error(covet_impl, "[" * (LIMIT - 1) + "x", EXPECTING_VALUE, LIMIT - 1)
-    expect_decode_error(covet_impl, "[" * LIMIT, EXPECTING_VALUE, LIMIT)
-    expect_decode_error(covet_impl, "[" * LIMIT + "x", EXPECTING_VALUE, LIMIT)
-    expect_decode_error(covet_impl, "[" * (LIMIT + 1) + "x", message, LIMIT)
+    expect_decode_error(impl, "[" * (LIMIT - 1) + "x", EXPECTING_VALUE, LIMIT - 1)
+    expect_decode_error(impl, "[" * LIMIT, EXPECTING_VALUE, LIMIT)
+    expect_decode_error(impl, "[" * LIMIT + "x", EXPECTING_VALUE, LIMIT)
+    expect_decode_error(impl, "[" * (LIMIT + 1) + "x", message, LIMIT)
 
 
-def test_loads_depth_limit_with_objects(covet_impl: ModuleType) -> None:
+def test_loads_depth_limit_with_objects(impl: ModuleType) -> None:
     message = f"Nesting too deep (limit {LIMIT})"
     ok = '{"a":' * (LIMIT - 1) + "{}" + "}" * (LIMIT - 1)
-    value = covet_impl.loads(ok)
+    value = impl.loads(ok)
     depth = 1
     while value:
         value = value["a"]
         depth += 1
     assert depth == LIMIT
     deep = '{"a":' * LIMIT + "{}" + "}" * LIMIT
-    expect_decode_error(covet_impl, deep, message, 5 * LIMIT)
-    expect_decode_error(covet_impl, '{"a":' * 5000, message, 5 * LIMIT)
+    expect_decode_error(impl, deep, message, 5 * LIMIT)
+    expect_decode_error(impl, '{"a":' * 5000, message, 5 * LIMIT)
     mixed = '[{"a":' * (LIMIT // 2) + "[1]" + "}]" * (LIMIT // 2)
-    expect_decode_error(covet_impl, mixed, message, mixed.index("[1]"))
+    expect_decode_error(impl, mixed, message, mixed.index("[1]"))
     mixed_ok = '[{"a":' * (LIMIT // 2) + "1" + "}]" * (LIMIT // 2)
-    assert covet_impl.loads(mixed_ok.encode())[0]["a"][0]["a"] is not None
+    assert impl.loads(mixed_ok.encode())[0]["a"][0]["a"] is not None
 
 
-def test_loads_very_deep_input_is_an_error_not_a_crash(covet_impl: ModuleType) -> None:
+def test_loads_very_deep_input_is_an_error_not_a_crash(impl: ModuleType) -> None:
     message = f"Nesting too deep (limit {LIMIT})"
     cases = [
         ("[" * 1_000_000, LIMIT),
@@ -873,20 +838,20 @@ def test_loads_very_deep_input_is_an_error_not_a_crash(covet_impl: ModuleType) -
         ('[{"":' * 100_000, 5 * (LIMIT // 2)),
     ]
     for text, pos in cases:
-        expect_decode_error(covet_impl, text, message, pos)
+        expect_decode_error(impl, text, message, pos)
 
 
 # --- JSONDecodeError ---------------------------------------------------------------------
 
 
-def test_decode_error_is_caught_as_the_standard_exceptions(covet_impl: ModuleType) -> None:
+def test_decode_error_is_caught_as_the_standard_exceptions(impl: ModuleType) -> None:
     caught: list[Exception] = []
     try:
-        covet_impl.loads("[1,]")
+        impl.loads("[1,]")
     except json.JSONDecodeError as error:
         caught.append(error)
     try:
-        covet_impl.loads(b"{")
+        impl.loads(b"{")
     except ValueError as error:
         caught.append(error)
     assert [type(error) for error in caught] == [JSONDecodeError, JSONDecodeError]
@@ -894,13 +859,13 @@ def test_decode_error_is_caught_as_the_standard_exceptions(covet_impl: ModuleTyp
         TRAILING_ARRAY,
         PROPERTY_NAME,
     ]
-    with pytest.raises(covet_impl.JSONDecodeError):
-        covet_impl.loads("")
+    with pytest.raises(impl.JSONDecodeError):
+        impl.loads("")
 
 
-def test_decode_error_pickles_and_copies(covet_impl: ModuleType) -> None:
+def test_decode_error_pickles_and_copies(impl: ModuleType) -> None:
     with pytest.raises(JSONDecodeError) as caught:
-        covet_impl.loads('[\n  "é", x]')
+        impl.loads('[\n  "é", x]')
     error = caught.value
     for clone in (pickle.loads(pickle.dumps(error)), copy.copy(error), copy.deepcopy(error)):
         assert type(clone) is JSONDecodeError
@@ -914,9 +879,9 @@ def test_decode_error_pickles_and_copies(covet_impl: ModuleType) -> None:
         assert str(clone) == str(error)
 
 
-def test_encode_error_pickles(covet_impl: ModuleType) -> None:
+def test_encode_error_pickles(impl: ModuleType) -> None:
     with pytest.raises(JSONEncodeError) as caught:
-        covet_impl.dumps([Opaque()])
+        impl.dumps([Opaque()])
     clone = pickle.loads(pickle.dumps(caught.value))
     assert type(clone) is JSONEncodeError
     assert str(clone) == str(caught.value)
@@ -952,7 +917,7 @@ print(results)
 """
 
 
-def test_the_depth_limit_fits_a_small_thread_stack(covet_impl: ModuleType) -> None:
+def test_the_depth_limit_fits_a_small_thread_stack(impl: ModuleType) -> None:
     # 1024 levels need about 300 KiB of stack on the native side; a thread with 128 KiB
     # must still get its result (the native side moves to a new stack segment), never a
     # crash. The twin runs on the standard library's recursive C code, which CPython
@@ -961,7 +926,7 @@ def test_the_depth_limit_fits_a_small_thread_stack(covet_impl: ModuleType) -> No
     import subprocess
     import sys
 
-    module, stack_kib = covet_impl.__name__, 128
+    module, stack_kib = impl.__name__, 128
     if module.endswith("fallback"):
         module, stack_kib = "covet_rust_core.fallback.json", 256
     completed = subprocess.run(

@@ -13,7 +13,6 @@ import dataclasses
 import datetime as dt
 import enum
 import gc
-import importlib
 import json
 import math
 import os
@@ -25,18 +24,13 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any, ClassVar, NamedTuple
 
-import covet_rust_core
 import pytest
+from covet_rust_core._json_errors import JSONDecodeError, JSONEncodeError
 
 from tests.support.asan import skip_under_asan
 from tests.support.ids import repr_id
-from tests.support.json_checks import (
-    JSONDecodeError,
-    JSONEncodeError,
-    assert_strict_equal,
-    compact,
-    is_native,
-)
+from tests.support.implementations import is_native
+from tests.support.json_checks import assert_strict_equal, compact
 
 MIB = 1 << 20
 
@@ -226,24 +220,24 @@ PLAIN_DOCUMENTS: list[Any] = [
 
 
 @pytest.mark.parametrize("obj", PLAIN_DOCUMENTS, ids=lambda obj: ascii(obj)[:40])
-def test_plain_documents_match_the_standard_library(covet_impl: ModuleType, obj: Any) -> None:
+def test_plain_documents_match_the_standard_library(impl: ModuleType, obj: Any) -> None:
     expected = compact(obj)
-    assert covet_impl.dumps(obj) == expected
-    assert covet_impl.dumps_str(obj) == expected.decode()
+    assert impl.dumps(obj) == expected
+    assert impl.dumps_str(obj) == expected.decode()
 
 
-def test_dumps_returns_bytes_and_dumps_str_returns_str(covet_impl: ModuleType) -> None:
-    assert type(covet_impl.dumps({"a": [1]})) is bytes
-    assert type(covet_impl.dumps_str({"a": [1]})) is str
+def test_dumps_returns_bytes_and_dumps_str_returns_str(impl: ModuleType) -> None:
+    assert type(impl.dumps({"a": [1]})) is bytes
+    assert type(impl.dumps_str({"a": [1]})) is str
 
 
 @pytest.mark.parametrize("code", range(0x20))
 def test_every_control_character_is_escaped_like_the_standard_library(
-    covet_impl: ModuleType, code: int
+    impl: ModuleType, code: int
 ) -> None:
     text = f"a{chr(code)}b"
-    assert covet_impl.dumps(text) == compact(text)
-    assert covet_impl.dumps({text: text}) == compact({text: text})
+    assert impl.dumps(text) == compact(text)
+    assert impl.dumps({text: text}) == compact({text: text})
 
 
 @pytest.mark.parametrize(
@@ -271,48 +265,48 @@ def test_every_control_character_is_escaped_like_the_standard_library(
         ("'", b'"\'"'),
     ],
 )
-def test_string_escapes(covet_impl: ModuleType, text: str, expected: bytes) -> None:
-    assert covet_impl.dumps(text) == expected
-    assert covet_impl.dumps_str(text) == expected.decode()
+def test_string_escapes(impl: ModuleType, text: str, expected: bytes) -> None:
+    assert impl.dumps(text) == expected
+    assert impl.dumps_str(text) == expected.decode()
 
 
-def test_str_subclass_is_written_as_its_characters(covet_impl: ModuleType) -> None:
+def test_str_subclass_is_written_as_its_characters(impl: ModuleType) -> None:
     value = Text('he said "hi"')
-    assert covet_impl.dumps(value) == b'"he said \\"hi\\""'
-    assert covet_impl.dumps({value: [value]}) == b'{"he said \\"hi\\"":["he said \\"hi\\""]}'
+    assert impl.dumps(value) == b'"he said \\"hi\\""'
+    assert impl.dumps({value: [value]}) == b'{"he said \\"hi\\"":["he said \\"hi\\""]}'
 
 
-def test_bool_is_checked_before_int(covet_impl: ModuleType) -> None:
-    assert covet_impl.dumps(True) == b"true"
-    assert covet_impl.dumps(False) == b"false"
-    assert covet_impl.dumps([True, 1, False, 0]) == b"[true,1,false,0]"
+def test_bool_is_checked_before_int(impl: ModuleType) -> None:
+    assert impl.dumps(True) == b"true"
+    assert impl.dumps(False) == b"false"
+    assert impl.dumps([True, 1, False, 0]) == b"[true,1,false,0]"
 
 
 @pytest.mark.parametrize(
     "value", [0, -0, 1, -1, 2**31, -(2**31) - 1, 2**64 + 1, -(2**64), -(2**200), 10**4299]
 )
-def test_int_digits(covet_impl: ModuleType, value: int) -> None:
-    assert covet_impl.dumps(value) == int.__repr__(value).encode()
+def test_int_digits(impl: ModuleType, value: int) -> None:
+    assert impl.dumps(value) == int.__repr__(value).encode()
 
 
-def test_int_subclasses_use_int_repr(covet_impl: ModuleType) -> None:
-    assert covet_impl.dumps(Number(42)) == b"42"
-    assert covet_impl.dumps(Number(-(10**40))) == b"-1" + b"0" * 40
-    assert covet_impl.dumps(Level.LOW) == b"1"
-    assert covet_impl.dumps(Level.HIGH) == b"1" + b"0" * 30
-    assert covet_impl.dumps(Mixed.ONE) == b"1"
-    assert covet_impl.dumps([Level.LOW, Mixed.ONE]) == b"[1,1]"
+def test_int_subclasses_use_int_repr(impl: ModuleType) -> None:
+    assert impl.dumps(Number(42)) == b"42"
+    assert impl.dumps(Number(-(10**40))) == b"-1" + b"0" * 40
+    assert impl.dumps(Level.LOW) == b"1"
+    assert impl.dumps(Level.HIGH) == b"1" + b"0" * 30
+    assert impl.dumps(Mixed.ONE) == b"1"
+    assert impl.dumps([Level.LOW, Mixed.ONE]) == b"[1,1]"
 
 
 @pytest.mark.skipif(not hasattr(sys, "get_int_max_str_digits"), reason="no int digit limit")
-def test_int_digit_limit_applies_to_dumps(covet_impl: ModuleType) -> None:
+def test_int_digit_limit_applies_to_dumps(impl: ModuleType) -> None:
     assert sys.get_int_max_str_digits() == 4300
-    assert covet_impl.dumps(10**4299) == b"1" + b"0" * 4299  # 4300 digits
-    assert covet_impl.dumps(-(10**4299)) == b"-1" + b"0" * 4299
+    assert impl.dumps(10**4299) == b"1" + b"0" * 4299  # 4300 digits
+    assert impl.dumps(-(10**4299)) == b"-1" + b"0" * 4299
     with pytest.raises(ValueError, match="4300"):
-        covet_impl.dumps(10**4300)  # 4301 digits
+        impl.dumps(10**4300)  # 4301 digits
     with pytest.raises(ValueError, match="4300"):
-        covet_impl.dumps({"a": [-(10**4300)]})
+        impl.dumps({"a": [-(10**4300)]})
 
 
 @pytest.mark.parametrize(
@@ -335,39 +329,39 @@ def test_int_digit_limit_applies_to_dumps(covet_impl: ModuleType) -> None:
         (2.2250738585072014e-308, b"2.2250738585072014e-308"),
     ],
 )
-def test_float_repr_digits(covet_impl: ModuleType, value: float, expected: bytes) -> None:
-    assert covet_impl.dumps(value) == expected
-    assert covet_impl.dumps(Real(value)) == expected
-    assert covet_impl.dumps_str([value]) == f"[{expected.decode()}]"
+def test_float_repr_digits(impl: ModuleType, value: float, expected: bytes) -> None:
+    assert impl.dumps(value) == expected
+    assert impl.dumps(Real(value)) == expected
+    assert impl.dumps_str([value]) == f"[{expected.decode()}]"
 
 
-def test_float_enum_mixin_uses_float_repr(covet_impl: ModuleType) -> None:
-    assert covet_impl.dumps([Ratio.HALF, Ratio.TINY]) == b"[0.5,1e-05]"
+def test_float_enum_mixin_uses_float_repr(impl: ModuleType) -> None:
+    assert impl.dumps([Ratio.HALF, Ratio.TINY]) == b"[0.5,1e-05]"
 
 
-def test_none(covet_impl: ModuleType) -> None:
-    assert covet_impl.dumps(None) == b"null"
-    assert covet_impl.dumps_str(None) == "null"
+def test_none(impl: ModuleType) -> None:
+    assert impl.dumps(None) == b"null"
+    assert impl.dumps_str(None) == "null"
 
 
-def test_container_subclasses(covet_impl: ModuleType) -> None:
+def test_container_subclasses(impl: ModuleType) -> None:
     ordered = collections.OrderedDict([("b", 1), ("a", 2)])
-    assert covet_impl.dumps(ordered) == b'{"b":1,"a":2}'
+    assert impl.dumps(ordered) == b'{"b":1,"a":2}'
     default_dict: collections.defaultdict[str, list[int]] = collections.defaultdict(list)
     default_dict["x"].append(1)
-    assert covet_impl.dumps(default_dict) == b'{"x":[1]}'
-    assert covet_impl.dumps(Mapping(z=1, y=Mapping())) == b'{"z":1,"y":{}}'
-    assert covet_impl.dumps(Items([1, Items()])) == b"[1,[]]"
-    assert covet_impl.dumps(Pair((1, 2))) == b"[1,2]"
-    assert covet_impl.dumps(Point(3, 4)) == b"[3,4]"
-    assert covet_impl.dumps({"p": (Point(1, 2),)}) == b'{"p":[[1,2]]}'
+    assert impl.dumps(default_dict) == b'{"x":[1]}'
+    assert impl.dumps(Mapping(z=1, y=Mapping())) == b'{"z":1,"y":{}}'
+    assert impl.dumps(Items([1, Items()])) == b"[1,[]]"
+    assert impl.dumps(Pair((1, 2))) == b"[1,2]"
+    assert impl.dumps(Point(3, 4)) == b"[3,4]"
+    assert impl.dumps({"p": (Point(1, 2),)}) == b'{"p":[[1,2]]}'
 
 
-def test_dict_items_in_insertion_order(covet_impl: ModuleType) -> None:
+def test_dict_items_in_insertion_order(impl: ModuleType) -> None:
     value = {"b": 1, "a": 2, "c": 3}
     del value["b"]
     value["b"] = 4
-    assert covet_impl.dumps(value) == b'{"a":2,"c":3,"b":4}'
+    assert impl.dumps(value) == b'{"a":2,"c":3,"b":4}'
 
 
 @pytest.mark.parametrize(
@@ -389,58 +383,56 @@ def test_dict_items_in_insertion_order(covet_impl: ModuleType) -> None:
     ],
     ids=repr,
 )
-def test_dates_and_times_are_isoformat(covet_impl: ModuleType, value: Any) -> None:
+def test_dates_and_times_are_isoformat(impl: ModuleType, value: Any) -> None:
     text = value.isoformat()
-    assert covet_impl.dumps(value) == f'"{text}"'.encode()
-    assert covet_impl.dumps({"at": [value]}) == f'{{"at":["{text}"]}}'.encode()
+    assert impl.dumps(value) == f'"{text}"'.encode()
+    assert impl.dumps({"at": [value]}) == f'{{"at":["{text}"]}}'.encode()
 
 
-def test_datetime_offsets_exactly(covet_impl: ModuleType) -> None:
-    assert covet_impl.dumps(dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)) == (
+def test_datetime_offsets_exactly(impl: ModuleType) -> None:
+    assert impl.dumps(dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)) == (
         b'"2024-01-02T03:04:05+00:00"'
     )
-    assert covet_impl.dumps(dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=IST)) == (
+    assert impl.dumps(dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=IST)) == (
         b'"2024-01-02T03:04:05+05:30"'
     )
     with_seconds = dt.timezone(dt.timedelta(hours=1, seconds=30))
-    assert covet_impl.dumps(dt.datetime(2024, 1, 2, tzinfo=with_seconds)) == (
+    assert impl.dumps(dt.datetime(2024, 1, 2, tzinfo=with_seconds)) == (
         b'"2024-01-02T00:00:00+01:00:30"'
     )
-    assert covet_impl.dumps(dt.datetime(2024, 1, 2)) == b'"2024-01-02T00:00:00"'
-    assert covet_impl.dumps(dt.date(2024, 1, 2)) == b'"2024-01-02"'
-    assert covet_impl.dumps(dt.time(3, 4, 5)) == b'"03:04:05"'
+    assert impl.dumps(dt.datetime(2024, 1, 2)) == b'"2024-01-02T00:00:00"'
+    assert impl.dumps(dt.date(2024, 1, 2)) == b'"2024-01-02"'
+    assert impl.dumps(dt.time(3, 4, 5)) == b'"03:04:05"'
 
 
-def test_uuid(covet_impl: ModuleType) -> None:
-    assert covet_impl.dumps(SOME_UUID) == b'"12345678-1234-5678-1234-567812345678"'
+def test_uuid(impl: ModuleType) -> None:
+    assert impl.dumps(SOME_UUID) == b'"12345678-1234-5678-1234-567812345678"'
     random_uuid = uuid.uuid4()
-    assert covet_impl.dumps([random_uuid]) == f'["{random_uuid}"]'.encode()
-    assert covet_impl.dumps(uuid.UUID(int=0)) == b'"00000000-0000-0000-0000-000000000000"'
+    assert impl.dumps([random_uuid]) == f'["{random_uuid}"]'.encode()
+    assert impl.dumps(uuid.UUID(int=0)) == b'"00000000-0000-0000-0000-000000000000"'
 
 
-def test_enums_are_their_values(covet_impl: ModuleType) -> None:
-    assert covet_impl.dumps(Color.RED) == b"1"
-    assert covet_impl.dumps(Color.GREEN) == b'"green"'
-    assert covet_impl.dumps(Color.NOTHING) == b"null"
-    assert covet_impl.dumps(Answer.YES) == b"true"
-    assert covet_impl.dumps(Answer.NO) == b"false"
-    assert covet_impl.dumps(Color.HALF) == b"0.5"
-    assert covet_impl.dumps(Shade.DARK) == b'"dark"'
-    assert covet_impl.dumps(Shade.LIGHT) == b'"li\\"ght\\n"'
-    assert covet_impl.dumps(Shape.POINT) == b"[1,2]"
-    assert covet_impl.dumps(Shape.PAIR) == b'[3,"x"]'
-    assert covet_impl.dumps(Shape.MAP) == b'{"k":[null]}'
-    assert covet_impl.dumps(Alias.OF_COLOR) == b"1"
-    assert covet_impl.dumps(Alias.OF_SHADE) == b'"dark"'
-    assert covet_impl.dumps(Alias.OF_SHAPE) == b"[1,2]"
-    assert covet_impl.dumps({"c": [Color.GREEN, Level.LOW, Shade.DARK]}) == (
-        b'{"c":["green",1,"dark"]}'
-    )
+def test_enums_are_their_values(impl: ModuleType) -> None:
+    assert impl.dumps(Color.RED) == b"1"
+    assert impl.dumps(Color.GREEN) == b'"green"'
+    assert impl.dumps(Color.NOTHING) == b"null"
+    assert impl.dumps(Answer.YES) == b"true"
+    assert impl.dumps(Answer.NO) == b"false"
+    assert impl.dumps(Color.HALF) == b"0.5"
+    assert impl.dumps(Shade.DARK) == b'"dark"'
+    assert impl.dumps(Shade.LIGHT) == b'"li\\"ght\\n"'
+    assert impl.dumps(Shape.POINT) == b"[1,2]"
+    assert impl.dumps(Shape.PAIR) == b'[3,"x"]'
+    assert impl.dumps(Shape.MAP) == b'{"k":[null]}'
+    assert impl.dumps(Alias.OF_COLOR) == b"1"
+    assert impl.dumps(Alias.OF_SHADE) == b'"dark"'
+    assert impl.dumps(Alias.OF_SHAPE) == b"[1,2]"
+    assert impl.dumps({"c": [Color.GREEN, Level.LOW, Shade.DARK]}) == (b'{"c":["green",1,"dark"]}')
 
 
-def test_mixin_enums_give_the_same_text_as_their_values(covet_impl: ModuleType) -> None:
+def test_mixin_enums_give_the_same_text_as_their_values(impl: ModuleType) -> None:
     for member in [*Shade, *Level, *Ratio, *Mixed]:
-        assert covet_impl.dumps(member) == covet_impl.dumps(member.value), member
+        assert impl.dumps(member) == impl.dumps(member.value), member
 
 
 @pytest.mark.parametrize(
@@ -464,9 +456,9 @@ def test_mixin_enums_give_the_same_text_as_their_values(covet_impl: ModuleType) 
         (Money("3.50"), b"3.50"),
     ],
 )
-def test_decimal_is_exact(covet_impl: ModuleType, value: Decimal, expected: bytes) -> None:
-    assert covet_impl.dumps(value) == expected
-    assert covet_impl.dumps({"d": [value]}) == b'{"d":[' + expected + b"]}"
+def test_decimal_is_exact(impl: ModuleType, value: Decimal, expected: bytes) -> None:
+    assert impl.dumps(value) == expected
+    assert impl.dumps({"d": [value]}) == b'{"d":[' + expected + b"]}"
 
 
 @pytest.mark.parametrize(
@@ -484,13 +476,13 @@ def test_decimal_is_exact(covet_impl: ModuleType, value: Decimal, expected: byte
     ],
     ids=str,
 )
-def test_non_finite_numbers_are_null_with_nan_null(covet_impl: ModuleType, value: Any) -> None:
-    assert covet_impl.dumps(value, nan="null") == b"null"
-    assert covet_impl.dumps({"x": [1, value]}, nan="null") == b'{"x":[1,null]}'
-    assert covet_impl.dumps_str([value], nan="null", indent=1) == "[\n null\n]"
+def test_non_finite_numbers_are_null_with_nan_null(impl: ModuleType, value: Any) -> None:
+    assert impl.dumps(value, nan="null") == b"null"
+    assert impl.dumps({"x": [1, value]}, nan="null") == b'{"x":[1,null]}'
+    assert impl.dumps_str([value], nan="null", indent=1) == "[\n null\n]"
 
 
-def test_dataclasses_in_field_order(covet_impl: ModuleType) -> None:
+def test_dataclasses_in_field_order(impl: ModuleType) -> None:
     value = Outer(
         zeta=1,
         alpha=Inner("a", ["x"]),
@@ -500,23 +492,23 @@ def test_dataclasses_in_field_order(covet_impl: ModuleType) -> None:
         b'{"zeta":1,"alpha":{"name":"a","tags":["x"]},"items":[{"name":"b","tags":[]},'
         b'{"name":"c","tags":["y","z"]}],"extra":null,"computed":5}'
     )
-    assert covet_impl.dumps(value) == expected
-    assert covet_impl.dumps(Frozen(b=2, a=1)) == b'{"b":2,"a":1}'
-    assert covet_impl.dumps(Derived(first=1, second=2)) == b'{"first":1,"second":2}'
-    assert covet_impl.dumps(WithInitVar(1, 2)) == b'{"kept":3}'
-    assert covet_impl.dumps({"list": [Frozen(1, 2)]}) == b'{"list":[{"b":1,"a":2}]}'
+    assert impl.dumps(value) == expected
+    assert impl.dumps(Frozen(b=2, a=1)) == b'{"b":2,"a":1}'
+    assert impl.dumps(Derived(first=1, second=2)) == b'{"first":1,"second":2}'
+    assert impl.dumps(WithInitVar(1, 2)) == b'{"kept":3}'
+    assert impl.dumps({"list": [Frozen(1, 2)]}) == b'{"list":[{"b":1,"a":2}]}'
 
 
-def test_dataclass_with_sort_keys_and_indent(covet_impl: ModuleType) -> None:
-    assert covet_impl.dumps(Frozen(b=2, a=1), sort_keys=True) == b'{"a":1,"b":2}'
-    assert covet_impl.dumps(Frozen(b=2, a=1), indent=2) == b'{\n  "b": 2,\n  "a": 1\n}'
+def test_dataclass_with_sort_keys_and_indent(impl: ModuleType) -> None:
+    assert impl.dumps(Frozen(b=2, a=1), sort_keys=True) == b'{"a":1,"b":2}'
+    assert impl.dumps(Frozen(b=2, a=1), indent=2) == b'{\n  "b": 2,\n  "a": 1\n}'
 
 
 # --- default -----------------------------------------------------------------------------
 
 
 def test_default_is_called_with_the_object_and_its_result_serialized(
-    covet_impl: ModuleType,
+    impl: ModuleType,
 ) -> None:
     seen: list[Any] = []
     first, second = Opaque("one"), Opaque({"k": (1, 2)})
@@ -525,15 +517,13 @@ def test_default_is_called_with_the_object_and_its_result_serialized(
         seen.append(obj)
         return obj.payload
 
-    assert covet_impl.dumps([first, {"x": second}], default=default) == (
-        b'["one",{"x":{"k":[1,2]}}]'
-    )
+    assert impl.dumps([first, {"x": second}], default=default) == (b'["one",{"x":{"k":[1,2]}}]')
     assert seen == [first, second]
     assert seen[0] is first
     assert seen[1] is second
 
 
-def test_default_is_not_called_for_supported_types(covet_impl: ModuleType) -> None:
+def test_default_is_not_called_for_supported_types(impl: ModuleType) -> None:
     calls: list[Any] = []
 
     def default(obj: Any) -> Any:
@@ -555,11 +545,11 @@ def test_default_is_not_called_for_supported_types(covet_impl: ModuleType) -> No
         None,
         True,
     ]
-    covet_impl.dumps(document, default=default)
+    impl.dumps(document, default=default)
     assert calls == []
 
 
-def test_default_results_are_chained(covet_impl: ModuleType) -> None:
+def test_default_results_are_chained(impl: ModuleType) -> None:
     # Each result needs default again; the last one is a plain value.
     chain = Opaque(Opaque(Opaque(["done", Opaque(7)])))
     calls: list[Any] = []
@@ -568,12 +558,12 @@ def test_default_results_are_chained(covet_impl: ModuleType) -> None:
         calls.append(obj)
         return obj.payload
 
-    assert covet_impl.dumps({"a": chain}, default=default) == b'{"a":["done",7]}'
+    assert impl.dumps({"a": chain}, default=default) == b'{"a":["done",7]}'
     assert len(calls) == 4
-    assert covet_impl.dumps(chain, default=default, indent=1) == b'[\n "done",\n 7\n]'
+    assert impl.dumps(chain, default=default, indent=1) == b'[\n "done",\n 7\n]'
 
 
-def test_default_returning_other_supported_types(covet_impl: ModuleType) -> None:
+def test_default_returning_other_supported_types(impl: ModuleType) -> None:
     converters: dict[type, Callable[[Any], Any]] = {
         set: sorted,
         frozenset: sorted,
@@ -586,10 +576,10 @@ def test_default_returning_other_supported_types(covet_impl: ModuleType) -> None
 
     document = {"s": {3, 1, 2}, "f": frozenset(["b", "a"]), "b": b"\x01\xff", "c": 1 + 2j}
     expected = b'{"s":[1,2,3],"f":["a","b"],"b":"01ff","c":[1.0,2.0]}'
-    assert covet_impl.dumps(document, default=default) == expected
-    assert covet_impl.dumps(Opaque(), default=lambda _: Color.GREEN) == b'"green"'
-    assert covet_impl.dumps(Opaque(), default=lambda _: Frozen(1, 2)) == b'{"b":1,"a":2}'
-    assert covet_impl.dumps(Opaque(), default=lambda _: Decimal("2.50")) == b"2.50"
+    assert impl.dumps(document, default=default) == expected
+    assert impl.dumps(Opaque(), default=lambda _: Color.GREEN) == b'"green"'
+    assert impl.dumps(Opaque(), default=lambda _: Frozen(1, 2)) == b'{"b":1,"a":2}'
+    assert impl.dumps(Opaque(), default=lambda _: Decimal("2.50")) == b"2.50"
 
 
 def chain_of(length: int) -> Opaque:
@@ -601,18 +591,18 @@ def chain_of(length: int) -> Opaque:
     return value
 
 
-def test_default_may_be_needed_32_times_in_a_row(covet_impl: ModuleType) -> None:
+def test_default_may_be_needed_32_times_in_a_row(impl: ModuleType) -> None:
     calls: list[Any] = []
 
     def default(obj: Any) -> Any:
         calls.append(obj)
         return obj.payload
 
-    assert covet_impl.dumps([chain_of(32)], default=default) == b'["end"]'
+    assert impl.dumps([chain_of(32)], default=default) == b'["end"]'
     assert len(calls) == 32
 
 
-def test_default_33_times_in_a_row_is_an_error(covet_impl: ModuleType) -> None:
+def test_default_33_times_in_a_row_is_an_error(impl: ModuleType) -> None:
     calls: list[Any] = []
 
     def default(obj: Any) -> Any:
@@ -620,7 +610,7 @@ def test_default_33_times_in_a_row_is_an_error(covet_impl: ModuleType) -> None:
         return obj.payload
 
     with pytest.raises(JSONEncodeError) as caught:
-        covet_impl.dumps({"a": [1, chain_of(33)]}, default=default)
+        impl.dumps({"a": [1, chain_of(33)]}, default=default)
     assert str(caught.value) == (
         "default() was called 32 times in a row without returning a serializable value, "
         'at $["a"][1]'
@@ -633,21 +623,21 @@ def test_default_33_times_in_a_row_is_an_error(covet_impl: ModuleType) -> None:
         return Opaque()
 
     with pytest.raises(JSONEncodeError) as caught:
-        covet_impl.dumps(Opaque(), default=endless)
+        impl.dumps(Opaque(), default=endless)
     assert str(caught.value) == (
         "default() was called 32 times in a row without returning a serializable value, at $"
     )
     assert len(calls) == 32
 
 
-def test_default_count_restarts_inside_a_returned_container(covet_impl: ModuleType) -> None:
+def test_default_count_restarts_inside_a_returned_container(impl: ModuleType) -> None:
     # Each result is a serializable list; its item needs default again, but not "in a row".
     def wrap(obj: Any) -> Any:
         depth = obj.payload
         return [Opaque(depth + 1)] if depth < 100 else depth
 
     expected = b"[" * 100 + b"100" + b"]" * 100
-    assert covet_impl.dumps(Opaque(0), default=wrap) == expected
+    assert impl.dumps(Opaque(0), default=wrap) == expected
 
 
 class BoomError(Exception):
@@ -656,7 +646,7 @@ class BoomError(Exception):
 
 @pytest.mark.parametrize("error_type", [BoomError, TypeError, ValueError, KeyError, RecursionError])
 def test_exceptions_from_default_propagate_unchanged(
-    covet_impl: ModuleType, error_type: type[Exception]
+    impl: ModuleType, error_type: type[Exception]
 ) -> None:
     error = error_type("from default")
 
@@ -664,14 +654,14 @@ def test_exceptions_from_default_propagate_unchanged(
         raise error
 
     with pytest.raises(error_type) as caught:
-        covet_impl.dumps({"a": [Opaque()]}, default=default)
+        impl.dumps({"a": [Opaque()]}, default=default)
     assert caught.value is error
     with pytest.raises(error_type) as caught:
-        covet_impl.dumps_str(Opaque(), default=default, indent=2, sort_keys=True)
+        impl.dumps_str(Opaque(), default=default, indent=2, sort_keys=True)
     assert caught.value is error
 
 
-def test_exception_from_a_later_default_call_propagates(covet_impl: ModuleType) -> None:
+def test_exception_from_a_later_default_call_propagates(impl: ModuleType) -> None:
     error = BoomError()
 
     def default(obj: Any) -> Any:
@@ -680,7 +670,7 @@ def test_exception_from_a_later_default_call_propagates(covet_impl: ModuleType) 
         return obj.payload
 
     with pytest.raises(BoomError) as caught:
-        covet_impl.dumps([Opaque(Opaque("bad"))], default=default)
+        impl.dumps([Opaque(Opaque("bad"))], default=default)
     assert caught.value is error
 
 
@@ -724,64 +714,60 @@ def test_exception_from_a_later_default_call_propagates(covet_impl: ModuleType) 
     ],
     ids=repr,
 )
-def test_non_str_keys_conversion(covet_impl: ModuleType, key: Any, text: str) -> None:
+def test_non_str_keys_conversion(impl: ModuleType, key: Any, text: str) -> None:
     expected = compact({text: [1]})
-    assert covet_impl.dumps({key: [1]}, non_str_keys=True) == expected
-    assert covet_impl.dumps_str({key: [1]}, non_str_keys=True) == expected.decode()
-    assert covet_impl.dumps({key: 1}, non_str_keys=True, sort_keys=True, indent=0) == (
+    assert impl.dumps({key: [1]}, non_str_keys=True) == expected
+    assert impl.dumps_str({key: [1]}, non_str_keys=True) == expected.decode()
+    assert impl.dumps({key: 1}, non_str_keys=True, sort_keys=True, indent=0) == (
         json.dumps({text: 1}, ensure_ascii=False, indent=0, separators=(",", ": ")).encode()
     )
 
 
-def test_str_keys_are_unaffected_by_non_str_keys(covet_impl: ModuleType) -> None:
+def test_str_keys_are_unaffected_by_non_str_keys(impl: ModuleType) -> None:
     document = {"b": 1, "a": {"é": [2]}}
-    assert covet_impl.dumps(document, non_str_keys=True) == compact(document)
+    assert impl.dumps(document, non_str_keys=True) == compact(document)
 
 
-def test_duplicate_converted_keys_are_all_written(covet_impl: ModuleType) -> None:
-    assert covet_impl.dumps({1: "int", "1": "str"}, non_str_keys=True) == b'{"1":"int","1":"str"}'
-    assert covet_impl.dumps({True: 1, "true": 2, None: 3, "null": 4}, non_str_keys=True) == (
+def test_duplicate_converted_keys_are_all_written(impl: ModuleType) -> None:
+    assert impl.dumps({1: "int", "1": "str"}, non_str_keys=True) == b'{"1":"int","1":"str"}'
+    assert impl.dumps({True: 1, "true": 2, None: 3, "null": 4}, non_str_keys=True) == (
         b'{"true":1,"true":2,"null":3,"null":4}'
     )
-    assert covet_impl.dumps({SOME_UUID: 1, str(SOME_UUID): 2}, non_str_keys=True) == (
+    assert impl.dumps({SOME_UUID: 1, str(SOME_UUID): 2}, non_str_keys=True) == (
         f'{{"{SOME_UUID}":1,"{SOME_UUID}":2}}'.encode()
     )
 
 
-def test_sort_keys_in_code_point_order(covet_impl: ModuleType) -> None:
+def test_sort_keys_in_code_point_order(impl: ModuleType) -> None:
     keys = ["b", "a", "B", "é", "z", "\U0001f600", "\uffff", "\ue000", "aa", "", "\x00", "~"]
     document = {key: index for index, key in enumerate(keys)}
     expected = compact(document, sort_keys=True)
-    assert covet_impl.dumps(document, sort_keys=True) == expected
+    assert impl.dumps(document, sort_keys=True) == expected
     # Code-point order, not UTF-16 order: U+1F600 comes after U+FFFF and U+E000.
-    text = covet_impl.dumps_str(document, sort_keys=True)
+    text = impl.dumps_str(document, sort_keys=True)
     assert text.index("\uffff") < text.index("\U0001f600")
     assert text.index("\ue000") < text.index("\U0001f600")
-    assert covet_impl.dumps({"b": {"d": 1, "c": 2}, "a": [{"f": 1, "e": 2}]}, sort_keys=True) == (
+    assert impl.dumps({"b": {"d": 1, "c": 2}, "a": [{"f": 1, "e": 2}]}, sort_keys=True) == (
         b'{"a":[{"e":2,"f":1}],"b":{"c":2,"d":1}}'
     )
 
 
-def test_sort_keys_sorts_converted_keys_as_strings(covet_impl: ModuleType) -> None:
-    assert covet_impl.dumps({10: "a", 2: "b"}, non_str_keys=True, sort_keys=True) == (
+def test_sort_keys_sorts_converted_keys_as_strings(impl: ModuleType) -> None:
+    assert impl.dumps({10: "a", 2: "b"}, non_str_keys=True, sort_keys=True) == (
         b'{"10":"a","2":"b"}'
     )
     document = {2: "a", "10": "b", True: "c", None: "d", 1.5: "e", -1: "f"}
-    assert covet_impl.dumps(document, non_str_keys=True, sort_keys=True) == (
+    assert impl.dumps(document, non_str_keys=True, sort_keys=True) == (
         b'{"-1":"f","1.5":"e","10":"b","2":"a","null":"d","true":"c"}'
     )
 
 
-def test_sort_keys_is_stable_for_equal_converted_keys(covet_impl: ModuleType) -> None:
+def test_sort_keys_is_stable_for_equal_converted_keys(impl: ModuleType) -> None:
     options: dict[str, Any] = {"non_str_keys": True, "sort_keys": True}
-    assert covet_impl.dumps({"1": "s", 1: "i", "0": 0}, **options) == b'{"0":0,"1":"s","1":"i"}'
-    assert covet_impl.dumps({1: "i", "1": "s", "0": 0}, **options) == b'{"0":0,"1":"i","1":"s"}'
-    assert covet_impl.dumps({"null": 1, "a": 0, None: 2}, **options) == (
-        b'{"a":0,"null":1,"null":2}'
-    )
-    assert covet_impl.dumps({None: 2, "a": 0, "null": 1}, **options) == (
-        b'{"a":0,"null":2,"null":1}'
-    )
+    assert impl.dumps({"1": "s", 1: "i", "0": 0}, **options) == b'{"0":0,"1":"s","1":"i"}'
+    assert impl.dumps({1: "i", "1": "s", "0": 0}, **options) == b'{"0":0,"1":"i","1":"s"}'
+    assert impl.dumps({"null": 1, "a": 0, None: 2}, **options) == (b'{"a":0,"null":1,"null":2}')
+    assert impl.dumps({None: 2, "a": 0, "null": 1}, **options) == (b'{"a":0,"null":2,"null":1}')
 
 
 # --- Options -----------------------------------------------------------------------------
@@ -802,7 +788,7 @@ INDENT_DOCUMENTS: list[Any] = [
 @pytest.mark.parametrize("indent", [0, 1, 2, 4, 7])
 @pytest.mark.parametrize("sort_keys", [False, True])
 def test_indent_matches_the_standard_library(
-    covet_impl: ModuleType, indent: int, sort_keys: bool
+    impl: ModuleType, indent: int, sort_keys: bool
 ) -> None:
     for document in INDENT_DOCUMENTS:
         expected = json.dumps(
@@ -812,108 +798,106 @@ def test_indent_matches_the_standard_library(
             ensure_ascii=False,
             sort_keys=sort_keys,
         )
-        assert covet_impl.dumps(document, indent=indent, sort_keys=sort_keys) == (
-            expected.encode()
-        ), document
-        assert covet_impl.dumps_str(document, indent=indent, sort_keys=sort_keys) == expected
+        assert impl.dumps(document, indent=indent, sort_keys=sort_keys) == (expected.encode()), (
+            document
+        )
+        assert impl.dumps_str(document, indent=indent, sort_keys=sort_keys) == expected
         assert (
-            covet_impl.dumps(document, indent=indent, sort_keys=sort_keys, append_newline=True)
+            impl.dumps(document, indent=indent, sort_keys=sort_keys, append_newline=True)
             == (expected + "\n").encode()
         )
 
 
-def test_indent_exact_text(covet_impl: ModuleType) -> None:
+def test_indent_exact_text(impl: ModuleType) -> None:
     document = {"a": [1, {}], "b": {"c": []}}
-    assert covet_impl.dumps(document, indent=2) == (
+    assert impl.dumps(document, indent=2) == (
         b'{\n  "a": [\n    1,\n    {}\n  ],\n  "b": {\n    "c": []\n  }\n}'
     )
-    assert covet_impl.dumps(document, indent=0) == (b'{\n"a": [\n1,\n{}\n],\n"b": {\n"c": []\n}\n}')
-    assert covet_impl.dumps([], indent=4) == b"[]"
-    assert covet_impl.dumps({}, indent=4) == b"{}"
-    assert covet_impl.dumps(None, indent=None) == b"null"
+    assert impl.dumps(document, indent=0) == (b'{\n"a": [\n1,\n{}\n],\n"b": {\n"c": []\n}\n}')
+    assert impl.dumps([], indent=4) == b"[]"
+    assert impl.dumps({}, indent=4) == b"{}"
+    assert impl.dumps(None, indent=None) == b"null"
 
 
-def test_indent_with_dataclasses_enums_and_default(covet_impl: ModuleType) -> None:
+def test_indent_with_dataclasses_enums_and_default(impl: ModuleType) -> None:
     document = {"d": Frozen(1, 2), "e": Shape.POINT, "o": Opaque([])}
     expected = json.dumps(
         {"d": {"b": 1, "a": 2}, "e": [1, 2], "o": []}, indent=3, separators=(",", ": ")
     ).encode()
-    assert covet_impl.dumps(document, indent=3, default=lambda o: o.payload) == expected
+    assert impl.dumps(document, indent=3, default=lambda o: o.payload) == expected
 
 
 @pytest.mark.parametrize("indent", [-1, -100])
-def test_negative_indent_is_a_value_error(covet_impl: ModuleType, indent: int) -> None:
+def test_negative_indent_is_a_value_error(impl: ModuleType, indent: int) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - the contract names only the type
-        covet_impl.dumps([1], indent=indent)
+        impl.dumps([1], indent=indent)
     with pytest.raises(ValueError):  # noqa: PT011
-        covet_impl.dumps_str([1], indent=indent)
+        impl.dumps_str([1], indent=indent)
 
 
 @pytest.mark.parametrize("indent", [True, False, "  ", "\t", 2.0, 1.5, b"  ", [2]], ids=repr)
-def test_indent_of_another_type_is_a_type_error(covet_impl: ModuleType, indent: Any) -> None:
+def test_indent_of_another_type_is_a_type_error(impl: ModuleType, indent: Any) -> None:
     with pytest.raises(TypeError):
-        covet_impl.dumps([1], indent=indent)
+        impl.dumps([1], indent=indent)
     with pytest.raises(TypeError):
-        covet_impl.dumps_str([1], indent=indent)
+        impl.dumps_str([1], indent=indent)
 
 
 @pytest.mark.parametrize("nan", ["", "Error", "NULL", "none", "nan", "raise", None, 0, b"null"])
-def test_invalid_nan_option_is_a_value_error(covet_impl: ModuleType, nan: Any) -> None:
+def test_invalid_nan_option_is_a_value_error(impl: ModuleType, nan: Any) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - the contract names only the type
-        covet_impl.dumps([1.5], nan=nan)
+        impl.dumps([1.5], nan=nan)
     with pytest.raises(ValueError):  # noqa: PT011
-        covet_impl.dumps_str([1.5], nan=nan)
+        impl.dumps_str([1.5], nan=nan)
 
 
-def test_valid_nan_options_leave_finite_numbers_alone(covet_impl: ModuleType) -> None:
+def test_valid_nan_options_leave_finite_numbers_alone(impl: ModuleType) -> None:
     for nan in ("error", "null"):
-        assert covet_impl.dumps([1.5, Decimal("2.5"), -0.0], nan=nan) == b"[1.5,2.5,-0.0]"
+        assert impl.dumps([1.5, Decimal("2.5"), -0.0], nan=nan) == b"[1.5,2.5,-0.0]"
 
 
 @pytest.mark.parametrize("default", [1, "str", b"x", [len], object()], ids=repr_id)
-def test_non_callable_default_is_a_type_error(covet_impl: ModuleType, default: Any) -> None:
+def test_non_callable_default_is_a_type_error(impl: ModuleType, default: Any) -> None:
     with pytest.raises(TypeError):
-        covet_impl.dumps([1], default=default)
+        impl.dumps([1], default=default)
     with pytest.raises(TypeError):
-        covet_impl.dumps_str([1], default=default)
+        impl.dumps_str([1], default=default)
 
 
-def test_default_none_means_no_default(covet_impl: ModuleType) -> None:
-    assert covet_impl.dumps([1], default=None) == b"[1]"
+def test_default_none_means_no_default(impl: ModuleType) -> None:
+    assert impl.dumps([1], default=None) == b"[1]"
     with pytest.raises(JSONEncodeError):
-        covet_impl.dumps([Opaque()], default=None)
+        impl.dumps([Opaque()], default=None)
 
 
-def test_dumps_options_are_keyword_only_and_obj_positional_only(covet_impl: ModuleType) -> None:
+def test_dumps_options_are_keyword_only_and_obj_positional_only(impl: ModuleType) -> None:
     with pytest.raises(TypeError):
-        covet_impl.dumps([1], None)
+        impl.dumps([1], None)
     with pytest.raises(TypeError):
-        covet_impl.dumps(obj=[1])
+        impl.dumps(obj=[1])
     with pytest.raises(TypeError):
-        covet_impl.dumps_str(obj=[1])
+        impl.dumps_str(obj=[1])
     with pytest.raises(TypeError):
-        covet_impl.dumps([1], unknown=True)
+        impl.dumps([1], unknown=True)
     with pytest.raises(TypeError):
-        covet_impl.dumps()
+        impl.dumps()
 
 
-def test_loads_data_is_positional_only(covet_impl: ModuleType) -> None:
+def test_loads_data_is_positional_only(impl: ModuleType) -> None:
     with pytest.raises(TypeError):
-        covet_impl.loads(data="1")
+        impl.loads(data="1")
     with pytest.raises(TypeError):
-        covet_impl.loads()
+        impl.loads()
     with pytest.raises(TypeError):
-        covet_impl.loads("1", "2")
+        impl.loads("1", "2")
 
 
-def test_append_newline(covet_impl: ModuleType) -> None:
-    assert covet_impl.dumps(1, append_newline=True) == b"1\n"
-    assert covet_impl.dumps({"a": [1]}, append_newline=True) == b'{"a":[1]}\n'
-    assert covet_impl.dumps_str([], append_newline=True) == "[]\n"
-    assert covet_impl.dumps({"a": [1]}, indent=1, append_newline=True) == (
-        b'{\n "a": [\n  1\n ]\n}\n'
-    )
-    assert covet_impl.dumps(1, append_newline=False) == b"1"
+def test_append_newline(impl: ModuleType) -> None:
+    assert impl.dumps(1, append_newline=True) == b"1\n"
+    assert impl.dumps({"a": [1]}, append_newline=True) == b'{"a":[1]}\n'
+    assert impl.dumps_str([], append_newline=True) == "[]\n"
+    assert impl.dumps({"a": [1]}, indent=1, append_newline=True) == (b'{\n "a": [\n  1\n ]\n}\n')
+    assert impl.dumps(1, append_newline=False) == b"1"
 
 
 OPTION_SETS: list[dict[str, Any]] = [
@@ -928,7 +912,7 @@ OPTION_SETS: list[dict[str, Any]] = [
 
 
 @pytest.mark.parametrize("options", OPTION_SETS, ids=repr)
-def test_dumps_str_is_dumps_decoded(covet_impl: ModuleType, options: dict[str, Any]) -> None:
+def test_dumps_str_is_dumps_decoded(impl: ModuleType, options: dict[str, Any]) -> None:
     documents: list[Any] = [
         *PLAIN_DOCUMENTS,
         *INDENT_DOCUMENTS,
@@ -939,8 +923,8 @@ def test_dumps_str_is_dumps_decoded(covet_impl: ModuleType, options: dict[str, A
     if "nan" in options:
         documents.append([float("nan"), Opaque(), {"s": {1}}])
     for document in documents:
-        as_bytes = covet_impl.dumps(document, **options)
-        as_str = covet_impl.dumps_str(document, **options)
+        as_bytes = impl.dumps(document, **options)
+        as_str = impl.dumps_str(document, **options)
         assert type(as_str) is str
         assert as_str == as_bytes.decode("utf-8")
 
@@ -979,14 +963,14 @@ def test_dumps_str_is_dumps_decoded(covet_impl: ModuleType, options: dict[str, A
         "0.5e007",
     ],
 )
-def test_loads_agrees_with_the_standard_library(covet_impl: ModuleType, text: str) -> None:
+def test_loads_agrees_with_the_standard_library(impl: ModuleType, text: str) -> None:
     expected = json.loads(text)
-    assert_strict_equal(covet_impl.loads(text), expected)
-    assert_strict_equal(covet_impl.loads(text.encode()), expected)
+    assert_strict_equal(impl.loads(text), expected)
+    assert_strict_equal(impl.loads(text.encode()), expected)
 
 
-def test_loads_result_types(covet_impl: ModuleType) -> None:
-    value = covet_impl.loads('{"a": [1, 1.0, "s", true, false, null, {}, []]}')
+def test_loads_result_types(impl: ModuleType) -> None:
+    value = impl.loads('{"a": [1, 1.0, "s", true, false, null, {}, []]}')
     assert type(value) is dict
     items = value["a"]
     assert type(items) is list
@@ -1001,32 +985,32 @@ def test_loads_result_types(covet_impl: ModuleType) -> None:
     [2**63, 2**64, -(2**64), -(2**200), 10**4000, -(10**4000) + 1, 10**100 + 7],
     ids=lambda value: f"{len(str(value))} chars",
 )
-def test_loads_big_ints_are_exact(covet_impl: ModuleType, value: int) -> None:
+def test_loads_big_ints_are_exact(impl: ModuleType, value: int) -> None:
     text = str(value)
-    assert_strict_equal(covet_impl.loads(text), value)
-    assert_strict_equal(covet_impl.loads(f"[{text}]".encode()), [value])
+    assert_strict_equal(impl.loads(text), value)
+    assert_strict_equal(impl.loads(f"[{text}]".encode()), [value])
 
 
-def test_loads_minus_zero_int_is_zero(covet_impl: ModuleType) -> None:
-    result = covet_impl.loads("-0")
+def test_loads_minus_zero_int_is_zero(impl: ModuleType) -> None:
+    result = impl.loads("-0")
     assert type(result) is int
     assert result == 0
-    assert_strict_equal(covet_impl.loads("[-0, 0]"), [0, 0])
+    assert_strict_equal(impl.loads("[-0, 0]"), [0, 0])
 
 
 @pytest.mark.skipif(not hasattr(sys, "get_int_max_str_digits"), reason="no int digit limit")
-def test_loads_int_digit_limit(covet_impl: ModuleType) -> None:
+def test_loads_int_digit_limit(impl: ModuleType) -> None:
     assert sys.get_int_max_str_digits() == 4300
-    assert covet_impl.loads("9" * 4300) == int("9" * 4300)
-    assert covet_impl.loads("-" + "9" * 4300) == -int("9" * 4300)
-    assert covet_impl.loads(b"[" + b"1" * 4300 + b"]") == [int("1" * 4300)]
+    assert impl.loads("9" * 4300) == int("9" * 4300)
+    assert impl.loads("-" + "9" * 4300) == -int("9" * 4300)
+    assert impl.loads(b"[" + b"1" * 4300 + b"]") == [int("1" * 4300)]
     for text in ("9" * 4301, "-" + "9" * 4301, "[1, " + "1" * 5000 + "]"):
         with pytest.raises(ValueError, match="4300"):
-            covet_impl.loads(text)
+            impl.loads(text)
         with pytest.raises(ValueError, match="4300"):
-            covet_impl.loads(text.encode())
+            impl.loads(text.encode())
     # Floats have no digit limit.
-    assert covet_impl.loads("1" * 5000 + ".5") == float("1" * 5000 + ".5")
+    assert impl.loads("1" * 5000 + ".5") == float("1" * 5000 + ".5")
 
 
 FLOAT_LITERALS = [
@@ -1070,19 +1054,19 @@ FLOAT_LITERALS = [
 
 
 @pytest.mark.parametrize("literal", FLOAT_LITERALS, ids=lambda text: text[:40])
-def test_loads_floats_equal_float_of_the_literal(covet_impl: ModuleType, literal: str) -> None:
+def test_loads_floats_equal_float_of_the_literal(impl: ModuleType, literal: str) -> None:
     expected = float(literal)
-    result = covet_impl.loads(literal)
+    result = impl.loads(literal)
     assert type(result) is float
     assert repr(result) == repr(expected)
     assert math.copysign(1.0, result) == math.copysign(1.0, expected)
-    assert repr(covet_impl.loads(f"[{literal}]".encode())[0]) == repr(expected)
+    assert repr(impl.loads(f"[{literal}]".encode())[0]) == repr(expected)
 
 
-def test_loads_duplicate_keys_last_value_at_first_position(covet_impl: ModuleType) -> None:
-    result = covet_impl.loads('{"a": 1, "b": 2, "a": 3, "c": 4, "b": 5}')
+def test_loads_duplicate_keys_last_value_at_first_position(impl: ModuleType) -> None:
+    result = impl.loads('{"a": 1, "b": 2, "a": 3, "c": 4, "b": 5}')
     assert list(result.items()) == [("a", 3), ("b", 5), ("c", 4)]
-    assert list(covet_impl.loads('{"a":{"x":1},"a":[2]}').items()) == [("a", [2])]
+    assert list(impl.loads('{"a":{"x":1},"a":[2]}').items()) == [("a", [2])]
     assert result == json.loads('{"a": 1, "b": 2, "a": 3, "c": 4, "b": 5}')
 
 
@@ -1103,17 +1087,17 @@ def test_loads_duplicate_keys_last_value_at_first_position(covet_impl: ModuleTyp
         ('"\\ud83d\\n"', "\ud83d\n"),
     ],
 )
-def test_loads_surrogate_escapes(covet_impl: ModuleType, text: str, expected: str) -> None:
-    assert covet_impl.loads(text) == expected
-    assert covet_impl.loads(text.encode()) == expected
-    assert covet_impl.loads(f"{{{text}: [{text}]}}") == {expected: [expected]}
+def test_loads_surrogate_escapes(impl: ModuleType, text: str, expected: str) -> None:
+    assert impl.loads(text) == expected
+    assert impl.loads(text.encode()) == expected
+    assert impl.loads(f"{{{text}: [{text}]}}") == {expected: [expected]}
     assert json.loads(text) == expected
 
 
-def test_loads_lone_surrogate_cannot_be_dumped_back(covet_impl: ModuleType) -> None:
-    value = covet_impl.loads('"\\ud800"')
+def test_loads_lone_surrogate_cannot_be_dumped_back(impl: ModuleType) -> None:
+    value = impl.loads('"\\ud800"')
     with pytest.raises(JSONEncodeError):
-        covet_impl.dumps(value)
+        impl.dumps(value)
 
 
 DOCUMENT = '{"name": "é\U0001f600", "items": [1, 2.5, null]}'
@@ -1153,24 +1137,24 @@ class TextString(str):
         "array-B",
     ],
 )
-def test_loads_input_types(covet_impl: ModuleType, make: Callable[[str], Any]) -> None:
+def test_loads_input_types(impl: ModuleType, make: Callable[[str], Any]) -> None:
     data = make(DOCUMENT)
-    assert_strict_equal(covet_impl.loads(data), EXPECTED_VALUE)
+    assert_strict_equal(impl.loads(data), EXPECTED_VALUE)
 
 
-def test_loads_does_not_change_its_input(covet_impl: ModuleType) -> None:
+def test_loads_does_not_change_its_input(impl: ModuleType) -> None:
     buffer = bytearray(b'{"a": [1, 2]}')
-    assert covet_impl.loads(buffer) == {"a": [1, 2]}
+    assert impl.loads(buffer) == {"a": [1, 2]}
     assert buffer == bytearray(b'{"a": [1, 2]}')
 
 
-def test_loads_empty_containers_are_fresh_objects(covet_impl: ModuleType) -> None:
-    result = covet_impl.loads("[[], [], {}, {}]")
+def test_loads_empty_containers_are_fresh_objects(impl: ModuleType) -> None:
+    result = impl.loads("[[], [], {}, {}]")
     assert result[0] is not result[1]
     assert result[2] is not result[3]
     result[0].append(1)
     result[2]["k"] = 1
-    assert covet_impl.loads("[[], [], {}, {}]") == [[], [], {}, {}]
+    assert impl.loads("[[], [], {}, {}]") == [[], [], {}, {}]
 
 
 @pytest.mark.parametrize(
@@ -1178,76 +1162,60 @@ def test_loads_empty_containers_are_fresh_objects(covet_impl: ModuleType) -> Non
     [1, 1.5, None, ["[]"], {"a": 1}, ("[]",), object(), Opaque(), b"1".decode],
     ids=repr_id,
 )
-def test_loads_of_wrong_types_is_a_type_error(covet_impl: ModuleType, data: Any) -> None:
+def test_loads_of_wrong_types_is_a_type_error(impl: ModuleType, data: Any) -> None:
     with pytest.raises(TypeError):
-        covet_impl.loads(data)
+        impl.loads(data)
 
 
-def test_loads_of_a_non_contiguous_buffer_is_refused(covet_impl: ModuleType) -> None:
+def test_loads_of_a_non_contiguous_buffer_is_refused(impl: ModuleType) -> None:
     # The contract takes C-contiguous buffers only. The brief says BufferError (as in
     # hashing); docs/JSON.md says "anything else is a TypeError": accept either, and
     # test_properties.py checks that both backends raise the same type.
     strided = memoryview(b"[[1,,2]]")[::2]
     assert not strided.c_contiguous
     with pytest.raises((BufferError, TypeError)):
-        covet_impl.loads(strided)
+        impl.loads(strided)
 
 
-def test_decode_error_class(covet_impl: ModuleType) -> None:
+def test_decode_error_class(impl: ModuleType) -> None:
     from covet_rust_core import _json_errors
 
-    assert covet_impl.JSONDecodeError is _json_errors.JSONDecodeError
-    assert covet_impl.JSONEncodeError is _json_errors.JSONEncodeError
+    assert impl.JSONDecodeError is _json_errors.JSONDecodeError
+    assert impl.JSONEncodeError is _json_errors.JSONEncodeError
     assert issubclass(JSONDecodeError, json.JSONDecodeError)
     assert issubclass(JSONDecodeError, ValueError)
     assert issubclass(JSONEncodeError, TypeError)
 
 
-def test_package_root_exports_the_json_api() -> None:
-    package = importlib.import_module("covet_rust_core")
-    from covet_rust_core import _json_errors
-
-    assert package.JSONDecodeError is _json_errors.JSONDecodeError
-    assert package.JSONEncodeError is _json_errors.JSONEncodeError
-    implementation = importlib.import_module(
-        "covet_rust_core._native"
-        if covet_rust_core.BACKEND == "native"
-        else "covet_rust_core.fallback"
-    )
-    for name in ("dumps", "dumps_str", "loads"):
-        assert getattr(package, name) is getattr(implementation, name), name
-    assert package.loads(package.dumps({"a": [1]})) == {"a": [1]}
-
-
 # --- Big documents, reference counts, memory ---------------------------------------------
 
 
-def test_ten_megabyte_strings(covet_impl: ModuleType) -> None:
+def test_ten_megabyte_strings(impl: ModuleType) -> None:
     big = "x" * (10 * MIB)
-    written = covet_impl.dumps(big)
+    written = impl.dumps(big)
     assert len(written) == 10 * MIB + 2
     assert written == b'"' + big.encode() + b'"'
-    assert covet_impl.loads(written) == big
-    assert covet_impl.loads(written.decode()) == big
-    assert covet_impl.dumps_str([big]) == f'["{big}"]'
+    assert impl.loads(written) == big
+    assert impl.loads(written.decode()) == big
+    assert impl.dumps_str([big]) == f'["{big}"]'
     mixed = 'é\U0001f600abcdefgh\n"' * (MIB // 2)  # ~6 M characters, 1 M escapes
-    written = covet_impl.dumps({"k": mixed})
+    written = impl.dumps({"k": mixed})
     assert written == compact({"k": mixed})
-    assert covet_impl.loads(written) == {"k": mixed}
-    assert covet_impl.loads(written.decode()) == {"k": mixed}
+    assert impl.loads(written) == {"k": mixed}
+    assert impl.loads(written.decode()) == {"k": mixed}
 
 
-def test_ten_megabyte_document(covet_impl: ModuleType) -> None:
+def test_ten_megabyte_document(impl: ModuleType) -> None:
     document = [
         {"id": index, "name": f"item {index}", "tags": ["a", "b"]} for index in range(100_000)
     ]
-    written = covet_impl.dumps(document)
+    written = impl.dumps(document)
     assert len(written) > 4 * MIB
     assert written == compact(document)
-    assert covet_impl.loads(written) == document
+    assert impl.loads(written) == document
 
 
-def test_reference_counts_are_unchanged(covet_impl: ModuleType) -> None:
+def test_reference_counts_are_unchanged(impl: ModuleType) -> None:
     text = '{"a": [null, true, false, 1, 2.5, "s", {"b": []}], "c": "é"}'
     data = text.encode()
     buffer = bytearray(data)
@@ -1264,16 +1232,16 @@ def test_reference_counts_are_unchanged(covet_impl: ModuleType) -> None:
 
     def run() -> None:
         for _ in range(1000):
-            covet_impl.loads(text)
-            covet_impl.loads(data)
-            covet_impl.loads(buffer)
-            covet_impl.dumps(document)
-            covet_impl.dumps_str(document, sort_keys=True, indent=2)
-            covet_impl.dumps([opaque], default=default)
+            impl.loads(text)
+            impl.loads(data)
+            impl.loads(buffer)
+            impl.dumps(document)
+            impl.dumps_str(document, sort_keys=True, indent=2)
+            impl.dumps([opaque], default=default)
             with contextlib.suppress(JSONEncodeError):
-                covet_impl.dumps(failing)
+                impl.dumps(failing)
             with contextlib.suppress(JSONDecodeError):
-                covet_impl.loads(text[:-1])
+                impl.loads(text[:-1])
 
     run()  # warm-up: caches and interned objects settle
     gc.collect()
@@ -1298,7 +1266,7 @@ def resident_bytes() -> int | None:
 
 
 @skip_under_asan
-def test_no_memory_growth_over_many_calls(covet_impl: ModuleType) -> None:
+def test_no_memory_growth_over_many_calls(impl: ModuleType) -> None:
     if resident_bytes() is None:
         pytest.skip("no /proc/self/statm: resident memory cannot be measured here")
     valid = b'{"a": [1, 2.5, "x\\n", null, true], "b": {"c": "\\u00e9\\ud83d\\ude00"}}'
@@ -1309,21 +1277,21 @@ def test_no_memory_growth_over_many_calls(covet_impl: ModuleType) -> None:
         kind = index % 8
         try:
             if kind == 0:
-                covet_impl.loads(valid)
+                impl.loads(valid)
             elif kind == 1:
-                covet_impl.dumps(document, sort_keys=True, indent=2)
+                impl.dumps(document, sort_keys=True, indent=2)
             elif kind == 2:
-                covet_impl.loads(b'{"a": [1, 2,]}')
+                impl.loads(b'{"a": [1, 2,]}')
             elif kind == 3:
-                covet_impl.dumps({"a": [Opaque()]})
+                impl.dumps({"a": [Opaque()]})
             elif kind == 4:
-                covet_impl.loads(b'["\xff"]')
+                impl.loads(b'["\xff"]')
             elif kind == 5:
-                covet_impl.dumps([float("nan")])
+                impl.dumps([float("nan")])
             elif kind == 6:
-                covet_impl.dumps_str(default_calls, default=lambda obj: obj.payload)
+                impl.dumps_str(default_calls, default=lambda obj: obj.payload)
             else:
-                covet_impl.loads(f'{{"k{index}": "\\ud800", "n": {index}}}')
+                impl.loads(f'{{"k{index}": "\\ud800", "n": {index}}}')
         except (JSONDecodeError, JSONEncodeError):
             pass
 
@@ -1341,7 +1309,7 @@ def test_no_memory_growth_over_many_calls(covet_impl: ModuleType) -> None:
     assert growth < 4 * MIB, f"resident memory grew by {growth / MIB:.1f} MiB over 100k calls"
 
 
-def test_native_and_twin_are_distinct_modules(covet_impl: ModuleType) -> None:
+def test_native_and_twin_are_distinct_modules(impl: ModuleType) -> None:
     # Guards the harness itself: the "rust" case really is the extension.
-    module_file = getattr(covet_impl, "__file__", "") or ""
-    assert is_native(covet_impl) == module_file.endswith((".so", ".pyd"))
+    module_file = getattr(impl, "__file__", "") or ""
+    assert is_native(impl) == module_file.endswith((".so", ".pyd"))

@@ -4,13 +4,9 @@ mutations of valid text and random bytes."""
 
 from __future__ import annotations
 
-import dataclasses
-import datetime as dt
-import enum
 import json
 import math
 import uuid
-from decimal import Decimal
 from types import ModuleType
 from typing import Any
 
@@ -19,16 +15,24 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.ids import ascii_id
+from tests.support.implementations import native, twin
 from tests.support.json_checks import (
     assert_strict_equal,
     compact,
     dump_outcome,
     load_outcome,
-    native,
     same_load_outcome,
-    strict_diff,
-    twin,
 )
+from tests.support.json_strategies import (
+    TOKENS,
+    any_documents,
+    default,
+    documents,
+    finite_floats,
+    indents,
+    mutated_texts,
+)
+from tests.support.outcomes import strict_diff
 
 SETTINGS = settings(
     max_examples=250,
@@ -36,38 +40,6 @@ SETTINGS = settings(
     # too_slow measures wall time: a loaded machine must not fail a test.
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-
-# --- Strategies --------------------------------------------------------------------------
-
-# Text without lone surrogates (dumps refuses those), astral and control characters included.
-safe_text = st.text(st.characters(exclude_categories=["Cs"]), max_size=20)
-huge_ints = st.integers(min_value=-(10**400), max_value=10**400)
-finite_floats = st.floats(allow_nan=False, allow_infinity=False) | st.sampled_from(
-    [0.0, -0.0, 5e-324, -5e-324, 2.2250738585072014e-308, 1.7976931348623157e308, 1e16, 1e-05]
-)
-json_scalars = (
-    st.none()
-    | st.booleans()
-    | st.integers()
-    | huge_ints
-    | finite_floats
-    | safe_text
-    | st.sampled_from(["", '"', "\\", "\x00", "\x1f", "\x7f", "\U0001f600", "\u2028"])
-)
-
-
-def json_documents(max_leaves: int = 30) -> st.SearchStrategy[Any]:
-    return st.recursive(
-        json_scalars,
-        lambda children: (
-            st.lists(children, max_size=5) | st.dictionaries(safe_text, children, max_size=5)
-        ),
-        max_leaves=max_leaves,
-    )
-
-
-documents = json_documents()
-indents = st.none() | st.sampled_from([0, 1, 2, 3])
 
 
 def strict_floats_equal(left: Any, right: Any) -> bool:
@@ -93,33 +65,31 @@ def test_native_and_twin_write_identical_bytes(
 @SETTINGS
 @given(document=documents, sort_keys=st.booleans(), indent=indents)
 def test_dumps_matches_the_standard_library(
-    covet_impl: ModuleType, document: Any, sort_keys: bool, indent: int | None
+    impl: ModuleType, document: Any, sort_keys: bool, indent: int | None
 ) -> None:
     separators = (",", ":") if indent is None else (",", ": ")
     expected = json.dumps(
         document, ensure_ascii=False, separators=separators, sort_keys=sort_keys, indent=indent
     )
-    assert covet_impl.dumps(document, sort_keys=sort_keys, indent=indent) == expected.encode()
+    assert impl.dumps(document, sort_keys=sort_keys, indent=indent) == expected.encode()
 
 
 @SETTINGS
 @given(document=documents, sort_keys=st.booleans(), indent=indents)
-def test_round_trip(
-    covet_impl: ModuleType, document: Any, sort_keys: bool, indent: int | None
-) -> None:
-    written = covet_impl.dumps(document, sort_keys=sort_keys, indent=indent)
+def test_round_trip(impl: ModuleType, document: Any, sort_keys: bool, indent: int | None) -> None:
+    written = impl.dumps(document, sort_keys=sort_keys, indent=indent)
     # The standard library gives the expected value, in the written order.
     expected = json.loads(written)
-    assert_strict_equal(covet_impl.loads(written), expected)
-    assert_strict_equal(covet_impl.loads(written.decode()), expected)
+    assert_strict_equal(impl.loads(written), expected)
+    assert_strict_equal(impl.loads(written.decode()), expected)
     if not sort_keys:
-        assert_strict_equal(covet_impl.loads(written), document)
+        assert_strict_equal(impl.loads(written), document)
 
 
 @SETTINGS
 @given(value=finite_floats)
-def test_float_round_trip_keeps_the_sign_of_zero(covet_impl: ModuleType, value: float) -> None:
-    result = covet_impl.loads(covet_impl.dumps(value))
+def test_float_round_trip_keeps_the_sign_of_zero(impl: ModuleType, value: float) -> None:
+    result = impl.loads(impl.dumps(value))
     assert type(result) is float
     assert strict_floats_equal(result, value)
 
@@ -138,57 +108,6 @@ def test_loads_of_standard_library_text(
 
 
 # --- Invalid and random input: the same verdict on both backends -------------------------
-
-MUTATION_CHARACTERS = [
-    *'[]{}",:0123456789-+.eE \t\n\r\\/ubfnrtaxlsNI',
-    "\x00",
-    "\x01",
-    "\x1f",
-    "\x7f",
-    "\x0c",
-    "é",
-    "\U0001f600",
-    "\ufeff",
-    "\u00a0",
-    "\ud800",
-    "\udc00",
-    "//",
-    "/*",
-    "NaN",
-    "Infinity",
-    "-Infinity",
-    "true",
-    "null",
-    "\\u",
-    "\\ud83d",
-    "\\ude00",
-    "00",
-    "1e",
-    '"',
-    "[" * 1100,
-]
-
-
-@st.composite
-def mutated_texts(draw: st.DrawFn) -> str:
-    text = json.dumps(
-        draw(json_documents(15)),
-        ensure_ascii=draw(st.booleans()),
-        indent=draw(indents),
-    )
-    for _ in range(draw(st.integers(1, 4))):
-        where = draw(st.integers(0, len(text)))
-        kind = draw(st.sampled_from(["insert", "delete", "replace", "truncate"]))
-        piece = draw(st.sampled_from(MUTATION_CHARACTERS))
-        if kind == "insert":
-            text = text[:where] + piece + text[where:]
-        elif kind == "delete":
-            text = text[:where] + text[where + 1 :]
-        elif kind == "replace":
-            text = text[:where] + piece + text[where + 1 :]
-        else:
-            text = text[:where]
-    return text
 
 
 def assert_same_verdict(data: Any) -> None:
@@ -220,13 +139,6 @@ def test_mutated_text_accepted_means_the_standard_library_agrees(text: str) -> N
 @given(data=st.binary(max_size=60))
 def test_random_bytes_get_the_same_verdict(data: bytes) -> None:
     assert_same_verdict(data)
-
-
-TOKENS = [
-    *(b"[", b"]", b"{", b"}", b'"', b":", b",", b"1", b"-", b".", b"e", b" ", b"\\", b"\n"),
-    *(b"\x80", b"\xc3", b"\xc3\xa9", b"\xed\xa0\x80", b"\xf0\x9f\x98\x80", b"\xff", b"\x00"),
-    *(b"\xef\xbb\xbf", b"true", b"nul", b"u00e9", b"ud800", b"NaN"),
-]
 
 
 @SETTINGS
@@ -297,92 +209,6 @@ def test_backends_agree_where_the_contract_is_silent(data: Any) -> None:
 
 
 # --- dumps of anything: the same bytes or the same error ---------------------------------
-
-
-class Tint(enum.Enum):
-    RED = 1
-    NAME = "name"
-    NONE = None
-    LIST = [1, 2]  # noqa: RUF012 - an Enum value
-    NAN = float("nan")
-
-
-class Mode(str, enum.Enum):
-    READ = "r"
-
-
-class Size(enum.IntEnum):
-    BIG = 10**20
-
-
-class Opaque:
-    """default turns it into its payload; an Opaque without one makes default raise."""
-
-    def __init__(self, payload: Any) -> None:
-        self.payload = payload
-
-
-class DefaultError(Exception):
-    pass
-
-
-def default(obj: Any) -> Any:
-    if isinstance(obj, Opaque) and obj.payload is not None:
-        return obj.payload
-    if isinstance(obj, (set, frozenset)):
-        return sorted(obj)
-    raise DefaultError(type(obj).__qualname__)
-
-
-@dataclasses.dataclass
-class Pair:
-    first: Any
-    second: Any
-
-
-offsets = st.timedeltas(
-    min_value=dt.timedelta(hours=-23, minutes=-59), max_value=dt.timedelta(hours=23, minutes=59)
-)
-timezones = st.none() | st.just(dt.timezone.utc) | offsets.map(dt.timezone)
-any_scalars = (
-    json_scalars
-    | st.floats()
-    | st.text(max_size=8)
-    | st.decimals(allow_nan=True, allow_infinity=True)
-    | st.sampled_from([Decimal("sNaN"), Decimal("-NaN"), Decimal("-0"), Decimal("1E+2")])
-    | st.datetimes(timezones=timezones)
-    | st.dates()
-    | st.times(timezones=timezones)
-    | st.uuids()
-    | st.sampled_from([*Tint, *Mode, *Size])
-    | st.sampled_from([b"bytes", 1j, frozenset([1]), {2, 1}, object, Opaque(None)])
-)
-any_keys = (
-    safe_text
-    | st.text(max_size=4)
-    | st.integers()
-    | st.floats()
-    | st.booleans()
-    | st.none()
-    | st.uuids()
-    | st.dates()
-    | st.sampled_from([Tint.RED, Tint.NAME, Tint.NONE, Mode.READ, Size.BIG, (1, 2), b"k"])
-    | st.decimals(allow_nan=False, allow_infinity=False)
-)
-
-
-def any_documents() -> st.SearchStrategy[Any]:
-    return st.recursive(
-        any_scalars,
-        lambda children: (
-            st.lists(children, max_size=4)
-            | st.lists(children, max_size=3).map(tuple)
-            | st.dictionaries(any_keys, children, max_size=4)
-            | st.builds(Pair, children, children)
-            | children.map(Opaque)
-        ),
-        max_leaves=20,
-    )
 
 
 KEY_HINT = " (pass non_str_keys=True)"

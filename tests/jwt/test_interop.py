@@ -8,10 +8,17 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+from types import ModuleType
 from typing import Any
 
 import pytest
 from covet_rust_core._json_errors import JSONDecodeError
+from covet_rust_core._jwt_errors import (
+    DecodeError,
+    ExpiredSignatureError,
+    InvalidAlgorithmError,
+    InvalidSignatureError,
+)
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
@@ -19,22 +26,13 @@ import jwt as pyjwt
 from tests.support.jwt_backend import (
     ALGORITHMS,
     HS_ALGORITHMS,
-    SECRET,
-    Backend,
-    DecodeError,
-    ExpiredSignatureError,
-    InvalidAlgorithmError,
-    InvalidSignatureError,
-    b64url,
-    b64url_decode,
-    backend,
+    JwtBackend,
     both_backends,
-    expect,
-    now,
+    jwt_backend,
 )
 from tests.support.keys import ALG_KEY, material
-
-__all__ = ["backend"]  # the fixture, imported for pytest
+from tests.support.outcomes import expect
+from tests.support.tokens import SECRET, b64url, b64url_decode, now
 
 # --- RFC 7515, Appendix A.1 (HS256) ------------------------------------------------------
 # The header is {"typ":"JWT",\r\n "alg":"HS256"}, line break and space included.
@@ -105,7 +103,7 @@ def a3_public_pem() -> str:
     )
 
 
-def json_error(backend: Backend, raw: bytes) -> str:
+def json_error(backend: JwtBackend, raw: bytes) -> str:
     try:
         backend.loads(raw)
     except JSONDecodeError as error:
@@ -120,7 +118,8 @@ def rfc8037_private_key() -> ed25519.Ed25519PrivateKey:
 # --- RFC 7515 A.1 ------------------------------------------------------------------------
 
 
-def test_rfc7515_a1_hs256(backend: Backend) -> None:
+def test_rfc7515_a1_hs256(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     assert b64url_decode(A1_TOKEN.split(".", maxsplit=1)[0]) == b'{"typ":"JWT",\r\n "alg":"HS256"}'
     secret = b64url_decode(A1_JWK["k"])
     for key in (
@@ -144,7 +143,8 @@ def test_rfc7515_a1_hs256(backend: Backend) -> None:
     assert backend.get_unverified_header(A1_TOKEN) == {"typ": "JWT", "alg": "HS256"}
 
 
-def test_rfc7515_a1_is_expired_and_signed(backend: Backend) -> None:
+def test_rfc7515_a1_is_expired_and_signed(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     expect(
         ExpiredSignatureError,
         "Signature has expired",
@@ -176,7 +176,8 @@ def test_rfc7515_a1_is_expired_and_signed(backend: Backend) -> None:
 # --- RFC 7515 A.3 ------------------------------------------------------------------------
 
 
-def test_rfc7515_a3_es256(backend: Backend) -> None:
+def test_rfc7515_a3_es256(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     for key in (
         A3_PUBLIC_JWK,
         A3_PRIVATE_JWK,
@@ -213,7 +214,8 @@ def test_rfc7515_a3_es256(backend: Backend) -> None:
     )
 
 
-def test_rfc7515_a3_private_key_signs(backend: Backend) -> None:
+def test_rfc7515_a3_private_key_signs(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     token = backend.encode({"iss": "joe"}, A3_PRIVATE_JWK, algorithm="ES256")
     assert backend.decode(token, A3_PUBLIC_JWK, algorithms=["ES256"]) == {"iss": "joe"}
     assert pyjwt.decode(token, a3_public_pem(), algorithms=["ES256"]) == {"iss": "joe"}
@@ -222,7 +224,8 @@ def test_rfc7515_a3_private_key_signs(backend: Backend) -> None:
 # --- RFC 8037 A.4 ------------------------------------------------------------------------
 
 
-def test_rfc8037_a4_signature_verifies_but_the_payload_is_not_json(backend: Backend) -> None:
+def test_rfc8037_a4_signature_verifies_but_the_payload_is_not_json(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     # The example's payload is the text "Example of Ed25519 signing". The signature is checked
     # before the payload is parsed (contract step 7 before step 8), so reaching the payload's
     # JSON error proves the published signature verified; a flipped bit does not get there.
@@ -249,7 +252,8 @@ def test_rfc8037_a4_signature_verifies_but_the_payload_is_not_json(backend: Back
     assert backend.get_unverified_header(A4_TOKEN) == {"alg": "EdDSA"}
 
 
-def test_rfc8037_key(backend: Backend) -> None:
+def test_rfc8037_key(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     key = backend.Key.from_jwk(ED25519_PRIVATE_JWK)
     assert (key.kty, key.curve, key.is_private) == ("OKP", "Ed25519", True)
     raw_public = (
@@ -263,7 +267,8 @@ def test_rfc8037_key(backend: Backend) -> None:
 ED_PAYLOAD = {"sub": "rfc8037", "n": 1, "ok": True, "list": [1, "two", None]}
 
 
-def test_ed25519_signatures_are_deterministic(backend: Backend) -> None:
+def test_ed25519_signatures_are_deterministic(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     first = backend.encode(ED_PAYLOAD, ED25519_PRIVATE_JWK, algorithm="EdDSA")
     assert backend.encode(ED_PAYLOAD, ED25519_PRIVATE_JWK, algorithm="EdDSA") == first
     pem = rfc8037_private_key().private_bytes(
@@ -279,7 +284,8 @@ def test_ed25519_signatures_are_deterministic(backend: Backend) -> None:
     assert backend.decode(first, ED25519_PUBLIC_JWK, algorithms=["EdDSA"]) == ED_PAYLOAD
 
 
-def test_ed25519_tokens_are_pyjwts_bytes(backend: Backend) -> None:
+def test_ed25519_tokens_are_pyjwts_bytes(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     ours = backend.encode(ED_PAYLOAD, ED25519_PRIVATE_JWK, algorithm="EdDSA")
     theirs = pyjwt.encode(ED_PAYLOAD, rfc8037_private_key(), algorithm="EdDSA")
     assert ours == theirs
@@ -327,7 +333,8 @@ def sample_claims() -> dict[str, Any]:
 
 
 @pytest.mark.parametrize("alg", ALGORITHMS)
-def test_pyjwt_tokens_decode_here(backend: Backend, alg: str) -> None:
+def test_pyjwt_tokens_decode_here(impl: ModuleType, alg: str) -> None:
+    backend = jwt_backend(impl)
     sign_key, verify_key = keys_for(alg)
     claims = sample_claims()
     token = pyjwt.encode(claims, sign_key, algorithm=alg, headers={"kid": "k-1"})
@@ -350,7 +357,8 @@ def test_pyjwt_tokens_decode_here(backend: Backend, alg: str) -> None:
 
 
 @pytest.mark.parametrize("alg", ALGORITHMS)
-def test_tokens_made_here_decode_in_pyjwt(backend: Backend, alg: str) -> None:
+def test_tokens_made_here_decode_in_pyjwt(impl: ModuleType, alg: str) -> None:
+    backend = jwt_backend(impl)
     sign_key, verify_key = keys_for(alg)
     claims = sample_claims()
     token = backend.encode(claims, sign_key, algorithm=alg, headers={"kid": "k-1"})
@@ -376,7 +384,8 @@ DETERMINISTIC = [*HS_ALGORITHMS, "RS256", "RS384", "RS512", "EdDSA"]
 
 
 @pytest.mark.parametrize("alg", DETERMINISTIC)
-def test_token_bytes_are_pyjwts(backend: Backend, alg: str) -> None:
+def test_token_bytes_are_pyjwts(impl: ModuleType, alg: str) -> None:
+    backend = jwt_backend(impl)
     # ASCII payload with keys in the same order: PyJWT's json.dumps(separators=(",", ":"))
     # and its sorted header give the same bytes as ours.
     sign_key, _ = keys_for(alg)
@@ -391,13 +400,15 @@ def test_token_bytes_are_pyjwts(backend: Backend, alg: str) -> None:
     )
 
 
-def test_datetime_claims_give_pyjwts_bytes(backend: Backend) -> None:
+def test_datetime_claims_give_pyjwts_bytes(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     when = dt.datetime(2031, 5, 6, 7, 8, 9, 500000, tzinfo=dt.timezone.utc)
     payload = {"exp": when, "iat": when - dt.timedelta(days=1), "nbf": when.replace(tzinfo=None)}
     assert backend.encode(payload, SECRET) == pyjwt.encode(payload, SECRET, algorithm="HS256")
 
 
-def test_non_ascii_payload_differs_only_in_bytes(backend: Backend) -> None:
+def test_non_ascii_payload_differs_only_in_bytes(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     payload = {"name": "Zoë"}
     ours = backend.encode(payload, SECRET)
     theirs = pyjwt.encode(payload, SECRET, algorithm="HS256")
@@ -407,7 +418,8 @@ def test_non_ascii_payload_differs_only_in_bytes(backend: Backend) -> None:
     assert backend.decode(theirs, SECRET, algorithms=["HS256"]) == payload
 
 
-def test_pyjwt_alg_none_token_is_refused(backend: Backend) -> None:
+def test_pyjwt_alg_none_token_is_refused(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     no_key: Any = None
     token = pyjwt.encode({"admin": True}, no_key, algorithm="none")
     assert token.endswith(".")

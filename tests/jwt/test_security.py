@@ -12,9 +12,17 @@ import base64
 import contextlib
 import string
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 import pytest
+from covet_rust_core._jwt_errors import (
+    DecodeError,
+    InvalidAlgorithmError,
+    InvalidKeyError,
+    InvalidSignatureError,
+    InvalidTokenError,
+)
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
 from cryptography.hazmat.primitives.serialization import (
@@ -30,27 +38,21 @@ from tests.support.jwt_backend import (
     ALGORITHMS,
     DEFAULT_MAX_TOKEN_BYTES,
     HS_ALGORITHMS,
+    JwtBackend,
+    both_backends,
+    jwt_backend,
+)
+from tests.support.keys import ALG_KEY, KeyPair, Keys, material
+from tests.support.outcomes import expect, outcome
+from tests.support.tokens import (
     SECRET,
-    Backend,
-    DecodeError,
-    InvalidAlgorithmError,
-    InvalidKeyError,
-    InvalidSignatureError,
-    InvalidTokenError,
     b64url,
     b64url_decode,
-    backend,
-    both_backends,
     compact_json,
     craft,
-    expect,
     hs_sign,
-    outcome,
     sign_segments,
 )
-from tests.support.keys import ALG_KEY, KeyPair, Keys, keys, material
-
-__all__ = ["backend", "keys"]  # the fixtures, imported for pytest
 
 B64_ALPHABET = string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_"
 ASYMMETRIC_MESSAGE = (
@@ -68,12 +70,12 @@ ALGORITHMS_REQUIRED = (
 )
 
 
-def decode(backend: Backend, token: Any, key: Any = SECRET, **kwargs: Any) -> Any:
+def decode(backend: JwtBackend, token: Any, key: Any = SECRET, **kwargs: Any) -> Any:
     kwargs.setdefault("algorithms", ["HS256"])
     return backend.decode(token, key, **kwargs)
 
 
-def json_error(backend: Backend, raw: bytes) -> str:
+def json_error(backend: JwtBackend, raw: bytes) -> str:
     """The package's JSON error message for this document (embedded in the DecodeErrors):
     a JSONDecodeError's, or the ValueError of CPython's limit on int digits."""
     try:
@@ -95,7 +97,8 @@ def keys_for(alg: str) -> tuple[Any, Any]:
 
 
 @pytest.mark.parametrize("algorithms", ["omitted", None, [], ()])
-def test_algorithms_omitted(backend: Backend, algorithms: Any) -> None:
+def test_algorithms_omitted(impl: ModuleType, algorithms: Any) -> None:
+    backend = jwt_backend(impl)
     token = backend.encode({"a": 1}, SECRET)
     if algorithms == "omitted":
         expect(DecodeError, ALGORITHMS_REQUIRED, backend.decode, token, SECRET)
@@ -106,7 +109,8 @@ def test_algorithms_omitted(backend: Backend, algorithms: Any) -> None:
 
 @pytest.mark.parametrize("alg", ["none", "None", "NONE", "nOnE"])
 @pytest.mark.parametrize("signature", ["empty", "hmac"])
-def test_alg_none_is_never_accepted(backend: Backend, alg: str, signature: str) -> None:
+def test_alg_none_is_never_accepted(impl: ModuleType, alg: str, signature: str) -> None:
+    backend = jwt_backend(impl)
     token = craft({"alg": alg, "typ": "JWT"}, {"admin": True})
     if signature == "empty":
         token = token.rsplit(".", 1)[0] + "."
@@ -116,7 +120,8 @@ def test_alg_none_is_never_accepted(backend: Backend, alg: str, signature: str) 
     expect(NotImplementedError, None, backend.encode, {"a": 1}, SECRET, algorithm=alg)
 
 
-def test_alg_missing(backend: Backend) -> None:
+def test_alg_missing(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     for header in ({}, {"typ": "JWT"}, {"ALG": "HS256"}):
         expect(
             InvalidAlgorithmError,
@@ -128,7 +133,8 @@ def test_alg_missing(backend: Backend) -> None:
 
 
 @pytest.mark.parametrize("alg", [256, None, ["HS256"], {"HS256": 1}, True, 0, ""])
-def test_alg_not_a_string(backend: Backend, alg: Any) -> None:
+def test_alg_not_a_string(impl: ModuleType, alg: Any) -> None:
+    backend = jwt_backend(impl)
     expect(InvalidAlgorithmError, NOT_ALLOWED, decode, backend, craft({"alg": alg}))
 
 
@@ -148,19 +154,22 @@ def test_alg_not_a_string(backend: Backend, alg: Any) -> None:
         ("HS256\x00", ["HS256"]),
     ],
 )
-def test_alg_not_in_the_allow_list(backend: Backend, alg: str, algorithms: Any) -> None:
+def test_alg_not_in_the_allow_list(impl: ModuleType, alg: str, algorithms: Any) -> None:
+    backend = jwt_backend(impl)
     # A token-caused problem is a token error, never NotImplementedError.
     token = craft({"alg": alg})
     expect(InvalidAlgorithmError, NOT_ALLOWED, decode, backend, token, algorithms=algorithms)
 
 
-def test_alg_check_comes_before_the_key(backend: Backend, keys: Keys) -> None:
+def test_alg_check_comes_before_the_key(impl: ModuleType, keys: Keys) -> None:
+    backend = jwt_backend(impl)
     token = craft({"alg": "RS256"})
     for key in (keys.rsa2048.public_spki_pem, "", 12345, {"kty": "foo"}):
         expect(InvalidAlgorithmError, NOT_ALLOWED, decode, backend, token, key)
 
 
-def test_header_rules_come_before_the_alg(backend: Backend) -> None:
+def test_header_rules_come_before_the_alg(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     token = craft({"alg": "none", "kid": 5})
     expect(InvalidTokenError, "Key ID header parameter must be a string", decode, backend, token)
 
@@ -176,7 +185,8 @@ def flip_bit(segment: str, byte: int = 0) -> str:
 
 @pytest.mark.parametrize("alg", ALGORITHMS)
 @pytest.mark.parametrize("part", ["header", "payload", "signature", "signature_end"])
-def test_tampered_token(backend: Backend, alg: str, part: str) -> None:
+def test_tampered_token(impl: ModuleType, alg: str, part: str) -> None:
+    backend = jwt_backend(impl)
     sign_key, verify_key = keys_for(alg)
     token = backend.encode({"sub": "user", "admin": False}, sign_key, algorithm=alg)
     header, payload, signature = token.split(".")
@@ -194,7 +204,8 @@ def test_tampered_token(backend: Backend, alg: str, part: str) -> None:
 
 @pytest.mark.parametrize("alg", ALGORITHMS)
 @pytest.mark.parametrize("change", ["empty", "one_byte_short", "one_byte_long", "half", "zeros"])
-def test_wrong_length_signature(backend: Backend, alg: str, change: str) -> None:
+def test_wrong_length_signature(impl: ModuleType, alg: str, change: str) -> None:
+    backend = jwt_backend(impl)
     sign_key, verify_key = keys_for(alg)
     token = backend.encode({"a": 1}, sign_key, algorithm=alg)
     signing_input, signature = token.rsplit(".", 1)
@@ -210,13 +221,15 @@ def test_wrong_length_signature(backend: Backend, alg: str, change: str) -> None
     expect(InvalidSignatureError, BAD_SIGNATURE, backend.decode, forged, verify_key, [alg])
 
 
-def test_empty_signature_segment(backend: Backend) -> None:
+def test_empty_signature_segment(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     token = craft()
     unsigned = token.rsplit(".", 1)[0] + "."
     expect(InvalidSignatureError, BAD_SIGNATURE, decode, backend, unsigned)
 
 
-def test_der_ecdsa_signature_is_refused(backend: Backend, keys: Keys) -> None:
+def test_der_ecdsa_signature_is_refused(impl: ModuleType, keys: Keys) -> None:
+    backend = jwt_backend(impl)
     token = backend.encode({"a": 1}, keys.p256.private_pkcs8_pem, algorithm="ES256")
     signing_input = token.rsplit(".", 1)[0]
     assert isinstance(keys.p256.private, ec.EllipticCurvePrivateKey)
@@ -232,7 +245,8 @@ def test_der_ecdsa_signature_is_refused(backend: Backend, keys: Keys) -> None:
     )
 
 
-def test_signature_from_another_algorithm_of_the_family(backend: Backend) -> None:
+def test_signature_from_another_algorithm_of_the_family(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     token = backend.encode({"a": 1}, SECRET, algorithm="HS512")
     _, payload, signature = token.split(".")
     relabelled = sign_segments(b64url(b'{"alg":"HS256","typ":"JWT"}'), payload)
@@ -240,7 +254,8 @@ def test_signature_from_another_algorithm_of_the_family(backend: Backend) -> Non
     expect(InvalidSignatureError, BAD_SIGNATURE, decode, backend, relabelled)
 
 
-def test_signing_input_is_the_segments_as_sent(backend: Backend) -> None:
+def test_signing_input_is_the_segments_as_sent(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     # A header segment with padding: the signature covers the padded text.
     header = b64url(b'{"alg":"HS256"} ')
     assert len(header) % 4 == 2
@@ -253,7 +268,8 @@ def test_signing_input_is_the_segments_as_sent(backend: Backend) -> None:
     expect(InvalidSignatureError, BAD_SIGNATURE, decode, backend, mixed)
 
 
-def test_signature_is_checked_before_the_payload(backend: Backend) -> None:
+def test_signature_is_checked_before_the_payload(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     header = b64url(b'{"alg":"HS256"}')
     unsigned = f"{header}.a+b.{b64url(b'x' * 32)}"
     expect(InvalidSignatureError, BAD_SIGNATURE, decode, backend, unsigned)
@@ -265,12 +281,14 @@ def test_signature_is_checked_before_the_payload(backend: Backend) -> None:
 
 
 @pytest.mark.parametrize("token", ["", "abc", "abc.def", ".", "eyJhbGciOiJIUzI1NiJ9.e30"])
-def test_not_enough_segments(backend: Backend, token: str) -> None:
+def test_not_enough_segments(impl: ModuleType, token: str) -> None:
+    backend = jwt_backend(impl)
     expect(DecodeError, "Not enough segments", decode, backend, token)
     expect(DecodeError, "Not enough segments", decode, backend, token.encode())
 
 
-def test_too_many_segments(backend: Backend) -> None:
+def test_too_many_segments(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     token = craft()
     for bad in (token + ".", token + ".e30", "a.b.c.d.e", "...", token + "." + token):
         expect(DecodeError, "Too many segments", decode, backend, bad)
@@ -314,13 +332,15 @@ def token_with(location: str, spelled: Callable[[str], str], remainder: int = 1)
 
 @pytest.mark.parametrize("location", LOCATIONS)
 @pytest.mark.parametrize("remainder", [1, 2])
-def test_noncanonical_trailing_bits(backend: Backend, location: str, remainder: int) -> None:
+def test_noncanonical_trailing_bits(impl: ModuleType, location: str, remainder: int) -> None:
+    backend = jwt_backend(impl)
     token = token_with(location, noncanonical, remainder)
     expect(DecodeError, LOCATIONS[location], decode, backend, token)
 
 
 @pytest.mark.parametrize("alg", ["HS256", "HS512", "ES256", "EdDSA", "RS256"])
-def test_noncanonical_signature(backend: Backend, alg: str) -> None:
+def test_noncanonical_signature(impl: ModuleType, alg: str) -> None:
+    backend = jwt_backend(impl)
     sign_key, verify_key = keys_for(alg)
     token = backend.encode({"a": 1}, sign_key, algorithm=alg)
     signing_input, signature = token.rsplit(".", 1)
@@ -335,7 +355,8 @@ BAD_CHARACTERS = ["+", "/", " ", "\n", "\t", "\r", "\x00", "é", "$", "%", "\\",
 
 @pytest.mark.parametrize("location", LOCATIONS)
 @pytest.mark.parametrize("character", BAD_CHARACTERS)
-def test_characters_outside_the_alphabet(backend: Backend, location: str, character: str) -> None:
+def test_characters_outside_the_alphabet(impl: ModuleType, location: str, character: str) -> None:
+    backend = jwt_backend(impl)
     token = token_with(location, lambda segment: segment[:4] + character + segment[4:])
     expect(DecodeError, LOCATIONS[location], decode, backend, token)
     token = token_with(location, lambda segment: segment + character)
@@ -343,7 +364,8 @@ def test_characters_outside_the_alphabet(backend: Backend, location: str, charac
 
 
 @pytest.mark.parametrize("character", [*BAD_CHARACTERS, "="])
-def test_characters_outside_the_alphabet_in_the_signature(backend: Backend, character: str) -> None:
+def test_characters_outside_the_alphabet_in_the_signature(impl: ModuleType, character: str) -> None:
+    backend = jwt_backend(impl)
     signing_input, signature = craft().rsplit(".", 1)
     for forged in (signature[:4] + character + signature[4:], character + signature):
         expect(
@@ -351,7 +373,8 @@ def test_characters_outside_the_alphabet_in_the_signature(backend: Backend, char
         )
 
 
-def test_standard_alphabet_is_refused(backend: Backend) -> None:
+def test_standard_alphabet_is_refused(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     # A payload whose base64url has '-' and '_', sent in the standard alphabet.
     segment = b64url(b'{"sub":"\xfb\xff\xfe>?"}')
     assert "-" in segment
@@ -361,7 +384,8 @@ def test_standard_alphabet_is_refused(backend: Backend) -> None:
     expect(DecodeError, "Invalid payload padding", decode, backend, token)
 
 
-def test_bytes_token_with_non_ascii(backend: Backend) -> None:
+def test_bytes_token_with_non_ascii(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     token = craft().encode()
     expect(DecodeError, "Invalid header padding", decode, backend, b"\xff" + token)
     signing_input = token.split(b".")[0] + b".e30\xff"
@@ -371,14 +395,17 @@ def test_bytes_token_with_non_ascii(backend: Backend) -> None:
 
 
 @pytest.mark.parametrize("location", LOCATIONS)
-def test_length_one_mod_four(backend: Backend, location: str) -> None:
+def test_length_one_mod_four(impl: ModuleType, location: str) -> None:
+    backend = jwt_backend(impl)
+
     def lengthen(segment: str) -> str:
         return segment + "A" * ((1 - len(segment)) % 4)
 
     expect(DecodeError, LOCATIONS[location], decode, backend, token_with(location, lengthen))
 
 
-def test_length_one_mod_four_signature(backend: Backend) -> None:
+def test_length_one_mod_four_signature(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     signing_input, signature = craft().rsplit(".", 1)
     assert len(signature) % 4 == 3
     forged = f"{signing_input}.{signature}AA"
@@ -387,7 +414,8 @@ def test_length_one_mod_four_signature(backend: Backend) -> None:
 
 @pytest.mark.parametrize("location", LOCATIONS)
 @pytest.mark.parametrize("remainder", [1, 2])
-def test_correct_padding_is_accepted(backend: Backend, location: str, remainder: int) -> None:
+def test_correct_padding_is_accepted(impl: ModuleType, location: str, remainder: int) -> None:
+    backend = jwt_backend(impl)
     token = token_with(location, lambda segment: segment + "=" * (-len(segment) % 4), remainder)
     assert decode(backend, token)["sub"] == "s"
     signing_input, signature = token.rsplit(".", 1)
@@ -401,21 +429,24 @@ def test_correct_padding_is_accepted(backend: Backend, location: str, remainder:
     [(1, "="), (1, "==="), (2, "=="), (2, "==="), (0, "="), (0, "=="), (0, "====")],
 )
 def test_wrong_padding_is_refused(
-    backend: Backend, location: str, remainder: int, padding: str
+    impl: ModuleType, location: str, remainder: int, padding: str
 ) -> None:
+    backend = jwt_backend(impl)
     token = token_with(location, lambda segment: segment + padding, remainder)
     expect(DecodeError, LOCATIONS[location], decode, backend, token)
 
 
 @pytest.mark.parametrize("location", LOCATIONS)
-def test_padding_inside_a_segment_is_refused(backend: Backend, location: str) -> None:
+def test_padding_inside_a_segment_is_refused(impl: ModuleType, location: str) -> None:
+    backend = jwt_backend(impl)
     token = token_with(location, lambda segment: segment[:4] + "=" + segment[4:])
     expect(DecodeError, LOCATIONS[location], decode, backend, token)
     token = token_with(location, lambda segment: "=" + segment)
     expect(DecodeError, LOCATIONS[location], decode, backend, token)
 
 
-def test_wrong_signature_padding_is_refused(backend: Backend) -> None:
+def test_wrong_signature_padding_is_refused(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     signing_input, signature = craft().rsplit(".", 1)
     for padding in ("==", "===", "===="):
         forged = f"{signing_input}.{signature}{padding}"
@@ -433,7 +464,8 @@ def token_with_json(location: str, raw: bytes) -> str:
 
 @pytest.mark.parametrize("location", ["header", "payload"])
 @pytest.mark.parametrize("raw", [b"[]", b"[1]", b"1", b"null", b'"{}"', b"true", b"1.5"])
-def test_not_a_json_object(backend: Backend, location: str, raw: bytes) -> None:
+def test_not_a_json_object(impl: ModuleType, location: str, raw: bytes) -> None:
+    backend = jwt_backend(impl)
     expect(
         DecodeError,
         f"Invalid {location} string: must be a json object",
@@ -458,7 +490,8 @@ def test_not_a_json_object(backend: Backend, location: str, raw: bytes) -> None:
         b"not json",
     ],
 )
-def test_invalid_json(backend: Backend, location: str, raw: bytes) -> None:
+def test_invalid_json(impl: ModuleType, location: str, raw: bytes) -> None:
+    backend = jwt_backend(impl)
     message = f"Invalid {location} string: " + json_error(backend, raw)
     expect(DecodeError, message, decode, backend, token_with_json(location, raw))
 
@@ -474,7 +507,8 @@ def test_invalid_json(backend: Backend, location: str, raw: bytes) -> None:
         b'{"alg":"HS256","x":"\xf4\x90\x80\x80"}',
     ],
 )
-def test_invalid_utf8(backend: Backend, location: str, raw: bytes) -> None:
+def test_invalid_utf8(impl: ModuleType, location: str, raw: bytes) -> None:
+    backend = jwt_backend(impl)
     message = f"Invalid {location} string: " + json_error(backend, raw)
     assert "UTF-8" in message
     expect(DecodeError, message, decode, backend, token_with_json(location, raw))
@@ -482,7 +516,8 @@ def test_invalid_utf8(backend: Backend, location: str, raw: bytes) -> None:
 
 @pytest.mark.parametrize("location", ["header", "payload"])
 @pytest.mark.parametrize("digits", [4301, 10_000])
-def test_integer_beyond_the_digit_limit(backend: Backend, location: str, digits: int) -> None:
+def test_integer_beyond_the_digit_limit(impl: ModuleType, location: str, digits: int) -> None:
+    backend = jwt_backend(impl)
     raw = b'{"alg":"HS256","n":' + b"7" * digits + b"}"
     message = f"Invalid {location} string: " + json_error(backend, raw)
     assert "4300" in message
@@ -491,7 +526,8 @@ def test_integer_beyond_the_digit_limit(backend: Backend, location: str, digits:
 
 @pytest.mark.parametrize("location", ["header", "payload"])
 @pytest.mark.parametrize("bracket", [b"[", b'{"a":'])
-def test_deep_nesting(backend: Backend, location: str, bracket: bytes) -> None:
+def test_deep_nesting(impl: ModuleType, location: str, bracket: bytes) -> None:
+    backend = jwt_backend(impl)
     raw = b'{"alg":"HS256","x":' + bracket * 100_000
     message = f"Invalid {location} string: " + json_error(backend, raw)
     assert "Nesting too deep" in message
@@ -515,7 +551,8 @@ def test_deep_nesting(backend: Backend, location: str, bracket: bytes) -> None:
         (b'{"alg":"HS256","":1,"":2}', ""),
     ],
 )
-def test_duplicate_keys_in_the_header(backend: Backend, raw: bytes, key: str) -> None:
+def test_duplicate_keys_in_the_header(impl: ModuleType, raw: bytes, key: str) -> None:
+    backend = jwt_backend(impl)
     expect(
         DecodeError,
         f'Invalid header string: duplicate key "{key}"',
@@ -542,7 +579,8 @@ def test_duplicate_keys_in_the_header(backend: Backend, raw: bytes, key: str) ->
         (b'{"z":1,"y":{"q":1,"q":2},"z":2}', "q"),
     ],
 )
-def test_duplicate_keys_in_the_payload(backend: Backend, raw: bytes, key: str) -> None:
+def test_duplicate_keys_in_the_payload(impl: ModuleType, raw: bytes, key: str) -> None:
+    backend = jwt_backend(impl)
     expect(
         DecodeError,
         f'Invalid payload string: duplicate key "{key}"',
@@ -552,7 +590,8 @@ def test_duplicate_keys_in_the_payload(backend: Backend, raw: bytes, key: str) -
     )
 
 
-def test_same_key_in_different_objects_is_fine(backend: Backend) -> None:
+def test_same_key_in_different_objects_is_fine(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     raw = b'{"a":{"k":1},"b":{"k":2},"c":[{"k":3},{"k":4}]}'
     assert decode(backend, craft({"alg": "HS256"}, raw)) == {
         "a": {"k": 1},
@@ -565,7 +604,8 @@ def test_same_key_in_different_objects_is_fine(backend: Backend) -> None:
 
 
 @pytest.mark.parametrize("kid", [1, None, ["k"], {"k": 1}, True, 1.5])
-def test_kid_must_be_a_string(backend: Backend, kid: Any) -> None:
+def test_kid_must_be_a_string(impl: ModuleType, kid: Any) -> None:
+    backend = jwt_backend(impl)
     token = craft({"alg": "HS256", "kid": kid})
     message = "Key ID header parameter must be a string"
     expect(InvalidTokenError, message, decode, backend, token)
@@ -573,7 +613,8 @@ def test_kid_must_be_a_string(backend: Backend, kid: Any) -> None:
 
 
 @pytest.mark.parametrize("crit", [[], "exp", {}, {"exp": 1}, 1, None, True])
-def test_crit_must_be_a_non_empty_list(backend: Backend, crit: Any) -> None:
+def test_crit_must_be_a_non_empty_list(impl: ModuleType, crit: Any) -> None:
+    backend = jwt_backend(impl)
     token = craft({"alg": "HS256", "crit": crit})
     message = "Invalid 'crit' header: must be a non-empty list"
     expect(InvalidTokenError, message, decode, backend, token)
@@ -581,7 +622,8 @@ def test_crit_must_be_a_non_empty_list(backend: Backend, crit: Any) -> None:
 
 
 @pytest.mark.parametrize("crit", [[1], [None], [["exp"]], [{"b64": 1}], [1, "exp"]])
-def test_crit_values_must_be_strings(backend: Backend, crit: Any) -> None:
+def test_crit_values_must_be_strings(impl: ModuleType, crit: Any) -> None:
+    backend = jwt_backend(impl)
     token = craft({"alg": "HS256", "crit": crit})
     message = "Invalid 'crit' header: values must be strings"
     expect(InvalidTokenError, message, decode, backend, token)
@@ -598,7 +640,8 @@ def test_crit_values_must_be_strings(backend: Backend, crit: Any) -> None:
         (["é"], "é"),
     ],
 )
-def test_unknown_critical_extension(backend: Backend, crit: Any, entry: str) -> None:
+def test_unknown_critical_extension(impl: ModuleType, crit: Any, entry: str) -> None:
+    backend = jwt_backend(impl)
     token = craft({"alg": "HS256", "crit": crit, "b64": True, "exp": 1})
     message = f"Unsupported critical extension: {entry}"
     expect(InvalidTokenError, message, decode, backend, token)
@@ -613,18 +656,21 @@ def test_unknown_critical_extension(backend: Backend, crit: Any, entry: str) -> 
 
 
 @pytest.mark.parametrize("b64", [False, None, 0, 1, "true", [], {}])
-def test_b64_other_than_true_is_refused(backend: Backend, b64: Any) -> None:
+def test_b64_other_than_true_is_refused(impl: ModuleType, b64: Any) -> None:
+    backend = jwt_backend(impl)
     token = craft({"alg": "HS256", "b64": b64})
     message = "The b64 header parameter is not supported"
     expect(DecodeError, message, decode, backend, token)
     expect(DecodeError, message, backend.get_unverified_header, token)
 
 
-def test_b64_true_is_accepted(backend: Backend) -> None:
+def test_b64_true_is_accepted(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     assert decode(backend, craft({"alg": "HS256", "b64": True}, {"a": 1})) == {"a": 1}
 
 
-def test_header_rules_order(backend: Backend) -> None:
+def test_header_rules_order(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     token = craft({"alg": "HS256", "kid": 1, "crit": [], "b64": False})
     expect(InvalidTokenError, "Key ID header parameter must be a string", decode, backend, token)
     token = craft({"alg": "HS256", "crit": [], "b64": False})
@@ -636,7 +682,8 @@ def test_header_rules_order(backend: Backend) -> None:
 
 
 @pytest.mark.parametrize("key", ["", b""])
-def test_empty_hmac_key(backend: Backend, key: Any) -> None:
+def test_empty_hmac_key(impl: ModuleType, key: Any) -> None:
+    backend = jwt_backend(impl)
     message = "HMAC key must not be empty."
     for alg in HS_ALGORITHMS:
         expect(InvalidKeyError, message, backend.encode, {"a": 1}, key, algorithm=alg)
@@ -645,7 +692,8 @@ def test_empty_hmac_key(backend: Backend, key: Any) -> None:
     expect(InvalidKeyError, message, backend.Key.from_secret, key)
 
 
-def test_empty_hmac_jwk(backend: Backend) -> None:
+def test_empty_hmac_jwk(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     jwk = {"kty": "oct", "k": ""}
     expect(InvalidKeyError, None, backend.encode, {"a": 1}, jwk)
     expect(InvalidKeyError, None, decode, backend, craft(key=b""), jwk)
@@ -715,7 +763,8 @@ CONFUSION_CASES = [
 
 
 @pytest.mark.parametrize(("name", "form"), CONFUSION_CASES)
-def test_algorithm_confusion(backend: Backend, name: str, form: str) -> None:
+def test_algorithm_confusion(impl: ModuleType, name: str, form: str) -> None:
+    backend = jwt_backend(impl)
     secret, message = confusion_forms(material().get(name))[form]
     # The forgery: a token HMAC-signed with the public key's text as the secret.
     forged = craft({"alg": "HS256", "typ": "JWT"}, {"admin": True}, key=secret)
@@ -726,7 +775,8 @@ def test_algorithm_confusion(backend: Backend, name: str, form: str) -> None:
 
 @pytest.mark.parametrize("alg", ["HS384", "HS512"])
 @pytest.mark.parametrize("form", ["spki_pem", "public_jwk_json", "openssh", "spki_der"])
-def test_algorithm_confusion_other_hmac_sizes(backend: Backend, alg: str, form: str) -> None:
+def test_algorithm_confusion_other_hmac_sizes(impl: ModuleType, alg: str, form: str) -> None:
+    backend = jwt_backend(impl)
     secret, message = confusion_forms(material().rsa2048)[form]
     forged = craft({"alg": alg, "typ": "JWT"}, {"admin": True}, key=secret, alg=alg)
     expect(InvalidKeyError, message, backend.decode, forged, secret, algorithms=[alg])
@@ -755,7 +805,8 @@ def test_algorithm_confusion_other_hmac_sizes(backend: Backend, alg: str, form: 
         b"\x30\x08\x30\x03\x02\x01\x01\x04\x01\x00",
     ],
 )
-def test_asymmetric_looking_secrets_are_refused(backend: Backend, secret: str | bytes) -> None:
+def test_asymmetric_looking_secrets_are_refused(impl: ModuleType, secret: str | bytes) -> None:
+    backend = jwt_backend(impl)
     expect(InvalidKeyError, ASYMMETRIC_MESSAGE, backend.encode, {"a": 1}, secret)
     expect(InvalidKeyError, ASYMMETRIC_MESSAGE, decode, backend, craft(key=secret), secret)
     expect(InvalidKeyError, ASYMMETRIC_MESSAGE, backend.Key.from_secret, secret)
@@ -772,7 +823,8 @@ def test_asymmetric_looking_secrets_are_refused(backend: Backend, secret: str | 
         b'\xef\xbb\xbf {"kty":"x"}',
     ],
 )
-def test_jwk_looking_secrets_are_refused(backend: Backend, secret: str | bytes) -> None:
+def test_jwk_looking_secrets_are_refused(impl: ModuleType, secret: str | bytes) -> None:
+    backend = jwt_backend(impl)
     expect(InvalidKeyError, JWK_MESSAGE, backend.encode, {"a": 1}, secret)
     expect(InvalidKeyError, JWK_MESSAGE, decode, backend, craft(key=secret), secret)
     expect(InvalidKeyError, JWK_MESSAGE, backend.Key.from_secret, secret)
@@ -794,14 +846,16 @@ def test_jwk_looking_secrets_are_refused(backend: Backend, secret: str | bytes) 
         bytes(range(256)),
     ],
 )
-def test_ordinary_secrets_are_accepted(backend: Backend, secret: str | bytes) -> None:
+def test_ordinary_secrets_are_accepted(impl: ModuleType, secret: str | bytes) -> None:
+    backend = jwt_backend(impl)
     token = backend.encode({"a": 1}, secret)
     assert token == craft({"alg": "HS256", "typ": "JWT"}, {"a": 1}, key=secret)
     assert decode(backend, token, secret) == {"a": 1}
 
 
 @pytest.mark.parametrize("name", ["rsa2048", "p256", "ed25519"])
-def test_asymmetric_jwk_and_key_are_refused_for_hmac(backend: Backend, name: str) -> None:
+def test_asymmetric_jwk_and_key_are_refused_for_hmac(impl: ModuleType, name: str) -> None:
+    backend = jwt_backend(impl)
     pair = material().get(name)
     forged = craft(key=compact_json(pair.public_jwk))
     for key in (
@@ -818,7 +872,8 @@ def test_asymmetric_jwk_and_key_are_refused_for_hmac(backend: Backend, name: str
 
 
 @pytest.mark.parametrize("alg", ["RS256", "PS256", "ES256", "ES384", "EdDSA"])
-def test_hmac_key_is_refused_for_asymmetric_algorithms(backend: Backend, alg: str) -> None:
+def test_hmac_key_is_refused_for_asymmetric_algorithms(impl: ModuleType, alg: str) -> None:
+    backend = jwt_backend(impl)
     jwk = {"kty": "oct", "k": b64url(SECRET)}
     for key in (jwk, backend.Key.from_secret(SECRET), backend.Key.from_jwk(jwk)):
         expect(InvalidKeyError, None, backend.encode, {"a": 1}, key, algorithm=alg)
@@ -829,7 +884,8 @@ def test_hmac_key_is_refused_for_asymmetric_algorithms(backend: Backend, alg: st
 
 
 @pytest.mark.parametrize("name", ["rsa2048", "p256", "ed25519"])
-def test_a_parsed_key_text_is_still_refused_as_a_secret(backend: Backend, name: str) -> None:
+def test_a_parsed_key_text_is_still_refused_as_a_secret(impl: ModuleType, name: str) -> None:
+    backend = jwt_backend(impl)
     # Parsed key texts are cached: using a PEM text for its own algorithm first must not
     # make it acceptable as an HMAC secret afterwards, nor the other way round.
     pair = material().get(name)
@@ -849,7 +905,8 @@ def test_a_parsed_key_text_is_still_refused_as_a_secret(backend: Backend, name: 
         expect(InvalidKeyError, ASYMMETRIC_MESSAGE, backend.encode, {}, pair.private_pkcs8_pem)
 
 
-def test_many_key_texts_in_rotation(backend: Backend) -> None:
+def test_many_key_texts_in_rotation(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     # More key texts than the cache holds (64), each used several times in turn: every
     # verification uses the key it was given.
     private_keys = [ed25519.Ed25519PrivateKey.generate() for _ in range(70)]
@@ -898,7 +955,8 @@ MISMATCHES = [
 
 
 @pytest.mark.parametrize(("alg", "name"), MISMATCHES)
-def test_key_does_not_fit_the_algorithm(backend: Backend, alg: str, name: str) -> None:
+def test_key_does_not_fit_the_algorithm(impl: ModuleType, alg: str, name: str) -> None:
+    backend = jwt_backend(impl)
     pair = material().get(name)
     signing = [pair.private_pkcs8_pem, dict(pair.private_jwk)]
     verifying = [pair.public_spki_pem, dict(pair.public_jwk), pair.private_pkcs8_pem]
@@ -919,7 +977,8 @@ def test_key_does_not_fit_the_algorithm(backend: Backend, alg: str, name: str) -
 
 
 @pytest.mark.parametrize("alg", ["ES256", "ES384"])
-def test_ecdsa_curve_mismatch_with_a_real_signature(backend: Backend, keys: Keys, alg: str) -> None:
+def test_ecdsa_curve_mismatch_with_a_real_signature(impl: ModuleType, keys: Keys, alg: str) -> None:
+    backend = jwt_backend(impl)
     # An ES256-labelled token really signed by a P-384 key (and the reverse) is refused as a
     # key problem, whatever the signature bytes.
     other = keys.p384 if alg == "ES256" else keys.p256
@@ -939,16 +998,18 @@ def construct(make: Callable[[], Any]) -> tuple[Any, InvalidKeyError | None]:
 
 
 @pytest.mark.parametrize("alg", ["PS256", "PS512", "RS256"])
-def test_rsa_pss_restricted_keys_are_refused(backend: Backend, keys: Keys, alg: str) -> None:
+def test_rsa_pss_restricted_keys_are_refused(impl: ModuleType, keys: Keys, alg: str) -> None:
+    backend = jwt_backend(impl)
     expect(InvalidKeyError, None, backend.encode, {"a": 1}, keys.rsa_pss_private_pem, algorithm=alg)
     token = backend.encode({"a": 1}, keys.rsa2048.private_pkcs8_pem, algorithm=alg)
     for key in (keys.rsa_pss_public_pem, keys.rsa_pss_private_pem):
         expect(InvalidKeyError, None, backend.decode, token, key, algorithms=[alg])
 
 
-def test_key_refusals_at_construction_or_use(backend: Backend, keys: Keys) -> None:
+def test_key_refusals_at_construction_or_use(impl: ModuleType, keys: Keys) -> None:
     """Keys the contract refuses: as ``Key`` either the constructor refuses them or every use
     does; either way the class is InvalidKeyError."""
+    backend = jwt_backend(impl)
     cases: list[tuple[str, Callable[[], Any], str]] = [
         ("rsa-pss", lambda: backend.Key.from_pem(keys.rsa_pss_private_pem), "PS256"),
         ("rsa-pss", lambda: backend.Key.from_pem(keys.rsa_pss_public_pem), "PS384"),
@@ -976,7 +1037,8 @@ def size_message(size: int, limit: int) -> str:
 
 
 @pytest.mark.parametrize("as_bytes", [False, True], ids=["str", "bytes"])
-def test_default_size_limit_comes_before_any_decoding(backend: Backend, as_bytes: bool) -> None:
+def test_default_size_limit_comes_before_any_decoding(impl: ModuleType, as_bytes: bool) -> None:
+    backend = jwt_backend(impl)
     size = DEFAULT_MAX_TOKEN_BYTES + 1
     # Garbage that would be a padding error (header of length 1 mod 4) if it were decoded.
     token: Any = "x" * (size - 4) + ".!.!"
@@ -993,7 +1055,8 @@ def test_default_size_limit_comes_before_any_decoding(backend: Backend, as_bytes
     expect(DecodeError, "Invalid header padding", decode, backend, token[:-1])
 
 
-def test_size_limit_boundary(backend: Backend) -> None:
+def test_size_limit_boundary(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     token = backend.encode({"sub": "x" * 50}, SECRET)
     size = len(token)
     assert decode(backend, token, max_token_bytes=size) == {"sub": "x" * 50}
@@ -1010,7 +1073,8 @@ def test_size_limit_boundary(backend: Backend) -> None:
     )
 
 
-def test_size_counts_utf8_bytes(backend: Backend) -> None:
+def test_size_counts_utf8_bytes(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     token = "é" * 60
     expect(DecodeError, size_message(120, 100), decode, backend, token, max_token_bytes=100)
     expect(DecodeError, "Not enough segments", decode, backend, token, max_token_bytes=120)
@@ -1018,7 +1082,8 @@ def test_size_counts_utf8_bytes(backend: Backend) -> None:
     expect(DecodeError, size_message(124, 123), decode, backend, token, max_token_bytes=123)
 
 
-def test_oversized_token_with_a_valid_signature(backend: Backend) -> None:
+def test_oversized_token_with_a_valid_signature(impl: ModuleType) -> None:
+    backend = jwt_backend(impl)
     token = backend.encode({"blob": "x" * DEFAULT_MAX_TOKEN_BYTES}, SECRET)
     expect(DecodeError, size_message(len(token), DEFAULT_MAX_TOKEN_BYTES), decode, backend, token)
     assert decode(backend, token, max_token_bytes=len(token))["blob"] == "x" * (
@@ -1095,7 +1160,8 @@ garbage_tokens = (
 
 @PROPERTY_SETTINGS
 @given(token=garbage_tokens)
-def test_garbage_raises_only_token_errors(backend: Backend, token: str | bytes) -> None:
+def test_garbage_raises_only_token_errors(impl: ModuleType, token: str | bytes) -> None:
+    backend = jwt_backend(impl)
     with contextlib.suppress(InvalidTokenError):
         decode(backend, token)
     with contextlib.suppress(InvalidTokenError):
@@ -1118,7 +1184,8 @@ def test_garbage_gives_the_same_outcome_on_both_backends(token: str | bytes) -> 
 
 @PROPERTY_SETTINGS
 @given(data=st.data())
-def test_any_one_character_change_is_refused(backend: Backend, data: st.DataObject) -> None:
+def test_any_one_character_change_is_refused(impl: ModuleType, data: st.DataObject) -> None:
+    backend = jwt_backend(impl)
     token = backend.encode({"sub": "user", "admin": False, "n": 12345}, SECRET)
     position = data.draw(st.integers(min_value=0, max_value=len(token) - 1))
     replacement = data.draw(

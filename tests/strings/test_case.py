@@ -9,26 +9,17 @@ from __future__ import annotations
 import collections
 import types
 from collections.abc import Callable, Iterator, Mapping
+from types import ModuleType
 from typing import Any
 
 import humps
 import pytest
 from hypothesis import given
 
-from tests.support.strings_backend import (
-    SETTINGS,
-    Strings,
-    any_text,
-    backend,
-    both_backends,
-    expect,
-    identifiers,
-    nested_structures,
-    strict_diff,
-    whole_unicode_mismatch,
-)
-
-__all__ = ["backend"]  # the fixture, imported for pytest
+from tests.support.outcomes import expect, strict_diff
+from tests.support.string_strategies import SETTINGS, any_text, identifiers, nested_structures
+from tests.support.strings_backend import both_backends, strings_backend
+from tests.support.whole_unicode import whole_unicode_mismatch
 
 ANCHORS: dict[str, Callable[[Any], Any]] = {
     "to_snake": humps.decamelize,
@@ -66,7 +57,8 @@ class ReadOnly(Mapping[str, Any]):
 @SETTINGS
 @pytest.mark.parametrize("name", NAMES)
 @given(text=identifiers(10))
-def test_case_matches_pyhumps_on_identifiers(backend: Strings, name: str, text: str) -> None:
+def test_case_matches_pyhumps_on_identifiers(impl: ModuleType, name: str, text: str) -> None:
+    backend = strings_backend(impl)
     result = backend.function(name)(text)
     expected = ANCHORS[name](text)
     assert result == expected
@@ -76,7 +68,8 @@ def test_case_matches_pyhumps_on_identifiers(backend: Strings, name: str, text: 
 @SETTINGS
 @pytest.mark.parametrize("name", NAMES)
 @given(text=any_text(20))
-def test_case_matches_pyhumps_on_unicode_text(backend: Strings, name: str, text: str) -> None:
+def test_case_matches_pyhumps_on_unicode_text(impl: ModuleType, name: str, text: str) -> None:
+    backend = strings_backend(impl)
     assert backend.function(name)(text) == ANCHORS[name](text)
 
 
@@ -103,8 +96,9 @@ def test_case_matches_pyhumps_on_unicode_text(backend: Strings, name: str, text:
     ],
 )
 def test_case_examples(
-    backend: Strings, text: str, snake: str, camel: str, pascal: str, kebab: str
+    impl: ModuleType, text: str, snake: str, camel: str, pascal: str, kebab: str
 ) -> None:
+    backend = strings_backend(impl)
     expected = {"to_snake": snake, "to_camel": camel, "to_pascal": pascal, "to_kebab": kebab}
     for name, value in expected.items():
         assert ANCHORS[name](text) == value, name
@@ -113,27 +107,31 @@ def test_case_examples(
 
 @pytest.mark.parametrize("name", ["to_snake", "to_camel", "to_pascal"])
 @pytest.mark.parametrize("text", ["HTTP", "HTTP API", " USER_ID\t", "ÉTÉ 2024", "ΟΔΟΣ"])
-def test_all_caps_is_the_same_object(backend: Strings, name: str, text: str) -> None:
+def test_all_caps_is_the_same_object(impl: ModuleType, name: str, text: str) -> None:
+    backend = strings_backend(impl)
     assert ANCHORS[name](text) is text
     assert backend.function(name)(text) is text
 
 
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("text", ["123", " 1 2 ", "\u0663\u0664", "½Ⅻ"])
-def test_numeric_is_the_same_object(backend: Strings, name: str, text: str) -> None:
+def test_numeric_is_the_same_object(impl: ModuleType, name: str, text: str) -> None:
+    backend = strings_backend(impl)
     assert ANCHORS[name](text) is text
     assert backend.function(name)(text) is text
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_case_huge(backend: Strings, name: str) -> None:
+def test_case_huge(impl: ModuleType, name: str) -> None:
+    backend = strings_backend(impl)
     text = "someHTTPRequestId_withÜmlauts-and ΣΙΓΜΑ\u00a0v2Go " * 60_000
     assert backend.function(name)(text) == ANCHORS[name](text)
 
 
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("value", [{"aB": 1}, ["aB"]], ids=["dict", "list"])
-def test_string_forms_point_to_the_keys_forms(backend: Strings, name: str, value: object) -> None:
+def test_string_forms_point_to_the_keys_forms(impl: ModuleType, name: str, value: object) -> None:
+    backend = strings_backend(impl)
     expect(
         TypeError,
         f"{name}() argument 's' must be str, not {type(value).__name__} "
@@ -145,7 +143,8 @@ def test_string_forms_point_to_the_keys_forms(backend: Strings, name: str, value
 
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("value", [None, 5, b"aB", ("aB",)], ids=repr)
-def test_string_forms_take_only_str(backend: Strings, name: str, value: object) -> None:
+def test_string_forms_take_only_str(impl: ModuleType, name: str, value: object) -> None:
+    backend = strings_backend(impl)
     error = expect(TypeError, None, backend.function(name), value)
     assert str(error).startswith(f"{name}() argument 's' must be str, not {type(value).__name__}")
 
@@ -156,7 +155,8 @@ def test_string_forms_take_only_str(backend: Strings, name: str, value: object) 
 @SETTINGS
 @pytest.mark.parametrize("name", NAMES)
 @given(obj=nested_structures(identifiers(5) | any_text(6)))
-def test_keys_match_pyhumps(backend: Strings, name: str, obj: Any) -> None:
+def test_keys_match_pyhumps(impl: ModuleType, name: str, obj: Any) -> None:
+    backend = strings_backend(impl)
     result = backend.function(f"{name}_keys")(obj)
     found = strict_diff(result, ANCHORS[name](obj))
     assert found is None, found
@@ -165,13 +165,15 @@ def test_keys_match_pyhumps(backend: Strings, name: str, obj: Any) -> None:
 @SETTINGS
 @pytest.mark.parametrize("name", NAMES)
 @given(obj=nested_structures(identifiers(5)))
-def test_keys_leave_the_input_alone(backend: Strings, name: str, obj: Any) -> None:
+def test_keys_leave_the_input_alone(impl: ModuleType, name: str, obj: Any) -> None:
+    backend = strings_backend(impl)
     before = repr(obj)
     backend.function(f"{name}_keys")(obj)
     assert repr(obj) == before
 
 
-def test_keys_mapping_kinds(backend: Strings) -> None:
+def test_keys_mapping_kinds(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     leaf = ({"innerKey": 1},)
     obj = ListSub(
         [
@@ -198,11 +200,13 @@ def test_keys_mapping_kinds(backend: Strings) -> None:
 @pytest.mark.parametrize(
     "value", ["someKey", 5, None, ("someKey",), {"someKey"}, b"someKey", 1.5], ids=repr
 )
-def test_keys_return_other_values_as_they_are(backend: Strings, name: str, value: object) -> None:
+def test_keys_return_other_values_as_they_are(impl: ModuleType, name: str, value: object) -> None:
+    backend = strings_backend(impl)
     assert backend.function(f"{name}_keys")(value) is value
 
 
-def test_keys_that_are_not_str_are_kept(backend: Strings) -> None:
+def test_keys_that_are_not_str_are_kept(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     key = ("someKey",)
     obj: dict[Any, Any] = {1: "a", None: "b", key: "c", 2.5: {"innerKey": 1}, "outerKey": 2}
     expected = {1: "a", None: "b", key: "c", 2.5: {"inner_key": 1}, "outer_key": 2}
@@ -244,7 +248,8 @@ CONVERTED = {
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("kind", ["dict", "list", "mixed"])
 @pytest.mark.parametrize("levels", [LIMIT - 1, LIMIT])
-def test_keys_nesting_up_to_the_limit(backend: Strings, name: str, kind: str, levels: int) -> None:
+def test_keys_nesting_up_to_the_limit(impl: ModuleType, name: str, kind: str, levels: int) -> None:
+    backend = strings_backend(impl)
     result = backend.function(f"{name}_keys")(nest(levels, kind))
     assert depth_of(result, CONVERTED[name]) == levels
 
@@ -252,7 +257,8 @@ def test_keys_nesting_up_to_the_limit(backend: Strings, name: str, kind: str, le
 @pytest.mark.parametrize("name", NAMES)
 @pytest.mark.parametrize("kind", ["dict", "list", "mixed"])
 @pytest.mark.parametrize("levels", [LIMIT + 1, 10 * LIMIT])
-def test_keys_nesting_beyond_the_limit(backend: Strings, name: str, kind: str, levels: int) -> None:
+def test_keys_nesting_beyond_the_limit(impl: ModuleType, name: str, kind: str, levels: int) -> None:
+    backend = strings_backend(impl)
     expect(
         RecursionError,
         f"{name}_keys(): nesting deeper than {LIMIT} levels",
@@ -262,7 +268,8 @@ def test_keys_nesting_beyond_the_limit(backend: Strings, name: str, kind: str, l
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_keys_cycles(backend: Strings, name: str) -> None:
+def test_keys_cycles(impl: ModuleType, name: str) -> None:
+    backend = strings_backend(impl)
     message = f"{name}_keys(): nesting deeper than {LIMIT} levels"
     cyclic_dict: dict[str, Any] = {"someKey": 1}
     cyclic_dict["selfRef"] = cyclic_dict
@@ -283,6 +290,7 @@ def test_native_and_twin_convert_every_code_point(name: str) -> None:
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_every_code_point_matches_pyhumps(backend: Strings, name: str) -> None:
+def test_every_code_point_matches_pyhumps(impl: ModuleType, name: str) -> None:
+    backend = strings_backend(impl)
     mismatch = whole_unicode_mismatch(backend.function(name), ANCHORS[name], joiner="_")
     assert mismatch is None, mismatch

@@ -17,9 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.support.strings_backend import SETTINGS, Strings, any_text, backend
-
-__all__ = ["backend"]  # the fixture, imported for pytest
+from tests.support.string_strategies import SETTINGS, any_text
+from tests.support.strings_backend import Strings, strings_backend
 
 SPECIALS = "&<>'\""
 html_text = st.text(
@@ -113,7 +112,8 @@ escapables = st.one_of(
 
 @SETTINGS
 @given(value=escapables)
-def test_escape_html_matches_markupsafe(backend: Strings, value: Any) -> None:
+def test_escape_html_matches_markupsafe(impl: ModuleType, value: Any) -> None:
+    backend = strings_backend(impl)
     result = backend.escape_html(value)
     assert type(result) is str
     assert result == str(markupsafe.escape(value))
@@ -121,7 +121,8 @@ def test_escape_html_matches_markupsafe(backend: Strings, value: Any) -> None:
 
 @SETTINGS
 @given(text=any_text(40) | html_text)
-def test_escape_html_text(backend: Strings, text: str) -> None:
+def test_escape_html_text(impl: ModuleType, text: str) -> None:
+    backend = strings_backend(impl)
     expected = (
         text.replace("&", "&amp;")
         .replace("<", "&lt;")
@@ -161,13 +162,15 @@ def test_escape_html_text(backend: Strings, text: str) -> None:
         (b"<", "b&#39;&lt;&#39;"),
     ],
 )
-def test_escape_html_examples(backend: Strings, value: object, expected: str) -> None:
+def test_escape_html_examples(impl: ModuleType, value: object, expected: str) -> None:
+    backend = strings_backend(impl)
     result = backend.escape_html(value)
     assert result == expected == str(markupsafe.escape(value))
     assert type(result) is str
 
 
-def test_escape_html_returns_the_same_object_when_nothing_changes(backend: Strings) -> None:
+def test_escape_html_returns_the_same_object_when_nothing_changes(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     for text in ["", "plain text", "\U0001f600 caf\u00e9 #;", "x" * 100_000]:
         assert backend.escape_html(text) is text
     # A str subclass is converted to an exact str even when nothing is escaped.
@@ -177,7 +180,8 @@ def test_escape_html_returns_the_same_object_when_nothing_changes(backend: Strin
     assert result == "plain"
 
 
-def test_escape_html_huge(backend: Strings) -> None:
+def test_escape_html_huge(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     text = ("<p class='x'>Tom & \"Jerry\" \U0001f600 caf\u00e9</p>\n" * 60_000)[:3_000_000]
     result = backend.escape_html(text)
     assert result == str(markupsafe.escape(text))
@@ -187,7 +191,8 @@ def test_escape_html_huge(backend: Strings) -> None:
 
 
 @pytest.mark.parametrize("where", ["__html__", "__str__"])
-def test_escape_html_exceptions_propagate_unchanged(backend: Strings, where: str) -> None:
+def test_escape_html_exceptions_propagate_unchanged(impl: ModuleType, where: str) -> None:
+    backend = strings_backend(impl)
     error = BoomError("from the object")
     value: object = RaisesInHtml(error) if where == "__html__" else RaisesInStr(error)
     with pytest.raises(BoomError) as excinfo:
@@ -195,14 +200,16 @@ def test_escape_html_exceptions_propagate_unchanged(backend: Strings, where: str
     assert excinfo.value is error
 
 
-def test_escape_html_exception_from_a_nested_html(backend: Strings) -> None:
+def test_escape_html_exception_from_a_nested_html(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     error = BoomError("second __html__")
     with pytest.raises(BoomError) as excinfo:
         backend.escape_html(Html(RaisesInHtml(error)))
     assert excinfo.value is error
 
 
-def test_escape_html_needs_an_argument(backend: Strings) -> None:
+def test_escape_html_needs_an_argument(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     with pytest.raises(TypeError):
         backend.escape_html()
 
@@ -222,8 +229,9 @@ def public_module(monkeypatch: pytest.MonkeyPatch, backend: Strings) -> ModuleTy
 @SETTINGS
 @given(value=escapables)
 def test_escape_markup_matches_markupsafe(
-    backend: Strings, monkeypatch: pytest.MonkeyPatch, value: Any
+    impl: ModuleType, monkeypatch: pytest.MonkeyPatch, value: Any
 ) -> None:
+    backend = strings_backend(impl)
     strings = public_module(monkeypatch, backend)
     result = strings.escape_markup(value)
     expected = markupsafe.escape(value)
@@ -234,8 +242,9 @@ def test_escape_markup_matches_markupsafe(
 
 
 def test_escape_markup_without_markupsafe(
-    backend: Strings, monkeypatch: pytest.MonkeyPatch
+    impl: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    backend = strings_backend(impl)
     strings = public_module(monkeypatch, backend)
     monkeypatch.setitem(sys.modules, "markupsafe", None)
     with pytest.raises(ModuleNotFoundError) as excinfo:
@@ -250,9 +259,10 @@ def test_escape_markup_without_markupsafe(
     assert type(result) is str
 
 
-def test_escape_html_in_an_interpreter_without_markupsafe(backend: Strings) -> None:
+def test_escape_html_in_an_interpreter_without_markupsafe(impl: ModuleType) -> None:
     """Imported from scratch with markupsafe unimportable, each backend still escapes (the
     in-process check above cannot see an import done when the backend was loaded)."""
+    backend = strings_backend(impl)
     module = backend.module.__name__
     script = textwrap.dedent(
         f"""

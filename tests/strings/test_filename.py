@@ -6,23 +6,17 @@ assigned code point."""
 from __future__ import annotations
 
 import os
+from types import ModuleType
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.utils import secure_filename as anchor_secure_filename
 
-from tests.support.strings_backend import (
-    SETTINGS,
-    Strings,
-    any_text,
-    backend,
-    both_backends,
-    expect,
-    whole_unicode_mismatch,
-)
-
-__all__ = ["backend"]  # the fixture, imported for pytest
+from tests.support.outcomes import expect
+from tests.support.string_strategies import SETTINGS, any_text
+from tests.support.strings_backend import both_backends, strings_backend
+from tests.support.whole_unicode import whole_unicode_mismatch
 
 DEVICE_NAMES = ["CON", "con", "PRN", "AUX", "aux", "NUL", "COM1", "com9", "COM0", "LPT1", "LPT9"]
 DEVICE_NAMES += ["COM¹", "LPT²", "CONIN$", "CONOUT$", "COM10"]
@@ -41,7 +35,8 @@ def werkzeug_windows(filename: str, monkeypatch: pytest.MonkeyPatch) -> str:
 
 @SETTINGS
 @given(filename=filenames)
-def test_secure_filename_matches_werkzeug(backend: Strings, filename: str) -> None:
+def test_secure_filename_matches_werkzeug(impl: ModuleType, filename: str) -> None:
+    backend = strings_backend(impl)
     expected = anchor_secure_filename(filename)
     result = backend.secure_filename(filename)
     assert result == expected
@@ -53,8 +48,9 @@ def test_secure_filename_matches_werkzeug(backend: Strings, filename: str) -> No
 @SETTINGS
 @given(filename=filenames)
 def test_secure_filename_windows_matches_werkzeug_on_nt(
-    backend: Strings, monkeypatch: pytest.MonkeyPatch, filename: str
+    impl: ModuleType, monkeypatch: pytest.MonkeyPatch, filename: str
 ) -> None:
+    backend = strings_backend(impl)
     assert backend.secure_filename(filename, windows=True) == werkzeug_windows(
         filename, monkeypatch
     )
@@ -84,8 +80,9 @@ def test_secure_filename_windows_matches_werkzeug_on_nt(
     ],
 )
 def test_secure_filename_examples(
-    backend: Strings, monkeypatch: pytest.MonkeyPatch, filename: str, posix: str, windows: str
+    impl: ModuleType, monkeypatch: pytest.MonkeyPatch, filename: str, posix: str, windows: str
 ) -> None:
+    backend = strings_backend(impl)
     assert anchor_secure_filename(filename) == posix
     assert werkzeug_windows(filename, monkeypatch) == windows
     assert backend.secure_filename(filename) == posix
@@ -93,14 +90,16 @@ def test_secure_filename_examples(
     assert backend.secure_filename(filename, windows=True) == windows
 
 
-def test_secure_filename_huge(backend: Strings, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_secure_filename_huge(impl: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    backend = strings_backend(impl)
     name = "../Ça coûte/ 1,5 € \t北京 file.tar.gz" * 80_000
     assert backend.secure_filename(name) == anchor_secure_filename(name)
     assert backend.secure_filename(name, windows=True) == werkzeug_windows(name, monkeypatch)
 
 
 @pytest.mark.parametrize("value", [b"name.txt", None, 5, ["a"]], ids=repr)
-def test_secure_filename_takes_only_str(backend: Strings, value: object) -> None:
+def test_secure_filename_takes_only_str(impl: ModuleType, value: object) -> None:
+    backend = strings_backend(impl)
     expect(
         TypeError,
         f"secure_filename() argument 'filename' must be str, not {type(value).__name__}",
@@ -109,7 +108,8 @@ def test_secure_filename_takes_only_str(backend: Strings, value: object) -> None
     )
 
 
-def test_secure_filename_windows_is_keyword_only(backend: Strings) -> None:
+def test_secure_filename_windows_is_keyword_only(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     with pytest.raises(TypeError):
         backend.secure_filename("CON", True)
 
@@ -124,6 +124,7 @@ def test_native_and_twin_secure_every_code_point(windows: bool) -> None:
     assert mismatch is None, mismatch
 
 
-def test_every_code_point_matches_werkzeug(backend: Strings) -> None:
+def test_every_code_point_matches_werkzeug(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     mismatch = whole_unicode_mismatch(backend.secure_filename, anchor_secure_filename, joiner=" ")
     assert mismatch is None, mismatch

@@ -8,23 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from types import ModuleType
 from typing import Any
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.support.strings_backend import (
-    SETTINGS,
-    Strings,
-    any_text,
-    backend,
-    both_backends,
-    expect,
-    outcome,
-)
-
-__all__ = ["backend"]  # the fixture, imported for pytest
+from tests.support.outcomes import expect, outcome
+from tests.support.string_strategies import SETTINGS, any_text
+from tests.support.strings_backend import both_backends, strings_backend
 
 # A small alphabet so patterns overlap and nest; multi-byte and combining characters so
 # byte offsets and character offsets differ.
@@ -71,8 +64,9 @@ shapes = st.sampled_from(["dict", "pairs", "iterator", "tuple"])
 @SETTINGS
 @given(text=texts, pairs=pair_lists, shape=shapes)
 def test_multi_replace_matches_the_reference(
-    backend: Strings, text: str, pairs: list[tuple[str, str]], shape: str
+    impl: ModuleType, text: str, pairs: list[tuple[str, str]], shape: str
 ) -> None:
+    backend = strings_backend(impl)
     result = backend.multi_replace(text, shaped(pairs, shape))
     assert result == reference_replace(text, pairs)
     assert type(result) is str
@@ -81,8 +75,9 @@ def test_multi_replace_matches_the_reference(
 @SETTINGS
 @given(pairs=pair_lists, shape=shapes, batch=st.lists(texts, min_size=1, max_size=5))
 def test_replacer_matches_the_reference(
-    backend: Strings, pairs: list[tuple[str, str]], shape: str, batch: list[str]
+    impl: ModuleType, pairs: list[tuple[str, str]], shape: str, batch: list[str]
 ) -> None:
+    backend = strings_backend(impl)
     replacer = backend.Replacer(shaped(pairs, shape))
     assert len(replacer) == len(dict(pairs))
     for text in batch:
@@ -96,7 +91,8 @@ def test_replacer_matches_the_reference(
 @given(
     text=any_text(30), pairs=st.lists(st.tuples(any_text(3).filter(bool), any_text(3)), max_size=5)
 )
-def test_multi_replace_any_text(backend: Strings, text: str, pairs: list[tuple[str, str]]) -> None:
+def test_multi_replace_any_text(impl: ModuleType, text: str, pairs: list[tuple[str, str]]) -> None:
+    backend = strings_backend(impl)
     # Patterns taken from the text itself, so that they occur.
     pairs += [(text[i : i + 2], "<>") for i in range(0, len(text) - 1, 7)]
     assert backend.multi_replace(text, pairs) == reference_replace(text, pairs)
@@ -122,19 +118,22 @@ def test_multi_replace_any_text(backend: Strings, text: str, pairs: list[tuple[s
         ("text", [], "text"),
     ],
 )
-def test_multi_replace_examples(backend: Strings, text: str, mapping: Any, expected: str) -> None:
+def test_multi_replace_examples(impl: ModuleType, text: str, mapping: Any, expected: str) -> None:
+    backend = strings_backend(impl)
     assert reference_replace(text, mapping) == expected
     assert backend.multi_replace(text, mapping) == expected
     assert backend.Replacer(mapping).replace(text) == expected
 
 
-def test_replacer_len_counts_distinct_patterns(backend: Strings) -> None:
+def test_replacer_len_counts_distinct_patterns(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     assert len(backend.Replacer({})) == 0
     assert len(backend.Replacer([("a", "1"), ("b", "2"), ("a", "3")])) == 2
     assert len(backend.Replacer({"a": "", "ab": "", "abc": ""})) == 3
 
 
-def test_multi_replace_huge(backend: Strings) -> None:
+def test_multi_replace_huge(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     unit = "The quick brown fox jumps over the lazy dog. \U0001f600 "
     mapping = {"quick": "slow", "fox": "cat", "the": "a", "The": "A", "\U0001f600": ":)", "o": "0"}
     # No pattern spans two units, so the reference's answer for one unit repeats.
@@ -144,7 +143,8 @@ def test_multi_replace_huge(backend: Strings) -> None:
     assert backend.Replacer(mapping).replace(unit * 60_000) == expected
 
 
-def test_replacer_shared_between_threads(backend: Strings) -> None:
+def test_replacer_shared_between_threads(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     pairs = [("ab", "x"), ("abc", "Y"), ("c", "é"), ("\U0001f600", "z")]
     replacer = backend.Replacer(pairs)
     inputs = [("abcab\U0001f600c" * (1 + i % 7)) + str(i) for i in range(400)]
@@ -161,7 +161,8 @@ def test_replacer_shared_between_threads(backend: Strings) -> None:
     [lambda: {"": "x"}, lambda: [("a", "b"), ("", "x")], lambda: iter([("", "")])],
     ids=["dict", "pairs", "iterator"],
 )
-def test_empty_pattern(backend: Strings, make: Callable[[], Any]) -> None:
+def test_empty_pattern(impl: ModuleType, make: Callable[[], Any]) -> None:
+    backend = strings_backend(impl)
     # A fresh mapping per call: an iterator is used up by the first.
     expect(ValueError, "multi_replace(): empty pattern", backend.multi_replace, "text", make())
     expect(ValueError, "Replacer(): empty pattern", backend.Replacer, make())
@@ -172,7 +173,8 @@ def test_empty_pattern(backend: Strings, make: Callable[[], Any]) -> None:
     [{1: "x"}, {"a": 1}, {"a": None}, [(b"a", "x")], [("a", b"x")], [(None, "x")], 5, None],
     ids=repr,
 )
-def test_bad_patterns_and_replacements(backend: Strings, mapping: Any) -> None:
+def test_bad_patterns_and_replacements(impl: ModuleType, mapping: Any) -> None:
+    backend = strings_backend(impl)
     expect(TypeError, None, backend.multi_replace, "a text", mapping)
     expect(TypeError, None, backend.Replacer, mapping)
 
@@ -188,7 +190,8 @@ def test_items_that_are_not_pairs(mapping: Any) -> None:
 
 
 @pytest.mark.parametrize("text", [b"abc", None, 5, ["a"]], ids=repr)
-def test_text_must_be_str(backend: Strings, text: object) -> None:
+def test_text_must_be_str(impl: ModuleType, text: object) -> None:
+    backend = strings_backend(impl)
     expect(
         TypeError,
         f"multi_replace() argument 'text' must be str, not {type(text).__name__}",

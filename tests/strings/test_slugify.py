@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import collections
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -15,19 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from slugify import slugify as anchor_slugify
 
-from tests.support.strings_backend import (
-    SETTINGS,
-    Strings,
-    any_text,
-    backend,
-    both_backends,
-    expect,
-    identifiers,
-    latin_text,
-    whole_unicode_mismatch,
-)
-
-__all__ = ["backend"]  # the fixture, imported for pytest
+from tests.support.outcomes import expect
+from tests.support.string_strategies import SETTINGS, any_text, identifiers, latin_text
+from tests.support.strings_backend import both_backends, strings_backend
+from tests.support.whole_unicode import whole_unicode_mismatch
 
 TITLES = Path(__file__).parents[1] / "data" / "titles.txt"
 SCRIPTS = ("latin", "cyrillic", "greek", "chinese", "japanese", "korean", "emoji")
@@ -70,7 +62,8 @@ def slug_options(draw: st.DrawFn, allow_unicode: bool | None = False) -> dict[st
 
 @SETTINGS
 @given(text=slug_text)
-def test_slugify_defaults_match_python_slugify_on_latin_text(backend: Strings, text: str) -> None:
+def test_slugify_defaults_match_python_slugify_on_latin_text(impl: ModuleType, text: str) -> None:
+    backend = strings_backend(impl)
     result = backend.slugify(text)
     assert result == anchor_slugify(text)
     assert type(result) is str
@@ -79,8 +72,9 @@ def test_slugify_defaults_match_python_slugify_on_latin_text(backend: Strings, t
 @SETTINGS
 @given(text=slug_text, options=slug_options(allow_unicode=None))
 def test_slugify_options_match_python_slugify_on_latin_text(
-    backend: Strings, text: str, options: dict[str, Any]
+    impl: ModuleType, text: str, options: dict[str, Any]
 ) -> None:
+    backend = strings_backend(impl)
     assert backend.slugify(text, **options) == anchor_slugify(text, **options)
 
 
@@ -100,18 +94,20 @@ unicode_slug_text = st.lists(any_text(8) | slug_text | unicode_references, max_s
 @SETTINGS
 @given(text=unicode_slug_text, options=slug_options(allow_unicode=True))
 def test_slugify_allow_unicode_matches_python_slugify_on_any_text(
-    backend: Strings, text: str, options: dict[str, Any]
+    impl: ModuleType, text: str, options: dict[str, Any]
 ) -> None:
+    backend = strings_backend(impl)
     assert backend.slugify(text, **options) == anchor_slugify(text, **options)
 
 
 @SETTINGS
 @given(text=slug_text, options=slug_options(allow_unicode=None), data=st.data())
 def test_slugify_takes_any_iterables(
-    backend: Strings, text: str, options: dict[str, Any], data: st.DataObject
+    impl: ModuleType, text: str, options: dict[str, Any], data: st.DataObject
 ) -> None:
     """stopwords and replacements as one-shot iterators, sets and tuples: the result is the
     one for the same items as a list (replacements serve both stages)."""
+    backend = strings_backend(impl)
     expected = anchor_slugify(text, **options)
     shape = data.draw(st.sampled_from(["iterator", "tuple", "set"]))
     for name in ("stopwords", "replacements"):
@@ -170,13 +166,15 @@ def test_slugify_takes_any_iterables(
     ],
 )
 def test_slugify_examples(
-    backend: Strings, text: str, options: dict[str, Any], expected: str
+    impl: ModuleType, text: str, options: dict[str, Any], expected: str
 ) -> None:
+    backend = strings_backend(impl)
     assert anchor_slugify(text, **options) == expected
     assert backend.slugify(text, **options) == expected
 
 
-def test_slugify_bool_is_an_int(backend: Strings) -> None:
+def test_slugify_bool_is_an_int(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     assert backend.slugify("abc def", max_length=True) == anchor_slugify("abc def", max_length=True)
     assert backend.slugify("abc def", max_length=True) == "a"
 
@@ -190,7 +188,8 @@ def test_slugify_bool_is_an_int(backend: Strings) -> None:
     ],
     ids=["french", "words", "references"],
 )
-def test_slugify_huge(backend: Strings, text: str) -> None:
+def test_slugify_huge(impl: ModuleType, text: str) -> None:
+    backend = strings_backend(impl)
     assert backend.slugify(text) == anchor_slugify(text)
     assert backend.slugify(text, max_length=50, word_boundary=True) == anchor_slugify(
         text, max_length=50, word_boundary=True
@@ -199,7 +198,8 @@ def test_slugify_huge(backend: Strings, text: str) -> None:
 
 @SETTINGS
 @given(text=identifiers(6) | slug_text)
-def test_slugify_of_a_slug_is_itself(backend: Strings, text: str) -> None:
+def test_slugify_of_a_slug_is_itself(impl: ModuleType, text: str) -> None:
+    backend = strings_backend(impl)
     slug = backend.slugify(text)
     assert backend.slugify(slug) == slug
 
@@ -208,7 +208,8 @@ def test_slugify_of_a_slug_is_itself(backend: Strings, text: str) -> None:
 
 
 @pytest.mark.parametrize("value", [b"abc", bytearray(b"abc"), None, 5, ["abc"]])
-def test_slugify_text_must_be_str(backend: Strings, value: object) -> None:
+def test_slugify_text_must_be_str(impl: ModuleType, value: object) -> None:
+    backend = strings_backend(impl)
     expect(
         TypeError,
         f"slugify() argument 'text' must be str, not {type(value).__name__}",
@@ -228,7 +229,8 @@ def test_slugify_text_must_be_str(backend: Strings, value: object) -> None:
         ("max_length", None, "int"),
     ],
 )
-def test_slugify_option_types(backend: Strings, name: str, value: object, expected: str) -> None:
+def test_slugify_option_types(impl: ModuleType, name: str, value: object, expected: str) -> None:
+    backend = strings_backend(impl)
     expect(
         TypeError,
         f"slugify() argument '{name}' must be {expected}, not {type(value).__name__}",
@@ -243,19 +245,22 @@ def test_slugify_option_types(backend: Strings, name: str, value: object, expect
     [5, [("a",)], [("a", "b", "c")], [("a", 1)], [(1, "a")], [None], [b"ab"], [(b"a", b"b")]],
     ids=repr,
 )
-def test_slugify_replacements_must_be_str_pairs(backend: Strings, replacements: object) -> None:
+def test_slugify_replacements_must_be_str_pairs(impl: ModuleType, replacements: object) -> None:
+    backend = strings_backend(impl)
     expect(TypeError, REPLACEMENTS_MESSAGE, backend.slugify, "a text", replacements=replacements)
 
 
 @pytest.mark.parametrize("stopwords", [5, [1], [None], [b"the"]], ids=repr)
-def test_slugify_stopwords_must_be_str(backend: Strings, stopwords: object) -> None:
+def test_slugify_stopwords_must_be_str(impl: ModuleType, stopwords: object) -> None:
+    backend = strings_backend(impl)
     with pytest.raises(TypeError) as excinfo:
         backend.slugify("the text", stopwords=stopwords)
     assert type(excinfo.value) is TypeError
     assert "stopwords" in str(excinfo.value)
 
 
-def test_slugify_options_are_keyword_only(backend: Strings) -> None:
+def test_slugify_options_are_keyword_only(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     with pytest.raises(TypeError):
         backend.slugify("a b", False)
     with pytest.raises(TypeError):
@@ -300,10 +305,11 @@ def read_titles() -> list[tuple[str, str]]:
     return titles
 
 
-def test_corpus_agreement(backend: Strings) -> None:
+def test_corpus_agreement(impl: ModuleType) -> None:
     """slugify (default options) of every title against python-slugify: identical on every
     Latin-script title; for the other scripts the agreement is counted and printed (run with
     -s), for docs/STRINGS.md."""
+    backend = strings_backend(impl)
     titles = read_titles()
     assert len(titles) >= 250
     assert {script for script, _ in titles} == set(SCRIPTS)

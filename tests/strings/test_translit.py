@@ -8,23 +8,17 @@ from __future__ import annotations
 
 from functools import cache
 from pathlib import Path
+from types import ModuleType
 
 import covet_rust_core.fallback
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.support.strings_backend import (
-    SETTINGS,
-    Strings,
-    any_text,
-    backend,
-    both_backends,
-    expect,
-    whole_unicode_mismatch,
-)
-
-__all__ = ["backend"]  # the fixture, imported for pytest
+from tests.support.outcomes import expect
+from tests.support.string_strategies import SETTINGS, any_text
+from tests.support.strings_backend import both_backends, strings_backend
+from tests.support.whole_unicode import whole_unicode_mismatch
 
 TABLE_FILE = Path(covet_rust_core.fallback.__file__).parent / "_deunicode.bin"
 
@@ -93,7 +87,8 @@ cjk_and_spaces = st.text(
         ("\x00é\x7f", "\x00e\x7f"),
     ],
 )
-def test_transliterate_examples(backend: Strings, text: str, expected: str) -> None:
+def test_transliterate_examples(impl: ModuleType, text: str, expected: str) -> None:
+    backend = strings_backend(impl)
     assert reference_transliterate(text) == expected
     result = backend.transliterate(text)
     assert result == expected
@@ -102,24 +97,28 @@ def test_transliterate_examples(backend: Strings, text: str, expected: str) -> N
 
 @SETTINGS
 @given(text=any_text(30) | cjk_and_spaces)
-def test_transliterate_follows_the_table(backend: Strings, text: str) -> None:
+def test_transliterate_follows_the_table(impl: ModuleType, text: str) -> None:
+    backend = strings_backend(impl)
     result = backend.transliterate(text)
     assert result == reference_transliterate(text)
     assert result.isascii()
 
 
 @pytest.mark.parametrize("text", ["", "plain ASCII", "\x00\x7f\t\n", "x" * 1_000_000])
-def test_transliterate_ascii_is_the_same_object(backend: Strings, text: str) -> None:
+def test_transliterate_ascii_is_the_same_object(impl: ModuleType, text: str) -> None:
+    backend = strings_backend(impl)
     assert backend.transliterate(text) is text
 
 
-def test_transliterate_huge(backend: Strings) -> None:
+def test_transliterate_huge(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     text = "Zürich 北京 Привет 🦄 " * 150_000
     assert backend.transliterate(text) == reference_transliterate(text)
 
 
 @pytest.mark.parametrize("value", [b"abc", None, 5, ["a"]])
-def test_transliterate_wrong_type(backend: Strings, value: object) -> None:
+def test_transliterate_wrong_type(impl: ModuleType, value: object) -> None:
+    backend = strings_backend(impl)
     expect(
         TypeError,
         f"transliterate() argument 'text' must be str, not {type(value).__name__}",
@@ -128,7 +127,8 @@ def test_transliterate_wrong_type(backend: Strings, value: object) -> None:
     )
 
 
-def test_transliterate_every_code_point_follows_the_table(backend: Strings) -> None:
+def test_transliterate_every_code_point_follows_the_table(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     mismatch = whole_unicode_mismatch(backend.transliterate, reference_transliterate, "")
     assert mismatch is None, mismatch
 

@@ -18,7 +18,9 @@ from typing import Any
 
 import pytest
 
-from tests.support.strings_backend import both_backends, disagreements, outcome
+from tests.support.outcomes import outcome
+from tests.support.strings_backend import both_backends
+from tests.support.whole_unicode import disagreements
 
 # Below U+40000: the planes where Unicode adds characters (BMP, SMP, SIP, TIP).
 LAST_PLANE_END = 0x40000

@@ -7,6 +7,7 @@ bytes and int values) and parse_qsl / parse_qs with every flag, with their error
 from __future__ import annotations
 
 import urllib.parse
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -14,18 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.support.ids import repr_id
-from tests.support.strings_backend import (
-    SETTINGS,
-    Strings,
-    any_text,
-    backend,
-    expect,
-    outcome,
-    query_strings,
-    strict_diff,
-)
-
-__all__ = ["backend"]  # the fixture, imported for pytest
+from tests.support.outcomes import expect, outcome, strict_diff
+from tests.support.string_strategies import SETTINGS, any_text, query_strings
+from tests.support.strings_backend import strings_backend
 
 ALWAYS_SAFE = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-~"
 url_text = st.one_of(any_text(20), query_strings(8))
@@ -50,8 +42,9 @@ def same_outcome(ours: tuple[str, Any], theirs: tuple[str, Any]) -> None:
 @pytest.mark.parametrize("name", ["quote", "quote_plus"])
 @given(string=url_text | byte_strings | byte_strings.map(bytearray), safe=st.none() | safe_values)
 def test_quote_matches_urllib(
-    backend: Strings, name: str, string: str | bytes, safe: str | bytes | None
+    impl: ModuleType, name: str, string: str | bytes, safe: str | bytes | None
 ) -> None:
+    backend = strings_backend(impl)
     kwargs = {} if safe is None else {"safe": safe}
     result = backend.function(name)(string, **kwargs)
     expected = getattr(urllib.parse, name)(string, **kwargs)
@@ -61,7 +54,8 @@ def test_quote_matches_urllib(
 
 @SETTINGS
 @given(string=st.text(st.sampled_from(ALWAYS_SAFE + "/"), max_size=30))
-def test_quote_returns_the_same_object_when_nothing_changes(backend: Strings, string: str) -> None:
+def test_quote_returns_the_same_object_when_nothing_changes(impl: ModuleType, string: str) -> None:
+    backend = strings_backend(impl)
     assert backend.quote(string) is string
     if "/" not in string:
         assert backend.quote_plus(string) is string
@@ -84,8 +78,9 @@ def test_quote_returns_the_same_object_when_nothing_changes(backend: Strings, st
     ],
 )
 def test_quote_examples(
-    backend: Strings, string: Any, kwargs: dict[str, Any], expected: str
+    impl: ModuleType, string: Any, kwargs: dict[str, Any], expected: str
 ) -> None:
+    backend = strings_backend(impl)
     assert urllib.parse.quote(string, **kwargs) == expected
     assert backend.quote(string, **kwargs) == expected
 
@@ -99,14 +94,16 @@ def test_quote_examples(
         ("a/b c", "/", "a/b+c"),
     ],
 )
-def test_quote_plus_examples(backend: Strings, string: Any, safe: Any, expected: str) -> None:
+def test_quote_plus_examples(impl: ModuleType, string: Any, safe: Any, expected: str) -> None:
+    backend = strings_backend(impl)
     assert urllib.parse.quote_plus(string, safe) == expected
     assert backend.quote_plus(string, safe=safe) == expected
 
 
 @pytest.mark.parametrize("name", ["quote", "quote_plus"])
 @pytest.mark.parametrize("string", ["\ud800", "ab\udfffc", "ok \U0001f600 \udc80"], ids=repr)
-def test_quote_lone_surrogate(backend: Strings, name: str, string: str) -> None:
+def test_quote_lone_surrogate(impl: ModuleType, name: str, string: str) -> None:
+    backend = strings_backend(impl)
     with pytest.raises(UnicodeEncodeError) as theirs:
         getattr(urllib.parse, name)(string)
     error = expect(UnicodeEncodeError, str(theirs.value), backend.function(name), string)
@@ -119,7 +116,8 @@ def test_quote_lone_surrogate(backend: Strings, name: str, string: str) -> None:
     )
 
 
-def test_quote_huge(backend: Strings) -> None:
+def test_quote_huge(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     text = "path/to/café + \U0001f600 & more?" * 100_000
     assert backend.quote(text) == urllib.parse.quote(text)
     assert backend.quote_plus(text) == urllib.parse.quote_plus(text)
@@ -129,13 +127,15 @@ def test_quote_huge(backend: Strings) -> None:
 
 @pytest.mark.parametrize("name", ["quote", "quote_plus"])
 @pytest.mark.parametrize("string", [None, 5, ["a"], memoryview(b"a")], ids=repr_id)
-def test_quote_wrong_string_type(backend: Strings, name: str, string: object) -> None:
+def test_quote_wrong_string_type(impl: ModuleType, name: str, string: object) -> None:
+    backend = strings_backend(impl)
     expect(TypeError, None, backend.function(name), string)
 
 
 @pytest.mark.parametrize("name", ["quote", "quote_plus"])
 @pytest.mark.parametrize("safe", [None, 5, ["/"]], ids=repr)
-def test_quote_wrong_safe_type(backend: Strings, name: str, safe: object) -> None:
+def test_quote_wrong_safe_type(impl: ModuleType, name: str, safe: object) -> None:
+    backend = strings_backend(impl)
     expect(TypeError, None, backend.function(name), "a b", safe=safe)
 
 
@@ -144,7 +144,8 @@ def test_quote_wrong_safe_type(backend: Strings, name: str, safe: object) -> Non
 
 @SETTINGS
 @given(string=url_text)
-def test_unquote_matches_urllib(backend: Strings, string: str) -> None:
+def test_unquote_matches_urllib(impl: ModuleType, string: str) -> None:
+    backend = strings_backend(impl)
     for name in ("unquote", "unquote_plus"):
         result = backend.function(name)(string)
         assert result == getattr(urllib.parse, name)(string), name
@@ -153,7 +154,8 @@ def test_unquote_matches_urllib(backend: Strings, string: str) -> None:
 
 @SETTINGS
 @given(string=byte_strings)
-def test_unquote_bytes(backend: Strings, string: bytes) -> None:
+def test_unquote_bytes(impl: ModuleType, string: bytes) -> None:
+    backend = strings_backend(impl)
     assert backend.unquote(string) == urllib.parse.unquote(string)
     # urllib's unquote_plus takes only str; ours also bytes, the same way.
     assert backend.unquote_plus(string) == urllib.parse.unquote(string.replace(b"+", b" "))
@@ -180,12 +182,14 @@ def test_unquote_bytes(backend: Strings, string: bytes) -> None:
         ("%%41", "%A"),
     ],
 )
-def test_unquote_examples(backend: Strings, string: str, expected: str) -> None:
+def test_unquote_examples(impl: ModuleType, string: str, expected: str) -> None:
+    backend = strings_backend(impl)
     assert urllib.parse.unquote(string) == expected
     assert backend.unquote(string) == expected
 
 
-def test_unquote_huge(backend: Strings) -> None:
+def test_unquote_huge(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     text = "caf%C3%A9+%F0%9F%98%80%zz%E2%82+plain/" * 100_000
     assert backend.unquote(text) == urllib.parse.unquote(text)
     assert backend.unquote_plus(text) == urllib.parse.unquote_plus(text)
@@ -193,7 +197,8 @@ def test_unquote_huge(backend: Strings) -> None:
 
 @pytest.mark.parametrize("name", ["unquote", "unquote_plus"])
 @pytest.mark.parametrize("string", [None, 5, ["a"]], ids=repr)
-def test_unquote_wrong_type(backend: Strings, name: str, string: object) -> None:
+def test_unquote_wrong_type(impl: ModuleType, name: str, string: object) -> None:
+    backend = strings_backend(impl)
     expect(TypeError, None, backend.function(name), string)
 
 
@@ -222,8 +227,9 @@ queries = st.one_of(pairs, pairs.map(dict), pairs.map(tuple))
 @SETTINGS
 @given(query=queries, doseq=st.none() | st.booleans(), safe=st.none() | safe_values)
 def test_urlencode_matches_urllib(
-    backend: Strings, query: Any, doseq: bool | None, safe: str | bytes | None
+    impl: ModuleType, query: Any, doseq: bool | None, safe: str | bytes | None
 ) -> None:
+    backend = strings_backend(impl)
     kwargs: dict[str, Any] = {}
     if doseq is not None:
         kwargs["doseq"] = doseq
@@ -250,14 +256,16 @@ def test_urlencode_matches_urllib(
     ],
 )
 def test_urlencode_examples(
-    backend: Strings, query: Any, kwargs: dict[str, Any], expected: str
+    impl: ModuleType, query: Any, kwargs: dict[str, Any], expected: str
 ) -> None:
+    backend = strings_backend(impl)
     assert urllib.parse.urlencode(query, **kwargs) == expected
     assert backend.urlencode(query, **kwargs) == expected
 
 
 @pytest.mark.parametrize("query", ["abc", [["a", "b"]], 5, None, ["ab"]], ids=repr)
-def test_urlencode_not_a_query(backend: Strings, query: object) -> None:
+def test_urlencode_not_a_query(impl: ModuleType, query: object) -> None:
+    backend = strings_backend(impl)
     with pytest.raises(TypeError) as theirs:
         urllib.parse.urlencode(query)  # type: ignore[arg-type]
     assert str(theirs.value) == "not a valid non-string sequence or mapping object"
@@ -265,7 +273,8 @@ def test_urlencode_not_a_query(backend: Strings, query: object) -> None:
 
 
 @pytest.mark.parametrize("query", [[("a",)], [("a", "b", "c")]], ids=repr)
-def test_urlencode_bad_pairs(backend: Strings, query: object) -> None:
+def test_urlencode_bad_pairs(impl: ModuleType, query: object) -> None:
+    backend = strings_backend(impl)
     same_outcome(outcome(backend.urlencode, query), outcome(urllib.parse.urlencode, query))
 
 
@@ -286,10 +295,11 @@ class ListOfPairs(list[Any]):
     ],
     ids=repr_id,
 )
-def test_urlencode_unpacks_pairs_as_the_interpreter_words_it(backend: Strings, pair: Any) -> None:
+def test_urlencode_unpacks_pairs_as_the_interpreter_words_it(impl: ModuleType, pair: Any) -> None:
     """``k, v = pair``'s message is the running interpreter's: from CPython 3.14 it counts
     the items of an exact list, tuple or dict ("too many values to unpack (expected 2, got
     3)"), not of other iterables."""
+    backend = strings_backend(impl)
     with pytest.raises((ValueError, TypeError)) as theirs:
         urllib.parse.urlencode([pair])
     expect(type(theirs.value), str(theirs.value), backend.urlencode, [pair])
@@ -309,13 +319,14 @@ separators = st.sampled_from(["&", ";", "&&", "=", "+", "%", "%2", "é", "\U0001
     separator=st.none() | separators,
 )
 def test_parse_qsl_and_parse_qs_match_urllib(
-    backend: Strings,
+    impl: ModuleType,
     qs: str,
     keep: bool | None,
     strict: bool | None,
     max_fields: int | None,
     separator: str | None,
 ) -> None:
+    backend = strings_backend(impl)
     kwargs: dict[str, Any] = {}
     if keep is not None:
         kwargs["keep_blank_values"] = keep
@@ -336,7 +347,8 @@ def test_parse_qsl_and_parse_qs_match_urllib(
             assert ours[1] == theirs[1], name
 
 
-def test_parse_qs_positional_flags(backend: Strings) -> None:
+def test_parse_qs_positional_flags(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     qs = "a=1&b=&c&a=%20"
     assert backend.parse_qsl(qs, True) == urllib.parse.parse_qsl(qs, True)
     assert backend.parse_qs(qs, True) == urllib.parse.parse_qs(qs, True)
@@ -351,7 +363,8 @@ def test_parse_qs_positional_flags(backend: Strings) -> None:
 
 
 @pytest.mark.parametrize("name", ["parse_qsl", "parse_qs"])
-def test_parse_qs_errors(backend: Strings, name: str) -> None:
+def test_parse_qs_errors(impl: ModuleType, name: str) -> None:
+    backend = strings_backend(impl)
     parse = backend.function(name)
     expect(ValueError, "Max number of fields exceeded", parse, "a=1&b=2&c=3", max_num_fields=2)
     assert parse("a=1&b=2", max_num_fields=2) == getattr(urllib.parse, name)("a=1&b=2")
@@ -370,11 +383,13 @@ def test_parse_qs_errors(backend: Strings, name: str) -> None:
 
 @pytest.mark.parametrize("name", ["parse_qsl", "parse_qs"])
 @pytest.mark.parametrize("qs", [b"a=1", None, 5, ["a=1"]], ids=repr)
-def test_parse_qs_takes_only_str(backend: Strings, name: str, qs: object) -> None:
+def test_parse_qs_takes_only_str(impl: ModuleType, name: str, qs: object) -> None:
+    backend = strings_backend(impl)
     expect(TypeError, None, backend.function(name), qs)
 
 
-def test_parse_qs_huge(backend: Strings) -> None:
+def test_parse_qs_huge(impl: ModuleType) -> None:
+    backend = strings_backend(impl)
     qs = "&".join(f"key{i % 50}=caf%C3%A9+{i}%zz" for i in range(100_000))
     assert backend.parse_qsl(qs) == urllib.parse.parse_qsl(qs)
     assert backend.parse_qs(qs) == urllib.parse.parse_qs(qs)

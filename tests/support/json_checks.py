@@ -1,70 +1,22 @@
-"""Helpers shared by the JSON tests (tests/json/): the two backends, strict equality
-of decoded values, and the outcome of a call reduced to something two backends can compare."""
+"""Checks the JSON tests share (tests/json/, tests/contract/): strict equality of decoded
+values, the contract's decode errors, and the outcome of a call reduced to something two
+implementations can compare."""
 
 from __future__ import annotations
 
-import importlib
 import json
 from types import ModuleType
 from typing import Any
 
 import pytest
-from covet_rust_core._json_errors import JSONDecodeError, JSONEncodeError
+from covet_rust_core._json_errors import JSONDecodeError
 
-__all__ = [
-    "JSONDecodeError",
-    "JSONEncodeError",
-    "assert_strict_equal",
-    "compact",
-    "dump_outcome",
-    "expect_decode_error",
-    "is_native",
-    "load_outcome",
-    "native",
-    "strict_diff",
-    "twin",
-]
-
-
-def native() -> ModuleType:
-    return importlib.import_module("covet_rust_core._native")
-
-
-def twin() -> ModuleType:
-    return importlib.import_module("covet_rust_core.fallback")
-
-
-def is_native(module: ModuleType) -> bool:
-    return module.__name__.endswith("_native")
+from tests.support.outcomes import strict_diff
 
 
 def compact(obj: Any, **options: Any) -> bytes:
     """What the standard library writes for a plain document, as the contract's bytes."""
     return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), **options).encode()
-
-
-def strict_diff(left: Any, right: Any, where: str = "$") -> str | None:
-    """None when the two values are equal with the same types all the way down; floats by
-    ``repr`` (so ``-0.0`` differs from ``0.0`` and a NaN equals a NaN); dicts in order.
-    Otherwise a description of the first difference."""
-    if type(left) is not type(right):
-        left_type, right_type = type(left).__name__, type(right).__name__
-        return f"{where}: {left_type} {left!r:.80} != {right_type} {right!r:.80}"
-    pairs: list[tuple[Any, Any, str]] = []
-    if isinstance(left, (list, tuple)):
-        if len(left) != len(right):
-            return f"{where}: length {len(left)} != {len(right)}"
-        pairs = [(a, b, f"{where}[{i}]") for i, (a, b) in enumerate(zip(left, right, strict=True))]
-    elif isinstance(left, dict):
-        pairs = [(list(left), list(right), f"{where}.keys()")]
-        pairs += [(left[key], right.get(key), f"{where}[{key!r}]") for key in left]
-    elif repr(left) != repr(right) if isinstance(left, float) else left != right:
-        return f"{where}: {left!r:.80} != {right!r:.80}"
-    for a, b, place in pairs:
-        found = strict_diff(a, b, place)
-        if found is not None:
-            return found
-    return None
 
 
 def assert_strict_equal(left: Any, right: Any) -> None:

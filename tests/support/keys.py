@@ -1,9 +1,10 @@
 """Key material for the JWT tests (tests/jwt/), generated once per session with
 ``cryptography``: every key in every form the contract (docs/JWT.md, Keys) names or refuses.
 
-``material()`` builds the keys on first use and caches them; the session fixture ``keys``
-hands the same object to tests. JWK dicts are built here from the key numbers, not by a JWT
-library, so they check the backends' JWK parsing independently."""
+``material()`` builds the keys on first use and caches them for the process (the JWT tests'
+session fixture ``keys``, tests/jwt/conftest.py, hands out the same object). JWK dicts are
+built here from the key numbers, not by a JWT library, so they check the backends' JWK
+parsing independently."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ import datetime as dt
 import functools
 from dataclasses import dataclass
 
-import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed448, ed25519, rsa
@@ -22,8 +22,6 @@ from cryptography.hazmat.primitives.asymmetric.types import (
     PublicKeyTypes,
 )
 from cryptography.x509.oid import NameOID
-
-__all__ = ["ALG_KEY", "KeyPair", "Keys", "b64url_uint", "keys", "material"]
 
 Encoding = serialization.Encoding
 PrivateFormat = serialization.PrivateFormat
@@ -280,9 +278,3 @@ def material() -> Keys:
         rsa_pss_private_pem=_pem("PRIVATE KEY", _as_rsa_pss(rsa2048.private_der)),
         rsa_pss_public_pem=_pem("PUBLIC KEY", _as_rsa_pss(rsa2048.public_der)),
     )
-
-
-@pytest.fixture(scope="session")
-def keys() -> Keys:
-    """The session's key material (see ``material``)."""
-    return material()
