@@ -346,6 +346,7 @@ def test_every_domain_offers_workloads_cheaply() -> None:
     assert all(w.description and w.baseline for w in workloads)
 
 
+@pytest.mark.slow
 def test_the_real_command_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out, markdown = tmp_path / "r.json", tmp_path / "r.md"
     argv = ["bench", "--seconds", "1", "--no-progress", "--only", "hashing/blake3-64B"]

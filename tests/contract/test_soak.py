@@ -1,7 +1,7 @@
-"""A short soak in every test run (benches/soak.py is the long one, by hand): the mix of
-tests/support/soak.py (every public function, a tenth of the calls with failing inputs)
-on each implementation, with the resident set size and the reference counts watched after a
-warm-up.
+"""A short soak, in the slow tier (``--run-slow``; benches/soak.py is the long one, by hand):
+the mix of tests/support/soak.py (every public function, a tenth of the calls with failing
+inputs) on each implementation, with the resident set size and the reference counts watched
+after a warm-up.
 
 The RSS bound, measured: five runs of this test alone per backend (this 2-core machine,
 Python 3.11.7, release build) grew the RSS after the warm-up by 0.004 to 0.039 MB on the
@@ -18,6 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 from types import ModuleType
 
+import pytest
+
 from tests.support.asan import UNDER_ASAN
 from tests.support.implementations import name_of
 from tests.support.soak import soak
@@ -29,6 +31,7 @@ RSS_BOUND: int = 1 * MB
 RUNS = {"native": (50_000, 10_000), "twin": (25_000, 5_000)}
 
 
+@pytest.mark.slow
 def test_soak(impl: ModuleType, tmp_path: Path) -> None:
     backend = name_of(impl)
     calls, warmup = RUNS[backend]

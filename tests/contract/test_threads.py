@@ -37,7 +37,8 @@ here under load:
   load changes how many calls that takes, never the verdict.
 
 Rounds and input sizes are scaled per backend (the twin is pure Python and much slower), so
-each backend's run stays within seconds.
+each backend's run stays within seconds. The eight-thread tests are the ``slow`` tier (thread
+stress: ``--run-slow``); the call table's coverage and the GIL checks run every time.
 """
 
 from __future__ import annotations
@@ -857,6 +858,7 @@ def test_call_table_covers_every_public_function(impl: ModuleType, tmp_path: Pat
     assert wrong == []
 
 
+@pytest.mark.slow
 def test_every_public_function_from_eight_threads_matches_single_threaded(
     impl: ModuleType, tmp_path: Path
 ) -> None:
@@ -891,6 +893,7 @@ def test_every_public_function_from_eight_threads_matches_single_threaded(
 # --- Tests: shared objects and shared caches ------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("hasher_name", ["blake3", "xxh3_64_hasher", "xxh3_128_hasher"])
 def test_one_hasher_updated_from_eight_threads(impl: ModuleType, hasher_name: str) -> None:
     """Every thread feeds the same chunk to one hasher and reads its digest in between;
@@ -920,6 +923,7 @@ def test_one_hasher_updated_from_eight_threads(impl: ModuleType, hasher_name: st
     assert prefix_digests[shared.hexdigest()] == total
 
 
+@pytest.mark.slow
 def test_one_replacer_and_one_jwt_key_shared_by_eight_threads(impl: ModuleType) -> None:
     """One compiled Replacer and one parsed JwtKey (signing and verifying) used by every
     thread give what they give single-threaded."""
@@ -952,6 +956,7 @@ def test_one_replacer_and_one_jwt_key_shared_by_eight_threads(impl: ModuleType) 
     assert describe_key(signing_key) == ("RSA", None, True, None, None)
 
 
+@pytest.mark.slow
 def test_concurrent_loads_of_documents_sharing_keys(impl: ModuleType) -> None:
     """The JSON key cache: documents whose keys repeat within and across documents (cache
     hits), plus more distinct keys than the cache has slots (collisions), from 8 threads."""
@@ -978,6 +983,7 @@ def test_concurrent_loads_of_documents_sharing_keys(impl: ModuleType) -> None:
     assert mismatches == []
 
 
+@pytest.mark.slow
 def test_concurrent_jwt_key_cache_hits_misses_and_evictions(impl: ModuleType) -> None:
     """The JWT parsed-key caches (64 key texts, 64 HMAC secrets): the same PEM text from every
     thread (hits), and more distinct secrets and key texts than either cache holds, in a
@@ -1027,6 +1033,7 @@ def test_concurrent_jwt_key_cache_hits_misses_and_evictions(impl: ModuleType) ->
     assert mismatches == []
 
 
+@pytest.mark.slow
 def test_bytearray_resized_while_other_threads_hash_it(impl: ModuleType) -> None:
     """Hashing reads a bytearray through a held buffer export: while another thread hashes
     it, resizing it raises BufferError (never a crash), and every digest is that of the
