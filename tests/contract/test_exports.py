@@ -11,12 +11,9 @@ from types import ModuleType
 import covet_rust_core
 from covet_rust_core import fallback
 
+from tests.support.public_api import AIO_NAMES, AIO_NATIVE_PREFIX, NATIVE_ONLY, SHARED_NAMES
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
-# Build facts only the compiled extension can report.
-NATIVE_ONLY = {"native_info", "build_profile"}
-# The awaitables' native parts, `aio_<name>`: covet_rust_core._aio_native wraps them in
-# coroutines; the twin's coroutines are covet_rust_core.fallback.aio.<name>.
-AIO_PREFIX = "aio_"
 
 
 def public_names(module: ModuleType) -> set[str]:
@@ -29,8 +26,8 @@ def test_each_implementation_has_the_package_version(impl: ModuleType) -> None:
 
 def test_native_and_twin_export_the_same_functions() -> None:
     native = importlib.import_module("covet_rust_core._native")
-    awaitable_parts = {name for name in public_names(native) if name.startswith(AIO_PREFIX)}
-    assert public_names(native) - NATIVE_ONLY - awaitable_parts == set(fallback.__all__)
+    awaitable_parts = {name for name in public_names(native) if name.startswith(AIO_NATIVE_PREFIX)}
+    assert public_names(native) - set(NATIVE_ONLY) - awaitable_parts == set(fallback.__all__)
     for name in fallback.__all__:
         native_value, twin_value = getattr(native, name), getattr(fallback, name)
         assert callable(native_value) == callable(twin_value), name
@@ -38,16 +35,24 @@ def test_native_and_twin_export_the_same_functions() -> None:
             assert native_value == twin_value, name
 
 
+def test_the_name_tables_list_every_export_once() -> None:
+    """tests/support/public_api.py, where a new public function is added for the tests, lists
+    exactly what both implementations export (test_native_and_twin_export_the_same_functions
+    holds the native side to the same names)."""
+    assert len(SHARED_NAMES) == len(set(SHARED_NAMES))
+    assert set(SHARED_NAMES) == set(fallback.__all__)
+
+
 def test_native_and_twin_offer_the_same_awaitables() -> None:
     native = importlib.import_module("covet_rust_core._native")
     native_aio = importlib.import_module("covet_rust_core._aio_native")
     twin_aio = importlib.import_module("covet_rust_core.fallback.aio")
     awaitable_parts = {
-        name.removeprefix(AIO_PREFIX)
+        name.removeprefix(AIO_NATIVE_PREFIX)
         for name in public_names(native)
-        if name.startswith(AIO_PREFIX)
+        if name.startswith(AIO_NATIVE_PREFIX)
     }
-    assert awaitable_parts == set(native_aio.__all__) == set(twin_aio.__all__)
+    assert awaitable_parts == set(native_aio.__all__) == set(twin_aio.__all__) == set(AIO_NAMES)
     public_aio = importlib.import_module("covet_rust_core.aio")
     assert set(public_aio.__all__) == awaitable_parts | {"BACKEND"}
 

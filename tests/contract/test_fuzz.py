@@ -65,7 +65,13 @@ from tests.support.json_strategies import (
 from tests.support.jwt_backend import ALGORITHMS
 from tests.support.keys import material
 from tests.support.memory_limit import outcome as limited_outcome
-from tests.support.public_api import STRING_KEYWORDS, STRING_NAMES, STRING_POSITIONAL
+from tests.support.public_api import (
+    AIO_NAMES,
+    HASHING_NAMES,
+    STRING_KEYWORDS,
+    STRING_NAMES,
+    STRING_POSITIONAL,
+)
 from tests.support.string_strategies import any_text, argument_values, query_strings
 from tests.support.tokens import SECRET, b64url, b64url_decode, craft, sign_segments
 
@@ -2762,22 +2768,11 @@ class HashCase:
 
 
 BLAKE3_OPTIONS: Final = ("length", "seek", "key", "derive_key_context", "max_threads")
+# Every hashing function and class, and the awaitable forms (``aio.<name>``) of those that
+# have one (AUTO is a constant).
 HASH_NAMES: Final = (
-    "blake3",
-    "blake3_digest",
-    "blake3_hexdigest",
-    "blake3_file",
-    "aio.blake3_digest",
-    "aio.blake3_hexdigest",
-    "aio.blake3_file",
-    "xxh3_64",
-    "xxh3_64_digest",
-    "xxh3_64_hexdigest",
-    "xxh3_128",
-    "xxh3_128_digest",
-    "xxh3_128_hexdigest",
-    "xxh3_64_hasher",
-    "xxh3_128_hasher",
+    *(name for name in HASHING_NAMES if name != "AUTO"),
+    *(f"aio.{name}" for name in AIO_NAMES if name in HASHING_NAMES),
 )
 
 
