@@ -11,6 +11,7 @@ from types import ModuleType
 import covet_rust_core
 from covet_rust_core import fallback
 
+from tests.support import implementations
 from tests.support.public_api import AIO_NAMES, AIO_NATIVE_PREFIX, NATIVE_ONLY, SHARED_NAMES
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -25,7 +26,7 @@ def test_each_implementation_has_the_package_version(impl: ModuleType) -> None:
 
 
 def test_native_and_twin_export_the_same_functions() -> None:
-    native = importlib.import_module("covet_rust_core._native")
+    native = implementations.native()
     awaitable_parts = {name for name in public_names(native) if name.startswith(AIO_NATIVE_PREFIX)}
     assert public_names(native) - set(NATIVE_ONLY) - awaitable_parts == set(fallback.__all__)
     for name in fallback.__all__:
@@ -44,7 +45,7 @@ def test_the_name_tables_list_every_export_once() -> None:
 
 
 def test_native_and_twin_offer_the_same_awaitables() -> None:
-    native = importlib.import_module("covet_rust_core._native")
+    native = implementations.native()
     native_aio = importlib.import_module("covet_rust_core._aio_native")
     twin_aio = importlib.import_module("covet_rust_core.fallback.aio")
     awaitable_parts = {
@@ -72,7 +73,7 @@ def test_versions_agree_everywhere() -> None:
 
 
 def test_native_info_reports_the_build() -> None:
-    native = importlib.import_module("covet_rust_core._native")
+    native = implementations.native()
     info = native.native_info()
     assert info["version"] == covet_rust_core.__version__
     assert info["profile"] in {"release", "debug"}

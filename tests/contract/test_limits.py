@@ -22,7 +22,6 @@ import base64
 import functools
 import hashlib
 import hmac
-import importlib
 import itertools
 import random
 import re
@@ -34,10 +33,10 @@ from typing import Any
 import humps
 import pytest
 from covet_rust_core._jwt_errors import DecodeError, InvalidKeyError, InvalidSignatureError
-from covet_rust_core.pytest_plugin import load_native
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicNumbers
 
+from tests.support import implementations
 from tests.support.nesting import nested_dicts, nested_lists
 
 JSON_DEPTH = 1024
@@ -519,8 +518,8 @@ def test_default_changing_containers_same_on_both() -> None:
 
         return impl.dumps(document, default=default), calls
 
-    native = run(load_native())
-    assert native == run(importlib.import_module("covet_rust_core.fallback"))
+    native = run(implementations.native())
+    assert native == run(implementations.twin())
     assert native[1] > 3**4  # changes to containers not reached yet do show
 
 
@@ -548,7 +547,7 @@ def test_twin_case_split_is_pyhumps_split() -> None:
         for chars in itertools.product("aA_-1É", repeat=length):
             text = "".join(chars)
             assert twin._CASE_SPLIT.split(text) == pyhumps_split.split(text), text
-    native = load_native()
+    native = implementations.native()
     for run in ("_" * 1000, "-_" * 500, "a" + "_" * 1000 + "b", "_" * 1000 + "Ab"):
         for function in ("to_snake", "to_kebab", "to_camel", "to_pascal"):
             assert getattr(twin, function)(run) == getattr(native, function)(run)

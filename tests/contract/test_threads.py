@@ -58,8 +58,9 @@ from typing import Any, Final
 
 import pytest
 from covet_rust_core._jwt_errors import InvalidSignatureError
-from covet_rust_core.pytest_plugin import load_native
 
+from tests.support import implementations
+from tests.support.implementations import is_native
 from tests.support.keys import Keys, material
 
 THREADS: Final = 8
@@ -125,7 +126,7 @@ TWIN_SCALE: Final = Scale(
 
 
 def scale_for(module: ModuleType) -> Scale:
-    return NATIVE_SCALE if module.__name__ == "covet_rust_core._native" else TWIN_SCALE
+    return NATIVE_SCALE if is_native(module) else TWIN_SCALE
 
 
 # --- Outcomes and threads -------------------------------------------------------------
@@ -1177,7 +1178,7 @@ def test_gil_check_control_pure_python_keeps_the_gil() -> None:
 
 
 def test_gil_released_while_hashing(tmp_path: Path) -> None:
-    native = load_native()
+    native = implementations.native()
     data = bytes(32 << 20)
     sparse = tmp_path / "sparse.bin"
     with sparse.open("wb") as handle:
@@ -1195,7 +1196,7 @@ def test_gil_released_from_the_documented_sizes() -> None:
     XXH3 from 64 KiB). Such a call is short, so the counter thread gets in across only some
     of them; counter_moves_across repeats the call until it has, however long the machine's
     load makes that take. Only a call that never releases the GIL can fail."""
-    native = load_native()
+    native = implementations.native()
     blake3_input = bytes(2048)
     xxh3_input = bytes(64 << 10)
     blake3_hasher = native.blake3()
@@ -1211,7 +1212,7 @@ def test_gil_released_from_the_documented_sizes() -> None:
 
 
 def test_gil_released_while_signing_and_verifying() -> None:
-    native = load_native()
+    native = implementations.native()
     keys = material()
     rsa_private = keys.rsa2048.private_pkcs8_pem
     rsa_public = keys.rsa2048.public_spki_pem

@@ -22,6 +22,8 @@ from covet_rust_core import _native
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.support.implementations import is_native
+
 VECTORS = json.loads((Path(__file__).parents[1] / "data" / "blake3_test_vectors.json").read_text())
 KEY = VECTORS["key"].encode()
 CONTEXT = VECTORS["context_string"]
@@ -151,7 +153,7 @@ def test_blake3_attributes(impl: ModuleType) -> None:
 def test_blake3_multithreaded_equals_single_threaded(impl: ModuleType, max_threads: int) -> None:
     # Natively: above the 2 MiB from which threads are used. The twin ignores max_threads
     # and takes about a second per MiB, so it gets a smaller input.
-    data = os.urandom(2 * MIB + 4097 if impl.__name__.endswith("_native") else 9000)
+    data = os.urandom(2 * MIB + 4097 if is_native(impl) else 9000)
     expected = blake3_package.blake3(data).digest(64)
     assert impl.blake3_digest(data, length=64, max_threads=max_threads) == expected
     hasher = impl.blake3(max_threads=max_threads)
@@ -230,7 +232,7 @@ def test_blake3_file_equals_memory(impl: ModuleType, tmp_path: Path, length: int
     path.write_bytes(data)
     expected = blake3_package.blake3(data).digest()
     assert impl.blake3_file(path) == expected
-    if length > MIB and not impl.__name__.endswith("_native"):
+    if length > MIB and not is_native(impl):
         return  # the pure-Python twin takes seconds per MiB: one multi-MiB call is enough
     assert impl.blake3_file(str(path), max_threads=impl.AUTO) == expected
     assert impl.blake3_file(os.fsencode(path)) == expected
@@ -326,7 +328,7 @@ def test_xxh3_64_bad_calls(impl: ModuleType) -> None:
 def test_no_reference_leaks(impl: ModuleType) -> None:
     data, seed, key = b"k" * 64, 2**63 + 5, KEY
     before = (sys.getrefcount(data), sys.getrefcount(seed), sys.getrefcount(key))
-    for _ in range(20_000 if impl.__name__.endswith("_native") else 200):
+    for _ in range(20_000 if is_native(impl) else 200):
         impl.xxh3_64(data, seed)
         impl.xxh3_128(data, seed)
         impl.blake3_digest(data, key=key)
