@@ -13,7 +13,7 @@ pub const AUTO: i64 = -1;
 /// (the caller allows *at most* that many threads): waking pool threads costs more than
 /// they save. Measured with `cargo bench --bench hashing -- blake3_threads` on a 2-core
 /// x86-64 machine (AVX2): two threads took 3.0x the single-thread time at 128 KiB, 1.4x
-/// at 512 KiB, 1.06x at 1 MiB, and 0.74x at 2 MiB, 0.46x at 8 MiB. See README, "Hashing".
+/// at 512 KiB, 1.06x at 1 MiB, and 0.74x at 2 MiB, 0.46x at 8 MiB. See docs/HASHING.md.
 pub const PARALLEL_MIN_BYTES: usize = 2 << 20;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -586,12 +586,17 @@ def nest(depth, make):
 results = []
 
 
+# The deep values are made (and freed) on the main thread: freeing a chain of 1000 objects
+# recurses in CPython itself, which on 3.13 overflows a small thread's stack whatever wrote
+# them.
+deep = nest(int(sys.argv[3]), Node)
+boxes = nest(int(sys.argv[3]), Box)
+
+
 def work():
     # Each level goes through Python code: a dataclass's fields, default, an Enum's value.
     results.append(M.dumps(nest(31, Node)) == b'{"child":' * 31 + b"1" + b"}" * 31)
-    deep = nest(int(sys.argv[3]), Node)
     results.append(len(M.dumps(deep, sort_keys=True)))
-    boxes = nest(int(sys.argv[3]), Box)
     results.append(len(M.dumps(boxes, default=lambda box: [box.inner])))
     results.append(M.dumps([nest(32, lambda v: enum.Enum("E", {"M": v}).M)]))
 

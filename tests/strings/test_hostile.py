@@ -240,6 +240,16 @@ class Stringified:
         return self.result
 
 
+def str_error(result: Any) -> str:
+    """CPython's message for a ``__str__`` that returned ``result`` (its wording changed in
+    3.15, which also names the class)."""
+    try:
+        str(Stringified(result))
+    except TypeError as error:
+        return str(error)
+    raise AssertionError(f"str() accepted {result!r}")
+
+
 class NotCallable:
     __html__ = 5
 
@@ -272,11 +282,11 @@ ESCAPE_EXPECTED: Final[dict[str, tuple[str, Any]]] = {
     "html-lying-str-subclass": ("HostileError", "__str__"),
     "html-chain-of-two": ("ok", "<i>"),
     "html-chain-of-three": ("ok", "Html-str"),
-    "html-returns-lying-str": ("TypeError", "__str__ returned non-string (type bytes)"),
+    "html-returns-lying-str": ("TypeError", str_error(b"x")),
     "html-raises": ("HostileError", "__html__"),
     "html-not-callable": ("TypeError", "'int' object is not callable"),
-    "str-returns-bytes": ("TypeError", "__str__ returned non-string (type bytes)"),
-    "str-returns-int": ("TypeError", "__str__ returned non-string (type int)"),
+    "str-returns-bytes": ("TypeError", str_error(b"<x>")),
+    "str-returns-int": ("TypeError", str_error(7)),
     "str-returns-str-subclass": ("ok", "&lt;x&gt;"),
     "str-returns-lying-str-subclass": ("ok", "&lt;x&gt;"),
     "str-subclass": ("ok", "a&lt;b"),
@@ -358,11 +368,11 @@ TOO_MANY: Final = "too many values to unpack (expected 2"
 HOOK_CASES: Final[dict[str, tuple[Callable[[ModuleType], Any], tuple[str, Any]]]] = {
     "urlencode-str-returns-bytes": (
         lambda m: m.urlencode({"a": Stringified(b"x")}),
-        ("TypeError", "__str__ returned non-string (type bytes)"),
+        ("TypeError", str_error(b"x")),
     ),
     "urlencode-key-str-returns-int": (
         lambda m: m.urlencode([(Stringified(1), "v")]),
-        ("TypeError", "__str__ returned non-string (type int)"),
+        ("TypeError", str_error(1)),
     ),
     "urlencode-str-returns-lying-subclass": (
         lambda m: m.urlencode({"a": Stringified(QuietStr("x y"))}),
