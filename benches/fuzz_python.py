@@ -1,4 +1,4 @@
-"""The long profile of tests/test_fuzz_backends.py, for a bounded time: every property
+"""The long profile of tests/contract/test_fuzz.py, for a bounded time: every property
 (native against the pure-Python twin, on hostile input) runs for its share of the minutes
 given, and the runner prints, per property, the examples run and the failures found.
 
@@ -66,7 +66,7 @@ def child(name: str, seconds: float, chunk: int) -> Outcome:
     # Imported here, after the profile is chosen (the module reads it at import).
     from hypothesis import given, settings  # noqa: PLC0415
 
-    from tests import test_fuzz_backends as fuzz  # noqa: PLC0415
+    from tests.contract import test_fuzz as fuzz  # noqa: PLC0415
 
     prop = fuzz.PROPERTIES[name]
     outcome = Outcome(name)
@@ -137,7 +137,7 @@ def main() -> int:
 
     os.environ[PROFILE_ENV] = "long"
     sys.path.insert(0, str(ROOT))
-    from tests.test_fuzz_backends import PROPERTIES  # noqa: PLC0415 - after the profile
+    from tests.contract.test_fuzz import PROPERTIES  # noqa: PLC0415 - after the profile
 
     names = args.properties.split(",") if args.properties else list(PROPERTIES)
     unknown = sorted(set(names) - set(PROPERTIES))

@@ -1,10 +1,10 @@
 """Soak: a million calls over every public function, a tenth of them with failing inputs,
 while the resident set size, reference counts and tracemalloc are watched. Not part of the
-test run (tests/test_soak.py is its short form).
+test run (tests/contract/test_soak.py is its short form).
 
     python benches/soak.py [--calls 1000000] [--backend native|fallback] [--json FILE]
 
-The mix (tests/soak_helpers.py): JSON, JWT (HMAC, RSA, EC, Ed25519; PEM strings, parsed keys,
+The mix (tests/support/soak.py): JSON, JWT (HMAC, RSA, EC, Ed25519; PEM strings, parsed keys,
 key sets), hashing (one-shot, files, hasher objects) and every string helper with
 ``Replacer``; every tenth call is one of 20 failing inputs, each of which must raise the
 exception the contract promises. The twin is about 20x slower per call than the extension
@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.soak_helpers import FAILING_SHARE, Sample, SoakResult, load_module, soak  # noqa: E402
+from tests.support.soak import FAILING_SHARE, Sample, SoakResult, load_module, soak  # noqa: E402
 
 MB = 1 << 20
 DEFAULT_CALLS = {"native": 1_000_000, "fallback": 20_000}

@@ -8,7 +8,7 @@
 //! Format: the entries for U+0080 upwards, in code point order, each followed by a NUL byte,
 //! up to the last code point the crate maps. ASCII is not stored: `transliterate` keeps
 //! it as it is (the crate's own table drops NUL and DEL). A
-//! code point without an entry has an empty one. `tests/test_strings_translit.py` checks
+//! code point without an entry has an empty one. `tests/strings/test_translit.py` checks
 //! the file against the native side on every code point.
 
 use std::io::{self, Write};

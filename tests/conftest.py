@@ -1,57 +1,51 @@
-"""Shared fixtures."""
+"""The suite's one implementation fixture, ``impl``; the ``slow`` tier (skipped unless
+``--run-slow``); the hooks every test shares."""
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable
-from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-from tests.asan import UNDER_ASAN
-from tests.simulate import INSTALLED_PACKAGE, PackageCopy
+from tests.support import implementations
+from tests.support.asan import UNDER_ASAN
 
-# The fixtures that pick one backend, and their values that pick the pure-Python twin.
-BACKEND_FIXTURES = ("covet_impl", "backend", "impl")
-TWIN_VALUES = ("fallback", "twin")
+
+@pytest.fixture(params=implementations.IMPLEMENTATIONS)
+def impl(request: pytest.FixtureRequest) -> ModuleType:
+    """The native extension (id ``native``), then the pure-Python twin (id ``twin``): the flat
+    module ``covet_rust_core._native`` or ``covet_rust_core.fallback``. A domain that wants
+    its own names builds them from this module (tests/support: ``jwt_backend(impl)``,
+    ``strings_backend(impl)``, ``aio_backend(impl)``)."""
+    return implementations.load(request.param)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--run-slow",
+        action="store_true",
+        default=False,
+        help="also run the tests marked slow (soak, thread stress, long runs); "
+        "-m slow --run-slow runs only them",
+    )
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Under AddressSanitizer (.ci/asan), a case that runs the twin alone is skipped: no
+    """Tests marked ``slow`` are skipped unless ``--run-slow`` is given: ``python -m pytest``
+    answers in minutes, and CI runs the slow tier once, on one interpreter.
+
+    Under AddressSanitizer (.ci/asan), a case that runs the twin alone is skipped: no
     instrumented code runs in it, and with every Python object a guarded malloc block the
     twin's pure-Python hashing alone would take hours. Differential tests still run."""
+    if not config.getoption("run_slow"):
+        skip_slow = pytest.mark.skip(reason="slow: run with --run-slow (-m slow for only these)")
+        for item in items:
+            if item.get_closest_marker("slow") is not None:
+                item.add_marker(skip_slow)
     if not UNDER_ASAN:
         return
-    skip = pytest.mark.skip(reason="under AddressSanitizer: the pure-Python twin alone")
+    skip_twin = pytest.mark.skip(reason="under AddressSanitizer: the pure-Python twin alone")
     for item in items:
         callspec = getattr(item, "callspec", None)
-        if callspec is None:
-            continue
-        if any(callspec.params.get(name) in TWIN_VALUES for name in BACKEND_FIXTURES):
-            item.add_marker(skip)
-
-
-@pytest.fixture
-def package_copy(tmp_path: Path) -> Callable[..., PackageCopy]:
-    """Factory: a package copy with the given extra files (name -> bytes or source Path)."""
-
-    def make(
-        files: dict[str, bytes | Path] | None = None, version: str | None = None
-    ) -> PackageCopy:
-        root = tmp_path / "site"
-        target = root / "covet_rust_core"
-        shutil.copytree(
-            INSTALLED_PACKAGE,
-            target,
-            ignore=shutil.ignore_patterns("_native*.so", "_native*.pyd", "__pycache__"),
-        )
-        for name, content in (files or {}).items():
-            if isinstance(content, Path):
-                shutil.copy2(content, target / name)
-            else:
-                (target / name).write_bytes(content)
-        if version is not None:
-            (target / "_version.py").write_text(f'__version__ = "{version}"\n')
-        return PackageCopy(root)
-
-    return make
+        if callspec is not None and callspec.params.get("impl") == "twin":
+            item.add_marker(skip_twin)

@@ -1,0 +1,1 @@
+"""The asyncio awaitables on both implementations (docs/AIO.md)."""

@@ -1,0 +1,1 @@
+"""`python -m covet_rust_core bench`: statistics, verdicts, reports (no timing asserted)."""

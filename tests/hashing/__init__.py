@@ -1,0 +1,1 @@
+"""Hashing: BLAKE3 and XXH3 on both implementations."""

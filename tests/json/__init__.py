@@ -1,0 +1,1 @@
+"""JSON: `loads`, `dumps`, `dumps_str` on both implementations (docs/JSON.md)."""

@@ -1,0 +1,1 @@
+"""JWT: encode, decode, keys and claims on both implementations (docs/JWT.md)."""

@@ -1,0 +1,1 @@
+"""The string helpers on both implementations (docs/STRINGS.md)."""
