@@ -7,9 +7,9 @@
 
 #![no_main]
 
-use _native::hashing::blake3::{fill_output, hash_into, update, Mode, OUT_LEN};
-use _native::hashing::threads::Threads;
-use _native::hashing::xxh3::{hash128, hash64, Xxh3Stream128, Xxh3Stream64};
+use covet_core::hashing::blake3::{fill_output, hash_into, update, Mode, OUT_LEN};
+use covet_core::hashing::threads::Threads;
+use covet_core::hashing::xxh3::{hash128, hash64, Xxh3Stream128, Xxh3Stream64};
 use libfuzzer_sys::fuzz_target;
 use twox_hash::{XxHash3_128, XxHash3_64};
 

@@ -1,0 +1,16 @@
+//! Hashing's Python binding; the drivers are covet-core's `hashing`.
+//!
+//! `binding` is the thin Python layer (`aio` its awaitable forms), `fastcall` a raw CPython
+//! entry point for the one call where PyO3's overhead dominates, and `exported_buffer` holds
+//! PEP 3118 buffer exports.
+
+pub mod aio;
+pub mod binding;
+mod exported_buffer;
+mod fastcall;
+
+/// CPython's hashlib releases the GIL from this input size on; below it, the cost of
+/// releasing and re-taking the GIL is a noticeable share of the work.
+pub const GIL_RELEASE_MIN_BYTES: usize = 2048;
+
+pub use fastcall::install as install_fast_entry_points;
