@@ -4,13 +4,12 @@
 //! with a pure-Rust core and a thin binding.
 
 pub mod aio;
-mod args;
 mod convert;
+mod ffi;
 pub mod hashing;
 pub mod info;
 pub mod json;
 pub mod jwt;
-mod names;
 pub mod strings;
 
 /// Native side of `covet_rust_core`. Import `covet_rust_core`, not this module: the package

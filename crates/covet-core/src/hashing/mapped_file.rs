@@ -169,8 +169,9 @@ fn handler_in_place() -> bool {
     if !*INSTALLED.get_or_init(install_handler) {
         return false;
     }
-    // SAFETY: a query: the new action is null, the old one is written to a local.
+    // SAFETY: a plain C struct, for which all-zero bytes are a valid value.
     let mut current: sigaction = unsafe { std::mem::zeroed() };
+    // SAFETY: a query: the new action is null, the old one is written to a local.
     let queried = unsafe { libc::sigaction(libc::SIGBUS, ptr::null(), &raw mut current) };
     queried == 0 && current.sa_sigaction == handler_address()
 }

@@ -423,7 +423,7 @@ impl<S: Sink> Parser<'_, '_, S> {
             }
         }
         self.pos = pos;
-        // The number is ASCII: checked byte by byte above.
+        // SAFETY: the number is ASCII: checked byte by byte above.
         let text = unsafe { std::str::from_utf8_unchecked(&input[start..pos]) };
         let result = if pos == integer_end {
             // At most 18 digits always fit in an i64.

@@ -45,7 +45,7 @@ unsafe fn first_special_sse2(text: &[u8]) -> (usize, bool) {
         __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
         _mm_set1_epi8,
     };
-    // SAFETY (whole body): every load is unaligned and reads 16 bytes inside `text` or
+    // SAFETY: (the whole body) every load is unaligned and reads 16 bytes inside `text` or
     // inside a local copy. Reading past the end of `text`, even within its memory page, is
     // undefined behaviour (AddressSanitizer reports it: fuzz/, json_parse), so the tail is
     // read as the last 16 bytes of `text`, overlapping bytes already checked, and a text

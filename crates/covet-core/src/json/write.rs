@@ -20,7 +20,7 @@ pub trait Output {
     #[inline(always)]
     fn write(&mut self, bytes: &[u8]) -> Result<(), OutOfMemory> {
         self.reserve(bytes.len())?;
-        // Reserved just above.
+        // SAFETY: reserved just above.
         unsafe { self.extend_reserved(bytes) };
         Ok(())
     }
@@ -69,6 +69,7 @@ pub fn write_str<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemory>
     if clean == text.len() {
         // Nothing to escape, the common case: one reservation, three copies.
         out.reserve(text.len() + 2)?;
+        // SAFETY: the text and its two quotes, reserved just above.
         unsafe {
             out.extend_reserved(b"\"");
             out.extend_reserved(text);
@@ -88,9 +89,12 @@ fn write_escaped_str<O: Output>(
 ) -> Result<(), OutOfMemory> {
     // Room for the text with no more escapes; each escape reserves for what follows it.
     out.reserve(text.len() + 2)?;
+    // SAFETY: within the room for the text and its quotes, reserved just above.
     unsafe { out.extend_reserved(b"\"") };
     let mut rest = text;
     loop {
+        // SAFETY: the clean run is part of the text, whose room (and the closing quote's)
+        // was reserved before the loop or, after an escape, for all of the rest.
         unsafe { out.extend_reserved(&rest[..clean]) };
         let Some(&byte) = rest.get(clean) else { break };
         rest = &rest[clean + 1..];
@@ -106,12 +110,15 @@ fn write_escaped_str<O: Output>(
                 HEX[usize::from(byte >> 4)],
                 HEX[usize::from(byte & 15)],
             ];
+            // SAFETY: at most 6 bytes of escape, reserved with the rest just above.
             unsafe { out.extend_reserved(&escaped) };
         } else {
+            // SAFETY: as above.
             unsafe { out.extend_reserved(&[b'\\', escape]) };
         }
         clean = first_escape(rest);
     }
+    // SAFETY: the closing quote's byte was counted in every reservation above.
     unsafe { out.extend_reserved(b"\"") };
     Ok(())
 }

@@ -11,8 +11,8 @@ use pyo3::types::PyBytes;
 use super::binding::{
     bytes_length, file_error, hex_str, mode_from, path_from, threads_from, Input,
 };
-use super::exported_buffer::ExportedBuffer;
 use crate::aio::{offload, ready};
+use crate::ffi::buffer::ExportedBuffer;
 use covet_core::hashing::blake3::{self as core, FileHashError, Mode};
 use covet_core::hashing::threads::Threads;
 

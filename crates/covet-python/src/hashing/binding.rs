@@ -14,9 +14,12 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyInt, PyString};
 
-use super::exported_buffer::ExportedBuffer;
 use super::GIL_RELEASE_MIN_BYTES;
-use crate::names::type_name;
+use crate::convert::type_name;
+use crate::ffi::buffer::ExportedBuffer;
+use crate::ffi::bytes::bytes_object_overhead;
+#[cfg(unix)]
+use crate::ffi::string::encode_fs_default;
 use covet_core::hashing::blake3::{self as core, FileHashError, Mode, BLOCK_LEN, KEY_LEN, OUT_LEN};
 use covet_core::hashing::threads::{Threads, AUTO};
 use covet_core::hashing::xxh3::{self, Xxh3Stream128, Xxh3Stream64};
@@ -158,8 +161,7 @@ fn locked<S: Send, T: Send>(
 /// header and the trailing NUL). Without it a length beyond `isize::MAX` reached CPython as
 /// a negative size, a SystemError.
 pub(super) fn bytes_length(length: usize) -> PyResult<usize> {
-    let header = std::mem::offset_of!(pyo3::ffi::PyBytesObject, ob_sval) + 1;
-    if length > isize::MAX.unsigned_abs() - header {
+    if length > isize::MAX.unsigned_abs() - bytes_object_overhead() {
         return Err(PyOverflowError::new_err("byte string is too large"));
     }
     Ok(length)
@@ -420,7 +422,7 @@ pub(super) fn path_from<'py>(path: &Bound<'py, PyAny>) -> PyResult<(PathBuf, Bou
         use std::os::unix::ffi::OsStringExt;
         let encoded = match fspath.cast::<PyBytes>() {
             Ok(raw) => raw.clone(),
-            Err(_) => fs_encoded(fspath.cast::<PyString>()?)?,
+            Err(_) => encode_fs_default(fspath.cast::<PyString>()?)?,
         };
         let raw = encoded.as_bytes();
         if raw.contains(&0) {
@@ -452,21 +454,6 @@ pub(super) fn path_from<'py>(path: &Bound<'py, PyAny>) -> PyResult<(PathBuf, Bou
         }
         Ok((file, fspath))
     }
-}
-
-/// `text` in the file system encoding, as `open()` encodes a str path (CPython's own
-/// encoder: a str subclass's `encode` is not called).
-#[cfg(unix)]
-fn fs_encoded<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyBytes>> {
-    // SAFETY: `text` is a str; PyUnicode_EncodeFSDefault returns a new reference to a bytes
-    // object, or NULL with an exception set.
-    let encoded = unsafe {
-        Bound::from_owned_ptr_or_err(
-            text.py(),
-            pyo3::ffi::PyUnicode_EncodeFSDefault(text.as_ptr()),
-        )?
-    };
-    Ok(encoded.cast_into::<PyBytes>()?)
 }
 
 /// The OSError for a file that could not be hashed (MemoryError for a read buffer).

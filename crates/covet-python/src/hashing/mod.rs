@@ -1,12 +1,10 @@
 //! Hashing's Python binding; the drivers are covet-core's `hashing`.
 //!
-//! `binding` is the thin Python layer (`aio` its awaitable forms), `fastcall` a raw CPython
-//! entry point for the one call where PyO3's overhead dominates, and `exported_buffer` holds
-//! PEP 3118 buffer exports.
+//! `binding` is the thin Python layer (`aio` its awaitable forms), and `fastcall` the fast
+//! entry point of the one call where PyO3's overhead dominates.
 
 pub mod aio;
 pub mod binding;
-mod exported_buffer;
 mod fastcall;
 
 /// CPython's hashlib releases the GIL from this input size on; below it, the cost of

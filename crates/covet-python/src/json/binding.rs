@@ -5,15 +5,16 @@
 
 use pyo3::buffer::PyUntypedBuffer;
 use pyo3::exceptions::{PyBufferError, PyMemoryError, PyTypeError, PyValueError};
-use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBytes, PyString, PyType};
 
 use super::de::{key_cache, ObjectSink};
-use super::ffi::{str_from_utf8, BytesBuffer};
 use super::ser::{Failure, Options, Serializer};
-use crate::names::type_name;
+use crate::convert::type_name;
+use crate::ffi::buffer::contiguous_bytes;
+use crate::ffi::bytes::BytesBuffer;
+use crate::ffi::string::{decode_utf8, encode_surrogatepass, str_utf8, Errors};
 use covet_core::json::parse::{self, Encoding, ErrorKind, ParseError};
 use covet_core::json::write::Output;
 
@@ -123,13 +124,13 @@ impl<'a, 'py> FromPyObject<'a, 'py> for NanPolicy {
 }
 
 /// Serializes `obj` into a bytes buffer, the newline included if asked.
-fn serialize(
-    py: Python<'_>,
-    obj: &Bound<'_, PyAny>,
-    options: Options<'_>,
+fn serialize<'py>(
+    py: Python<'py>,
+    obj: &Bound<'py, PyAny>,
+    options: Options<'py>,
     newline: bool,
-) -> PyResult<BytesBuffer> {
-    let out = BytesBuffer::with_capacity(INITIAL_CAPACITY).ok_or_else(|| PyErr::fetch(py))?;
+) -> PyResult<BytesBuffer<'py>> {
+    let out = BytesBuffer::with_capacity(py, INITIAL_CAPACITY)?;
     // With `default`, user code runs while containers are open: the serializer that copies
     // each container's items first (docs/JSON.md, "default and the containers it changes").
     let written = if options.default.is_some() {
@@ -154,11 +155,11 @@ fn serialize(
 }
 
 /// Writes `obj`, and gives the output back.
-fn write<O: Output, const SNAPSHOT: bool>(
-    mut serializer: Serializer<'_, O, SNAPSHOT>,
-    obj: &Bound<'_, PyAny>,
+fn write<'py, O: Output, const SNAPSHOT: bool>(
+    mut serializer: Serializer<'py, O, SNAPSHOT>,
+    obj: &Bound<'py, PyAny>,
 ) -> Result<O, Failure> {
-    serializer.value(obj.as_ptr(), 0)?;
+    serializer.value(obj.as_borrowed(), 0)?;
     Ok(serializer.out)
 }
 
@@ -185,9 +186,7 @@ pub fn dumps<'py>(
     append_newline: Flag,
 ) -> PyResult<Bound<'py, PyBytes>> {
     let options = options(default, sort_keys, indent, non_str_keys, nan)?;
-    let out = serialize(py, obj, options, append_newline.0)?;
-    let bytes = out.finish();
-    unsafe { Bound::from_owned_ptr_or_err(py, bytes).map(|bytes| bytes.cast_into_unchecked()) }
+    serialize(py, obj, options, append_newline.0)?.finish()
 }
 
 /// Like ``dumps``, returning ``str`` (converted once, inside).
@@ -210,14 +209,13 @@ pub fn dumps_str<'py>(
     let options = options(default, sort_keys, indent, non_str_keys, nan)?;
     let out = serialize(py, obj, options, append_newline.0)?;
     // The output is valid UTF-8: strings with lone surrogates were refused.
-    let text = unsafe { str_from_utf8(out.as_slice(), false) };
-    unsafe { Bound::from_owned_ptr_or_err(py, text).map(|text| text.cast_into_unchecked()) }
+    decode_utf8(py, out.as_slice(), Errors::Strict).ok_or_else(|| PyErr::fetch(py))
 }
 
 /// The bytes of `loads`' argument, borrowed where that is safe.
-enum Document<'py> {
+enum Document<'a, 'py> {
     /// A `str`'s UTF-8 form (CPython's own, cached in the object).
-    Str(Bound<'py, PyString>, &'py [u8]),
+    Str(Bound<'py, PyString>, &'a [u8]),
     /// A `str` holding lone surrogates, encoded with `surrogatepass`.
     StrWithSurrogates(Bound<'py, PyString>, Bound<'py, PyBytes>),
     Bytes(Bound<'py, PyBytes>),
@@ -225,7 +223,7 @@ enum Document<'py> {
     Copied(Vec<u8>),
 }
 
-impl Document<'_> {
+impl Document<'_, '_> {
     fn bytes(&self) -> &[u8] {
         match self {
             Self::Str(_, bytes) => bytes,
@@ -235,26 +233,15 @@ impl Document<'_> {
     }
 }
 
-fn document<'py>(data: &Bound<'py, PyAny>) -> PyResult<Document<'py>> {
-    let py = data.py();
+fn document<'a, 'py>(data: &'a Bound<'py, PyAny>) -> PyResult<Document<'a, 'py>> {
     if let Ok(text) = data.cast::<PyString>() {
-        // SAFETY: `text` is a live str kept in the Document; the slice lives as long.
-        if let Some(bytes) = unsafe { super::ffi::str_utf8(text.as_ptr()) } {
+        // The bytes live as long as the str, which `data` keeps alive.
+        if let Some(bytes) = str_utf8(text.as_borrowed()) {
             return Ok(Document::Str(text.clone(), bytes));
         }
-        let encoded = unsafe {
-            Bound::from_owned_ptr_or_err(
-                py,
-                ffi::PyUnicode_AsEncodedString(
-                    text.as_ptr(),
-                    c"utf-8".as_ptr(),
-                    c"surrogatepass".as_ptr(),
-                ),
-            )?
-        };
         return Ok(Document::StrWithSurrogates(
             text.clone(),
-            encoded.cast_into::<PyBytes>()?,
+            encode_surrogatepass(text)?,
         ));
     }
     if let Ok(bytes) = data.cast::<PyBytes>() {
@@ -266,14 +253,11 @@ fn document<'py>(data: &Bound<'py, PyAny>) -> PyResult<Document<'py>> {
             type_name(data)
         )));
     };
-    if !buffer.is_c_contiguous() {
+    let Some(bytes) = contiguous_bytes(&buffer) else {
         return Err(PyBufferError::new_err(
             "loads() needs a C-contiguous buffer",
         ));
-    }
-    // SAFETY: a contiguous buffer of len_bytes() bytes, held for the copy.
-    let bytes =
-        unsafe { std::slice::from_raw_parts(buffer.buf_ptr().cast::<u8>(), buffer.len_bytes()) };
+    };
     Ok(Document::Copied(copied(bytes)?))
 }
 
@@ -287,7 +271,7 @@ fn copied(bytes: &[u8]) -> PyResult<Vec<u8>> {
 }
 
 /// The JSONDecodeError for `error`, with the document as `str` and a character position.
-fn decode_error(py: Python<'_>, document: &Document<'_>, error: ParseError) -> PyErr {
+fn decode_error(py: Python<'_>, document: &Document<'_, '_>, error: ParseError) -> PyErr {
     if error.kind == ErrorKind::Sink {
         return PyErr::fetch(py);
     }
@@ -302,16 +286,9 @@ fn decode_error(py: Python<'_>, document: &Document<'_>, error: ParseError) -> P
         Document::Str(text, _) | Document::StrWithSurrogates(text, _) => {
             Ok(text.clone().into_any())
         }
-        Document::Bytes(_) | Document::Copied(_) => unsafe {
-            Bound::from_owned_ptr_or_err(
-                py,
-                ffi::PyUnicode_DecodeUTF8(
-                    bytes.as_ptr().cast(),
-                    bytes.len().try_into().unwrap_or(0),
-                    c"replace".as_ptr(),
-                ),
-            )
-        },
+        Document::Bytes(_) | Document::Copied(_) => decode_utf8(py, bytes, Errors::Replace)
+            .map(Bound::into_any)
+            .ok_or_else(|| PyErr::fetch(py)),
     };
     match (doc, decode_error_type(py)) {
         (Ok(doc), Ok(class)) => {
@@ -336,9 +313,9 @@ pub fn loads<'py>(py: Python<'py>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'
         Document::Bytes(_) | Document::Copied(_) => Encoding::Unchecked,
     };
     let bytes = document.bytes();
-    let mut sink = ObjectSink::new(key_cache());
+    let mut sink = ObjectSink::new(py, key_cache());
     match parse::parse(bytes, encoding, &mut sink) {
-        Ok(()) => unsafe { Bound::from_owned_ptr_or_err(py, sink.into_root()) },
+        Ok(()) => sink.into_root(),
         Err(error) => {
             drop(sink);
             Err(decode_error(py, &document, error))
@@ -348,11 +325,11 @@ pub fn loads<'py>(py: Python<'py>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'
 
 /// `dumps(obj, sort_keys=...)` for other bindings (the JWT header and payload): the bytes
 /// object under construction, read with `as_slice`.
-pub(crate) fn dumps_buffer(
-    py: Python<'_>,
-    obj: &Bound<'_, PyAny>,
+pub(crate) fn dumps_buffer<'py>(
+    py: Python<'py>,
+    obj: &Bound<'py, PyAny>,
     sort_keys: bool,
-) -> PyResult<BytesBuffer> {
+) -> PyResult<BytesBuffer<'py>> {
     let options = options(None, Flag(sort_keys), None, Flag(false), NanPolicy::Error)?;
     serialize(py, obj, options, false)
 }
@@ -364,9 +341,9 @@ pub(crate) fn loads_slice_unique_keys<'py>(
     py: Python<'py>,
     bytes: &[u8],
 ) -> Result<Bound<'py, PyAny>, Option<PyErr>> {
-    let mut sink = ObjectSink::rejecting_duplicates(key_cache());
+    let mut sink = ObjectSink::rejecting_duplicates(py, key_cache());
     match parse::parse(bytes, Encoding::Unchecked, &mut sink) {
-        Ok(()) => unsafe { Bound::from_owned_ptr_or_err(py, sink.into_root()) }.map_err(Some),
+        Ok(()) => sink.into_root().map_err(Some),
         Err(error) => {
             let duplicate = sink.duplicate;
             drop(sink);
@@ -385,9 +362,9 @@ pub(crate) fn loads_slice_unique_keys<'py>(
 
 /// `loads(bytes)` for other bindings, on a slice of UTF-8 to be checked.
 pub(crate) fn loads_slice<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py, PyAny>> {
-    let mut sink = ObjectSink::new(key_cache());
+    let mut sink = ObjectSink::new(py, key_cache());
     match parse::parse(bytes, Encoding::Unchecked, &mut sink) {
-        Ok(()) => unsafe { Bound::from_owned_ptr_or_err(py, sink.into_root()) },
+        Ok(()) => sink.into_root(),
         Err(error) => {
             drop(sink);
             Err(decode_error(py, &Document::Copied(copied(bytes)?), error))

@@ -4,13 +4,20 @@
 //! final size (a list) and takes them over without touching their reference counts. Dict
 //! keys of up to 64 ASCII bytes come from a small cache, so the keys repeated across the
 //! objects of an API response are built once.
+//!
+//! A failed step leaves its Python exception set (MemoryError, CPython's int digit limit)
+//! and reports `SinkError`; the binding takes the exception afterwards.
 
+use std::ffi::CStr;
 use std::sync::{Mutex, MutexGuard, TryLockError};
 
-use pyo3::ffi;
-
-use super::ffi::{ascii_str_equals, str_from_ascii, str_from_utf8};
 use covet_core::json::parse::{Sink, SinkError, Text};
+use pyo3::prelude::*;
+
+use crate::ffi::containers::{dict_len, dict_set, new_dict, new_list};
+use crate::ffi::number::{new_float, new_int, new_int_from_digits};
+use crate::ffi::object::{boolean, none, set_memory_error};
+use crate::ffi::string::{decode_utf8, new_ascii, CachedStr, Errors};
 
 /// Keys longer than this are not cached: long keys are rarely repeated.
 const CACHED_KEY_MAX_LEN: usize = 64;
@@ -19,18 +26,13 @@ const KEY_CACHE_SLOTS: usize = 2048;
 
 struct Slot {
     hash: u64,
-    /// A compact ASCII `str` the cache holds a reference to, or NULL.
-    key: *mut ffi::PyObject,
+    key: Option<CachedStr>,
 }
 
 pub struct KeyCache {
     slots: Vec<Slot>,
     hasher: ahash::RandomState,
 }
-
-// SAFETY: the cached `str` objects are immutable and only touched with the lock held by a
-// thread attached to the interpreter.
-unsafe impl Send for KeyCache {}
 
 static KEY_CACHE: Mutex<KeyCache> = Mutex::new(KeyCache {
     slots: Vec::new(),
@@ -50,69 +52,39 @@ pub fn key_cache() -> Option<MutexGuard<'static, KeyCache>> {
 }
 
 impl KeyCache {
-    /// A new reference to the `str` for ASCII `bytes`, from the cache or created and cached.
-    unsafe fn get(&mut self, bytes: &[u8]) -> *mut ffi::PyObject {
+    /// A new reference to the `str` for `bytes`, from the cache or created and cached.
+    ///
+    /// # Safety
+    /// `bytes` is ASCII.
+    unsafe fn get<'py>(&mut self, py: Python<'py>, bytes: &[u8]) -> Option<Bound<'py, PyAny>> {
         if self.slots.is_empty() {
             self.slots = (0..KEY_CACHE_SLOTS)
-                .map(|_| Slot {
-                    hash: 0,
-                    key: std::ptr::null_mut(),
-                })
+                .map(|_| Slot { hash: 0, key: None })
                 .collect();
         }
         let hash = self.hasher.hash_one(bytes);
         // The mask keeps the index below KEY_CACHE_SLOTS.
         #[allow(clippy::cast_possible_truncation)]
         let slot = &mut self.slots[(hash as usize) & (KEY_CACHE_SLOTS - 1)];
-        unsafe {
-            if !slot.key.is_null() && slot.hash == hash && ascii_str_equals(slot.key, bytes) {
-                ffi::Py_INCREF(slot.key);
-                return slot.key;
-            }
-            let key = str_from_ascii(bytes);
-            if key.is_null() {
-                return key;
-            }
-            // Hash now, once: the str keeps it, so every dict it goes into reuses it.
-            if ffi::PyObject_Hash(key) == -1 {
-                ffi::Py_DECREF(key);
-                return std::ptr::null_mut();
-            }
-            ffi::Py_XDECREF(slot.key);
-            ffi::Py_INCREF(key);
-            slot.key = key;
-            slot.hash = hash;
-            key
-        }
-    }
-}
-
-#[cfg(not(Py_3_14))]
-extern "C" {
-    // Exported by CPython 3.10 to 3.13 (checked with nm), not re-exported by pyo3-ffi: a
-    // dict with room for `minused` items, so building it never resizes.
-    fn _PyDict_NewPresized(minused: ffi::Py_ssize_t) -> *mut ffi::PyObject;
-}
-
-/// A new dict for `pairs` items.
-unsafe fn new_dict(pairs: usize) -> *mut ffi::PyObject {
-    #[cfg(not(Py_3_14))]
-    {
-        // Small dicts are presized by CPython anyway; the call only pays for larger ones.
-        if pairs > 5 {
-            if let Ok(pairs) = ffi::Py_ssize_t::try_from(pairs) {
-                return unsafe { _PyDict_NewPresized(pairs) };
+        if let Some(key) = &slot.key {
+            if slot.hash == hash && key.equals(bytes) {
+                return Some(key.bind(py));
             }
         }
+        // SAFETY: the caller's promise.
+        let (cached, key) = unsafe { CachedStr::new(py, bytes) }?;
+        if let Some(old) = slot.key.replace(cached) {
+            old.release(py);
+        }
+        slot.hash = hash;
+        Some(key)
     }
-    // 3.14 keeps the function internal: not relied on there.
-    let _ = pairs;
-    unsafe { ffi::PyDict_New() }
 }
 
 /// Builds Python objects; owns every reference on its stack until it hands out the root.
-pub struct ObjectSink {
-    stack: Vec<*mut ffi::PyObject>,
+pub struct ObjectSink<'py> {
+    py: Python<'py>,
+    stack: Vec<Bound<'py, PyAny>>,
     cache: Option<MutexGuard<'static, KeyCache>>,
     /// Fail on the first object with a repeated key (JWT headers and payloads).
     reject_duplicates: bool,
@@ -120,10 +92,10 @@ pub struct ObjectSink {
     pub duplicate: bool,
 }
 
-impl ObjectSink {
-    /// Must be created and used while attached to the interpreter.
-    pub fn new(cache: Option<MutexGuard<'static, KeyCache>>) -> Self {
+impl<'py> ObjectSink<'py> {
+    pub fn new(py: Python<'py>, cache: Option<MutexGuard<'static, KeyCache>>) -> Self {
         Self {
+            py,
             stack: Vec::with_capacity(64),
             cache,
             reject_duplicates: false,
@@ -132,26 +104,31 @@ impl ObjectSink {
     }
 
     /// A sink that fails (with `duplicate` set) on an object with a repeated key.
-    pub fn rejecting_duplicates(cache: Option<MutexGuard<'static, KeyCache>>) -> Self {
-        let mut sink = Self::new(cache);
+    pub fn rejecting_duplicates(
+        py: Python<'py>,
+        cache: Option<MutexGuard<'static, KeyCache>>,
+    ) -> Self {
+        let mut sink = Self::new(py, cache);
         sink.reject_duplicates = true;
         sink
     }
 
-    /// The parsed document (a new reference); call once, after a successful parse.
-    pub fn into_root(mut self) -> *mut ffi::PyObject {
+    /// The parsed document; call once, after a successful parse.
+    pub fn into_root(mut self) -> PyResult<Bound<'py, PyAny>> {
         debug_assert_eq!(self.stack.len(), 1);
-        self.stack.pop().unwrap_or(std::ptr::null_mut())
+        let py = self.py;
+        self.stack.pop().ok_or_else(|| PyErr::fetch(py))
     }
 
+    /// Pushes a new object, or fails with its exception left set (`None`).
     #[inline]
-    fn push(&mut self, object: *mut ffi::PyObject) -> Result<(), SinkError> {
-        if object.is_null() {
+    fn push(&mut self, object: Option<Bound<'py, PyAny>>) -> Result<(), SinkError> {
+        let Some(object) = object else {
             // A Python exception (MemoryError, ValueError) is set.
             return Err(SinkError);
-        }
+        };
         if self.stack.len() == self.stack.capacity() {
-            self.grow(object)?;
+            self.grow()?;
         }
         self.stack.push(object);
         Ok(())
@@ -161,147 +138,111 @@ impl ObjectSink {
     /// its size follows the input, so failing to grow is a MemoryError, not an abort.
     #[cold]
     #[inline(never)]
-    fn grow(&mut self, object: *mut ffi::PyObject) -> Result<(), SinkError> {
+    fn grow(&mut self) -> Result<(), SinkError> {
         if self.stack.try_reserve(1).is_ok() {
             return Ok(());
         }
-        // SAFETY: attached; `object` is the new reference the caller was about to hand over.
-        unsafe {
-            ffi::Py_DECREF(object);
-            ffi::PyErr_NoMemory();
-        }
+        set_memory_error(self.py);
         Err(SinkError)
     }
 
-    unsafe fn new_str(bytes: &[u8], text: Text) -> *mut ffi::PyObject {
-        unsafe {
-            match text {
-                Text::Ascii => str_from_ascii(bytes),
-                Text::Utf8 => str_from_utf8(bytes, false),
-                Text::Wtf8 => str_from_utf8(bytes, true),
-            }
-        }
+    #[inline]
+    fn new_str(&self, bytes: &[u8], text: Text) -> Option<Bound<'py, PyAny>> {
+        let text = match text {
+            // SAFETY: the parser reports `Text::Ascii` only for bytes it found to be ASCII.
+            Text::Ascii => unsafe { new_ascii(self.py, bytes) },
+            Text::Utf8 => decode_utf8(self.py, bytes, Errors::Strict),
+            Text::Wtf8 => decode_utf8(self.py, bytes, Errors::SurrogatePass),
+        };
+        text.map(Bound::into_any)
     }
 }
 
-impl Drop for ObjectSink {
-    fn drop(&mut self) {
-        for &object in &self.stack {
-            // SAFETY: every pointer on the stack is a reference we own.
-            unsafe { ffi::Py_DECREF(object) };
-        }
-    }
-}
-
-impl Sink for ObjectSink {
+impl Sink for ObjectSink<'_> {
     #[inline]
     fn null(&mut self) -> Result<(), SinkError> {
-        unsafe { self.push(ffi::Py_NewRef(ffi::Py_None())) }
+        self.push(Some(none(self.py)))
     }
 
     #[inline]
     fn boolean(&mut self, value: bool) -> Result<(), SinkError> {
-        unsafe {
-            self.push(ffi::Py_NewRef(if value {
-                ffi::Py_True()
-            } else {
-                ffi::Py_False()
-            }))
-        }
+        self.push(Some(boolean(self.py, value)))
     }
 
     #[inline]
     fn int(&mut self, value: i64) -> Result<(), SinkError> {
-        self.push(unsafe { ffi::PyLong_FromLongLong(value) })
+        self.push(new_int(self.py, value))
     }
 
     fn big_int(&mut self, digits: &str) -> Result<(), SinkError> {
-        // NUL-terminated for PyLong_FromString; as long as the literal, so fallible.
+        // NUL-terminated for CPython's parser; as long as the literal, so fallible.
         let mut text: Vec<u8> = Vec::new();
         if text.try_reserve_exact(digits.len() + 1).is_err() {
-            // SAFETY: attached to the interpreter.
-            unsafe { ffi::PyErr_NoMemory() };
+            set_memory_error(self.py);
             return Err(SinkError);
         }
         text.extend_from_slice(digits.as_bytes());
         text.push(0);
-        // Goes through CPython's int parsing, so its digit limit applies as in int().
-        // SAFETY: `text` is NUL-terminated ASCII digits (with a sign), alive for the call.
-        self.push(unsafe { ffi::PyLong_FromString(text.as_ptr().cast(), std::ptr::null_mut(), 10) })
+        // Digits and a sign, then the NUL: never a NUL inside.
+        let Ok(text) = CStr::from_bytes_with_nul(&text) else {
+            return Err(SinkError);
+        };
+        self.push(new_int_from_digits(self.py, text))
     }
 
     #[inline]
     fn float(&mut self, value: f64) -> Result<(), SinkError> {
-        self.push(unsafe { ffi::PyFloat_FromDouble(value) })
+        self.push(new_float(self.py, value))
     }
 
     #[inline]
     fn string(&mut self, bytes: &[u8], text: Text) -> Result<(), SinkError> {
-        self.push(unsafe { Self::new_str(bytes, text) })
+        self.push(self.new_str(bytes, text))
     }
 
     #[inline]
     fn key(&mut self, bytes: &[u8], text: Text) -> Result<(), SinkError> {
         let key = match (&mut self.cache, text) {
+            // SAFETY: the parser reports `Text::Ascii` only for bytes it found to be ASCII.
             (Some(cache), Text::Ascii) if bytes.len() <= CACHED_KEY_MAX_LEN => unsafe {
-                cache.get(bytes)
+                cache.get(self.py, bytes)
             },
-            _ => unsafe { Self::new_str(bytes, text) },
+            _ => self.new_str(bytes, text),
         };
         self.push(key)
     }
 
     fn end_array(&mut self, len: usize) -> Result<(), SinkError> {
         let start = self.stack.len() - len;
-        let list =
-            unsafe { ffi::PyList_New(ffi::Py_ssize_t::try_from(len).map_err(|_| SinkError)?) };
-        if list.is_null() {
-            return Err(SinkError);
-        }
-        for (index, &item) in self.stack[start..].iter().enumerate() {
-            // The list steals the reference the stack held; the index is below len.
-            #[allow(clippy::cast_possible_wrap)]
-            unsafe {
-                ffi::PyList_SET_ITEM(list, index as ffi::Py_ssize_t, item);
-            }
-        }
-        self.stack.truncate(start);
-        self.stack.push(list);
+        let list = new_list(self.py, self.stack.drain(start..)).ok_or(SinkError)?;
+        self.stack.push(list.into_any());
         Ok(())
     }
 
     fn end_object(&mut self, pairs: usize) -> Result<(), SinkError> {
         let start = self.stack.len() - 2 * pairs;
-        let dict = unsafe { new_dict(pairs) };
-        if dict.is_null() {
+        let Some(dict) = new_dict(self.py, pairs) else {
             return Err(SinkError);
-        }
+        };
         let mut failed = false;
-        for pair in self.stack[start..].chunks_exact(2) {
+        let mut items = self.stack.drain(start..);
+        while let (Some(key), Some(value)) = (items.next(), items.next()) {
             // Last value wins for a repeated key, at the first key's position (as in
             // dict(pairs), what the standard library builds).
-            if !failed && unsafe { ffi::PyDict_SetItem(dict, pair[0], pair[1]) } != 0 {
+            if !failed && !dict_set(&dict, &key, &value) {
                 failed = true;
             }
-            unsafe {
-                ffi::Py_DECREF(pair[0]);
-                ffi::Py_DECREF(pair[1]);
-            }
         }
-        self.stack.truncate(start);
+        drop(items);
         // A repeated key leaves the dict with fewer entries than pairs.
-        if !failed
-            && self.reject_duplicates
-            && usize::try_from(unsafe { ffi::PyDict_Size(dict) }) != Ok(pairs)
-        {
+        if !failed && self.reject_duplicates && dict_len(dict.as_borrowed()) != pairs {
             self.duplicate = true;
             failed = true;
         }
         if failed {
-            unsafe { ffi::Py_DECREF(dict) };
             return Err(SinkError);
         }
-        self.stack.push(dict);
+        self.stack.push(dict.into_any());
         Ok(())
     }
 }

@@ -1,13 +1,11 @@
 //! JSON: `dumps` / `dumps_str` / `loads` (contract: docs/JSON.md). The parser and the text
 //! pieces are covet-core's `json`; here building and reading Python objects *is* the hot path:
-//! * `ffi`: every raw CPython call of this domain, in one place to audit;
 //! * `de`: the sink that builds Python objects, with the key cache;
 //! * `ser`: the serializer, dispatching on exact type pointers;
 //! * `binding`: the `#[pyfunction]`s and the exceptions.
 
 pub mod binding;
 mod de;
-pub(crate) mod ffi;
 mod ser;
 
 /// How many times in a row `default` may return a value that needs `default` again, and how

@@ -1,8 +1,9 @@
 //! `dumps`: Python objects to JSON text, written straight into the output `bytes`.
 //!
-//! Dispatch compares exact type pointers, most common types first (str, int, float, bool,
-//! None, dict, list, tuple); subclasses and the richer types (datetime, UUID, Enum,
-//! Decimal, dataclasses) and `default` are the slow path.
+//! Dispatch compares exact types, most common first (str, int, float, bool, None, dict,
+//! list, tuple); subclasses and the richer types (datetime, UUID, Enum, Decimal,
+//! dataclasses) and `default` are the slow path. Objects are passed as `Borrowed` (alive for
+//! the call); every raw CPython read is a typed wrapper of `crate::ffi`.
 //!
 //! What user code can do here, and why it cannot hurt (docs/JSON.md has the contract):
 //! * A value of a supported type is written with that type's own behaviour, never through a
@@ -26,20 +27,29 @@
 
 use std::collections::TryReserveError;
 
-use pyo3::exceptions::{PyMemoryError, PyRuntimeError, PyTypeError};
-use pyo3::ffi;
-use pyo3::intern;
-use pyo3::prelude::*;
-use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyString, PyTuple, PyType};
-
-use super::ffi::{descriptor_get, dict_len, one_digit_int, str_utf8};
-use super::MAX_DEFAULT_CHAIN;
 use covet_core::json::write::{
     is_json_number, write_f64, write_i64, write_str, OutOfMemory, Output,
 };
 use covet_core::json::MAX_DEPTH;
 use covet_core::stack::{nested, Recursive, StackFloor};
+use pyo3::exceptions::{PyMemoryError, PyRuntimeError, PyTypeError};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyInt, PyList, PyString, PyTuple, PyType};
+use pyo3::Borrowed;
+
+use super::MAX_DEFAULT_CHAIN;
+use crate::convert::type_name;
+use crate::ffi::containers::{dict_len, read_dict, read_list, Sequence, TupleItems};
+use crate::ffi::datetime::{datetime_api, DateTimeApi};
+use crate::ffi::number::{float_value, int_repr, int_value, one_digit_int};
+use crate::ffi::object::{
+    as_dict, as_float, as_int, as_list, as_str, as_tuple, borrow_for, descriptor_get,
+    error_pending, exact_dict, exact_float, exact_int, exact_list, exact_str, exact_tuple,
+    generic_getattr, is_exact_bool, is_false, is_none, is_subtype, is_true,
+};
+use crate::ffi::string::{first_char, str_utf8};
 
 pub struct Options<'py> {
     pub default: Option<Bound<'py, PyAny>>,
@@ -185,10 +195,10 @@ impl EncodeError {
             }
             Problem::TooDeep => {
                 // chain[k] (root first) is the container at path segments[..k].
-                let mut chain: Vec<*mut ffi::PyObject> =
-                    self.chain.iter().map(Py::as_ptr).collect();
+                let mut chain = self.chain;
                 chain.reverse();
-                let repeat = (1..chain.len()).find(|&k| chain[..k].contains(&chain[k]));
+                let repeat =
+                    (1..chain.len()).find(|&k| chain[..k].iter().any(|seen| seen.is(&chain[k])));
                 match repeat {
                     Some(k) => format!("Circular reference detected at {}", render(&segments[..k])),
                     None => format!(
@@ -203,6 +213,7 @@ impl EncodeError {
 
 /// Types and the base types' own methods, looked up once per process.
 struct Lookups {
+    datetime: DateTimeApi,
     uuid: Py<PyType>,
     /// `uuid.UUID.__dict__["int"]`: the member descriptor of the slot that holds a UUID.
     uuid_int: Py<PyAny>,
@@ -222,12 +233,7 @@ static LOOKUPS: PyOnceLock<Lookups> = PyOnceLock::new();
 
 fn lookups(py: Python<'_>) -> PyResult<&'static Lookups> {
     LOOKUPS.get_or_try_init(py, || {
-        // SAFETY: imports the datetime C API capsule; idempotent.
-        unsafe { ffi::PyDateTime_IMPORT() };
-        // SAFETY: reads the pointer the import just set (NULL with an exception if it failed).
-        if unsafe { ffi::PyDateTimeAPI() }.is_null() {
-            return Err(PyErr::fetch(py));
-        }
+        let datetime = datetime_api(py)?;
         let class = |module: &str, name: &str| -> PyResult<Bound<'_, PyType>> {
             Ok(py.import(module)?.getattr(name)?.cast_into::<PyType>()?)
         };
@@ -237,6 +243,7 @@ fn lookups(py: Python<'_>) -> PyResult<&'static Lookups> {
         let uuid = class("uuid", "UUID")?;
         let decimal = class("decimal", "Decimal")?;
         Ok(Lookups {
+            datetime,
             uuid_int: uuid.getattr("__dict__")?.get_item("int")?.unbind(),
             uuid: uuid.unbind(),
             enum_: class("enum", "Enum")?.unbind(),
@@ -264,7 +271,7 @@ pub struct Serializer<'py, O, const SNAPSHOT: bool> {
     /// from a copy, each held by a new reference; every open one owns the range from where
     /// it started to the next one's start. One buffer for the whole call: copying costs no
     /// allocation per container.
-    held: Vec<*mut ffi::PyObject>,
+    held: Vec<Bound<'py, PyAny>>,
     /// The keys of the objects being written sorted, in their order (see `sorted_pairs`).
     order: Vec<SortEntry>,
     floor: StackFloor,
@@ -293,18 +300,8 @@ impl<O, const SNAPSHOT: bool> Recursive for Serializer<'_, O, SNAPSHOT> {
     }
 }
 
-#[inline]
-unsafe fn type_is(object: *mut ffi::PyObject, ty: *mut ffi::PyTypeObject) -> bool {
-    unsafe { ffi::Py_TYPE(object) == ty }
-}
-
-#[inline]
-unsafe fn is_subtype(object: *mut ffi::PyObject, ty: &Py<PyType>) -> bool {
-    unsafe { ffi::PyType_IsSubtype(ffi::Py_TYPE(object), ty.as_ptr().cast()) != 0 }
-}
-
 /// `type(object).__qualname__`, as JSONEncodeError messages name types.
-fn type_name(object: &Bound<'_, PyAny>) -> String {
+fn qualified_name(object: &Bound<'_, PyAny>) -> String {
     object
         .get_type()
         .qualname()
@@ -314,15 +311,12 @@ fn type_name(object: &Bound<'_, PyAny>) -> String {
 /// `result`, which `hook` returned, if it is exactly a `str`; else the TypeError that says
 /// what came back (CPython's wording for `__str__`).
 fn returned_str<'py>(result: Bound<'py, PyAny>, hook: &str) -> PyResult<Bound<'py, PyString>> {
-    // SAFETY: `result` is a live object.
-    if unsafe { ffi::PyUnicode_CheckExact(result.as_ptr()) } != 0 {
-        // SAFETY: checked just above.
-        return Ok(unsafe { result.cast_into_unchecked() });
-    }
-    Err(PyTypeError::new_err(format!(
-        "{hook} returned non-str (type {})",
-        crate::names::type_name(&result)
-    )))
+    result.cast_into_exact::<PyString>().map_err(|error| {
+        PyTypeError::new_err(format!(
+            "{hook} returned non-str (type {})",
+            type_name(&error.into_inner())
+        ))
+    })
 }
 
 #[cold]
@@ -357,36 +351,33 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         })
     }
 
-    /// Writes `object` (borrowed; the caller keeps it alive).
-    pub fn value(&mut self, object: *mut ffi::PyObject, depth: usize) -> Result<(), Failure> {
-        unsafe {
-            if type_is(object, &raw mut ffi::PyUnicode_Type) {
-                return self.string(object);
-            }
-            if type_is(object, &raw mut ffi::PyLong_Type) {
-                return self.int(object);
-            }
-            if type_is(object, &raw mut ffi::PyFloat_Type) {
-                return self.float(ffi::PyFloat_AS_DOUBLE(object));
-            }
-            if type_is(object, &raw mut ffi::PyBool_Type) {
-                return Ok(self.out.write(if object == ffi::Py_True() {
-                    b"true"
-                } else {
-                    b"false"
-                })?);
-            }
-            if object == ffi::Py_None() {
-                return Ok(self.out.write(b"null")?);
-            }
-            if type_is(object, &raw mut ffi::PyDict_Type) {
-                return nested(self, |this| this.dict(object, depth + 1));
-            }
-            if type_is(object, &raw mut ffi::PyList_Type)
-                || type_is(object, &raw mut ffi::PyTuple_Type)
-            {
-                return nested(self, |this| this.sequence(object, depth + 1));
-            }
+    /// Writes `object`.
+    pub fn value(&mut self, object: Borrowed<'_, 'py, PyAny>, depth: usize) -> Result<(), Failure> {
+        if let Some(text) = exact_str(object) {
+            return self.string(text);
+        }
+        if let Some(int) = exact_int(object) {
+            return self.int(int);
+        }
+        if let Some(float) = exact_float(object) {
+            return self.float(float_value(float));
+        }
+        if is_exact_bool(object) {
+            return Ok(self
+                .out
+                .write(if is_true(object) { b"true" } else { b"false" })?);
+        }
+        if is_none(object) {
+            return Ok(self.out.write(b"null")?);
+        }
+        if let Some(dict) = exact_dict(object) {
+            return nested(self, |this| this.dict(dict, depth + 1));
+        }
+        if let Some(list) = exact_list(object) {
+            return nested(self, |this| this.list(list, depth + 1));
+        }
+        if let Some(tuple) = exact_tuple(object) {
+            return nested(self, |this| this.tuple(tuple, depth + 1));
         }
         // Calls into Python from here on: the stack is checked first.
         nested(self, |this| this.other(object, depth))
@@ -394,52 +385,54 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
 
     /// Everything but the exact common types: subclasses, the richer types, `default`.
     #[inline(never)]
-    fn other(&mut self, object: *mut ffi::PyObject, depth: usize) -> Result<(), Failure> {
+    fn other(&mut self, object: Borrowed<'_, 'py, PyAny>, depth: usize) -> Result<(), Failure> {
         let py = self.py;
-        // `current` owns what default()/an Enum's value returned; the original is borrowed.
-        let mut current: Bound<'py, PyAny> = unsafe { Bound::from_borrowed_ptr(py, object) };
+        // `current` owns what default()/an Enum's value returned (the first, the argument).
+        let mut current: Bound<'py, PyAny> = object.to_owned();
         let mut default_calls = 0;
         let mut enum_values = 0;
         loop {
-            let ptr = current.as_ptr();
-            unsafe {
-                if ffi::PyUnicode_Check(ptr) != 0 {
-                    return self.string(ptr);
+            let object = current.as_borrowed();
+            if let Some(text) = as_str(object) {
+                return self.string(text);
+            }
+            if is_exact_bool(object) || is_none(object) {
+                return self.value(object, depth);
+            }
+            if let Some(int) = as_int(object) {
+                return self.int(int);
+            }
+            if let Some(float) = as_float(object) {
+                return self.float(float_value(float));
+            }
+            if let Some(dict) = as_dict(object) {
+                return self.dict(dict, depth + 1);
+            }
+            if let Some(list) = as_list(object) {
+                return self.list(list, depth + 1);
+            }
+            if let Some(tuple) = as_tuple(object) {
+                return self.tuple(tuple, depth + 1);
+            }
+            let datetime = self.lookups.datetime;
+            if datetime.is_date(object) || datetime.is_time(object) {
+                let text = self.isoformat(&current)?;
+                return self.string(text.as_borrowed());
+            }
+            if is_subtype(object, self.lookups.uuid.bind(py)) {
+                let text = self.uuid_text(&current)?;
+                return Ok(write_quoted(&mut self.out, &text)?);
+            }
+            if is_subtype(object, self.lookups.enum_.bind(py)) {
+                if enum_values == MAX_DEFAULT_CHAIN {
+                    return Err(encode_error(Problem::EnumChain));
                 }
-                if ffi::PyBool_Check(ptr) != 0 || ptr == ffi::Py_None() {
-                    return self.value(ptr, depth);
-                }
-                if ffi::PyLong_Check(ptr) != 0 {
-                    return self.int(ptr);
-                }
-                if ffi::PyFloat_Check(ptr) != 0 {
-                    return self.float(ffi::PyFloat_AS_DOUBLE(ptr));
-                }
-                if ffi::PyDict_Check(ptr) != 0 {
-                    return self.dict(ptr, depth + 1);
-                }
-                if ffi::PyList_Check(ptr) != 0 || ffi::PyTuple_Check(ptr) != 0 {
-                    return self.sequence(ptr, depth + 1);
-                }
-                if ffi::PyDate_Check(ptr) != 0 || ffi::PyTime_Check(ptr) != 0 {
-                    let text = self.isoformat(&current)?;
-                    return self.string(text.as_ptr());
-                }
-                if is_subtype(ptr, &self.lookups.uuid) {
-                    let text = self.uuid_text(&current)?;
-                    return Ok(write_quoted(&mut self.out, &text)?);
-                }
-                if is_subtype(ptr, &self.lookups.enum_) {
-                    if enum_values == MAX_DEFAULT_CHAIN {
-                        return Err(encode_error(Problem::EnumChain));
-                    }
-                    enum_values += 1;
-                    current = enum_value(&current)?;
-                    continue;
-                }
-                if is_subtype(ptr, &self.lookups.decimal) {
-                    return self.decimal(&current);
-                }
+                enum_values += 1;
+                current = enum_value(&current)?;
+                continue;
+            }
+            if is_subtype(object, self.lookups.decimal.bind(py)) {
+                return self.decimal(&current);
             }
             if current
                 .get_type()
@@ -448,7 +441,7 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
                 return self.dataclass(&current, depth + 1);
             }
             let Some(default) = &self.options.default else {
-                return Err(encode_error(Problem::Unsupported(type_name(&current))));
+                return Err(encode_error(Problem::Unsupported(qualified_name(&current))));
             };
             if default_calls == MAX_DEFAULT_CHAIN {
                 return Err(encode_error(Problem::DefaultChain));
@@ -458,9 +451,9 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         }
     }
 
-    unsafe fn string(&mut self, object: *mut ffi::PyObject) -> Result<(), Failure> {
-        match unsafe { str_utf8(object) } {
-            Some(text) => Ok(write_str(&mut self.out, text)?),
+    fn string(&mut self, text: Borrowed<'_, 'py, PyString>) -> Result<(), Failure> {
+        match str_utf8(text) {
+            Some(bytes) => Ok(write_str(&mut self.out, bytes)?),
             None => Err(encode_error(Problem::LoneSurrogate)),
         }
     }
@@ -468,40 +461,31 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
     /// The ISO 8601 text of a datetime, date or time (or subclass), by the base type's own
     /// `isoformat` (a tzinfo's `utcoffset` is the only user code it runs).
     fn isoformat(&self, value: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
-        let ptr = value.as_ptr();
-        // SAFETY: `value` is live; the datetime C API was imported with the lookups.
-        let (method, hook) = unsafe {
-            if ffi::PyDateTime_Check(ptr) != 0 {
-                (&self.lookups.datetime_isoformat, "datetime.isoformat()")
-            } else if ffi::PyDate_Check(ptr) != 0 {
-                (&self.lookups.date_isoformat, "date.isoformat()")
-            } else {
-                (&self.lookups.time_isoformat, "time.isoformat()")
-            }
+        let datetime = self.lookups.datetime;
+        let object = value.as_borrowed();
+        let (method, hook) = if datetime.is_datetime(object) {
+            (&self.lookups.datetime_isoformat, "datetime.isoformat()")
+        } else if datetime.is_date(object) {
+            (&self.lookups.date_isoformat, "date.isoformat()")
+        } else {
+            (&self.lookups.time_isoformat, "time.isoformat()")
         };
         returned_str(method.bind(self.py).call1((value,))?, hook)
     }
 
     /// The canonical text of a UUID (or subclass), from the `int` slot UUID keeps its value
-    /// in: an overridden `__str__` or `int` property is not consulted.
+    /// in: an overridden `__str__` or `int` property is not consulted. The slot's descriptor
+    /// reads the field, or raises AttributeError when it was never set.
     fn uuid_text(&self, value: &Bound<'py, PyAny>) -> Result<[u8; 36], Failure> {
         let py = self.py;
-        // SAFETY: all three are live; the slot's descriptor reads the field or raises
-        // AttributeError when it was never set.
-        let number = unsafe {
-            Bound::from_owned_ptr_or_err(
-                py,
-                descriptor_get(
-                    self.lookups.uuid_int.as_ptr(),
-                    value.as_ptr(),
-                    self.lookups.uuid.as_ptr(),
-                ),
-            )?
-        };
+        let number = descriptor_get(
+            self.lookups.uuid_int.bind(py),
+            value.as_borrowed(),
+            self.lookups.uuid.bind(py),
+        )?;
         // Checked first: extracting from anything but an int would call its `__index__`.
-        // SAFETY: `number` is live.
-        if unsafe { ffi::PyLong_Check(number.as_ptr()) } == 0 {
-            return Err(encode_error(Problem::UuidNotInt(type_name(&number))));
+        if as_int(number.as_borrowed()).is_none() {
+            return Err(encode_error(Problem::UuidNotInt(qualified_name(&number))));
         }
         match number.extract::<u128>() {
             Ok(number) => Ok(uuid_text(number)),
@@ -509,16 +493,18 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         }
     }
 
-    unsafe fn int(&mut self, object: *mut ffi::PyObject) -> Result<(), Failure> {
-        if let Some(value) = unsafe { one_digit_int(object) } {
+    fn int(&mut self, int: Borrowed<'_, 'py, PyInt>) -> Result<(), Failure> {
+        if let Some(value) = one_digit_int(int) {
             return Ok(write_i64(&mut self.out, value)?);
         }
-        let mut overflow = 0;
-        let value = unsafe { ffi::PyLong_AsLongLongAndOverflow(object, &raw mut overflow) };
-        if overflow == 0 && !(value == -1 && unsafe { !ffi::PyErr_Occurred().is_null() }) {
-            return Ok(write_i64(&mut self.out, value)?);
+        match int_value(int) {
+            // -1 is also the error sentinel: a value only if no exception came with it.
+            Ok(value) if value != -1 || !error_pending(self.py) => {
+                return Ok(write_i64(&mut self.out, value)?);
+            }
+            _ => {}
         }
-        let digits = int_repr(self.py, object)?;
+        let digits = returned_str(int_repr(int)?, "int.__repr__()")?;
         Ok(self.out.write(digits.to_str()?.as_bytes())?)
     }
 
@@ -537,19 +523,16 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
     fn decimal(&mut self, value: &Bound<'py, PyAny>) -> Result<(), Failure> {
         let py = self.py;
         let finite = self.lookups.decimal_is_finite.bind(py).call1((value,))?;
-        // SAFETY: comparing object identities.
-        let finite = unsafe {
-            if finite.as_ptr() == ffi::Py_True() {
-                true
-            } else if finite.as_ptr() == ffi::Py_False() {
-                false
-            } else {
-                return Err(PyTypeError::new_err(format!(
-                    "Decimal.is_finite() returned non-bool (type {})",
-                    crate::names::type_name(&finite)
-                ))
-                .into());
-            }
+        let finite = if is_true(finite.as_borrowed()) {
+            true
+        } else if is_false(finite.as_borrowed()) {
+            false
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "Decimal.is_finite() returned non-bool (type {})",
+                type_name(&finite)
+            ))
+            .into());
         };
         let text = returned_str(
             self.lookups.decimal_str.bind(py).call1((value,))?,
@@ -571,7 +554,7 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
     /// A dataclass instance, as an object of its fields (`dataclasses.fields`), leaving out
     /// those whose names start with `_` (private, as orjson leaves them out too).
     fn dataclass(&mut self, object: &Bound<'py, PyAny>, depth: usize) -> Result<(), Failure> {
-        self.too_deep(object.as_ptr(), depth)?;
+        too_deep(object.as_borrowed(), depth)?;
         let fields = self
             .lookups
             .dataclass_fields
@@ -580,13 +563,13 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         let fields = fields.cast_into::<PyTuple>().map_err(|error| {
             PyTypeError::new_err(format!(
                 "dataclasses.fields() returned non-tuple (type {})",
-                crate::names::type_name(error.into_inner().as_any())
+                type_name(error.into_inner().as_any())
             ))
         })?;
         let start = self.held.len();
         let result = self
             .dataclass_items(object, &fields)
-            .and_then(|()| self.held_object(start, object.as_ptr(), depth));
+            .and_then(|()| self.held_object(start, object.as_borrowed(), depth));
         self.release(start);
         result
     }
@@ -600,47 +583,23 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         let py = self.py;
         for field in fields {
             let name = field.getattr(intern!(py, "name"))?;
-            let name_ptr = name.as_ptr();
-            // SAFETY: `name` is live; checked to be a str before it is read as one.
-            unsafe {
-                if ffi::PyUnicode_Check(name_ptr) == 0 {
-                    return Err(PyTypeError::new_err(format!(
-                        "dataclass field name must be str, not {}",
-                        crate::names::type_name(&name)
-                    ))
-                    .into());
-                }
-                if ffi::PyUnicode_GetLength(name_ptr) > 0
-                    && ffi::PyUnicode_ReadChar(name_ptr, 0) == u32::from(b'_')
-                {
-                    continue;
-                }
+            // Checked to be a str before it is read as one.
+            let Some(text) = as_str(name.as_borrowed()) else {
+                return Err(PyTypeError::new_err(format!(
+                    "dataclass field name must be str, not {}",
+                    type_name(&name)
+                ))
+                .into());
+            };
+            if first_char(text) == Some(u32::from(b'_')) {
+                continue;
             }
-            // SAFETY: checked to be a str above.
-            let value = object.getattr(unsafe { name.cast_unchecked::<PyString>() })?;
+            let value = object.getattr(&*text)?;
             self.held.try_reserve(2).map_err(|_| memory_error())?;
-            self.held.push(name.into_ptr());
-            self.held.push(value.into_ptr());
+            self.held.push(name);
+            self.held.push(value);
         }
         Ok(())
-    }
-
-    #[inline]
-    fn too_deep(&self, identity: *mut ffi::PyObject, depth: usize) -> Result<(), Failure> {
-        if depth > MAX_DEPTH {
-            return self.too_deep_error(identity);
-        }
-        Ok(())
-    }
-
-    #[cold]
-    fn too_deep_error(&self, identity: *mut ffi::PyObject) -> Result<(), Failure> {
-        let py_object = unsafe { Bound::from_borrowed_ptr(self.py, identity) }.unbind();
-        Err(Failure::Encode(Box::new(EncodeError {
-            problem: Problem::TooDeep,
-            path: Vec::new(),
-            chain: vec![py_object],
-        })))
     }
 
     fn newline(&mut self, depth: usize) -> Result<(), OutOfMemory> {
@@ -649,10 +608,12 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
             // An indent too large to multiply out could never be allocated either.
             let width = indent.checked_mul(depth).ok_or(OutOfMemory)?;
             self.out.reserve(width.checked_add(1).ok_or(OutOfMemory)?)?;
+            // SAFETY: room for the newline and `width` spaces was reserved just above.
             unsafe { self.out.extend_reserved(b"\n") };
             let mut left = width;
             while left > 0 {
                 let chunk = left.min(SPACES.len());
+                // SAFETY: within the `width` bytes reserved above (`left` counts down).
                 unsafe { self.out.extend_reserved(&SPACES[..chunk]) };
                 left -= chunk;
             }
@@ -678,81 +639,93 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         })
     }
 
-    fn sequence(&mut self, sequence: *mut ffi::PyObject, depth: usize) -> Result<(), Failure> {
-        self.too_deep(sequence, depth)?;
-        if SNAPSHOT && unsafe { ffi::PyList_Check(sequence) != 0 } {
-            return self.list_snapshot(sequence, depth);
+    /// Writes `list` (a list or subclass, read through list itself) as an array.
+    fn list(&mut self, list: Borrowed<'_, 'py, PyList>, depth: usize) -> Result<(), Failure> {
+        too_deep(list.as_any().as_borrowed(), depth)?;
+        if SNAPSHOT {
+            return self.list_snapshot(list, depth);
         }
-        let is_list = unsafe { ffi::PyList_Check(sequence) != 0 };
-        // Re-read each time: without `default` no copy is made, and user code (a tzinfo, an
-        // Enum's value) may still change a list while it is being written, as a list
-        // iterator would see it.
-        let len = |s| unsafe {
-            if is_list {
-                ffi::PyList_GET_SIZE(s)
-            } else {
-                ffi::PyTuple_GET_SIZE(s)
-            }
-        };
-        self.open(Brackets::Array, len(sequence) == 0)?;
-        if len(sequence) == 0 {
+        // Read live: without `default` no copy is made, and user code (a tzinfo, an Enum's
+        // value) may still change a list while it is being written, as a list iterator would
+        // see it (its length is read again before each item).
+        read_list(list, |items| {
+            self.items(items, list.as_any().as_borrowed(), depth)
+        })
+    }
+
+    /// Writes `tuple` (a tuple or subclass, read through tuple itself) as an array.
+    fn tuple(&mut self, tuple: Borrowed<'_, 'py, PyTuple>, depth: usize) -> Result<(), Failure> {
+        too_deep(tuple.as_any().as_borrowed(), depth)?;
+        self.items(&TupleItems::new(tuple), tuple.as_any().as_borrowed(), depth)
+    }
+
+    /// The array of a list's or tuple's items, each held by a new reference while it is
+    /// written; `identity` is the container, for the error path.
+    #[allow(clippy::inline_always)] // two callers, the list's and the tuple's loop
+    #[inline(always)]
+    fn items<S: Sequence<'py>>(
+        &mut self,
+        items: &S,
+        identity: Borrowed<'_, 'py, PyAny>,
+        depth: usize,
+    ) -> Result<(), Failure> {
+        let empty = items.len() == 0;
+        self.open(Brackets::Array, empty)?;
+        if empty {
             return Ok(());
         }
-        let py = self.py;
-        by_other_threads_unchanged(py, sequence, || {
-            let mut index = 0;
-            while index < len(sequence) {
-                if index > 0 {
-                    self.out.write(b",")?;
-                }
-                self.newline(depth)?;
-                let item = unsafe {
-                    let item = if is_list {
-                        ffi::PyList_GET_ITEM(sequence, index)
-                    } else {
-                        ffi::PyTuple_GET_ITEM(sequence, index)
-                    };
-                    ffi::Py_NewRef(item)
-                };
-                let result = self.value(item, depth);
-                unsafe { ffi::Py_DECREF(item) };
-                if let Err(failure) = result {
-                    return Err(unwind(
-                        py,
-                        failure,
-                        sequence,
-                        Segment::Index(usize::try_from(index).unwrap_or(0)),
-                    ));
-                }
-                index += 1;
+        let mut index = 0;
+        while let Some(item) = items.get(index) {
+            if index > 0 {
+                self.out.write(b",")?;
             }
-            Ok(self.close(Brackets::Array, depth)?)
-        })
+            self.newline(depth)?;
+            if let Err(failure) = self.value(item.as_borrowed(), depth) {
+                return Err(unwind(failure, identity, Segment::Index(index)));
+            }
+            index += 1;
+        }
+        Ok(self.close(Brackets::Array, depth)?)
     }
 
     /// `default` is given, and may change the list: writes the items it had when writing
     /// started.
     #[inline(never)]
-    fn list_snapshot(&mut self, list: *mut ffi::PyObject, depth: usize) -> Result<(), Failure> {
+    fn list_snapshot(
+        &mut self,
+        list: Borrowed<'_, 'py, PyList>,
+        depth: usize,
+    ) -> Result<(), Failure> {
         let start = self.held.len();
-        self.hold(list, |held| {
-            // Read through the base class: list.__getitem__ of a subclass is not called.
-            let len = unsafe { ffi::PyList_GET_SIZE(list) };
-            held.try_reserve(usize::try_from(len).unwrap_or(0))?;
-            for index in 0..len {
-                held.push(unsafe { ffi::Py_NewRef(ffi::PyList_GET_ITEM(list, index)) });
-            }
+        let held = &mut self.held;
+        // No Python code runs while the items are copied.
+        read_list(list, |items| -> Result<(), TryReserveError> {
+            let len = items.len();
+            held.try_reserve(len)?;
+            held.extend((0..len).map_while(|index| items.get(index)));
             Ok(())
-        })?;
-        let result = self.held_items(list, start, depth);
+        })
+        .map_err(|_| memory_error())?;
+        let result = self.held_items(list.as_any().as_borrowed(), start, depth);
         self.release(start);
         result
+    }
+
+    /// The held item at `index`, for as long as the caller writes it.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn held_item<'a>(&self, index: usize) -> Borrowed<'a, 'py, PyAny> {
+        // SAFETY: `held` keeps a reference to the item until `release` drops the range it is
+        // in, which its owner does only after writing it; what is pushed meanwhile (nested
+        // containers) lands past it, and a reallocation of `held` moves the reference, not
+        // the object.
+        unsafe { borrow_for(&self.held[index]) }
     }
 
     /// The array of the items `list_snapshot` copied from `list` (from `start` on).
     fn held_items(
         &mut self,
-        list: *mut ffi::PyObject,
+        list: Borrowed<'_, 'py, PyAny>,
         start: usize,
         depth: usize,
     ) -> Result<(), Failure> {
@@ -766,39 +739,22 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
                 self.out.write(b",")?;
             }
             self.newline(depth)?;
-            let item = self.held[index];
+            let item = self.held_item(index);
             self.value(item, depth)
-                .map_err(|failure| unwind(self.py, failure, list, Segment::Index(index - start)))?;
+                .map_err(|failure| unwind(failure, list, Segment::Index(index - start)))?;
         }
         Ok(self.close(Brackets::Array, depth)?)
     }
 
-    /// Copies references to `held` with `copy`, so that no other thread changes `container`
-    /// meanwhile (no Python code runs while copying); MemoryError if `held` cannot grow.
-    fn hold(
-        &mut self,
-        container: *mut ffi::PyObject,
-        copy: impl FnOnce(&mut Vec<*mut ffi::PyObject>) -> Result<(), TryReserveError>,
-    ) -> Result<(), Failure> {
-        let held = &mut self.held;
-        by_other_threads_unchanged(self.py, container, || copy(held)).map_err(|_| memory_error())
-    }
-
     /// Releases the references held from `start` on.
     fn release(&mut self, start: usize) {
-        for object in self.held.drain(start..) {
-            // SAFETY: a reference taken by `hold` or `dataclass_items`; the serializer runs
-            // attached.
-            unsafe { ffi::Py_DECREF(object) };
-        }
+        self.held.truncate(start);
     }
 
     /// Writes `dict` (a dict or subclass, read through dict itself) as an object.
-    fn dict(&mut self, dict: *mut ffi::PyObject, depth: usize) -> Result<(), Failure> {
-        self.too_deep(dict, depth)?;
-        // SAFETY: `dict` is a live dict.
-        let empty = unsafe { dict_len(dict) } == 0;
-        if empty {
+    fn dict(&mut self, dict: Borrowed<'_, 'py, PyDict>, depth: usize) -> Result<(), Failure> {
+        too_deep(dict.as_any().as_borrowed(), depth)?;
+        if dict_len(dict) == 0 {
             return Ok(self.open(Brackets::Object, true)?);
         }
         if SNAPSHOT || self.options.sort_keys {
@@ -806,23 +762,18 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
             // key is converted (maybe by user code: an Enum's value, a tzinfo) before any value
             // is written.
             let start = self.held.len();
-            self.hold(dict, |held| {
-                let size = usize::try_from(unsafe { dict_len(dict) }).unwrap_or(0);
-                held.try_reserve(2 * size)?;
-                let mut position: ffi::Py_ssize_t = 0;
-                let mut key: *mut ffi::PyObject = std::ptr::null_mut();
-                let mut value: *mut ffi::PyObject = std::ptr::null_mut();
-                // Read through the base class (no user code), so nothing changes meanwhile.
-                while unsafe {
-                    ffi::PyDict_Next(dict, &raw mut position, &raw mut key, &raw mut value)
-                } != 0
-                {
-                    held.push(unsafe { ffi::Py_NewRef(key) });
-                    held.push(unsafe { ffi::Py_NewRef(value) });
+            let held = &mut self.held;
+            // Read through the base class (no user code), so nothing changes meanwhile.
+            read_dict(dict, |items| -> Result<(), TryReserveError> {
+                held.try_reserve(2 * items.len())?;
+                while let Some((key, value)) = items.next() {
+                    held.push(key);
+                    held.push(value);
                 }
                 Ok(())
-            })?;
-            let result = self.held_object(start, dict, depth);
+            })
+            .map_err(|_| memory_error())?;
+            let result = self.held_object(start, dict.as_any().as_borrowed(), depth);
             self.release(start);
             return result;
         }
@@ -831,29 +782,22 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
     }
 
     /// The items of `dict` after its `{`, read from the dict itself as it is written.
-    fn dict_live(&mut self, dict: *mut ffi::PyObject, depth: usize) -> Result<(), Failure> {
-        by_other_threads_unchanged(self.py, dict, || {
-            // SAFETY (every block below): `dict` is a live dict, read within its critical
-            // section; the items PyDict_Next gives are borrowed until the new references.
-            let size = unsafe { dict_len(dict) };
+    fn dict_live(&mut self, dict: Borrowed<'_, 'py, PyDict>, depth: usize) -> Result<(), Failure> {
+        read_dict(dict, |items| {
+            let size = items.len();
             let mut left = size;
-            let mut position: ffi::Py_ssize_t = 0;
-            let mut key: *mut ffi::PyObject = std::ptr::null_mut();
-            let mut value: *mut ffi::PyObject = std::ptr::null_mut();
             let mut first = true;
             loop {
                 // User code run while an item was written (a tzinfo, an Enum's `_value_`, a
                 // dataclass property) may have changed the dict: checked as a dict iterator
                 // checks itself, with its errors, so that the twin (which iterates) agrees.
-                if unsafe { dict_len(dict) } != size {
+                if items.len() != size {
                     return Err(dict_changed("dictionary changed size during iteration"));
                 }
-                if unsafe {
-                    ffi::PyDict_Next(dict, &raw mut position, &raw mut key, &raw mut value)
-                } == 0
-                {
+                // Both owned while writing: user code run meanwhile may remove them.
+                let Some((key, value)) = items.next() else {
                     break;
-                }
+                };
                 if left == 0 {
                     return Err(dict_changed("dictionary keys changed during iteration"));
                 }
@@ -863,14 +807,12 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
                 }
                 first = false;
                 self.newline(depth)?;
-                // Own both while writing: user code run meanwhile may remove them.
-                let (key, value) = unsafe { (ffi::Py_NewRef(key), ffi::Py_NewRef(value)) };
-                let result = self.item(key, value, dict, depth);
-                unsafe {
-                    ffi::Py_DECREF(key);
-                    ffi::Py_DECREF(value);
-                }
-                result?;
+                self.item(
+                    key.as_borrowed(),
+                    value.as_borrowed(),
+                    dict.as_any().as_borrowed(),
+                    depth,
+                )?;
             }
             Ok(self.close(Brackets::Object, depth)?)
         })
@@ -881,7 +823,7 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
     fn held_object(
         &mut self,
         start: usize,
-        identity: *mut ffi::PyObject,
+        identity: Borrowed<'_, 'py, PyAny>,
         depth: usize,
     ) -> Result<(), Failure> {
         let end = self.held.len();
@@ -897,7 +839,7 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
                 self.out.write(b",")?;
             }
             self.newline(depth)?;
-            let (key, value) = (self.held[index], self.held[index + 1]);
+            let (key, value) = (self.held_item(index), self.held_item(index + 1));
             self.item(key, value, identity, depth)?;
         }
         Ok(self.close(Brackets::Object, depth)?)
@@ -910,27 +852,26 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
     #[inline(always)]
     fn item(
         &mut self,
-        key: *mut ffi::PyObject,
-        value: *mut ffi::PyObject,
-        identity: *mut ffi::PyObject,
+        key: Borrowed<'_, 'py, PyAny>,
+        value: Borrowed<'_, 'py, PyAny>,
+        identity: Borrowed<'_, 'py, PyAny>,
         depth: usize,
     ) -> Result<(), Failure> {
-        let py = self.py;
-        if unsafe { type_is(key, &raw mut ffi::PyUnicode_Type) } {
-            unsafe { self.string(key)? };
+        if let Some(text) = exact_str(key) {
+            self.string(text)?;
             self.key_separator()?;
             return self.value(value, depth).map_err(|failure| {
                 // Checked above: the key's UTF-8 form exists.
-                let text = unsafe { str_utf8(key) }.unwrap_or_default();
-                unwind_at_key(py, failure, identity, text)
+                let bytes = str_utf8(text).unwrap_or_default();
+                unwind_at_key(failure, identity, bytes)
             });
         }
         // Converted once: user code a conversion runs is not run again for the error path.
-        let key_text = self.key_text(&unsafe { Bound::from_borrowed_ptr(py, key) })?;
+        let key_text = self.key_text(&key.to_owned())?;
         write_str(&mut self.out, key_text.as_bytes())?;
         self.key_separator()?;
         self.value(value, depth)
-            .map_err(|failure| unwind_at_key(py, failure, identity, key_text.as_bytes()))
+            .map_err(|failure| unwind_at_key(failure, identity, key_text.as_bytes()))
     }
 
     /// What comes between a key and its value.
@@ -947,7 +888,7 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
     fn sorted_pairs(
         &mut self,
         start: usize,
-        identity: *mut ffi::PyObject,
+        identity: Borrowed<'_, 'py, PyAny>,
         depth: usize,
     ) -> Result<(), Failure> {
         let end = self.held.len();
@@ -956,7 +897,7 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         // until this object is written: its entries in `order` point into them.
         let mut converted: Vec<KeyText<'py>> = Vec::new();
         for index in (start..end).step_by(2) {
-            let key = unsafe { Bound::from_borrowed_ptr(self.py, self.held[index]) };
+            let key = self.held[index].clone();
             match self.key_text(&key)? {
                 // A str key's bytes are read from the key itself, kept alive by `held`.
                 KeyText::Str(text) if text.is(&key) => {}
@@ -974,11 +915,10 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
             .map_err(|_| memory_error())?;
         let mut next_converted = converted.iter();
         for index in (start..end).step_by(2) {
-            let key = self.held[index];
-            // SAFETY: `key` is held; a str key was checked above to have its UTF-8 form.
-            let bytes = match unsafe { ffi::PyUnicode_Check(key) } {
-                0 => next_converted.next().map_or(&[][..], KeyText::as_bytes),
-                _ => unsafe { str_utf8(key) }.unwrap_or_default(),
+            // A str key was checked above to have its UTF-8 form.
+            let bytes = match as_str(self.held[index].as_borrowed()) {
+                Some(text) => str_utf8(text).unwrap_or_default(),
+                None => next_converted.next().map_or(&[][..], KeyText::as_bytes),
             };
             self.order.push(SortEntry {
                 text: bytes.as_ptr(),
@@ -1002,7 +942,7 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
     fn sorted_items(
         &mut self,
         mark: usize,
-        identity: *mut ffi::PyObject,
+        identity: Borrowed<'_, 'py, PyAny>,
         depth: usize,
     ) -> Result<(), Failure> {
         let end = self.order.len();
@@ -1015,9 +955,9 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
             self.newline(depth)?;
             write_str(&mut self.out, entry.text())?;
             self.key_separator()?;
-            let value = self.held[entry.value];
+            let value = self.held_item(entry.value);
             self.value(value, depth)
-                .map_err(|failure| unwind_at_key(self.py, failure, identity, entry.text()))?;
+                .map_err(|failure| unwind_at_key(failure, identity, entry.text()))?;
         }
         Ok(self.close(Brackets::Object, depth)?)
     }
@@ -1025,70 +965,83 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
     /// The text a dict key is written as; the failure (if any) is about the dict. The key
     /// rules are the value rules: each type by its own behaviour, bounded unwrapping.
     fn key_text(&self, key: &Bound<'py, PyAny>) -> Result<KeyText<'py>, Failure> {
-        // SAFETY: `key` is live.
-        if unsafe { ffi::PyUnicode_Check(key.as_ptr()) } != 0 {
-            return str_key(key.clone());
+        if let Some(text) = as_str(key.as_borrowed()) {
+            return str_key(text.to_owned());
         }
         if !self.options.non_str_keys {
-            return Err(encode_error(Problem::KeyNotStr(type_name(key))));
+            return Err(encode_error(Problem::KeyNotStr(qualified_name(key))));
         }
         let py = self.py;
         let mut current = key.clone();
         let mut enum_values = 0;
         loop {
-            let ptr = current.as_ptr();
-            // SAFETY: `current` is live; each check is on its real type, not `__class__`.
-            unsafe {
-                if ffi::PyUnicode_Check(ptr) != 0 {
-                    return str_key(current);
-                } else if ptr == ffi::Py_True() {
-                    return Ok(KeyText::Static(b"true"));
-                } else if ptr == ffi::Py_False() {
-                    return Ok(KeyText::Static(b"false"));
-                } else if ptr == ffi::Py_None() {
-                    return Ok(KeyText::Static(b"null"));
-                } else if ffi::PyLong_Check(ptr) != 0 {
-                    return Ok(KeyText::Str(int_repr(py, ptr)?.into_any()));
-                } else if ffi::PyFloat_Check(ptr) != 0 {
-                    let value = ffi::PyFloat_AS_DOUBLE(ptr);
-                    if !value.is_finite() {
-                        return Err(encode_error(Problem::OutOfRange(float_repr(value))));
-                    }
-                    let mut text = ShortText::default();
-                    write_f64(&mut text, value)?;
-                    return Ok(KeyText::Short(text));
-                } else if ffi::PyDate_Check(ptr) != 0 || ffi::PyTime_Check(ptr) != 0 {
-                    return str_key(self.isoformat(&current)?.into_any());
-                } else if is_subtype(ptr, &self.lookups.uuid) {
-                    let mut text = ShortText::default();
-                    text.write(&self.uuid_text(&current)?)?;
-                    return Ok(KeyText::Short(text));
-                } else if is_subtype(ptr, &self.lookups.enum_) {
-                    if enum_values == MAX_DEFAULT_CHAIN {
-                        return Err(encode_error(Problem::EnumChain));
-                    }
-                    enum_values += 1;
-                    current = enum_value(&current)?;
-                    continue;
+            // Each check is on the real type, not `__class__`.
+            let object = current.as_borrowed();
+            if let Some(text) = as_str(object) {
+                return str_key(text.to_owned());
+            } else if is_true(object) {
+                return Ok(KeyText::Static(b"true"));
+            } else if is_false(object) {
+                return Ok(KeyText::Static(b"false"));
+            } else if is_none(object) {
+                return Ok(KeyText::Static(b"null"));
+            } else if let Some(int) = as_int(object) {
+                return Ok(KeyText::Str(returned_str(
+                    int_repr(int)?,
+                    "int.__repr__()",
+                )?));
+            } else if let Some(float) = as_float(object) {
+                let value = float_value(float);
+                if !value.is_finite() {
+                    return Err(encode_error(Problem::OutOfRange(float_repr(value))));
                 }
+                let mut text = ShortText::default();
+                write_f64(&mut text, value)?;
+                return Ok(KeyText::Short(text));
+            } else if self.lookups.datetime.is_date(object) || self.lookups.datetime.is_time(object)
+            {
+                return str_key(self.isoformat(&current)?);
+            } else if is_subtype(object, self.lookups.uuid.bind(py)) {
+                let mut text = ShortText::default();
+                text.write(&self.uuid_text(&current)?)?;
+                return Ok(KeyText::Short(text));
+            } else if is_subtype(object, self.lookups.enum_.bind(py)) {
+                if enum_values == MAX_DEFAULT_CHAIN {
+                    return Err(encode_error(Problem::EnumChain));
+                }
+                enum_values += 1;
+                current = enum_value(&current)?;
+                continue;
             }
-            return Err(encode_error(Problem::KeyUnsupported(type_name(&current))));
+            return Err(encode_error(Problem::KeyUnsupported(qualified_name(
+                &current,
+            ))));
         }
     }
+}
+
+#[inline]
+fn too_deep(identity: Borrowed<'_, '_, PyAny>, depth: usize) -> Result<(), Failure> {
+    if depth > MAX_DEPTH {
+        return too_deep_error(identity);
+    }
+    Ok(())
+}
+
+#[cold]
+fn too_deep_error(identity: Borrowed<'_, '_, PyAny>) -> Result<(), Failure> {
+    Err(Failure::Encode(Box::new(EncodeError {
+        problem: Problem::TooDeep,
+        path: Vec::new(),
+        chain: vec![identity.to_owned().unbind()],
+    })))
 }
 
 /// The value of an Enum member as Enum's own `value` gives it: its `_value_`, read as
 /// `object.__getattribute__` reads it (a subclass's `value` property or `__getattr__` is
 /// not consulted).
 fn enum_value<'py>(member: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    let py = member.py();
-    // SAFETY: both are live; a new reference or NULL with an exception.
-    unsafe {
-        Bound::from_owned_ptr_or_err(
-            py,
-            ffi::PyObject_GenericGetAttr(member.as_ptr(), intern!(py, "_value_").as_ptr()),
-        )
-    }
+    generic_getattr(member, intern!(member.py(), "_value_"))
 }
 
 /// The canonical `8-4-4-4-12` lower-case text of a UUID's 128 bits.
@@ -1122,9 +1075,8 @@ fn write_quoted<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemory> 
 }
 
 /// A `str` key (or the `str` a key converts to), if its UTF-8 form exists.
-fn str_key(key: Bound<'_, PyAny>) -> Result<KeyText<'_>, Failure> {
-    // SAFETY: `key` is a live str, kept alive in the KeyText.
-    match unsafe { str_utf8(key.as_ptr()) } {
+fn str_key(key: Bound<'_, PyString>) -> Result<KeyText<'_>, Failure> {
+    match str_utf8(key.as_borrowed()) {
         Some(_) => Ok(KeyText::Str(key)),
         None => Err(encode_error(Problem::LoneSurrogate)),
     }
@@ -1133,7 +1085,7 @@ fn str_key(key: Bound<'_, PyAny>) -> Result<KeyText<'_>, Failure> {
 /// A dict key's text.
 enum KeyText<'py> {
     /// A `str` (the key, or what it converts to), kept alive, its UTF-8 read in place.
-    Str(Bound<'py, PyAny>),
+    Str(Bound<'py, PyString>),
     /// Text made here: a float's digits, a UUID.
     Short(ShortText),
     Static(&'static [u8]),
@@ -1143,7 +1095,7 @@ impl KeyText<'_> {
     fn as_bytes(&self) -> &[u8] {
         match self {
             // Checked by `str_key`: the UTF-8 form exists.
-            Self::Str(key) => unsafe { str_utf8(key.as_ptr()) }.unwrap_or_default(),
+            Self::Str(key) => str_utf8(key.as_borrowed()).unwrap_or_default(),
             Self::Short(text) => text.as_bytes(),
             Self::Static(text) => text,
         }
@@ -1189,12 +1141,7 @@ impl Output for ShortText {
 /// text, JSON-encoded) to an encode error's path. (A key's own problem is reported at its
 /// dict: the dict's parent adds the dict's step.)
 #[cold]
-fn unwind_at_key(
-    py: Python<'_>,
-    failure: Failure,
-    container: *mut ffi::PyObject,
-    key: &[u8],
-) -> Failure {
+fn unwind_at_key(failure: Failure, container: Borrowed<'_, '_, PyAny>, key: &[u8]) -> Failure {
     let Failure::Encode(_) = failure else {
         return failure;
     };
@@ -1202,39 +1149,21 @@ fn unwind_at_key(
     if write_str(&mut json, key).is_err() {
         return memory_error();
     }
-    unwind(py, failure, container, Segment::Key(json))
+    unwind(failure, container, Segment::Key(json))
 }
 
 /// Adds the step from `container` to the failing child to an encode error's path.
-fn unwind(
-    py: Python<'_>,
-    failure: Failure,
-    container: *mut ffi::PyObject,
-    segment: Segment,
-) -> Failure {
+fn unwind(failure: Failure, container: Borrowed<'_, '_, PyAny>, segment: Segment) -> Failure {
     match failure {
         Failure::Encode(mut error) => {
             error.path.push(segment);
             if matches!(error.problem, Problem::TooDeep) {
-                let owned = unsafe { Bound::from_borrowed_ptr(py, container) }.unbind();
-                error.chain.push(owned);
+                error.chain.push(container.to_owned().unbind());
             }
             Failure::Encode(error)
         }
         python @ Failure::Python(_) => python,
     }
-}
-
-/// `int.__repr__` of an int or subclass: exact digits, CPython's digit limit included.
-fn int_repr(py: Python<'_>, object: *mut ffi::PyObject) -> PyResult<Bound<'_, PyString>> {
-    // SAFETY: `object` is a live int; int's own repr slot, whatever a subclass defines.
-    let repr = unsafe {
-        let repr = ffi::PyLong_Type
-            .tp_repr
-            .ok_or_else(|| PyTypeError::new_err("int has no repr"))?;
-        Bound::from_owned_ptr_or_err(py, repr(object))?
-    };
-    returned_str(repr, "int.__repr__()")
 }
 
 fn float_repr(value: f64) -> String {
@@ -1244,31 +1173,6 @@ fn float_repr(value: f64) -> String {
         "inf".into()
     } else {
         "-inf".into()
-    }
-}
-
-/// Runs `read`, which walks the borrowed items of the list, tuple or dict `container`, so
-/// that no other thread changes `container` meanwhile. With the GIL that is already true.
-/// Free-threaded CPython needs the container's critical section (its per-object lock,
-/// suspended while Python code such as `default()` runs, which is why the loops re-read
-/// their bounds); without it another thread could free an item between the read and the
-/// new reference.
-#[inline]
-fn by_other_threads_unchanged<R>(
-    py: Python<'_>,
-    container: *mut ffi::PyObject,
-    read: impl FnOnce() -> R,
-) -> R {
-    #[cfg(Py_GIL_DISABLED)]
-    {
-        // SAFETY: `container` is a live object the caller holds a reference to.
-        let container = unsafe { Bound::from_borrowed_ptr(py, container) };
-        pyo3::sync::critical_section::with_critical_section(&container, read)
-    }
-    #[cfg(not(Py_GIL_DISABLED))]
-    {
-        let _ = (py, container);
-        read()
     }
 }
 

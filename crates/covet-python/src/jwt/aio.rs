@@ -12,7 +12,7 @@ use super::binding::{
     DecodeArgs, OrRaise, Unverified,
 };
 use crate::aio::{offload, ready};
-use crate::args::Given;
+use crate::convert::Given;
 use covet_core::jwt::JwtError;
 
 /// A token signed off the loop (ASCII), or the error signing gave.

@@ -15,79 +15,15 @@
 //! out of memory).
 
 use pyo3::exceptions::{PyMemoryError, PyTypeError};
-use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::sync::critical_section::with_critical_section;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{
-    PyBytes, PyDict, PyFloat, PyFrozenSet, PyInt, PyIterator, PyList, PySet, PyString, PyTuple,
-};
+use pyo3::types::{PyBytes, PyFloat, PyInt, PyList, PyString, PyTuple};
 
-use crate::names::type_name;
-
-/// The items of `dict` (a dict or a subclass), in order.
-pub fn dict_items<'py>(
-    dict: &Bound<'py, PyDict>,
-) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
-    let py = dict.py();
-    // Free-threaded CPython: the critical section keeps other threads from changing the
-    // dict between PyDict_Next calls (with the GIL, a no-op: nothing below runs Python code
-    // or releases the GIL).
-    with_critical_section(dict, || {
-        let mut items = Vec::new();
-        items
-            .try_reserve_exact(dict.len())
-            .map_err(|_| PyMemoryError::new_err(()))?;
-        let mut position: ffi::Py_ssize_t = 0;
-        let mut key: *mut ffi::PyObject = std::ptr::null_mut();
-        let mut value: *mut ffi::PyObject = std::ptr::null_mut();
-        // SAFETY: attached to the interpreter, `dict` is a live dict; the borrowed key and
-        // value become owned references at once, before any Python code can run.
-        while unsafe {
-            ffi::PyDict_Next(
-                dict.as_ptr(),
-                &raw mut position,
-                &raw mut key,
-                &raw mut value,
-            )
-        } != 0
-        {
-            items
-                .try_reserve(1)
-                .map_err(|_| PyMemoryError::new_err(()))?;
-            // SAFETY: PyDict_Next returned 1: both are valid borrowed references.
-            items.push(unsafe {
-                (
-                    Bound::from_borrowed_ptr(py, key),
-                    Bound::from_borrowed_ptr(py, value),
-                )
-            });
-        }
-        Ok(items)
-    })
-}
-
-/// The items of `list` (a list or a subclass), in order.
-pub fn list_items<'py>(list: &Bound<'py, PyList>) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    let py = list.py();
-    with_critical_section(list, || {
-        // SAFETY: `list` is a live list (or subclass): its size and items are the base
-        // list's storage, read without running Python code.
-        let len = unsafe { ffi::PyList_GET_SIZE(list.as_ptr()) };
-        let mut items = Vec::new();
-        items
-            .try_reserve_exact(usize::try_from(len).unwrap_or(0))
-            .map_err(|_| PyMemoryError::new_err(()))?;
-        for index in 0..len {
-            // SAFETY: index < len, the size read in this critical section; the borrowed
-            // item becomes an owned reference at once.
-            items.push(unsafe {
-                Bound::from_borrowed_ptr(py, ffi::PyList_GET_ITEM(list.as_ptr(), index))
-            });
-        }
-        Ok(items)
-    })
-}
+pub use crate::convert::{dict_items, list_items};
+use crate::convert::{type_name, Item};
+use crate::ffi::containers::set_items;
+use crate::ffi::number;
+use crate::ffi::string::{char_count, plain_str};
 
 /// The items of a `list`, `tuple`, `set` or `frozenset` (or a subclass of one) read through
 /// the base type, in its iteration order; `None` for any other object.
@@ -106,46 +42,12 @@ pub fn collection_items<'py>(
         items.extend(tuple.iter());
         return Ok(Some(items));
     }
-    if value.is_instance_of::<PySet>() || value.is_instance_of::<PyFrozenSet>() {
-        return set_items(value).map(Some);
-    }
-    Ok(None)
-}
-
-/// A set's or frozenset's items through `set.__iter__` itself: a subclass's `__iter__` is
-/// not called, and the set's own iterator runs no Python code.
-fn set_items<'py>(set: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    let py = set.py();
-    // SAFETY: PySet_Type is CPython's static set type; its tp_iter (set_iter) accepts any
-    // set or frozenset, subclasses included, and returns a new reference or NULL.
-    let iterator = unsafe {
-        let Some(set_iter) = ffi::PySet_Type.tp_iter else {
-            return Err(PyTypeError::new_err("set has no iterator"));
-        };
-        Bound::from_owned_ptr_or_err(py, set_iter(set.as_ptr()))?
-    };
-    let iterator = iterator.cast_into::<PyIterator>()?;
-    // SAFETY: `set` is a live set or frozenset: PySet_Size reads its base size.
-    let len = unsafe { ffi::PySet_Size(set.as_ptr()) };
-    let mut items = Vec::new();
-    items
-        .try_reserve_exact(usize::try_from(len).unwrap_or(0))
-        .map_err(|_| PyMemoryError::new_err(()))?;
-    for item in iterator {
-        items
-            .try_reserve(1)
-            .map_err(|_| PyMemoryError::new_err(()))?;
-        items.push(item?);
-    }
-    Ok(items)
+    set_items(value)
 }
 
 /// The value of the last item of `items` whose key is the str `name` (a str subclass is
 /// read as its characters): the item a dict built from `items` by text would keep.
-pub fn member<'a, 'py>(
-    items: &'a [(Bound<'py, PyAny>, Bound<'py, PyAny>)],
-    name: &str,
-) -> Option<&'a Bound<'py, PyAny>> {
+pub fn member<'a, 'py>(items: &'a [Item<'py>], name: &str) -> Option<&'a Bound<'py, PyAny>> {
     items
         .iter()
         .rev()
@@ -166,45 +68,15 @@ pub fn key_text<'a>(key: &'a Bound<'_, PyAny>) -> Option<&'a str> {
 /// its characters (so that its `__hash__` and `__eq__` never decide which keys collide, and
 /// two keys of the same text cannot both be written); anything else is kept.
 pub fn plain_key<'py>(key: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
-    if key.is_instance_of::<PyString>() && !key.is_exact_instance_of::<PyString>() {
-        // SAFETY: `key` is a str subclass: PyUnicode_FromObject copies its characters into
-        // a new exact str without calling any of its methods; NULL (MemoryError) is checked.
-        return unsafe {
-            Bound::from_owned_ptr_or_err(key.py(), ffi::PyUnicode_FromObject(key.as_ptr()))
-        };
+    match key.cast::<PyString>() {
+        Ok(text) if !key.is_exact_instance_of::<PyString>() => Ok(plain_str(text)?.into_any()),
+        _ => Ok(key.clone()),
     }
-    Ok(key.clone())
 }
 
 /// Whether a str (or subclass) holds no characters: its length, not its `__len__`.
 pub fn is_empty_text(text: &Bound<'_, PyString>) -> bool {
-    // SAFETY: `text` is a live str (or subclass); the length is its base data.
-    unsafe { ffi::PyUnicode_GetLength(text.as_ptr()) == 0 }
-}
-
-/// The UTF-8 of a str (or subclass) with lone surrogates encoded as themselves
-/// (`str.encode(text, "utf-8", "surrogatepass")`, never the subclass's `encode`), as a
-/// bytes object.
-pub fn wtf8_bytes<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyBytes>> {
-    // SAFETY: `text` is a live str; the codec names are NUL-terminated literals; the result
-    // is a new reference (an exact bytes object from the UTF-8 codec) or NULL with an
-    // exception set, which from_owned_ptr_or_err takes.
-    let encoded = unsafe {
-        Bound::from_owned_ptr_or_err(
-            text.py(),
-            ffi::PyUnicode_AsEncodedString(
-                text.as_ptr(),
-                c"utf-8".as_ptr(),
-                c"surrogatepass".as_ptr(),
-            ),
-        )?
-    };
-    Ok(encoded.cast_into::<PyBytes>()?)
-}
-
-/// A new `str` of `text`: MemoryError, not a panic, when CPython cannot allocate it.
-pub fn new_str<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyString>> {
-    PyString::from_bytes(py, text.as_bytes())
+    char_count(text.as_borrowed()) == 0
 }
 
 /// A new `bytes` of `data`: MemoryError, not a panic, when CPython cannot allocate it.
@@ -221,32 +93,13 @@ pub fn number_as_f64(value: &Bound<'_, PyAny>) -> PyResult<f64> {
     if let Ok(float) = value.cast::<PyFloat>() {
         return Ok(float.value());
     }
-    let int = value.cast::<PyInt>()?;
-    // SAFETY: `int` is a live int (or subclass): PyLong_AsDouble reads its digits; -1.0
-    // with an exception set (OverflowError) is the failure.
-    let result = unsafe { ffi::PyLong_AsDouble(int.as_ptr()) };
-    // -1.0 exactly is CPython's error sentinel.
-    #[allow(clippy::float_cmp)]
-    if result == -1.0 {
-        if let Some(error) = PyErr::take(value.py()) {
-            return Err(error);
-        }
-    }
-    Ok(result)
+    number::int_as_f64(value.cast::<PyInt>()?.as_borrowed())
 }
 
 /// An int (or subclass) as an i64, or the sign of an int beyond the i64 range: `Err(1)` or
 /// `Err(-1)`. Its digits are read; no method of a subclass is called.
 pub fn int_value(int: &Bound<'_, PyInt>) -> Result<i64, i32> {
-    let mut overflow: std::os::raw::c_int = 0;
-    // SAFETY: `int` is a live int: PyLong_AsLongLongAndOverflow reads its digits and sets
-    // `overflow` instead of raising for a value out of range (it raises only for non-ints).
-    let value = unsafe { ffi::PyLong_AsLongLongAndOverflow(int.as_ptr(), &raw mut overflow) };
-    if overflow == 0 {
-        Ok(value)
-    } else {
-        Err(overflow)
-    }
+    number::int_value(int.as_borrowed())
 }
 
 static TOTAL_SECONDS: PyOnceLock<Py<PyAny>> = PyOnceLock::new();

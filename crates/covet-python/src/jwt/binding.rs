@@ -19,11 +19,14 @@ use pyo3::types::{
 };
 
 use super::base_types::{
-    self, collection_items, dict_items, key_text, member, new_bytes, new_str, plain_key,
+    self, collection_items, dict_items, key_text, member, new_bytes, plain_key,
 };
-use crate::args::Given;
+use crate::convert::type_name;
+use crate::convert::Given;
+use crate::ffi::bytes::BytesBuffer;
+use crate::ffi::containers::dict_keys_are_exact_str;
+use crate::ffi::string::{encode_surrogatepass, new_str};
 use crate::json::binding::{dumps_buffer, loads_slice, loads_slice_unique_keys};
-use crate::names::type_name;
 use covet_core::json::value::Value;
 use covet_core::jwt::claims::{self, Expected, Policy};
 use covet_core::jwt::fallible::{self, try_format};
@@ -546,7 +549,7 @@ fn header_json<'py>(
     py: Python<'py>,
     alg: Algorithm,
     headers: &[(Bound<'py, PyAny>, Bound<'py, PyAny>)],
-) -> PyResult<Option<crate::json::ffi::BytesBuffer>> {
+) -> PyResult<Option<BytesBuffer<'py>>> {
     if headers.is_empty() {
         return Ok(None);
     }
@@ -574,31 +577,7 @@ fn header_json<'py>(
 /// Whether `dict` is an exact dict whose keys are all exact strs: then looking up a name in
 /// it runs no Python code, and its claims can be used as they are.
 fn has_plain_keys(dict: &Bound<'_, PyDict>) -> bool {
-    if !dict.is_exact_instance_of::<PyDict>() {
-        return false;
-    }
-    pyo3::sync::critical_section::with_critical_section(dict, || {
-        let mut position: pyo3::ffi::Py_ssize_t = 0;
-        let mut key: *mut pyo3::ffi::PyObject = std::ptr::null_mut();
-        let mut value: *mut pyo3::ffi::PyObject = std::ptr::null_mut();
-        // SAFETY: `dict` is a live dict; only the keys' types are read, no reference is
-        // kept and no Python code runs.
-        while unsafe {
-            pyo3::ffi::PyDict_Next(
-                dict.as_ptr(),
-                &raw mut position,
-                &raw mut key,
-                &raw mut value,
-            )
-        } != 0
-        {
-            // SAFETY: `key` is a valid borrowed reference.
-            if unsafe { pyo3::ffi::PyUnicode_CheckExact(key) } == 0 {
-                return false;
-            }
-        }
-        true
-    })
+    dict.is_exact_instance_of::<PyDict>() && dict_keys_are_exact_str(dict)
 }
 
 /// The payload to write: its `exp`, `iat` and `nbf` datetimes as NumericDates, and its `iss`
@@ -1066,7 +1045,7 @@ fn token_bytes(
         if let Ok(text) = text.to_str() {
             text.as_bytes()
         } else {
-            encoded = base_types::wtf8_bytes(text)?;
+            encoded = encode_surrogatepass(text)?;
             encoded.as_bytes()
         }
     } else if let Ok(bytes) = token.cast::<PyBytes>() {
@@ -1204,7 +1183,7 @@ fn plain_value(value: &Bound<'_, PyAny>, top: bool) -> PyResult<Value> {
         Value::String(match text.to_str() {
             Ok(text) => fallible::copy(text.as_bytes()).or_raise(py)?,
             // Lone surrogates (from "\ud800" escapes): WTF-8, as the JSON parser keeps them.
-            Err(_) => fallible::copy(base_types::wtf8_bytes(text)?.as_bytes()).or_raise(py)?,
+            Err(_) => fallible::copy(encode_surrogatepass(text)?.as_bytes()).or_raise(py)?,
         })
     } else if let Ok(list) = value.cast::<PyList>() {
         if top {

@@ -14,8 +14,8 @@ use super::url::unpack_pair;
 use super::{
     cow_result, for_each_item, list_items, new_dict, new_list, str_from_wtf8, surrogatepass,
 };
+use crate::convert::type_name;
 use crate::convert::OrMemoryError;
-use crate::names::type_name;
 use covet_core::strings::case::{convert, Case};
 use covet_core::strings::fallible::{
     string_with_capacity, vec_with_capacity, TryPush, TryPushItem,

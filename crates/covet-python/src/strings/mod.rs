@@ -7,15 +7,18 @@ pub mod url;
 
 use std::borrow::Cow;
 
-use pyo3::exceptions::{PyMemoryError, PyTypeError};
-use pyo3::ffi;
+use covet_core::strings::fallible::vec_with_capacity;
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::sync::critical_section::with_critical_section;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString};
 
-use crate::convert::OrMemoryError;
-use crate::names::type_name;
-use covet_core::strings::fallible::vec_with_capacity;
+pub(crate) use crate::convert::list_items;
+use crate::convert::{dict_items, type_name, Item, OrMemoryError};
+pub(crate) use crate::ffi::containers::new_pair;
+use crate::ffi::containers::{new_list as list_of, read_dict};
+pub(crate) use crate::ffi::string::new_str;
+use crate::ffi::string::{decode_utf8, encode_surrogatepass, Errors};
 
 /// The contract's wording for a wrong argument type (docs/STRINGS.md, "Argument errors"):
 /// `slugify() argument 'text' must be str, not bytes`.
@@ -42,137 +45,29 @@ pub(crate) fn str_arg<'a, 'py>(
         .map_err(|_| wrong_type(function, argument, "str", value))
 }
 
-/// A new reference from a CPython constructor, or its exception (a `MemoryError` when it
-/// could not allocate): never pyo3's panic on NULL.
-///
-/// # Safety
-/// Attached to the interpreter; `object` is a new reference or NULL with an exception set.
-unsafe fn owned_or_err(py: Python<'_>, object: *mut ffi::PyObject) -> PyResult<Bound<'_, PyAny>> {
-    // SAFETY: the caller's promise.
-    unsafe { Bound::from_owned_ptr_or_err(py, object) }
-}
-
-/// A new `str` holding `text`; ASCII (the common case for every helper's output) is copied
-/// straight into a compact ASCII object, skipping the UTF-8 decoder. `MemoryError` when it
-/// cannot be allocated.
-pub(crate) fn new_str<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyString>> {
-    let object = if text.is_ascii() {
-        // SAFETY: attached to the interpreter (we hold `py`); `text` is ASCII.
-        unsafe { crate::json::ffi::str_from_ascii(text.as_bytes()) }
-    } else {
-        let size = ffi::Py_ssize_t::try_from(text.len()).map_err(|_| PyMemoryError::new_err(()))?;
-        // SAFETY: attached; `text` is valid UTF-8 of `size` bytes.
-        unsafe { ffi::PyUnicode_FromStringAndSize(text.as_ptr().cast(), size) }
-    };
-    // SAFETY: both constructors return a new `str` or NULL with an exception set.
-    unsafe { Ok(owned_or_err(py, object)?.cast_into_unchecked::<PyString>()) }
-}
-
 /// `bytes.decode("utf-8", "surrogatepass")` of WTF-8 (UTF-8 that may encode lone
 /// surrogates), straight through CPython's decoder.
 pub(crate) fn str_from_wtf8<'py>(py: Python<'py>, wtf8: &[u8]) -> PyResult<Bound<'py, PyString>> {
-    let size = ffi::Py_ssize_t::try_from(wtf8.len()).map_err(|_| PyMemoryError::new_err(()))?;
-    // SAFETY: attached; `wtf8` is `size` readable bytes; the error handler name is a C
-    // string literal.
-    let object =
-        unsafe { ffi::PyUnicode_DecodeUTF8(wtf8.as_ptr().cast(), size, c"surrogatepass".as_ptr()) };
-    // SAFETY: PyUnicode_DecodeUTF8 returns a new `str` or NULL with an exception set.
-    unsafe { Ok(owned_or_err(py, object)?.cast_into_unchecked::<PyString>()) }
+    decode_utf8(py, wtf8, Errors::SurrogatePass).ok_or_else(|| PyErr::fetch(py))
 }
 
 /// `str.encode(text, "utf-8", "surrogatepass")`: the WTF-8 of a `str` holding lone
 /// surrogates, read through `str` itself (a subclass's `encode` is never called).
 pub(crate) fn surrogatepass<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyBytes>> {
-    // SAFETY: attached; `text` is a live `str` (or subclass, read as its base); the codec
-    // and handler names are C string literals.
-    let object = unsafe {
-        ffi::PyUnicode_AsEncodedString(text.as_ptr(), c"utf-8".as_ptr(), c"surrogatepass".as_ptr())
-    };
-    // SAFETY: a new reference or NULL with an exception set.
-    let encoded = unsafe { owned_or_err(text.py(), object) }?;
-    // The utf-8 codec is CPython's own, which returns `bytes`; checked all the same.
-    Ok(encoded.cast_into::<PyBytes>()?)
+    encode_surrogatepass(text)
 }
 
 /// A new empty `dict`.
 pub(crate) fn new_dict(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
-    // SAFETY: attached; PyDict_New returns a new dict or NULL with an exception set.
-    unsafe { Ok(owned_or_err(py, ffi::PyDict_New())?.cast_into_unchecked::<PyDict>()) }
+    crate::ffi::containers::new_dict(py, 0).ok_or_else(|| PyErr::fetch(py))
 }
 
 /// A new `list` of `items`.
 pub(crate) fn new_list<'py>(
     py: Python<'py>,
-    items: Vec<Bound<'py, PyAny>>,
+    mut items: Vec<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
-    let len = ffi::Py_ssize_t::try_from(items.len()).map_err(|_| PyMemoryError::new_err(()))?;
-    // SAFETY: attached; PyList_New returns a new list of `len` NULL slots or NULL with an
-    // exception set.
-    let list = unsafe { owned_or_err(py, ffi::PyList_New(len))? };
-    for (at, item) in (0..len).zip(items) {
-        // SAFETY: `list` is new, unseen by any other code (nothing runs in this loop), and
-        // `at` < `len`; SET_ITEM steals the reference `into_ptr` gives up.
-        unsafe { ffi::PyList_SET_ITEM(list.as_ptr(), at, item.into_ptr()) };
-    }
-    // SAFETY: PyList_New made a list.
-    Ok(unsafe { list.cast_into_unchecked::<PyList>() })
-}
-
-/// A new `(first, second)` tuple.
-pub(crate) fn new_pair<'py>(
-    first: Bound<'py, PyAny>,
-    second: Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyTuple>> {
-    let py = first.py();
-    // SAFETY: attached; a new tuple of two NULL slots or NULL with an exception set.
-    let tuple = unsafe { owned_or_err(py, ffi::PyTuple_New(2))? };
-    // SAFETY: the tuple is new and unseen; SET_ITEM steals the two references.
-    unsafe {
-        ffi::PyTuple_SET_ITEM(tuple.as_ptr(), 0, first.into_ptr());
-        ffi::PyTuple_SET_ITEM(tuple.as_ptr(), 1, second.into_ptr());
-    }
-    // SAFETY: PyTuple_New made a tuple.
-    Ok(unsafe { tuple.cast_into_unchecked::<PyTuple>() })
-}
-
-/// The items of an exact `dict`, copied before anything is done with them: no Python code
-/// runs while they are read (PyDict_Next, new references), and on free-threaded builds
-/// the dict's critical section keeps other threads out meanwhile. The caller then works on
-/// the copy, so code it runs (a key's `__hash__`, a value's `__str__`) may change the dict
-/// without changing what is read, and pyo3's iterator (which panics on a change) is never
-/// used.
-pub(crate) fn dict_items<'py>(
-    dict: &Bound<'py, PyDict>,
-) -> PyResult<Vec<(Bound<'py, PyAny>, Bound<'py, PyAny>)>> {
-    let py = dict.py();
-    with_critical_section(dict, || {
-        let mut items = vec_with_capacity(dict.len()).or_memory_error()?;
-        let mut position: ffi::Py_ssize_t = 0;
-        let mut key: *mut ffi::PyObject = std::ptr::null_mut();
-        let mut value: *mut ffi::PyObject = std::ptr::null_mut();
-        // SAFETY: attached, `dict` is a live dict, locked against other threads; the
-        // borrowed key and value become owned references at once, and no Python code runs
-        // in this loop (the Vec has room for every item: no allocation either).
-        while unsafe {
-            ffi::PyDict_Next(
-                dict.as_ptr(),
-                &raw mut position,
-                &raw mut key,
-                &raw mut value,
-            )
-        } != 0
-        {
-            // SAFETY: PyDict_Next gave two live borrowed references.
-            let item = unsafe {
-                (
-                    Bound::from_borrowed_ptr(py, key),
-                    Bound::from_borrowed_ptr(py, value),
-                )
-            };
-            items.push(item);
-        }
-        Ok(items)
-    })
+    list_of(py, items.drain(..)).ok_or_else(|| PyErr::fetch(py))
 }
 
 /// `for key, value in dict.items()` of an exact dict, on a copy of its items taken first
@@ -196,8 +91,6 @@ pub(crate) fn for_each_item<'py>(
     Ok(())
 }
 
-type Item<'py> = (Bound<'py, PyAny>, Bound<'py, PyAny>);
-
 /// Dicts of up to this many items are copied on the stack.
 const SMALL_DICT: usize = 16;
 
@@ -206,57 +99,18 @@ fn copy_small_dict<'py>(
     dict: &Bound<'py, PyDict>,
     small: &mut [Option<Item<'py>>; SMALL_DICT],
 ) -> Option<usize> {
-    let py = dict.py();
-    with_critical_section(dict, || {
-        if dict.len() > SMALL_DICT {
+    read_dict(dict.as_borrowed(), |items| {
+        if items.len() > SMALL_DICT {
             return None;
         }
+        // No Python code runs while the items are read: the count stays below the length
+        // checked just above.
         let mut count = 0;
-        let mut position: ffi::Py_ssize_t = 0;
-        let mut key: *mut ffi::PyObject = std::ptr::null_mut();
-        let mut value: *mut ffi::PyObject = std::ptr::null_mut();
-        // SAFETY: as in `dict_items`: attached, the dict locked against other threads, no
-        // Python code run in this loop, borrowed references made owned at once; `count`
-        // stays below the dict's length, checked above under the same lock.
-        while unsafe {
-            ffi::PyDict_Next(
-                dict.as_ptr(),
-                &raw mut position,
-                &raw mut key,
-                &raw mut value,
-            )
-        } != 0
-        {
-            let slot = small.get_mut(count)?;
-            // SAFETY: PyDict_Next gave two live borrowed references.
-            *slot = Some(unsafe {
-                (
-                    Bound::from_borrowed_ptr(py, key),
-                    Bound::from_borrowed_ptr(py, value),
-                )
-            });
+        while let Some(item) = items.next() {
+            *small.get_mut(count)? = Some(item);
             count += 1;
         }
         Some(count)
-    })
-}
-
-/// The items of an exact `list`, copied as `dict_items` copies a dict's.
-pub(crate) fn list_items<'py>(list: &Bound<'py, PyList>) -> PyResult<Vec<Bound<'py, PyAny>>> {
-    let py = list.py();
-    with_critical_section(list, || {
-        let len = list.len();
-        let mut items = vec_with_capacity(len).or_memory_error()?;
-        for at in 0..len {
-            let at = ffi::Py_ssize_t::try_from(at).unwrap_or(ffi::Py_ssize_t::MAX);
-            // SAFETY: attached, `list` is a live list of `len` items, locked against other
-            // threads, and no Python code runs in this loop: `at` is in bounds and its slot
-            // holds a live reference, which becomes an owned one.
-            items.push(unsafe {
-                Bound::from_borrowed_ptr(py, ffi::PyList_GET_ITEM(list.as_ptr(), at))
-            });
-        }
-        Ok(items)
     })
 }
 

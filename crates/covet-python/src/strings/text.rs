@@ -6,7 +6,6 @@ use std::collections::VecDeque;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use pyo3::exceptions::{PyMemoryError, PyTypeError, PyValueError};
-use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -14,9 +13,11 @@ use pyo3::types::{PyDict, PyInt, PyString, PyType};
 
 use super::url::unpack_pair as unpack_item;
 use super::{cow_result, dict_items, new_str, str_arg, str_from_wtf8, surrogatepass, wrong_type};
-use crate::args::Given;
+use crate::convert::type_name;
+use crate::convert::Given;
 use crate::convert::OrMemoryError;
-use crate::names::type_name;
+use crate::ffi::number::int_value;
+use crate::ffi::string::{new_ascii_with, plain_str};
 use covet_core::strings::fallible::{vec_with_capacity, TryPushItem};
 use covet_core::strings::replace::{Replacer as CoreReplacer, ReplacerError};
 use covet_core::strings::slug::SlugOptions;
@@ -71,18 +72,8 @@ fn escape_ascii<'py>(text: &Bound<'py, PyString>, bytes: &[u8]) -> PyResult<Boun
     if len == bytes.len() {
         return exact_str(text);
     }
-    let py = text.py();
-    let size = ffi::Py_ssize_t::try_from(len).map_err(|_| PyMemoryError::new_err(()))?;
-    // SAFETY: attached; a new compact ASCII str of `len` characters (or NULL + error).
-    let object = unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyUnicode_New(size, 127)) }?;
-    // SAFETY: a compact ASCII str of `len` characters has `len` writable bytes of data, not
-    // yet seen by anyone else; escape_into fills all of them with ASCII.
-    unsafe {
-        let data = ffi::PyUnicode_1BYTE_DATA(object.as_ptr());
-        escape::escape_into(bytes, std::slice::from_raw_parts_mut(data, len));
-    }
-    // SAFETY: PyUnicode_New made a str.
-    Ok(unsafe { object.cast_into_unchecked::<PyString>() })
+    // SAFETY: escape_into fills the whole `escaped_len` with the escaped ASCII text.
+    unsafe { new_ascii_with(text.py(), len, |out| escape::escape_into(bytes, out)) }
 }
 
 /// The same text as an exact `str` (a subclass such as `Markup` is copied).
@@ -90,12 +81,7 @@ fn exact_str<'py>(text: &Bound<'py, PyString>) -> PyResult<Bound<'py, PyString>>
     if text.is_exact_instance_of::<PyString>() {
         return Ok(text.clone());
     }
-    let py = text.py();
-    // SAFETY: attached; `PyUnicode_FromObject` returns a new exact `str` (or NULL + error).
-    let copy =
-        unsafe { Bound::from_owned_ptr_or_err(py, ffi::PyUnicode_FromObject(text.as_ptr())) }?;
-    // SAFETY: PyUnicode_FromObject returns a str.
-    Ok(unsafe { copy.cast_into_unchecked::<PyString>() })
+    plain_str(text)
 }
 
 /// ASCII transliteration with the deunicode table (characters without an entry are
@@ -183,17 +169,13 @@ pub fn slugify<'py>(
 /// "none", as their sign says). An int subclass is read as the int it holds: neither its
 /// `__index__` nor its comparisons are called.
 fn slug_max_length(value: &Bound<'_, PyAny>) -> PyResult<i64> {
-    if !value.is_instance_of::<PyInt>() {
+    let Ok(int) = value.cast::<PyInt>() else {
         return Err(wrong_type("slugify", "max_length", "int", value));
-    }
-    let mut overflow: std::ffi::c_int = 0;
-    // SAFETY: attached; `value` is a live int (or subclass), which PyLong_AsLongLongAndOverflow
-    // reads as its base, without calling any method and without raising.
-    let length = unsafe { ffi::PyLong_AsLongLongAndOverflow(value.as_ptr(), &raw mut overflow) };
-    Ok(match overflow {
-        0 => length,
-        1.. => i64::MAX,
-        _ => 0,
+    };
+    Ok(match int_value(int.as_borrowed()) {
+        Ok(length) => length,
+        Err(1..) => i64::MAX,
+        Err(_) => 0,
     })
 }
 

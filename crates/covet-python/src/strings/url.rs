@@ -5,16 +5,16 @@
 use std::borrow::Cow;
 
 use pyo3::exceptions::{PyTypeError, PyValueError};
-use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
 
 use super::{bytearray_copy, for_each_item, new_dict, new_list, new_pair, str_from_wtf8};
 use super::{cow_result, new_str, str_arg, surrogatepass, wrong_type};
-use crate::args::Given;
+use crate::convert::type_name;
+use crate::convert::Given;
 use crate::convert::OrMemoryError;
-use crate::names::type_name;
+use crate::ffi::string::concat;
 use covet_core::strings::fallible::{vec_with_capacity, TryPush};
 use covet_core::strings::url::{self as core, SafeSet, NOTHING_SAFE, PATH_SAFE};
 
@@ -490,11 +490,7 @@ fn bad_field(py: Python<'_>, field: &[u8]) -> PyErr {
     let message = part_str(py, field).and_then(|field| {
         let repr = field.repr()?;
         let prefix = intern!(py, "bad query field: ");
-        // SAFETY: attached; both are live `str`; a new `str` or NULL with an exception set.
-        let joined = unsafe {
-            Bound::from_owned_ptr_or_err(py, ffi::PyUnicode_Concat(prefix.as_ptr(), repr.as_ptr()))
-        }?;
-        Ok(joined)
+        concat(prefix, &repr)
     });
     match message {
         Ok(message) => PyValueError::new_err(message.unbind()),

@@ -10,6 +10,7 @@
 use std::ffi::c_char;
 use std::pin::Pin;
 
+use pyo3::buffer::PyUntypedBuffer;
 use pyo3::exceptions::PyBufferError;
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -45,8 +46,9 @@ impl ExportedBuffer {
         }
         // SAFETY: initialised by the successful PyObject_GetBuffer; from here on `drop`
         // releases it, whatever the checks below decide.
+        let view = unsafe { view.assume_init() };
         let export = Self {
-            view: Box::into_pin(unsafe { view.assume_init() }),
+            view: Box::into_pin(view),
         };
         // SAFETY: a live, filled-in Py_buffer.
         let contiguous =
@@ -84,4 +86,20 @@ impl Drop for ExportedBuffer {
             unsafe { ffi::PyBuffer_Release(&raw mut *Pin::get_unchecked_mut(self.view.as_mut())) };
         });
     }
+}
+
+/// The bytes of a buffer pyo3 exported (its `PyUntypedBuffer`, which refuses 0-dimensional
+/// exports), when it is C-contiguous; `None` otherwise. They stay valid while `buffer` holds
+/// the export (the exporter cannot resize or free them meanwhile).
+pub fn contiguous_bytes(buffer: &PyUntypedBuffer) -> Option<&[u8]> {
+    if !buffer.is_c_contiguous() {
+        return None;
+    }
+    let len = buffer.len_bytes();
+    if len == 0 {
+        return Some(&[]);
+    }
+    // SAFETY: a C-contiguous export spans `len_bytes()` bytes from `buf_ptr()`, valid while
+    // it is held, which outlives the borrow of `buffer`.
+    Some(unsafe { std::slice::from_raw_parts(buffer.buf_ptr().cast::<u8>(), len) })
 }
