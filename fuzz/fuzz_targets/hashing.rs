@@ -1,4 +1,4 @@
-//! The hashing drivers (src/hashing/) against the hash crates' own one-shot functions:
+//! The hashing drivers (covet-core's hashing) against the hash crates' own one-shot functions:
 //! a message fed in pieces, at split points drawn from the input, must hash as it does in
 //! one piece, in every mode, at every output length and seek position.
 //!

@@ -1,7 +1,8 @@
 //! `covet_rust_core`'s native extension, imported as `covet_rust_core._native`.
 //!
-//! This file only assembles the Python module; each domain lives in its own folder
-//! with a pure-Rust core and a thin binding.
+//! This file only assembles the Python module. The cores are the covet-core crate; here each
+//! domain's folder (`json`, `jwt`, `hashing`, `strings`, with `aio` and `info`) is a thin
+//! binding, `convert` holds the conversions they share, and `ffi` every raw CPython call.
 
 pub mod aio;
 mod convert;
@@ -46,17 +47,25 @@ mod _native {
     };
 
     #[pymodule_export]
-    use crate::jwt::binding::{
-        jwt_decode, jwt_decode_complete, jwt_encode, jwt_get_unverified_header,
-    };
+    use crate::jwt::decode::{jwt_decode, jwt_decode_complete, jwt_get_unverified_header};
+
+    #[pymodule_export]
+    use crate::jwt::encode::jwt_encode;
 
     #[pymodule_export]
     use crate::jwt::aio::{aio_jwt_decode, aio_jwt_decode_complete, aio_jwt_encode};
 
     #[pymodule_export]
-    use crate::strings::text::{
-        escape_html, multi_replace, secure_filename, slugify, transliterate, Replacer,
-    };
+    use crate::strings::escape::escape_html;
+
+    #[pymodule_export]
+    use crate::strings::filename::secure_filename;
+
+    #[pymodule_export]
+    use crate::strings::replace::{multi_replace, Replacer};
+
+    #[pymodule_export]
+    use crate::strings::slug::{slugify, transliterate};
 
     #[pymodule_init]
     fn init(module: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -77,11 +86,11 @@ mod _native {
             crate::json::binding::encode_error_type(py)?,
         )?;
         // The classes are `covet_rust_core.jwt.Key`/`KeySet`; flat here, as the twin has them.
-        module.add("JwtKey", py.get_type::<crate::jwt::binding::JwtKey>())?;
-        module.add("JwtKeySet", py.get_type::<crate::jwt::binding::JwtKeySet>())?;
+        module.add("JwtKey", py.get_type::<crate::jwt::key::JwtKey>())?;
+        module.add("JwtKeySet", py.get_type::<crate::jwt::key::JwtKeySet>())?;
         module.add(
             "JWT_ALGORITHMS",
-            pyo3::types::PyTuple::new(py, crate::jwt::binding::algorithm_names())?,
+            pyo3::types::PyTuple::new(py, covet_core::jwt::Algorithm::names())?,
         )?;
         module.add(
             "JWT_DEFAULT_MAX_TOKEN_BYTES",

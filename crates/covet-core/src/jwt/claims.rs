@@ -2,6 +2,8 @@
 //! has been burned (docs/JWT.md, "Claims"). Plain Rust: the payload arrives as a parsed
 //! [`Value`] and the caller's expectations as a [`Policy`].
 
+use std::time::{SystemTime, UNIX_EPOCH};
+
 use super::fallible;
 use super::JwtError;
 use crate::json::value::Value;
@@ -78,6 +80,13 @@ fn seconds(value: &Value) -> Option<f64> {
         Value::Float(seconds) if seconds.is_finite() => Some(seconds.trunc()),
         _ => None,
     }
+}
+
+/// Seconds since the epoch, as `time.time()` gives them: the "now" of the claim rules.
+pub fn now() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |elapsed| elapsed.as_secs_f64())
 }
 
 /// Checks the claims of `payload` (a JSON object) against `policy` at time `now` (seconds

@@ -491,6 +491,28 @@ impl Key {
         }
     }
 
+    /// Whether this key may be used with `alg` for `purpose`: the algorithm its JWK names
+    /// (if any) must be `alg`, then [`Self::check`].
+    pub fn check_use(&self, alg: Algorithm, purpose: Purpose) -> Result<(), JwtError> {
+        if let Some(bound) = self.alg {
+            if bound != alg {
+                return Err(match purpose {
+                    Purpose::Verify => JwtError::InvalidAlgorithm(format!(
+                        "Token algorithm '{}' does not match the key's algorithm '{}'",
+                        alg.name(),
+                        bound.name()
+                    )),
+                    Purpose::Sign => JwtError::InvalidKey(format!(
+                        "the key is for {}, not {}",
+                        bound.name(),
+                        alg.name()
+                    )),
+                });
+            }
+        }
+        self.check(alg, purpose)
+    }
+
     /// Whether this key can be used with `alg` for `purpose` (type, curve, private half).
     pub fn check(&self, alg: Algorithm, purpose: Purpose) -> Result<(), JwtError> {
         self.check_family(alg)?;

@@ -5,6 +5,8 @@
 //! - `keys`: parsing keys (PEM, OpenSSH, JWK parts) into signers and verifiers, and the
 //!   parsed-key cache; `token`: splitting and checking a token, its header rules;
 //! - `claims`: the registered-claim rules;
+//! - `keyset`: JWK sets and the choice of a key by `kid`; `signing`: signing a token and
+//!   checking a signature, the steps that need no Python object;
 //! - `fallible`: allocation that fails with `OutOfMemory` (a `MemoryError`) instead of
 //!   aborting.
 //!
@@ -15,6 +17,8 @@ pub mod claims;
 pub mod der;
 pub mod fallible;
 pub mod keys;
+pub mod keyset;
+pub mod signing;
 pub mod token;
 
 use std::borrow::Cow;
@@ -92,6 +96,11 @@ impl Algorithm {
             Self::ES384 => "ES384",
             Self::EdDSA => "EdDSA",
         }
+    }
+
+    /// Every supported algorithm's name, in the documentation's order.
+    pub fn names() -> [&'static str; 12] {
+        Self::ALL.map(Self::name)
     }
 
     /// The algorithm of this exact (case-sensitive) name.

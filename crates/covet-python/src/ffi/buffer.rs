@@ -14,6 +14,7 @@ use pyo3::buffer::PyUntypedBuffer;
 use pyo3::exceptions::PyBufferError;
 use pyo3::ffi;
 use pyo3::prelude::*;
+use pyo3::types::PyBytes;
 
 /// PyBuffer_IsContiguous's order argument for C (row-major) order.
 #[allow(clippy::cast_possible_wrap)] // b'C' is ASCII: the same value as i8 or u8.
@@ -102,4 +103,71 @@ pub fn contiguous_bytes(buffer: &PyUntypedBuffer) -> Option<&[u8]> {
     // SAFETY: a C-contiguous export spans `len_bytes()` bytes from `buf_ptr()`, valid while
     // it is held, which outlives the borrow of `buffer`.
     Some(unsafe { std::slice::from_raw_parts(buffer.buf_ptr().cast::<u8>(), len) })
+}
+
+/// What keeps a Python object's bytes valid and unmoved while a thread without the
+/// interpreter reads them. Held for its drop only (never read).
+pub enum BytesOwner {
+    /// Immutable; the reference keeps it alive.
+    Bytes(#[allow(dead_code)] Py<PyBytes>),
+    /// A held export: the object cannot be resized or released until it is dropped.
+    Buffer(#[allow(dead_code)] ExportedBuffer),
+}
+
+/// The bytes of a `bytes` object or of a buffer export, readable on any thread (the
+/// awaitable forms hash them on a worker) for as long as the owner is held.
+pub struct HeldBytes {
+    owner: Option<BytesOwner>,
+    data: *const u8,
+    len: usize,
+}
+
+// SAFETY: the pointer is into memory that `owner` keeps alive and unmoved (a `bytes`
+// object's storage, or an export that cannot be resized while held), and it is only read
+// while `owner` is there; both owner types are Send.
+unsafe impl Send for HeldBytes {}
+
+impl HeldBytes {
+    /// The storage of a `bytes` object.
+    pub fn of_bytes(bytes: Bound<'_, PyBytes>) -> Self {
+        let slice = bytes.as_bytes();
+        let (data, len) = (slice.as_ptr(), slice.len());
+        Self {
+            owner: Some(BytesOwner::Bytes(bytes.unbind())),
+            data,
+            len,
+        }
+    }
+
+    /// The bytes of an export.
+    pub fn of_export(buffer: ExportedBuffer) -> Self {
+        let slice = buffer.bytes();
+        let (data, len) = (slice.as_ptr(), slice.len());
+        Self {
+            owner: Some(BytesOwner::Buffer(buffer)),
+            data,
+            len,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// The bytes (none once the owner was given up).
+    pub fn as_slice(&self) -> &[u8] {
+        if self.owner.is_none() || self.len == 0 {
+            return &[];
+        }
+        // SAFETY: `data` and `len` came from a slice of the memory `owner` keeps alive and
+        // unmoved, and the owner is still held.
+        unsafe { std::slice::from_raw_parts(self.data, self.len) }
+    }
+
+    /// Gives up the owner, for its release where the interpreter allows it; the bytes are
+    /// not readable afterwards.
+    pub fn release(&mut self) -> Option<BytesOwner> {
+        self.len = 0;
+        self.owner.take()
+    }
 }

@@ -1,10 +1,13 @@
-//! `bytes`: `dumps`' output buffer, which *is* the `bytes` object it returns.
+//! `bytes` and `bytearray`: `dumps`' output buffer, which *is* the `bytes` object it returns,
+//! and a bytearray's bytes copied under its lock.
 
 use std::ptr;
 
+use pyo3::exceptions::PyMemoryError;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::sync::critical_section::with_critical_section;
+use pyo3::types::{PyByteArray, PyBytes};
 
 use super::ssize;
 use covet_core::json::write::{OutOfMemory, Output};
@@ -188,4 +191,21 @@ unsafe fn copy_small(bytes: &[u8], target: *mut u8) {
 /// total past `PY_SSIZE_T_MAX`.
 pub const fn bytes_object_overhead() -> usize {
     std::mem::offset_of!(ffi::PyBytesObject, ob_sval) + 1
+}
+
+/// The bytes of a `bytearray` (or subclass), copied (MemoryError, not an abort, when the
+/// copy cannot be allocated): reading them in place would leave them open to a resize by
+/// code that runs meanwhile.
+pub fn bytearray_copy(bytes: &Bound<'_, PyByteArray>) -> PyResult<Vec<u8>> {
+    with_critical_section(bytes, || {
+        // SAFETY: attached, and on free-threaded builds the bytearray's critical section
+        // is held; no Python code runs while the slice is read (pyo3's own `to_vec` does
+        // the same, with an allocation that cannot fail softly).
+        let data = unsafe { bytes.as_bytes() };
+        let mut copy = Vec::new();
+        copy.try_reserve_exact(data.len())
+            .map_err(|_| PyMemoryError::new_err(()))?;
+        copy.extend_from_slice(data);
+        Ok(copy)
+    })
 }

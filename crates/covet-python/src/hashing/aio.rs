@@ -12,7 +12,7 @@ use super::binding::{
     bytes_length, file_error, hex_str, mode_from, path_from, threads_from, Input,
 };
 use crate::aio::{offload, ready};
-use crate::ffi::buffer::ExportedBuffer;
+use crate::ffi::buffer::HeldBytes;
 use covet_core::hashing::blake3::{self as core, FileHashError, Mode};
 use covet_core::hashing::threads::Threads;
 
@@ -22,54 +22,29 @@ use covet_core::hashing::threads::Threads;
 /// offloading starts saving loop time at ~160 KiB and stops adding latency at ~360 KiB.
 pub const AIO_INLINE_MAX_BYTES: usize = 256 * 1024;
 
-/// What keeps the hashed bytes valid while a worker thread reads them.
-enum Owner {
-    /// Immutable; the reference keeps it alive.
-    Bytes(#[allow(dead_code)] Py<PyBytes>),
-    /// A held export: the object cannot be resized or released until it is dropped.
-    Buffer(#[allow(dead_code)] ExportedBuffer),
-}
-
-/// Input bytes owned for the duration of the work, readable without the GIL. Normally
+/// Input bytes held for the duration of the work, readable without the GIL. Normally
 /// released in the delivery (with the GIL); when a cancelled task is dropped on a worker
 /// thread, releasing the export attaches there, which must not happen at exit.
-struct HeldInput {
-    owner: Option<Owner>,
-    ptr: *const u8,
-    len: usize,
-}
+struct HeldInput(HeldBytes);
 
 impl Drop for HeldInput {
     fn drop(&mut self) {
-        if let Some(owner) = self.owner.take() {
+        if let Some(owner) = self.0.release() {
             crate::aio::while_interpreter_lives(move || drop(owner));
         }
     }
 }
 
-// SAFETY: the pointer is into memory that `_owner` keeps alive and unmoved (a `bytes`
-// object's storage, or an exported buffer that cannot be resized while exported); the
-// pointer is only read. Both owner types are Send.
-unsafe impl Send for HeldInput {}
-
 impl HeldInput {
     fn new(input: Input<'_>) -> Self {
-        let slice = input.as_slice();
-        let (ptr, len) = (slice.as_ptr(), slice.len());
-        let owner = match input {
-            Input::Bytes(bytes) => Owner::Bytes(bytes.unbind()),
-            Input::Buffer(buffer) => Owner::Buffer(buffer),
-        };
-        Self {
-            owner: Some(owner),
-            ptr,
-            len,
-        }
+        Self(match input {
+            Input::Bytes(bytes) => HeldBytes::of_bytes(bytes),
+            Input::Buffer(buffer) => HeldBytes::of_export(buffer),
+        })
     }
 
     fn as_slice(&self) -> &[u8] {
-        // SAFETY: see the `Send` impl; `ptr`/`len` came from a valid slice of that memory.
-        unsafe { std::slice::from_raw_parts(self.ptr, self.len) }
+        self.0.as_slice()
     }
 }
 
@@ -140,7 +115,7 @@ fn digest_awaitable<'py>(
     let threads = threads_from(max_threads)?;
     let input = HeldInput::new(Input::extract(data)?);
     let length = bytes_length(length)?;
-    if input.len.max(length) < AIO_INLINE_MAX_BYTES {
+    if input.0.len().max(length) < AIO_INLINE_MAX_BYTES {
         let bytes = hash_held(&input, &mode, threads, seek, length);
         return ready(
             Digest {

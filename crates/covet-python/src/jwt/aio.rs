@@ -7,10 +7,10 @@
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use super::binding::{
-    complete_dict, decode_args, finish_decode, prepare_encode, raise, start_decode, token_str,
-    DecodeArgs, OrRaise, Unverified,
-};
+use super::decode::{complete_dict, finish_decode, start_decode, Unverified};
+use super::encode::{prepare_encode, token_str};
+use super::errors::{raise, OrRaise};
+use super::options::{decode_args, DecodeArgs};
 use crate::aio::{offload, ready};
 use crate::convert::Given;
 use covet_core::jwt::JwtError;

@@ -8,11 +8,11 @@ use pyo3::exceptions::{PyRecursionError, PyTypeError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple, PyType};
+use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 
-use super::url::unpack_pair;
 use super::{
-    cow_result, for_each_item, list_items, new_dict, new_list, str_from_wtf8, surrogatepass,
+    cow_result, for_each_item, list_items, mapping_abc, new_dict, new_list, str_from_wtf8,
+    surrogatepass, unpack_pair,
 };
 use crate::convert::type_name;
 use crate::convert::OrMemoryError;
@@ -27,7 +27,6 @@ use covet_core::strings::unicode;
 /// recursion limit.
 const MAX_DEPTH: usize = 1000;
 
-static MAPPING: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 /// Set once the character classes follow the interpreter's Unicode version. A `PyOnceLock`,
 /// not a `Once`: the import below may let another thread run, which must not then block
 /// while attached to the interpreter.
@@ -65,9 +64,7 @@ fn string_form<'py>(s: &Bound<'py, PyAny>, case: Case) -> PyResult<Bound<'py, Py
     let Ok(text) = s.cast::<PyString>() else {
         let (name, keys_name) = names(case);
         // The hint only where it helps: a dict or a list passed to the string form.
-        let hint = if s.is_instance_of::<PyList>()
-            || s.is_instance(crate::strings::text::mapping_abc(s.py())?)?
-        {
+        let hint = if s.is_instance_of::<PyList>() || s.is_instance(mapping_abc(s.py())?)? {
             format!(" (use {keys_name} for dicts and lists)")
         } else {
             String::new()
@@ -196,8 +193,7 @@ impl<'py> Keys<'py> {
         {
             return Ok(value.clone());
         }
-        let mapping = MAPPING.import(self.py, "collections.abc", "Mapping")?;
-        if value.is_instance(mapping)? {
+        if value.is_instance(mapping_abc(self.py)?)? {
             return self.mapping(value, depth + 1);
         }
         Ok(value.clone())

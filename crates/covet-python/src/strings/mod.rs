@@ -2,16 +2,19 @@
 //! in covet-core's `strings`.
 
 pub mod case;
-pub mod text;
+pub mod escape;
+pub mod filename;
+pub mod replace;
+pub mod slug;
 pub mod url;
 
 use std::borrow::Cow;
 
 use covet_core::strings::fallible::vec_with_capacity;
-use pyo3::exceptions::PyTypeError;
+use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::sync::critical_section::with_critical_section;
-use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString};
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple, PyType};
 
 pub(crate) use crate::convert::list_items;
 use crate::convert::{dict_items, type_name, Item, OrMemoryError};
@@ -114,20 +117,6 @@ fn copy_small_dict<'py>(
     })
 }
 
-/// The bytes of a `bytearray` (or subclass), copied: reading them in place would leave them
-/// open to a resize by code that runs meanwhile.
-pub(crate) fn bytearray_copy(bytes: &Bound<'_, PyByteArray>) -> PyResult<Vec<u8>> {
-    with_critical_section(bytes, || {
-        // SAFETY: attached, and on free-threaded builds the bytearray's critical section
-        // is held; no Python code runs while the slice is read (pyo3's own `to_vec` does
-        // the same, with an allocation that cannot fail softly).
-        let data = unsafe { bytes.as_bytes() };
-        let mut copy = vec_with_capacity(data.len()).or_memory_error()?;
-        copy.extend_from_slice(data);
-        Ok(copy)
-    })
-}
-
 /// The result of a core that borrows when nothing changed: the caller's own object then
 /// (when it is an exact `str`; a subclass is copied into a plain `str`), else a new `str`.
 pub(crate) fn cow_result<'py>(
@@ -146,4 +135,92 @@ pub(crate) fn cow_result<'py>(
         Cow::Borrowed(text) => new_str(input.py(), text),
         Cow::Owned(text) => new_str(input.py(), &text),
     }
+}
+
+pub(crate) type StrPair<'py> = (Bound<'py, PyString>, Bound<'py, PyString>);
+
+/// The UTF-8 of each `str` (read through `str` itself: a subclass's methods are not
+/// called), borrowed.
+pub(crate) fn texts<'a>(strings: &'a [Bound<'_, PyString>]) -> PyResult<Vec<&'a str>> {
+    let mut out = vec_with_capacity(strings.len()).or_memory_error()?;
+    for text in strings {
+        out.push(text.to_str()?);
+    }
+    Ok(out)
+}
+
+pub(crate) fn text_pairs<'a>(pairs: &'a [StrPair<'_>]) -> PyResult<Vec<(&'a str, &'a str)>> {
+    let mut out = vec_with_capacity(pairs.len()).or_memory_error()?;
+    for (first, second) in pairs {
+        out.push((first.to_str()?, second.to_str()?));
+    }
+    Ok(out)
+}
+
+/// `collections.abc.Mapping`, imported once.
+pub(crate) fn mapping_abc(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static MAPPING: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    MAPPING.import(py, "collections.abc", "Mapping")
+}
+
+/// `k, v = item`, as Python unpacks it, with its messages.
+pub(crate) fn unpack_pair<'py>(
+    item: &Bound<'py, PyAny>,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let py = item.py();
+    if let Ok(tuple) = item.cast_exact::<PyTuple>() {
+        if tuple.len() == 2 {
+            return Ok((tuple.get_item(0)?, tuple.get_item(1)?));
+        }
+    }
+    let mut values = item.try_iter().map_err(|error| {
+        if error.is_instance_of::<PyTypeError>(py) {
+            PyTypeError::new_err(format!(
+                "cannot unpack non-iterable {} object",
+                type_name(item)
+            ))
+        } else {
+            error
+        }
+    })?;
+    let mut next = |got: usize| -> PyResult<Bound<'py, PyAny>> {
+        values.next().transpose()?.ok_or_else(|| {
+            PyValueError::new_err(format!(
+                "not enough values to unpack (expected 2, got {got})"
+            ))
+        })
+    };
+    let (key, value) = (next(0)?, next(1)?);
+    if values.next().transpose()?.is_some() {
+        // From CPython 3.14 the message counts an exact list's, tuple's or dict's items.
+        let size = if py.version_info() >= (3, 14) {
+            (item.cast_exact::<PyList>().map(PyListMethods::len))
+                .or_else(|_| item.cast_exact::<PyTuple>().map(PyTupleMethods::len))
+                .or_else(|_| item.cast_exact::<PyDict>().map(PyDictMethods::len))
+                .ok()
+        } else {
+            None
+        };
+        return Err(PyValueError::new_err(match size {
+            Some(size) => format!("too many values to unpack (expected 2, got {size})"),
+            None => "too many values to unpack (expected 2)".to_owned(),
+        }));
+    }
+    Ok((key, value))
+}
+
+/// `unpack_pair`, its TypeError or ValueError (not iterable, not two items, or raised by the
+/// item's own iteration) reported as `wrong()`; anything else propagates unchanged.
+pub(crate) fn unpack_pair_or<'py>(
+    item: &Bound<'py, PyAny>,
+    wrong: &dyn Fn() -> PyErr,
+) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+    let py = item.py();
+    unpack_pair(item).map_err(|error| {
+        if error.is_instance_of::<PyTypeError>(py) || error.is_instance_of::<PyValueError>(py) {
+            wrong()
+        } else {
+            error
+        }
+    })
 }

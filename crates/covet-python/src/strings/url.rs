@@ -9,11 +9,11 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyDict, PyList, PyString, PyTuple};
 
-use super::{bytearray_copy, for_each_item, new_dict, new_list, new_pair, str_from_wtf8};
 use super::{cow_result, new_str, str_arg, surrogatepass, wrong_type};
-use crate::convert::type_name;
+use super::{for_each_item, new_dict, new_list, new_pair, str_from_wtf8, unpack_pair};
 use crate::convert::Given;
 use crate::convert::OrMemoryError;
+use crate::ffi::bytes::bytearray_copy;
 use crate::ffi::string::concat;
 use covet_core::strings::fallible::{vec_with_capacity, TryPush};
 use covet_core::strings::url::{self as core, SafeSet, NOTHING_SAFE, PATH_SAFE};
@@ -175,52 +175,6 @@ pub fn unquote_plus<'py>(string: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PySt
         );
     }
     Err(wrong_type("unquote_plus", "string", "str or bytes", string))
-}
-
-/// `k, v = item`, as Python unpacks it, with its messages.
-pub(super) fn unpack_pair<'py>(
-    item: &Bound<'py, PyAny>,
-) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
-    let py = item.py();
-    if let Ok(tuple) = item.cast_exact::<PyTuple>() {
-        if tuple.len() == 2 {
-            return Ok((tuple.get_item(0)?, tuple.get_item(1)?));
-        }
-    }
-    let mut values = item.try_iter().map_err(|error| {
-        if error.is_instance_of::<PyTypeError>(py) {
-            PyTypeError::new_err(format!(
-                "cannot unpack non-iterable {} object",
-                type_name(item)
-            ))
-        } else {
-            error
-        }
-    })?;
-    let mut next = |got: usize| -> PyResult<Bound<'py, PyAny>> {
-        values.next().transpose()?.ok_or_else(|| {
-            PyValueError::new_err(format!(
-                "not enough values to unpack (expected 2, got {got})"
-            ))
-        })
-    };
-    let (key, value) = (next(0)?, next(1)?);
-    if values.next().transpose()?.is_some() {
-        // From CPython 3.14 the message counts an exact list's, tuple's or dict's items.
-        let size = if py.version_info() >= (3, 14) {
-            (item.cast_exact::<PyList>().map(PyListMethods::len))
-                .or_else(|_| item.cast_exact::<PyTuple>().map(PyTupleMethods::len))
-                .or_else(|_| item.cast_exact::<PyDict>().map(PyDictMethods::len))
-                .ok()
-        } else {
-            None
-        };
-        return Err(PyValueError::new_err(match size {
-            Some(size) => format!("too many values to unpack (expected 2, got {size})"),
-            None => "too many values to unpack (expected 2)".to_owned(),
-        }));
-    }
-    Ok((key, value))
 }
 
 /// urlencode's `safe`, read at the first non-empty component quoted, as urllib does.
