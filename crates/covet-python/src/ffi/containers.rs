@@ -8,6 +8,8 @@
 //! the caller runs Python code; callers that let Python code run between reads re-check the
 //! size, as a dict iterator does.
 
+use std::mem::MaybeUninit;
+
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::sync::critical_section::with_critical_section;
@@ -22,7 +24,15 @@ use super::{new_reference, ssize, usize_of};
 #[inline(always)]
 pub fn dict_len(dict: Borrowed<'_, '_, PyDict>) -> usize {
     // SAFETY: a live dict (or subclass): its layout starts with PyDictObject's public fields.
-    usize_of(unsafe { (*dict.as_ptr().cast::<ffi::PyDictObject>()).ma_used })
+    length(unsafe { (*dict.as_ptr().cast::<ffi::PyDictObject>()).ma_used })
+}
+
+/// A live container's size (never negative) as a length. A plain cast: the serializer
+/// compares sizes on every item, where `usize_of`'s check cost three instructions each.
+#[allow(clippy::inline_always, clippy::cast_sign_loss)]
+#[inline(always)]
+fn length(size: ffi::Py_ssize_t) -> usize {
+    size as usize
 }
 
 /// A dict's items in order, read by `PyDict_Next` within the dict's critical section (see
@@ -45,24 +55,31 @@ impl<'py> DictItems<'_, 'py> {
     #[inline(always)]
     pub fn next(&mut self) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
         let py = self.dict.py();
-        let mut key: *mut ffi::PyObject = std::ptr::null_mut();
-        let mut value: *mut ffi::PyObject = std::ptr::null_mut();
+        // Written by PyDict_Next when it finds an item: not initialized for every call
+        // (callgrind: two stores per item of every dict dumps writes).
+        let mut key = MaybeUninit::<*mut ffi::PyObject>::uninit();
+        let mut value = MaybeUninit::<*mut ffi::PyObject>::uninit();
         // SAFETY: attached; a live dict, read within its critical section (`read_dict`); the
         // position is ours. PyDict_Next copes with a position past a dict changed meanwhile.
         let found = unsafe {
             ffi::PyDict_Next(
                 self.dict.as_ptr(),
                 &raw mut self.position,
-                &raw mut key,
-                &raw mut value,
+                key.as_mut_ptr(),
+                value.as_mut_ptr(),
             )
         } != 0;
         if !found {
             return None;
         }
-        // SAFETY: PyDict_Next gave two live borrowed references; each becomes a new
-        // reference before any Python code runs.
-        unsafe { Some((new_reference(py, key), new_reference(py, value))) }
+        // SAFETY: PyDict_Next returned 1, so it wrote both: two live borrowed references,
+        // each made a new reference before any Python code runs.
+        unsafe {
+            Some((
+                new_reference(py, key.assume_init()),
+                new_reference(py, value.assume_init()),
+            ))
+        }
     }
 }
 
@@ -189,7 +206,7 @@ impl<'py> Sequence<'py> for ListItems<'_, 'py> {
     #[inline(always)]
     fn len(&self) -> usize {
         // SAFETY: a live list (or subclass): its base size.
-        usize_of(unsafe { ffi::PyList_GET_SIZE(self.list.as_ptr()) })
+        length(unsafe { ffi::PyList_GET_SIZE(self.list.as_ptr()) })
     }
 
     /// The item at `index` as a new reference, if the list is still that long (user code run
@@ -244,7 +261,7 @@ impl<'py> Sequence<'py> for TupleItems<'_, 'py> {
     #[inline(always)]
     fn len(&self) -> usize {
         // SAFETY: a live tuple: its base size.
-        usize_of(unsafe { ffi::PyTuple_GET_SIZE(self.0.as_ptr()) })
+        length(unsafe { ffi::PyTuple_GET_SIZE(self.0.as_ptr()) })
     }
 
     #[allow(clippy::inline_always)]
@@ -264,6 +281,7 @@ impl<'py> Sequence<'py> for TupleItems<'_, 'py> {
 
 /// A new list that takes over `items` (no reference count changes); `None` with the
 /// exception set when it cannot be allocated (the items are then released).
+#[inline]
 pub fn new_list<'py>(
     py: Python<'py>,
     items: std::vec::Drain<'_, Bound<'py, PyAny>>,

@@ -225,6 +225,7 @@ impl Sink for ObjectSink<'_> {
             return Err(SinkError);
         };
         let mut failed = false;
+        // The stack's references are released as the dict takes its own.
         let mut items = self.stack.drain(start..);
         while let (Some(key), Some(value)) = (items.next(), items.next()) {
             // Last value wins for a repeated key, at the first key's position (as in

@@ -55,11 +55,9 @@ pub fn slugify<'py>(
     let py = text.py();
     let text = str_arg("slugify", "text", text)?.to_str()?;
     // Flags take any object's truth value (None is false), as python-slugify's `if` does.
-    let flag = |value: &Given<'py>, default: bool| {
-        value
-            .0
-            .as_ref()
-            .map_or(Ok(default), PyAnyMethods::is_truthy)
+    let flag = |value: &Given<'py>, default: bool| match &value.0 {
+        Some(value) => value.is_truthy(),
+        None => Ok(default),
     };
     // Checked in signature order, as the twin does.
     let max_length = max_length.0.as_ref().map_or(Ok(0), slug_max_length)?;
