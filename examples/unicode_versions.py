@@ -1,11 +1,12 @@
-"""Writes src/strings/unicode_versions.rs: the general category of every code point as each
-supported CPython's ``unicodedata`` has it, stored as differences from the Rust crate's table.
+"""Writes crates/covet-core/src/strings/unicode_versions.rs: the general category of every code
+point as each supported CPython's ``unicodedata`` has it, stored as differences from the Rust
+crate's table.
 
 The native string helpers must follow the running interpreter's Unicode data (docs/STRINGS.md),
 but their tables are the crates' (unicode-general-category: one fixed Unicode version). For each
 Unicode version a supported CPython ships, this lists the code point ranges whose category in
 that version differs from the crate's: characters added since (unassigned there), characters
-the crate does not know yet, and the few whose category changed. ``src/strings/unicode.rs``
+the crate does not know yet, and the few whose category changed. ``strings/unicode.rs``
 picks the list of the running interpreter's version.
 
 Run it with one interpreter per Unicode version (each a command, split like a shell would),
@@ -31,7 +32,14 @@ from pathlib import Path
 
 # The crate's Unicode version: the reference the differences are taken against.
 REFERENCE = "16.0.0"
-OUTPUT = Path(__file__).resolve().parent.parent / "src" / "strings" / "unicode_versions.rs"
+OUTPUT = (
+    Path(__file__).resolve().parent.parent
+    / "crates"
+    / "covet-core"
+    / "src"
+    / "strings"
+    / "unicode_versions.rs"
+)
 
 # Two-letter category -> unicode_general_category::GeneralCategory variant.
 VARIANTS = {

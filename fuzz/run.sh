@@ -11,7 +11,6 @@
 set -u
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(dirname "$here")"
 seconds="${FUZZ_SECONDS:-600}"
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
@@ -26,19 +25,6 @@ if ! cargo +nightly fuzz --version >/dev/null 2>&1; then
     echo "SKIP: cargo-fuzz is not installed (cargo install cargo-fuzz)"
     exit 0
 fi
-
-# The crate links libpython (pyo3 without the extension-module feature), so the targets
-# need the interpreter PyO3 builds for and its library directory at run time.
-if [ -z "${PYO3_PYTHON:-}" ]; then
-    if [ -x "$root/.venv/bin/python" ]; then
-        PYO3_PYTHON="$root/.venv/bin/python"
-    else
-        PYO3_PYTHON="$(command -v python3)"
-    fi
-fi
-export PYO3_PYTHON
-libdir="$("$PYO3_PYTHON" -c 'import sysconfig; print(sysconfig.get_config_var("LIBDIR") or "")')"
-export LD_LIBRARY_PATH="${libdir}${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 
 cd "$here" || exit 1
 mkdir -p logs

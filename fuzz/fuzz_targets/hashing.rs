@@ -1,4 +1,4 @@
-//! The hashing drivers (src/hashing/) against the hash crates' own one-shot functions:
+//! The hashing drivers (covet-core's hashing) against the hash crates' own one-shot functions:
 //! a message fed in pieces, at split points drawn from the input, must hash as it does in
 //! one piece, in every mode, at every output length and seek position.
 //!
@@ -7,9 +7,9 @@
 
 #![no_main]
 
-use _native::hashing::blake3::{fill_output, hash_into, update, Mode, OUT_LEN};
-use _native::hashing::threads::Threads;
-use _native::hashing::xxh3::{hash128, hash64, Xxh3Stream128, Xxh3Stream64};
+use covet_core::hashing::blake3::{fill_output, hash_into, update, Mode, OUT_LEN};
+use covet_core::hashing::threads::Threads;
+use covet_core::hashing::xxh3::{hash128, hash64, Xxh3Stream128, Xxh3Stream64};
 use libfuzzer_sys::fuzz_target;
 use twox_hash::{XxHash3_128, XxHash3_64};
 

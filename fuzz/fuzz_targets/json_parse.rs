@@ -22,12 +22,12 @@
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use _native::json::parse::{
+use covet_core::json::parse::{
     char_index, parse, Encoding, ErrorKind, ParseError, Sink, SinkError, Text,
 };
-use _native::json::value::{parse_value, Value};
-use _native::json::write::{write_f64, write_i64, write_str};
-use _native::json::MAX_DEPTH;
+use covet_core::json::value::{parse_value, Value};
+use covet_core::json::write::{write_f64, write_i64, write_str};
+use covet_core::json::MAX_DEPTH;
 use libfuzzer_sys::fuzz_target;
 use serde::Deserialize as _;
 

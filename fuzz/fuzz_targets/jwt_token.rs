@@ -9,15 +9,15 @@
 
 #![no_main]
 
-use _native::json::value::Value;
-use _native::jwt::claims::{validate, Expected, Policy};
-use _native::jwt::keys::Key;
-use _native::jwt::token::{
-    check_alg, check_header, decode_segment, parse_object, split, JsonProblem,
-};
-use _native::jwt::{b64, der, Algorithm, JwtError};
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use base64::Engine as _;
+use covet_core::json::value::Value;
+use covet_core::jwt::claims::{validate, Expected, Policy};
+use covet_core::jwt::keys::Key;
+use covet_core::jwt::token::{
+    check_alg, check_header, decode_segment, parse_object, split, JsonProblem,
+};
+use covet_core::jwt::{b64, der, Algorithm, JwtError};
 use libfuzzer_sys::fuzz_target;
 
 /// A fixed "now", so that a crash reproduces (`time.time()` in the binding).
@@ -74,7 +74,7 @@ fn check_token(token: &[u8]) {
 /// reference walk for the first repeated key.
 fn parse_checked(json: &[u8]) -> Option<Value> {
     let parsed = parse_object(json);
-    let value = _native::json::value::parse_value(json);
+    let value = covet_core::json::value::parse_value(json);
     match (&parsed, &value) {
         (Ok(object), Ok(value)) => {
             assert_eq!(object, value);

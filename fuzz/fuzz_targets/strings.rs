@@ -10,14 +10,14 @@
 
 use std::borrow::Cow;
 
-use _native::strings::case::{convert, Case};
-use _native::strings::escape::{escape_html, escape_html_bytes, escaped_len};
-use _native::strings::filename::secure_filename;
-use _native::strings::replace::{Replacer, ReplacerError};
-use _native::strings::slug::{slugify, SlugOptions};
-use _native::strings::translit::transliterate;
-use _native::strings::unicode::is_space;
-use _native::strings::url::{
+use covet_core::strings::case::{convert, Case};
+use covet_core::strings::escape::{escape_html, escape_html_bytes, escaped_len};
+use covet_core::strings::filename::secure_filename;
+use covet_core::strings::replace::{Replacer, ReplacerError};
+use covet_core::strings::slug::{slugify, SlugOptions};
+use covet_core::strings::translit::transliterate;
+use covet_core::strings::unicode::is_space;
+use covet_core::strings::url::{
     field_count, parse_qsl, parse_qsl_wtf8, quote, unquote, unquote_bytes, unquote_to_bytes,
     unquote_wtf8, BadField, SafeSet, NOTHING_SAFE, PATH_SAFE,
 };
@@ -301,12 +301,14 @@ fn check_url(text: &str, bytes: &[u8], words: &[&str], keep: bool, strict: bool)
         field_count(text.as_bytes(), separator.as_bytes()),
         1 + text.matches(separator).count()
     );
-    let pairs = parse_qsl(text, separator, keep, strict).expect("memory").map(|pairs| {
-        pairs
-            .into_iter()
-            .map(|(name, value)| (name.into_owned(), value.into_owned()))
-            .collect::<Vec<_>>()
-    });
+    let pairs = parse_qsl(text, separator, keep, strict)
+        .expect("memory")
+        .map(|pairs| {
+            pairs
+                .into_iter()
+                .map(|(name, value)| (name.into_owned(), value.into_owned()))
+                .collect::<Vec<_>>()
+        });
     let expected = parse_qsl_reference(text, separator, keep, strict);
     match (&pairs, &expected) {
         (Err(BadField(field)), Err(reference)) => assert_eq!(*field, reference.as_bytes()),
@@ -402,7 +404,7 @@ fn check_slugify(text: &str, words: &[&str], flags: u8) {
     if options.allow_unicode {
         assert!(slug
             .chars()
-            .all(|c| c == '-' || _native::strings::unicode::is_alnum(c)));
+            .all(|c| c == '-' || covet_core::strings::unicode::is_alnum(c)));
     } else {
         assert!(slug.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
     }

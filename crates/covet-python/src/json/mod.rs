@@ -1,0 +1,13 @@
+//! JSON: `dumps` / `dumps_str` / `loads` (contract: docs/JSON.md). The parser and the text
+//! pieces are covet-core's `json`; here building and reading Python objects *is* the hot path:
+//! * `de`: the sink that builds Python objects, with the key cache;
+//! * `ser`: the serializer, dispatching on exact type pointers;
+//! * `binding`: the `#[pyfunction]`s and the exceptions.
+
+pub mod binding;
+mod de;
+mod ser;
+
+/// How many times in a row `default` may return a value that needs `default` again, and how
+/// many Enum values in a row may be Enums (an Enum whose value is itself must end).
+pub const MAX_DEFAULT_CHAIN: usize = 32;
