@@ -86,7 +86,7 @@ Make = Callable[[int], Any]
 Bind = Callable[[ModuleType, Any], Call]
 
 LOW, HIGH = 5.0, 20.0  # the band of a linear 10x step (see the module docstring)
-# How many pattern sets the native multi_replace keeps compiled (src/strings/binding/text.rs,
+# How many pattern sets the native multi_replace keeps compiled (crates/covet-python/src/strings/,
 # RECENT_REPLACERS): one more, used in turn, misses the cache on every call.
 RECENT_SETS = 8
 SECRET = "a-long-random-secret-for-the-scaling-bench"

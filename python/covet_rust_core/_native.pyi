@@ -1,4 +1,4 @@
-"""Stub for the compiled extension ``covet_rust_core._native`` (src/lib.rs)."""
+"""Stub for the compiled extension ``covet_rust_core._native`` (crates/covet-python/src/lib.rs)."""
 
 import asyncio
 import os
@@ -167,7 +167,7 @@ class xxh3_128_hasher:
     def copy(self) -> Self: ...
     def reset(self) -> None: ...
 
-# JSON (src/json/, contract in docs/JSON.md)
+# JSON (crates/covet-python/src/json/, contract in docs/JSON.md)
 
 def dumps(
     obj: Any,
@@ -285,8 +285,8 @@ def jwt_decode_complete(
 def jwt_get_unverified_header(token: str | bytes, /) -> dict[str, Any]:
     """The token's header, checked for shape but NOT verified."""
 
-# Strings (src/strings/, contract in docs/STRINGS.md); the package exposes these as
-# covet_rust_core.strings.*.
+# Strings (crates/covet-python/src/strings/, contract in docs/STRINGS.md); the package
+# exposes these as covet_rust_core.strings.*.
 
 def escape_html(s: object) -> str:
     """``str(markupsafe.escape(s))``: HTML-escaped text as a plain ``str``."""
@@ -388,9 +388,9 @@ class Replacer:
 def secure_filename(filename: str, /, *, windows: bool | None = None) -> str:
     """werkzeug's ``secure_filename``."""
 
-# The awaitables' native parts (src/aio.rs): each checks its arguments like the sync form
-# and returns a future of the running loop. Use covet_rust_core.aio, which wraps them in
-# coroutines.
+# The awaitables' native parts (crates/covet-python/src/aio.rs): each checks its arguments
+# like the sync form and returns a future of the running loop. Use covet_rust_core.aio,
+# which wraps them in coroutines.
 def aio_blake3_digest(
     data: Buffer,
     /,

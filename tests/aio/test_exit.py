@@ -3,9 +3,9 @@
 A covet thread that took the GIL while `Py_FinalizeEx` ran was ended by CPython with
 `pthread_exit`, whose forced unwind through Rust frames aborted the process (SIGABRT, exit
 status 134) about half the time for a script that exited right after an RS256
-`aio.jwt_encode`. The `atexit` hook in src/aio.rs now keeps covet's threads out of the
-interpreter from exit on. Each scenario runs in fresh processes, several times, because the
-failure depended on thread timing; a process must exit 0 every time.
+`aio.jwt_encode`. The `atexit` hook in crates/covet-python/src/aio.rs now keeps covet's
+threads out of the interpreter from exit on. Each scenario runs in fresh processes, several
+times, because the failure depended on thread timing; a process must exit 0 every time.
 
 Native only: the twin's awaitables are `asyncio.to_thread`, whose threads CPython joins. The
 children force the native backend, so these run (and mean the same) under any

@@ -2998,8 +2998,9 @@ def outcome_of(call: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[str
 
 @pytest.mark.parametrize("name", ["xxh3_64", "xxh3_128", "xxh3_64_hasher", "xxh3_128_hasher"])
 def test_seed_whose_index_raises_propagates(impl: ModuleType, name: str) -> None:
-    """Native fix (src/hashing/binding.rs seed_from): the error an ``__index__`` raises
-    propagates, as from operator.index and the xxhash package; it was a TypeError."""
+    """Native fix (crates/covet-python/src/hashing/binding.rs seed_from): the error an
+    ``__index__`` raises propagates, as from operator.index and the xxhash package; it was a
+    TypeError."""
     function = getattr(impl, name)
     assert outcome_of(function, b"", seed=Index(None)) == ("HostileError", "__index__")
     assert outcome_of(function, b"", seed=Index(-1)) == (
@@ -3069,9 +3070,9 @@ def test_blake3_file_checks_in_the_native_order(impl: ModuleType, tmp_path: Path
 
 @pytest.mark.parametrize("form", ["private_pkcs8_pem", "private_traditional_pem"])
 def test_rsa_1024_private_key_message(impl: ModuleType, form: str) -> None:
-    """Native fix (src/jwt/keys.rs check_rsa_private_bits): a private key outside 2048 to
-    8192 bits gets the size message the public key, a JWK and the twin give; aws-lc's own
-    refusal said "invalid RSA private key: TooSmall"."""
+    """Native fix (crates/covet-core/src/jwt/keys.rs check_rsa_private_bits): a private
+    key outside 2048 to 8192 bits gets the size message the public key, a JWK and the twin
+    give; aws-lc's own refusal said "invalid RSA private key: TooSmall"."""
     pem = getattr(material().rsa1024, form)
     message = "RSA key of 1024 bits: 2048 to 8192 bits are supported"
     assert outcome_of(impl.JwtKey.from_pem, pem) == ("InvalidKeyError", message)
@@ -3133,7 +3134,7 @@ def test_empty_strided_buffer_is_contiguous(impl: ModuleType) -> None:
 
 
 def test_jwt_dict_subclass_arguments_are_read_through_dict(impl: ModuleType) -> None:
-    """Twin fixes (fallback/jwt.py _options, encode) and native fixes (src/jwt/binding.rs
+    """Twin fixes (fallback/jwt.py _options, encode) and native fixes (crates/covet-python/src/jwt/
     header_json, dict_copy): ``options``, ``headers`` and the payload's copy are read
     through dict itself; a subclass's overridden methods are not called."""
     token = craft(payload={"exp": NOW - FAR})
@@ -3200,7 +3201,7 @@ def test_jwt_kid_with_a_lone_surrogate(impl: ModuleType) -> None:
 
 
 def test_jwt_audience_whose_iter_raises(impl: ModuleType) -> None:
-    """Native fix (src/jwt/binding.rs expected): only "not iterable" is the audience's
+    """Native fix (crates/covet-python/src/jwt/ expected): only "not iterable" is the audience's
     TypeError; what an ``__iter__`` raises propagates, as from the twin's ``iter()``. A list
     (subclass too) is read through list itself since issue 18: its ``__iter__`` is not
     called."""
@@ -3246,7 +3247,7 @@ def pairs_raising(error: Exception) -> Iterator[Any]:
 
 
 def test_multi_replace_mapping_errors(impl: ModuleType) -> None:
-    """Native fix (src/strings/binding/text.rs pairs_of, unpack_pair) and twin fix
+    """Native fix (crates/covet-python/src/strings/ pairs_of, unpack_pair) and twin fix
     (multi_replace's order): what the mapping's or an item's iteration raises propagates
     (only "not iterable" and "not two items" are the mapping TypeError, as in Python's
     ``a, b = item``); the mapping is checked before ``text``'s UTF-8 form."""

@@ -203,8 +203,8 @@ def test_truncated_between_open_and_read(impl: ModuleType, tmp_path: Path) -> No
     """The deterministic case: a file that shrinks after its size was taken and before its
     bytes are read. The twin's reader is driven directly here; the native side's two paths
     (the guarded map and the reads) are driven the same way by the Rust tests
-    (src/hashing/blake3.rs ``a_file_that_shrank_is_an_error``, mapped_file.rs). A file
-    that grows instead is hashed at the size it had when opened."""
+    (crates/covet-core/src/hashing/blake3.rs ``a_file_that_shrank_is_an_error``,
+    mapped_file.rs). A file that grows instead is hashed at the size it had when opened."""
     if is_native(impl):
         pytest.skip("no Python code runs between open and read natively: see the Rust tests")
     from covet_rust_core.fallback import hashing
@@ -742,7 +742,7 @@ def test_a_thread_pool_that_cannot_start(impl: ModuleType) -> None:
     if not is_native(impl):
         pytest.skip("the twin validates max_threads and hashes on the calling thread")
     snippet = f"""
-    data = bytes(2 << 20)  # threads are used from 2 MiB (src/hashing/threads.rs)
+    data = bytes(2 << 20)  # threads are used from 2 MiB (crates/covet-core/src/hashing/threads.rs)
     held = {{}}
     for size in (32 << 20, 1 << 20, 64 << 10):
         held[size] = []

@@ -11,6 +11,7 @@ import json
 from types import ModuleType
 from typing import Any
 
+import jwt as pyjwt
 import pytest
 from covet_rust_core._json_errors import JSONDecodeError
 from covet_rust_core._jwt_errors import (
@@ -22,7 +23,6 @@ from covet_rust_core._jwt_errors import (
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 
-import jwt as pyjwt
 from tests.support.jwt_backend import (
     ALGORITHMS,
     HS_ALGORITHMS,

@@ -1,5 +1,6 @@
 """The native string helpers follow the running interpreter's Unicode data, not their crates'
-(src/strings/unicode.rs, src/strings/unicode_versions.rs made by examples/unicode_versions.py).
+(crates/covet-core/src/strings/unicode.rs, unicode_versions.rs made by
+examples/unicode_versions.py).
 
 The whole-Unicode tests of each helper feed every code point the interpreter assigns; these
 feed the ones it does not. Later Unicode versions put their new characters there, and the

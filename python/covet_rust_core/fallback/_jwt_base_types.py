@@ -1,5 +1,5 @@
 """What the JWT twin reads of the caller's objects, read through their base types, as the
-native side reads them (src/jwt/base_types.rs).
+native side reads them (crates/covet-python/src/jwt/base_types.rs).
 
 A value of a supported type (dict, list, tuple, set, frozenset, str, bytes, int, float,
 datetime, timedelta) may be a subclass: its overridden methods (``items``, ``__iter__``,

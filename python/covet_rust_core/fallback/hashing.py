@@ -1,4 +1,4 @@
-"""Pure-Python twin of the native hashing API (src/hashing/binding.rs).
+"""Pure-Python twin of the native hashing API (crates/covet-python/src/hashing/binding.rs).
 
 Same names, signatures, results and exception types as ``covet_rust_core._native``; the
 algorithms live in ``_blake3`` and ``_xxh3``. It is far slower than the native side (measured:
@@ -55,7 +55,8 @@ _I64_MIN: Final = -(1 << 63)
 _I64_MAX: Final = (1 << 63) - 1
 _FILE_CHUNK: Final = 1 << 20
 # Regular files from this size on are hashed as the bytes they held when opened (the native
-# side maps them: src/hashing/blake3.rs MAP_MIN_BYTES); smaller files and pipes to their end.
+# side maps them: crates/covet-core/src/hashing/blake3.rs MAP_MIN_BYTES); smaller files and
+# pipes to their end.
 _MAP_MIN_BYTES: Final = 16 * 1024
 _SHRANK: Final = "file shrank while it was hashed"
 
@@ -367,7 +368,7 @@ def _file_job(
 def _hash_open_file(file: Any, state: Blake3State, name: str | bytes) -> None:
     """A regular file of ``_MAP_MIN_BYTES`` or more as the bytes it held when it was opened
     (its size then): OSError(EIO) when some are gone by the time they are read; anything
-    else to its end (src/hashing/blake3.rs hash_file)."""
+    else to its end (crates/covet-core/src/hashing/blake3.rs hash_file)."""
     info = os.fstat(file.fileno())
     if stat.S_ISREG(info.st_mode) and info.st_size >= _MAP_MIN_BYTES:
         left = info.st_size

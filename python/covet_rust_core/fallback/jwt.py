@@ -1,4 +1,4 @@
-"""Pure-Python twin of the native JWT API (src/jwt/, contract: docs/JWT.md).
+"""Pure-Python twin of the native JWT API (crates/covet-python/src/jwt/, contract: docs/JWT.md).
 
 PyJWT's common calls, ``encode``, ``decode``, ``decode_complete`` and
 ``get_unverified_header``, with the same signatures, results, exception classes and messages

@@ -1,4 +1,5 @@
-"""Pure-Python twin of the native string helpers (src/strings/, contract: docs/STRINGS.md).
+"""Pure-Python twin of the native string helpers (crates/covet-python/src/strings/,
+contract: docs/STRINGS.md).
 
 Each helper gives, output for output, what its anchor gives (markupsafe, python-slugify's
 legacy pipeline, pyhumps, urllib.parse, werkzeug), with the contract's argument checks and
