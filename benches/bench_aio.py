@@ -723,7 +723,7 @@ async def runs_inline(data: bytes) -> str:
     """Whether ``aio.blake3_digest(data)`` completes without leaving the loop: probed on the
     extension's future (done when returned), not assumed from the documented threshold."""
     native = getattr(covet_rust_core, "_native", None)
-    call = getattr(native, "aio_blake3_digest", None)
+    call = getattr(getattr(native, "aio", None), "blake3_digest", None)
     if call is None:
         return "?"
     future = call(data)

@@ -186,7 +186,7 @@ def escaped_string(length: int) -> str:
 def json_text(value: Any) -> str:
     import covet_rust_core._native as native  # noqa: PLC0415
 
-    return native.dumps_str(value)
+    return native.json.dumps_str(value)
 
 
 def claims(token_bytes: int) -> dict[str, Any]:
@@ -201,14 +201,14 @@ def claims(token_bytes: int) -> dict[str, Any]:
 def token(token_bytes: int) -> str:
     import covet_rust_core._native as native  # noqa: PLC0415
 
-    return str(native.jwt_encode(claims(token_bytes), SECRET, "HS256"))
+    return str(native.jwt.encode(claims(token_bytes), SECRET, "HS256"))
 
 
 def aud_token(entries: int) -> str:
     import covet_rust_core._native as native  # noqa: PLC0415
 
     payload = {"sub": "42", "aud": [f"service-{i}" for i in range(entries)] + ["api"]}
-    return str(native.jwt_encode(payload, SECRET, "HS256"))
+    return str(native.jwt.encode(payload, SECRET, "HS256"))
 
 
 def patterns(count: int, seed: int = 5) -> dict[str, str]:
@@ -234,13 +234,13 @@ def stopwords(count: int) -> list[str]:
 
 def _json_cases() -> list[Case]:
     def loads(make: Callable[[int], str | bytes]) -> tuple[Make, Bind]:
-        return make, lambda impl, doc: lambda: impl.loads(doc)
+        return make, lambda impl, doc: lambda: impl.json.loads(doc)
 
     def dumps(make: Make, **options: Any) -> tuple[Make, Bind]:
-        return make, lambda impl, value: lambda: impl.dumps(value, **options)
+        return make, lambda impl, value: lambda: impl.json.dumps(value, **options)
 
     def dumps_str(make: Make, **options: Any) -> tuple[Make, Bind]:
-        return make, lambda impl, value: lambda: impl.dumps_str(value, **options)
+        return make, lambda impl, value: lambda: impl.json.dumps_str(value, **options)
 
     class Custom:
         __slots__ = ("value",)
@@ -260,7 +260,7 @@ def _json_cases() -> list[Case]:
     def failing_dumps(impl: ModuleType, value: Any) -> Call:
         def call() -> object:
             try:
-                impl.dumps(value)
+                impl.json.dumps(value)
             except TypeError as error:
                 return str(error)
             return None
@@ -270,7 +270,7 @@ def _json_cases() -> list[Case]:
     def failing_loads(impl: ModuleType, doc: Any) -> Call:
         def call() -> object:
             try:
-                impl.loads(doc)
+                impl.json.loads(doc)
             except ValueError as error:
                 return (type(error).__name__, str(error))
             return None
@@ -282,12 +282,12 @@ def _json_cases() -> list[Case]:
 
     def slow_loads(impl: ModuleType, doc: str) -> Call:
         if impl.__name__.endswith("_native"):
-            return lambda: impl.loads(doc)
+            return lambda: impl.json.loads(doc)
         return lambda: _json_parse.parse(doc)
 
     def slow_dumps(impl: ModuleType, value: Any) -> Call:
         if impl.__name__.endswith("_native"):
-            return lambda: impl.dumps_str(value)
+            return lambda: impl.json.dumps_str(value)
         options = twin_json._Options(None, False, None, False, False)
         return lambda: twin_json._serialize(value, options, [])
 
@@ -372,17 +372,17 @@ def _json_cases() -> list[Case]:
 
 def _jwt_cases() -> list[Case]:
     def encode(impl: ModuleType, payload: Any) -> Call:
-        return lambda: impl.jwt_encode(payload, SECRET, "HS256")
+        return lambda: impl.jwt.encode(payload, SECRET, "HS256")
 
     def decode(impl: ModuleType, jwt: str) -> Call:
-        return lambda: impl.jwt_decode(jwt, SECRET, algorithms=["HS256"])
+        return lambda: impl.jwt.decode(jwt, SECRET, algorithms=["HS256"])
 
     def decode_aud(impl: ModuleType, jwt: str) -> Call:
         audience = [f"other-{i}" for i in range(10)] + ["api"]
-        return lambda: impl.jwt_decode(jwt, SECRET, algorithms=["HS256"], audience=audience)
+        return lambda: impl.jwt.decode(jwt, SECRET, algorithms=["HS256"], audience=audience)
 
     def header(impl: ModuleType, jwt: str) -> Call:
-        return lambda: impl.jwt_get_unverified_header(jwt)
+        return lambda: impl.jwt.get_unverified_header(jwt)
 
     return [
         Case("jwt encode HS256", "claims (token bytes)", 2500, claims, encode, "bytes"),
@@ -411,23 +411,23 @@ def _strings_cases() -> list[Case]:
         return lambda impl, value: lambda: getattr(impl, name)(value, **options)
 
     def multi_replace(impl: ModuleType, value: tuple[str, dict[str, str]]) -> Call:
-        return lambda: impl.multi_replace(*value)
+        return lambda: impl.strings.multi_replace(*value)
 
     def multi_replace_in_turn(impl: ModuleType, value: tuple[str, list[dict[str, str]]]) -> Call:
         text, tables = value
         turn = itertools.cycle(tables)
-        return lambda: impl.multi_replace(text, next(turn))
+        return lambda: impl.strings.multi_replace(text, next(turn))
 
     def replacer_build(impl: ModuleType, mapping: dict[str, str]) -> Call:
-        return lambda: len(impl.Replacer(mapping))
+        return lambda: len(impl.strings.Replacer(mapping))
 
     def replacer_replace(impl: ModuleType, value: tuple[str, dict[str, str]]) -> Call:
-        replacer = impl.Replacer(value[1])
+        replacer = impl.strings.Replacer(value[1])
         return lambda: replacer.replace(value[0])
 
     def slug_stopwords(impl: ModuleType, words: list[str]) -> Call:
         title = text(6, 2000)
-        return lambda: impl.slugify(title, stopwords=words)
+        return lambda: impl.strings.slugify(title, stopwords=words)
 
     fixed_text = text(7, 10_240)
     cases = [
@@ -447,7 +447,7 @@ def _strings_cases() -> list[Case]:
             1000,
             unicode_text,
             lambda impl, value: (
-                lambda: impl.slugify(
+                lambda: impl.strings.slugify(
                     value, max_length=len(value) // 2, word_boundary=True, save_order=True
                 )
             ),
@@ -575,7 +575,7 @@ def comparable(value: object) -> object:
     if isinstance(value, (dict, list)):
         import covet_rust_core._native as native  # noqa: PLC0415
 
-        return native.dumps(value, default=repr, non_str_keys=True)
+        return native.json.dumps(value, default=repr, non_str_keys=True)
     return value
 
 

@@ -160,10 +160,28 @@ def _headline(mode: str) -> str:
     )
 
 
+def import_native() -> ModuleType:
+    """Import the compiled ``_native``. Without a compiled file, ``import`` would find the
+    stubs' folder ``_native/`` and make it a namespace package (no ``__file__``): that is a
+    ModuleNotFoundError here, and nothing of it stays in ``sys.modules``."""
+    native = importlib.import_module(NATIVE_MODULE)
+    if getattr(native, "__file__", None) is None:
+        for name in [name for name in sys.modules if name.startswith(NATIVE_MODULE)]:
+            del sys.modules[name]
+        parent = sys.modules.get(NATIVE_MODULE.rpartition(".")[0])
+        if parent is not None and getattr(parent, "_native", None) is native:
+            delattr(parent, "_native")
+        raise ModuleNotFoundError(
+            f"No module named {NATIVE_MODULE!r} (only the stubs' folder {NATIVE_MODULE}/)",
+            name=NATIVE_MODULE,
+        )
+    return native
+
+
 def _load_native(mode: str) -> tuple[ModuleType | None, str, str]:
     """Import ``_native``; return it, or None with a short cause and the full diagnosis."""
     try:
-        native = importlib.import_module(NATIVE_MODULE)
+        native = import_native()
     except (KeyboardInterrupt, SystemExit):
         raise
     except BaseException as error:
@@ -277,6 +295,32 @@ def announce_selection(selection: Selection) -> None:
 SELECTION: Final = select_backend()
 announce_selection(SELECTION)
 BACKEND: Final[Literal["native", "fallback"]] = SELECTION.backend
+
+
+# The domains: `_native.<domain>` and `fallback.<domain>` export the same names with the same
+# signatures (tests/contract/test_exports.py), and `covet_rust_core.<domain>` re-exports
+# whichever of the two the detector chose.
+DOMAINS: Final = ("json", "jwt", "hashing", "strings", "aio")
+TWIN_PACKAGE: Final = "covet_rust_core.fallback"
+
+
+def domain_module(domain: str) -> ModuleType:
+    """``_native.<domain>`` on the native backend, ``fallback.<domain>`` on the fallback."""
+    if domain not in DOMAINS:
+        raise ValueError(f"no domain called {domain!r}; expected one of {DOMAINS}")
+    package = NATIVE_MODULE if SELECTION.native is not None else TWIN_PACKAGE
+    return importlib.import_module(f"{package}.{domain}")
+
+
+def export_domain(domain: str, namespace: dict[str, Any]) -> list[str]:
+    """Put the chosen implementation's public names of ``domain`` into ``namespace`` (a public
+    module's globals) and return them, for its ``__all__``. The public module's stub
+    (``<domain>.pyi``) types them; the names themselves are listed only by the two
+    implementations."""
+    module = domain_module(domain)
+    names: list[str] = list(module.__all__)
+    namespace.update({name: getattr(module, name) for name in names})
+    return names
 
 
 def native_info() -> dict[str, Any]:

@@ -23,32 +23,11 @@ from __future__ import annotations
 from covet_rust_core._backend import SELECTION
 
 if SELECTION.native is not None:
-    from covet_rust_core._aio_native import (
-        blake3_digest,
-        blake3_file,
-        blake3_hexdigest,
-        jwt_decode,
-        jwt_decode_complete,
-        jwt_encode,
-    )
+    from covet_rust_core import _aio_native as _implementation
 else:
-    from covet_rust_core.fallback.aio import (  # type: ignore[assignment]
-        blake3_digest,
-        blake3_file,
-        blake3_hexdigest,
-        jwt_decode,
-        jwt_decode_complete,
-        jwt_encode,
-    )
+    from covet_rust_core.fallback import aio as _implementation  # type: ignore[no-redef]
 
 BACKEND = SELECTION.backend
 
-__all__ = [
-    "BACKEND",
-    "blake3_digest",
-    "blake3_file",
-    "blake3_hexdigest",
-    "jwt_decode",
-    "jwt_decode_complete",
-    "jwt_encode",
-]
+__all__ = ["BACKEND", *_implementation.__all__]  # noqa: PLE0604 (the implementation's names)
+globals().update({name: getattr(_implementation, name) for name in _implementation.__all__})

@@ -26,53 +26,6 @@ releases the GIL while hashing inputs of 2048 bytes or more (XXH3: 64 KiB or mor
 
 from __future__ import annotations
 
-from covet_rust_core._backend import SELECTION
+from covet_rust_core._backend import export_domain
 
-if SELECTION.native is not None:
-    from covet_rust_core._native import (
-        AUTO,
-        blake3,
-        blake3_digest,
-        blake3_file,
-        blake3_hexdigest,
-        xxh3_64,
-        xxh3_64_digest,
-        xxh3_64_hasher,
-        xxh3_64_hexdigest,
-        xxh3_128,
-        xxh3_128_digest,
-        xxh3_128_hasher,
-        xxh3_128_hexdigest,
-    )
-else:
-    from covet_rust_core.fallback.hashing import (  # type: ignore[assignment]
-        AUTO,
-        blake3,
-        blake3_digest,
-        blake3_file,
-        blake3_hexdigest,
-        xxh3_64,
-        xxh3_64_digest,
-        xxh3_64_hasher,
-        xxh3_64_hexdigest,
-        xxh3_128,
-        xxh3_128_digest,
-        xxh3_128_hasher,
-        xxh3_128_hexdigest,
-    )
-
-__all__ = [
-    "AUTO",
-    "blake3",
-    "blake3_digest",
-    "blake3_file",
-    "blake3_hexdigest",
-    "xxh3_64",
-    "xxh3_64_digest",
-    "xxh3_64_hasher",
-    "xxh3_64_hexdigest",
-    "xxh3_128",
-    "xxh3_128_digest",
-    "xxh3_128_hasher",
-    "xxh3_128_hexdigest",
-]
+__all__ = export_domain("hashing", globals())  # noqa: PLE0605 (the names are the implementation\'s)

@@ -15,16 +15,6 @@ detector chose (the contract both backends keep: docs/JSON.md).
 
 from __future__ import annotations
 
-from covet_rust_core._backend import SELECTION
-from covet_rust_core._json_errors import JSONDecodeError, JSONEncodeError
+from covet_rust_core._backend import export_domain
 
-if SELECTION.native is not None:
-    from covet_rust_core._native import dumps, dumps_str, loads
-else:
-    from covet_rust_core.fallback.json import (  # type: ignore[assignment]
-        dumps,
-        dumps_str,
-        loads,
-    )
-
-__all__ = ["JSONDecodeError", "JSONEncodeError", "dumps", "dumps_str", "loads"]
+__all__ = export_domain("json", globals())  # noqa: PLE0605 (the names are the implementation\'s)

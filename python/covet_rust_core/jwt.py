@@ -22,66 +22,8 @@
 
 from __future__ import annotations
 
-from covet_rust_core._backend import SELECTION
-from covet_rust_core._jwt_errors import (
-    DecodeError,
-    ExpiredSignatureError,
-    ImmatureSignatureError,
-    InvalidAlgorithmError,
-    InvalidAudienceError,
-    InvalidIssuedAtError,
-    InvalidIssuerError,
-    InvalidJTIError,
-    InvalidKeyError,
-    InvalidSignatureError,
-    InvalidSubjectError,
-    InvalidTokenError,
-    MissingRequiredClaimError,
-    PyJWTError,
-)
+from covet_rust_core._backend import export_domain
 
-if SELECTION.native is not None:
-    from covet_rust_core._native import JWT_ALGORITHMS as ALGORITHMS
-    from covet_rust_core._native import JWT_DEFAULT_MAX_TOKEN_BYTES as DEFAULT_MAX_TOKEN_BYTES
-    from covet_rust_core._native import JwtKey as Key
-    from covet_rust_core._native import JwtKeySet as KeySet
-    from covet_rust_core._native import jwt_decode as decode
-    from covet_rust_core._native import jwt_decode_complete as decode_complete
-    from covet_rust_core._native import jwt_encode as encode
-    from covet_rust_core._native import jwt_get_unverified_header as get_unverified_header
-else:
-    from covet_rust_core.fallback.jwt import (  # type: ignore[assignment]
-        ALGORITHMS,
-        DEFAULT_MAX_TOKEN_BYTES,
-        Key,
-        KeySet,
-        decode,
-        decode_complete,
-        encode,
-        get_unverified_header,
-    )
-
-__all__ = [
-    "ALGORITHMS",
-    "DEFAULT_MAX_TOKEN_BYTES",
-    "DecodeError",
-    "ExpiredSignatureError",
-    "ImmatureSignatureError",
-    "InvalidAlgorithmError",
-    "InvalidAudienceError",
-    "InvalidIssuedAtError",
-    "InvalidIssuerError",
-    "InvalidJTIError",
-    "InvalidKeyError",
-    "InvalidSignatureError",
-    "InvalidSubjectError",
-    "InvalidTokenError",
-    "Key",
-    "KeySet",
-    "MissingRequiredClaimError",
-    "PyJWTError",
-    "decode",
-    "decode_complete",
-    "encode",
-    "get_unverified_header",
-]
+# PyJWT's exception classes are among the names: both implementations export the classes of
+# covet_rust_core._jwt_errors, so `except jwt.InvalidTokenError` catches either's errors.
+__all__ = export_domain("jwt", globals())  # noqa: PLE0605 (the names are the implementation\'s)

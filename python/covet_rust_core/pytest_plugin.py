@@ -22,7 +22,7 @@ from types import ModuleType
 import pytest
 
 import covet_rust_core
-from covet_rust_core._backend import explain_import_failure
+from covet_rust_core._backend import explain_import_failure, import_native
 
 REQUIRE_NATIVE_ENV = "COVET_RUST_CORE_REQUIRE_NATIVE"
 _FALSE_WORDS = ("", "0", "false", "no", "off")
@@ -68,7 +68,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 
 def load_native() -> ModuleType:
     try:
-        return importlib.import_module("covet_rust_core._native")
+        return import_native()
     except ImportError as error:
         pytest.fail(
             "covet_rust_core._native is not importable, so the native half of this test "
@@ -78,9 +78,10 @@ def load_native() -> ModuleType:
         )
 
 
-@pytest.fixture(params=["native", "fallback"], ids=["rust", "py"])
+@pytest.fixture(params=["native", "fallback"], ids=["native", "twin"])
 def covet_impl(request: pytest.FixtureRequest) -> ModuleType:
-    """The native extension module, then the pure-Python twin package."""
+    """The native extension module, then the pure-Python twin package; each has one module
+    per domain with the same names: ``covet_impl.json.dumps``, ``covet_impl.jwt.decode``."""
     if request.param == "native":
         return load_native()
     return importlib.import_module("covet_rust_core.fallback")

@@ -26,59 +26,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from covet_rust_core._backend import SELECTION
+from covet_rust_core._backend import domain_module, export_domain
 
 if TYPE_CHECKING:
     from markupsafe import Markup
 
-if SELECTION.native is not None:
-    from covet_rust_core._native import (
-        Replacer,
-        escape_html,
-        multi_replace,
-        parse_qs,
-        parse_qsl,
-        quote,
-        quote_plus,
-        secure_filename,
-        slugify,
-        to_camel,
-        to_camel_keys,
-        to_kebab,
-        to_kebab_keys,
-        to_pascal,
-        to_pascal_keys,
-        to_snake,
-        to_snake_keys,
-        transliterate,
-        unquote,
-        unquote_plus,
-        urlencode,
-    )
-else:
-    from covet_rust_core.fallback.strings import (  # type: ignore[assignment]
-        Replacer,
-        escape_html,
-        multi_replace,
-        parse_qs,
-        parse_qsl,
-        quote,
-        quote_plus,
-        secure_filename,
-        slugify,
-        to_camel,
-        to_camel_keys,
-        to_kebab,
-        to_kebab_keys,
-        to_pascal,
-        to_pascal_keys,
-        to_snake,
-        to_snake_keys,
-        transliterate,
-        unquote,
-        unquote_plus,
-        urlencode,
-    )
+__all__ = [*export_domain("strings", globals()), "escape_markup"]  # noqa: PLE0604
+_implementation = domain_module("strings")
 
 
 def escape_markup(s: object, /) -> Markup:
@@ -94,30 +48,4 @@ def escape_markup(s: object, /) -> Markup:
             "pip install markupsafe (escape_html() returns a plain str without it)",
             name="markupsafe",
         ) from None
-    return Markup(escape_html(s))
-
-
-__all__ = [
-    "Replacer",
-    "escape_html",
-    "escape_markup",
-    "multi_replace",
-    "parse_qs",
-    "parse_qsl",
-    "quote",
-    "quote_plus",
-    "secure_filename",
-    "slugify",
-    "to_camel",
-    "to_camel_keys",
-    "to_kebab",
-    "to_kebab_keys",
-    "to_pascal",
-    "to_pascal_keys",
-    "to_snake",
-    "to_snake_keys",
-    "transliterate",
-    "unquote",
-    "unquote_plus",
-    "urlencode",
-]
+    return Markup(_implementation.escape_html(s))

@@ -1,5 +1,5 @@
 """``covet_rust_core.aio``, the asyncio awaitables (docs/AIO.md), on both backends: the native
-one (``covet_rust_core._aio_native`` over the extension's ``aio_*`` functions) and the
+one (``covet_rust_core._aio_native`` over the extension's ``_native.aio``) and the
 pure-Python twin (``covet_rust_core.fallback.aio``, ``asyncio.to_thread`` over the twin).
 
 Every test takes the ``impl`` fixture and runs once per backend on ``aio_backend(impl)``,
@@ -256,7 +256,7 @@ def cpus() -> int:
 def settle(backend: AioBackend) -> None:
     """A call into the backend: on the native side the extension then applies reference
     drops that covet threads deferred because they did not hold the GIL."""
-    backend.sync.blake3_digest(b"")
+    backend.sync.hashing.blake3_digest(b"")
 
 
 async def poll_until(backend: AioBackend, ready: Callable[[], bool]) -> bool:
@@ -325,7 +325,7 @@ def test_awaitables_are_coroutine_functions_and_run_as_tasks(impl: ModuleType) -
             assert asyncio.iscoroutinefunction(function), name
 
     big = pattern(scale(backend).offloaded)
-    token = backend.sync.jwt_encode(CLAIMS, rsa_private, "RS256")
+    token = backend.sync.jwt.encode(CLAIMS, rsa_private, "RS256")
 
     async def main() -> list[Any]:
         coroutine = backend.aio.blake3_digest(b"abc")
@@ -345,11 +345,11 @@ def test_awaitables_are_coroutine_functions_and_run_as_tasks(impl: ModuleType) -
 
     results = asyncio.run(main())
     assert results == [
-        backend.sync.blake3_digest(b"abc"),
-        backend.sync.blake3_hexdigest(big),
+        backend.sync.hashing.blake3_digest(b"abc"),
+        backend.sync.hashing.blake3_hexdigest(big),
         token,
-        backend.sync.jwt_decode(token, rsa_public, ["RS256"], audience="api"),
-        backend.sync.jwt_decode_complete(token, rsa_public, ["RS256"], audience="api"),
+        backend.sync.jwt.decode(token, rsa_public, ["RS256"], audience="api"),
+        backend.sync.jwt.decode_complete(token, rsa_public, ["RS256"], audience="api"),
     ]
 
 
@@ -406,7 +406,7 @@ def blake3_option_sets(auto: int, xof_length: int) -> list[dict[str, Any]]:
 def test_blake3_results_match_sync(impl: ModuleType) -> None:
     backend = aio_backend(impl)
     s = scale(backend)
-    auto = backend.sync.AUTO
+    auto = backend.sync.hashing.AUTO
     assert auto == -1
     cases: list[tuple[str, Any, dict[str, Any]]] = []
     for size in s.digest_sizes:
@@ -425,7 +425,7 @@ def test_blake3_results_match_sync(impl: ModuleType) -> None:
         async def main() -> None:
             for label, data, options in cases:
                 for name in ("blake3_digest", "blake3_hexdigest"):
-                    expected = getattr(backend.sync, name)(data, **options)
+                    expected = backend.sync_form(name)(data, **options)
                     got = await getattr(backend.aio, name)(data, **options)
                     assert type(got) is type(expected), f"{name} {label}"
                     assert got == expected, f"{name} {label}"
@@ -438,8 +438,8 @@ def test_blake3_inline_and_offloaded_cases_gathered_keep_their_order(impl: Modul
     backend = aio_backend(impl)
     s = scale(backend)
     inputs = [pattern(size, salt) for salt, size in enumerate([*s.digest_sizes, *s.digest_sizes])]
-    expected = [backend.sync.blake3_digest(data) for data in inputs]
-    expected_hex = [backend.sync.blake3_hexdigest(data, length=40) for data in inputs]
+    expected = [backend.sync.hashing.blake3_digest(data) for data in inputs]
+    expected_hex = [backend.sync.hashing.blake3_hexdigest(data, length=40) for data in inputs]
 
     async def main() -> tuple[list[bytes], list[str]]:
         digests = await asyncio.gather(*(backend.aio.blake3_digest(d) for d in inputs))
@@ -452,7 +452,7 @@ def test_blake3_inline_and_offloaded_cases_gathered_keep_their_order(impl: Modul
 def test_blake3_file_results_match_sync(impl: ModuleType, tmp_path: Path) -> None:
     backend = aio_backend(impl)
     s = scale(backend)
-    auto = backend.sync.AUTO
+    auto = backend.sync.hashing.AUTO
     files = []
     for size in s.file_sizes:
         path = tmp_path / f"data-{size}.bin"
@@ -472,11 +472,11 @@ def test_blake3_file_results_match_sync(impl: ModuleType, tmp_path: Path) -> Non
         for path in files:
             for form in (str(path), os.fsencode(path), path):
                 for options in option_sets if form is path else [{}]:
-                    expected = backend.sync.blake3_file(form, **options)
+                    expected = backend.sync.hashing.blake3_file(form, **options)
                     got = await backend.aio.blake3_file(form, **options)
                     assert got == expected, f"{short(form)} {options}"
                     # and the file's bytes hashed in memory agree
-                    assert got == backend.sync.blake3_digest(path.read_bytes(), **options)
+                    assert got == backend.sync.hashing.blake3_digest(path.read_bytes(), **options)
 
     asyncio.run(main())
 
@@ -490,10 +490,10 @@ def test_jwt_encode_results_match_sync(impl: ModuleType) -> None:
         private, _ = signing_keys(keys, alg)
         forms: list[tuple[str, Any]] = [("text", private), ("bytes", private.encode())]
         if alg in HS_ALGS:
-            forms.append(("Key", backend.sync.JwtKey.from_secret(private)))
+            forms.append(("Key", backend.sync.jwt.Key.from_secret(private)))
         else:
             pair = keys.get(ALG_KEY[alg])
-            forms.append(("Key", backend.sync.JwtKey.from_pem(private)))
+            forms.append(("Key", backend.sync.jwt.Key.from_pem(private)))
             forms.append(("JWK", pair.private_jwk))
         return forms
 
@@ -502,15 +502,15 @@ def test_jwt_encode_results_match_sync(impl: ModuleType) -> None:
             _, public = signing_keys(keys, alg)
             for label, key in key_forms(alg):
                 for extra in (None, headers):
-                    expected = backend.sync.jwt_encode(CLAIMS, key, alg, extra)
+                    expected = backend.sync.jwt.encode(CLAIMS, key, alg, extra)
                     got = await backend.aio.jwt_encode(CLAIMS, key, alg, extra)
                     where = f"{alg} {label} headers={extra}"
                     assert isinstance(got, str), where
                     if alg in DETERMINISTIC_ALGS:
                         assert got == expected, where
                     # Randomized or not, the token must verify and carry the same content.
-                    mine = backend.sync.jwt_decode_complete(got, public, [alg], audience="api")
-                    theirs = backend.sync.jwt_decode_complete(
+                    mine = backend.sync.jwt.decode_complete(got, public, [alg], audience="api")
+                    theirs = backend.sync.jwt.decode_complete(
                         expected, public, [alg], audience="api"
                     )
                     assert mine["header"] == theirs["header"], where
@@ -539,7 +539,7 @@ def test_jwt_decode_results_match_sync(impl: ModuleType) -> None:
         ]
         if alg not in HS_ALGS:
             pair = keys.get(ALG_KEY[alg])
-            out.append(((token, backend.sync.JwtKey.from_pem(public), [alg]), {"audience": "api"}))
+            out.append(((token, backend.sync.jwt.Key.from_pem(public), [alg]), {"audience": "api"}))
             out.append(((token, pair.public_jwk, [alg]), {"audience": "api"}))
             out.append(((token, pair.private_pkcs8_pem, [alg]), {"audience": "api"}))
             if pair.certificate_pem is not None:
@@ -549,10 +549,10 @@ def test_jwt_decode_results_match_sync(impl: ModuleType) -> None:
     async def main() -> None:
         for alg in (*HS_ALGS, *ASYM_ALGS):
             private, public = signing_keys(keys, alg)
-            token = backend.sync.jwt_encode(CLAIMS, private, alg, {"kid": "k1"})
+            token = backend.sync.jwt.encode(CLAIMS, private, alg, {"kid": "k1"})
             for args, kwargs in variants(token, alg, public):
                 for name in ("jwt_decode", "jwt_decode_complete"):
-                    expected = getattr(backend.sync, name)(*args, **kwargs)
+                    expected = backend.sync_form(name)(*args, **kwargs)
                     got = await getattr(backend.aio, name)(*args, **kwargs)
                     assert got == expected, f"{name} {alg} {short(args)[:80]} {kwargs}"
 
@@ -608,7 +608,7 @@ def test_blake3_errors_match_sync(impl: ModuleType) -> None:
     async def main() -> None:
         for label, args, kwargs in cases:
             for name in ("blake3_digest", "blake3_hexdigest"):
-                expected = sync_outcome(getattr(backend.sync, name), *args, **kwargs)
+                expected = sync_outcome(backend.sync_form(name), *args, **kwargs)
                 assert expected[0] == "raised", f"{name} {label}: the case must be an error"
                 got = await aio_outcome(getattr(backend.aio, name), *args, **kwargs)
                 assert got == expected, f"{name} {label}"
@@ -642,7 +642,7 @@ def test_blake3_file_errors_match_sync(impl: ModuleType, tmp_path: Path) -> None
 
     async def main() -> None:
         for label, args, kwargs in cases:
-            expected = sync_outcome(backend.sync.blake3_file, *args, **kwargs)
+            expected = sync_outcome(backend.sync.hashing.blake3_file, *args, **kwargs)
             assert expected[0] == "raised", label
             got = await aio_outcome(backend.aio.blake3_file, *args, **kwargs)
             assert got == expected, label
@@ -664,14 +664,14 @@ def jwt_error_cases(
     rs_private, rs_public = signing_keys(keys, "RS256")
     other_public = keys.rsa2048_other.public_spki_pem
     sync = backend.sync
-    hs = sync.jwt_encode(CLAIMS, SECRET)
-    rs = sync.jwt_encode(CLAIMS, rs_private, "RS256", {"kid": "k1"})
-    expired_rs = sync.jwt_encode({"sub": "x", "exp": LONG_AGO}, rs_private, "RS256")
-    expired_hs = sync.jwt_encode({"sub": "x", "exp": LONG_AGO}, SECRET)
-    immature_rs = sync.jwt_encode({"nbf": FAR_FUTURE}, rs_private, "RS256")
-    es = sync.jwt_encode(CLAIMS, keys.p256.private_pkcs8_pem, "ES256")
-    ps = sync.jwt_encode(CLAIMS, rs_private, "PS256")
-    ed = sync.jwt_encode(CLAIMS, keys.ed25519.private_pkcs8_pem, "EdDSA")
+    hs = sync.jwt.encode(CLAIMS, SECRET)
+    rs = sync.jwt.encode(CLAIMS, rs_private, "RS256", {"kid": "k1"})
+    expired_rs = sync.jwt.encode({"sub": "x", "exp": LONG_AGO}, rs_private, "RS256")
+    expired_hs = sync.jwt.encode({"sub": "x", "exp": LONG_AGO}, SECRET)
+    immature_rs = sync.jwt.encode({"nbf": FAR_FUTURE}, rs_private, "RS256")
+    es = sync.jwt.encode(CLAIMS, keys.p256.private_pkcs8_pem, "ES256")
+    ps = sync.jwt.encode(CLAIMS, rs_private, "PS256")
+    ed = sync.jwt.encode(CLAIMS, keys.ed25519.private_pkcs8_pem, "EdDSA")
     header = {"alg": "RS256", "typ": "JWT"}
     not_json = rs256_token(keys, header, b"not json")
     a_list = rs256_token(keys, header, b"[1, 2]")
@@ -770,7 +770,7 @@ def test_jwt_errors_match_sync(impl: ModuleType) -> None:
         for label, name, args, kwargs in cases:
             names = [name] if name == "jwt_encode" else ["jwt_decode", "jwt_decode_complete"]
             for function in names:
-                expected = sync_outcome(getattr(backend.sync, function), *args, **kwargs)
+                expected = sync_outcome(backend.sync_form(function), *args, **kwargs)
                 assert expected[0] == "raised", f"{function} {label}: the case must be an error"
                 got = await aio_outcome(getattr(backend.aio, function), *args, **kwargs)
                 assert got == expected, f"{function} {label}"
@@ -822,7 +822,7 @@ def test_call_signature_errors_are_type_errors(impl: ModuleType) -> None:
 
     async def main() -> None:
         for name, args, kwargs in calls:
-            expected = sync_outcome(getattr(backend.sync, name), *args, **kwargs)
+            expected = sync_outcome(backend.sync_form(name), *args, **kwargs)
             try:  # a Python coroutine function checks its signature when called
                 got = ("ok", await getattr(backend.aio, name)(*args, **kwargs))
             except TypeError as error:
@@ -842,7 +842,7 @@ def test_unrepresentable_digest_length_error_matches_sync(impl: ModuleType) -> N
         for length in (2**63 - 1, 2**63, 2**64 - 1):
             for data in (b"a", pattern(scale(backend).offloaded)):
                 for name in ("blake3_digest", "blake3_hexdigest"):
-                    expected = sync_outcome(getattr(backend.sync, name), data, length=length)
+                    expected = sync_outcome(backend.sync_form(name), data, length=length)
                     got = await aio_outcome(getattr(backend.aio, name), data, length=length)
                     assert got == expected, f"{name} length={length} data={len(data)} bytes"
 
@@ -884,10 +884,10 @@ def test_cancelling_a_thousand_tasks_leaks_no_thread_memory_or_reference(impl: M
     keys = material()
     rs_private, _ = signing_keys(keys, "RS256")
     shared = pattern(s.shared_input, 6)
-    digest = backend.sync.blake3_digest(shared)
-    digest_auto = backend.sync.blake3_digest(shared, max_threads=backend.sync.AUTO)
+    digest = backend.sync.hashing.blake3_digest(shared)
+    digest_auto = backend.sync.hashing.blake3_digest(shared, max_threads=backend.sync.hashing.AUTO)
     tokens = [
-        backend.sync.jwt_encode({"i": i}, rs_private, "RS256") for i in range(s.rs256_per_round)
+        backend.sync.jwt.encode({"i": i}, rs_private, "RS256") for i in range(s.rs256_per_round)
     ]
     baseline_threads = len(thread_names())
     # Threads the backend may add, whatever the number of tasks: native, one worker and one
@@ -900,7 +900,9 @@ def test_cancelling_a_thousand_tasks_leaks_no_thread_memory_or_reference(impl: M
             asyncio.create_task(backend.aio.blake3_digest(shared)) for _ in range(s.tasks)
         ]
         tasks += [
-            asyncio.create_task(backend.aio.blake3_digest(shared, max_threads=backend.sync.AUTO))
+            asyncio.create_task(
+                backend.aio.blake3_digest(shared, max_threads=backend.sync.hashing.AUTO)
+            )
             for _ in range(4)
         ]
         tasks += [
@@ -963,7 +965,8 @@ def test_cancelled_bytearray_hash_releases_its_buffer_export(impl: ModuleType) -
             task.cancel()
         outcomes = await asyncio.gather(*tasks, return_exceptions=True)
         assert all(
-            isinstance(o, asyncio.CancelledError) or o == backend.sync.blake3_digest(bytes(b))
+            isinstance(o, asyncio.CancelledError)
+            or o == backend.sync.hashing.blake3_digest(bytes(b))
             for o, b in zip(outcomes, buffers, strict=True)
         )
         del tasks, outcomes
@@ -980,7 +983,9 @@ def test_cancelled_bytearray_hash_releases_its_buffer_export(impl: ModuleType) -
                 f"buffer {index} still exported after its hash was cancelled"
             )
             assert len(buffer) == size + 1
-        assert await asyncio.gather(*others) == [backend.sync.blake3_digest(busy)] * len(others)
+        assert await asyncio.gather(*others) == [backend.sync.hashing.blake3_digest(busy)] * len(
+            others
+        )
 
     asyncio.run(main())
 
@@ -1015,10 +1020,10 @@ def make_mix(backend: AioBackend, tmp_path: Path, salt: int) -> Mix:
         calls.append(("jwt_encode", ({**CLAIMS, "salt": salt}, private, alg), {}))
     for alg in ("HS384", "RS256", "PS256", "ES256", "EdDSA"):
         private, public = signing_keys(keys, alg)
-        token = backend.sync.jwt_encode({**CLAIMS, "salt": salt}, private, alg)
+        token = backend.sync.jwt.encode({**CLAIMS, "salt": salt}, private, alg)
         calls.append(("jwt_decode", (token, public, [alg]), {"audience": "api"}))
         calls.append(("jwt_decode_complete", (token, public, [alg]), {"audience": "web"}))
-    expected = [getattr(backend.sync, name)(*args, **kwargs) for name, args, kwargs in calls]
+    expected = [backend.sync_form(name)(*args, **kwargs) for name, args, kwargs in calls]
     return Mix(calls, expected)
 
 
@@ -1062,7 +1067,7 @@ def test_under_uvloop(impl: ModuleType, tmp_path: Path) -> None:
             task.cancel()
         outcomes = await asyncio.gather(*tasks, return_exceptions=True)
         assert all(
-            isinstance(o, asyncio.CancelledError) or o == backend.sync.blake3_digest(big)
+            isinstance(o, asyncio.CancelledError) or o == backend.sync.hashing.blake3_digest(big)
             for o in outcomes
         )
         return results
@@ -1136,7 +1141,7 @@ def test_loop_keeps_running_during_a_256_mib_hash(impl: ModuleType, tmp_path: Pa
     sparse = tmp_path / "sparse.bin"
     with sparse.open("wb") as handle:
         handle.truncate(size)
-    expected = backend.sync.blake3_digest(data)
+    expected = backend.sync.hashing.blake3_digest(data)
 
     async def main() -> None:
         ticks = await most_ticks_while(lambda: backend.aio.blake3_digest(data), expected)
@@ -1153,7 +1158,7 @@ def test_loop_keeps_running_during_a_batch_of_rs256_signatures(impl: ModuleType)
     keys = material()
     private, public = signing_keys(keys, "RS256")
     payloads = [{**CLAIMS, "n": n} for n in range(64)]
-    expected = [backend.sync.jwt_encode(p, private, "RS256") for p in payloads]
+    expected = [backend.sync.jwt.encode(p, private, "RS256") for p in payloads]
     token = expected[0]
 
     async def main() -> None:
@@ -1184,9 +1189,9 @@ FORK_SCRIPT: Final = textwrap.dedent(
     KEY = sys.stdin.read()
     data = bytes(range(256)) * 4096          # 1 MiB: offloaded
     big = data * 8                           # 8 MiB: BLAKE3's own threads with AUTO
-    expected = native.blake3_digest(data)
-    expected_big = native.blake3_digest(big)
-    token = native.jwt_encode({"sub": "fork"}, KEY, "RS256")
+    expected = native.hashing.blake3_digest(data)
+    expected_big = native.hashing.blake3_digest(big)
+    token = native.jwt.encode({"sub": "fork"}, KEY, "RS256")
 
     def comms():
         names = []
@@ -1202,7 +1207,7 @@ FORK_SCRIPT: Final = textwrap.dedent(
         ok = asyncio.run(aio.blake3_digest(data)) == expected
         ok = ok and asyncio.run(aio.blake3_digest(big, max_threads=-1)) == expected_big
         ok = ok and asyncio.run(aio.jwt_encode({"sub": "fork"}, KEY, "RS256")) == token
-        ok = ok and native.blake3_digest(big, max_threads=-1) == expected_big
+        ok = ok and native.hashing.blake3_digest(big, max_threads=-1) == expected_big
         return ok and "covet-aio" in comms()   # the child built a runtime of its own
 
     def child(in_a_thread):
@@ -1381,7 +1386,7 @@ def test_buffer_cannot_be_resized_while_its_hash_is_pending(impl: ModuleType, ki
     backend = aio_backend(impl)
     make, mutate = KEPT_ALIVE_KINDS[kind]
     data = pattern(scale(backend).offloaded, 11)
-    expected = backend.sync.blake3_digest(data)
+    expected = backend.sync.hashing.blake3_digest(data)
     obj = make(data)
 
     async def main() -> None:
@@ -1412,7 +1417,7 @@ def test_buffer_cannot_be_resized_while_its_hash_is_pending(impl: ModuleType, ki
 def test_bytes_dropped_by_the_caller_still_hash_correctly(impl: ModuleType) -> None:
     backend = aio_backend(impl)
     size = scale(backend).offloaded
-    expected = [backend.sync.blake3_digest(pattern(size, salt)) for salt in range(4)]
+    expected = [backend.sync.hashing.blake3_digest(pattern(size, salt)) for salt in range(4)]
 
     async def main() -> list[bytes]:
         # The only references to each input are the ones the awaitables hold.
@@ -1429,12 +1434,12 @@ def test_bytes_dropped_by_the_caller_still_hash_correctly(impl: ModuleType) -> N
             data = pattern(size, 12)
             before = sys.getrefcount(data)
             with gil_kept():
-                future = backend.sync.aio_blake3_digest(data)
+                future = backend.sync.aio.blake3_digest(data)
                 held = sys.getrefcount(data) - before
             del data
             gc.collect()
             assert held >= 1
-            assert await future == backend.sync.blake3_digest(pattern(size, 12))
+            assert await future == backend.sync.hashing.blake3_digest(pattern(size, 12))
 
         asyncio.run(raw())
 
@@ -1461,7 +1466,7 @@ def test_jwt_payload_may_change_once_the_call_is_made(impl: ModuleType) -> None:
                 payload["extra"] = "added"
                 await asyncio.wait([future])
                 token = _finish(coroutine)
-            assert backend.sync.jwt_decode(token, public, [alg]) == {"sub": "before"}, alg
+            assert backend.sync.jwt.decode(token, public, [alg]) == {"sub": "before"}, alg
 
     asyncio.run(main())
 
@@ -1474,36 +1479,36 @@ def test_raw_native_functions_outside_a_running_loop_raise_runtime_error(impl: M
     native_only(backend, "the twin has no raw future-returning functions")
     keys = material()
     rs_private, rs_public = signing_keys(keys, "RS256")
-    token = backend.sync.jwt_encode(CLAIMS, rs_private, "RS256")
+    token = backend.sync.jwt.encode(CLAIMS, rs_private, "RS256")
     big = pattern(1 << 20)
     calls: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
-        ("aio_blake3_digest", (b"small",), {}),  # would be inline
-        ("aio_blake3_digest", (big,), {}),  # would be offloaded
-        ("aio_blake3_hexdigest", (big,), {"length": 100_000}),
-        ("aio_blake3_file", (__file__,), {}),
-        ("aio_jwt_encode", (CLAIMS, SECRET), {}),
-        ("aio_jwt_encode", (CLAIMS, rs_private, "RS256"), {}),
-        ("aio_jwt_decode", (token, rs_public, ["RS256"]), {"audience": "api"}),
-        ("aio_jwt_decode_complete", (token, rs_public, ["RS256"]), {"audience": "api"}),
+        ("blake3_digest", (b"small",), {}),  # would be inline
+        ("blake3_digest", (big,), {}),  # would be offloaded
+        ("blake3_hexdigest", (big,), {"length": 100_000}),
+        ("blake3_file", (__file__,), {}),
+        ("jwt_encode", (CLAIMS, SECRET), {}),
+        ("jwt_encode", (CLAIMS, rs_private, "RS256"), {}),
+        ("jwt_decode", (token, rs_public, ["RS256"]), {"audience": "api"}),
+        ("jwt_decode_complete", (token, rs_public, ["RS256"]), {"audience": "api"}),
     ]
 
     def outside() -> None:
         for name, args, kwargs in calls:
             with pytest.raises(RuntimeError, match=r"^no running event loop$"):
-                getattr(backend.sync, name)(*args, **kwargs)
+                getattr(backend.sync.aio, name)(*args, **kwargs)
 
     outside()  # on the main thread, no loop
     run_threads(1, lambda _: outside())  # on a thread that never had one
 
     async def inside() -> None:
         loop = asyncio.get_running_loop()
-        future = backend.sync.aio_blake3_digest(big)
+        future = backend.sync.aio.blake3_digest(big)
         assert isinstance(future, asyncio.Future)
         assert future.get_loop() is loop
-        assert await future == backend.sync.blake3_digest(big)
-        inline = backend.sync.aio_blake3_digest(b"small")
+        assert await future == backend.sync.hashing.blake3_digest(big)
+        inline = backend.sync.aio.blake3_digest(b"small")
         assert inline.done()
-        assert await inline == backend.sync.blake3_digest(b"small")
+        assert await inline == backend.sync.hashing.blake3_digest(b"small")
 
     asyncio.run(inside())  # and the extension still works afterwards
 

@@ -66,12 +66,12 @@ def test_loads_depth(impl: ModuleType, opening: str, as_bytes: bool) -> None:
 
     for depth in (JSON_DEPTH - 1, JSON_DEPTH):
         text = document(depth)
-        value = impl.loads(text.encode() if as_bytes else text)
+        value = impl.json.loads(text.encode() if as_bytes else text)
         # Compared as text: == on values this deep recurses in CPython itself.
-        assert impl.dumps_str(value) == text
+        assert impl.json.dumps_str(value) == text
     text = document(JSON_DEPTH + 1)
-    with pytest.raises(impl.JSONDecodeError) as caught:
-        impl.loads(text.encode() if as_bytes else text)
+    with pytest.raises(impl.json.JSONDecodeError) as caught:
+        impl.json.loads(text.encode() if as_bytes else text)
     assert caught.value.msg == f"Nesting too deep (limit {JSON_DEPTH})"
     # The opening bracket of the container at depth 1025.
     assert caught.value.pos == JSON_DEPTH * len(opening)
@@ -80,13 +80,13 @@ def test_loads_depth(impl: ModuleType, opening: str, as_bytes: bool) -> None:
 @pytest.mark.parametrize("make", [nested_lists, nested_dicts], ids=["lists", "dicts"])
 @pytest.mark.parametrize("function", ["dumps", "dumps_str"])
 def test_dumps_depth(impl: ModuleType, make: Callable[[int], Any], function: str) -> None:
-    dumps = getattr(impl, function)
+    dumps = getattr(impl.json, function)
     for depth in (JSON_DEPTH - 1, JSON_DEPTH):
         text = dumps(make(depth))
         assert len(text) > 2 * depth - 2
     step = "[0]" if make is nested_lists else '["k"]'
     message = f"Nesting too deep (limit {JSON_DEPTH}) at $" + step * JSON_DEPTH
-    raises(lambda: dumps(make(JSON_DEPTH + 1)), impl.JSONEncodeError, message)
+    raises(lambda: dumps(make(JSON_DEPTH + 1)), impl.json.JSONEncodeError, message)
 
 
 def test_dumps_depth_counts_default_results(impl: ModuleType) -> None:
@@ -101,9 +101,9 @@ def test_dumps_depth_counts_default_results(impl: ModuleType) -> None:
         while innermost:
             innermost = innermost[0]
         innermost.append(Deep())  # replaced by [] at `depth`
-        call = functools.partial(impl.dumps, document, default=lambda _: [])
+        call = functools.partial(impl.json.dumps, document, default=lambda _: [])
         if fails:
-            with pytest.raises(impl.JSONEncodeError, match="Nesting too deep"):
+            with pytest.raises(impl.json.JSONEncodeError, match="Nesting too deep"):
                 call()
         else:
             assert bytes(call()).endswith(b"[]" + b"]" * (depth - 1))
@@ -125,14 +125,14 @@ def unbox(box: Box) -> object:
 
 def test_default_chain(impl: ModuleType) -> None:
     for calls in (DEFAULT_CHAIN - 1, DEFAULT_CHAIN):
-        assert impl.dumps([Box(calls)], default=unbox) == b'["done"]'
+        assert impl.json.dumps([Box(calls)], default=unbox) == b'["done"]'
     message = (
         f"default() was called {DEFAULT_CHAIN} times in a row without returning a "
         "serializable value, at $[0]"
     )
     raises(
-        lambda: impl.dumps([Box(DEFAULT_CHAIN + 1)], default=unbox),
-        impl.JSONEncodeError,
+        lambda: impl.json.dumps([Box(DEFAULT_CHAIN + 1)], default=unbox),
+        impl.json.JSONEncodeError,
         message,
     )
 
@@ -142,12 +142,12 @@ def test_default_chain(impl: ModuleType) -> None:
 
 def test_indent_is_a_64_bit_int(impl: ModuleType) -> None:
     largest = (1 << 63) - 1
-    assert impl.dumps([], indent=largest - 1) == b"[]"
-    assert impl.dumps([], indent=largest) == b"[]"
-    raises(lambda: impl.dumps([], indent=largest + 1), ValueError, "indent is too large")
+    assert impl.json.dumps([], indent=largest - 1) == b"[]"
+    assert impl.json.dumps([], indent=largest) == b"[]"
+    raises(lambda: impl.json.dumps([], indent=largest + 1), ValueError, "indent is too large")
     # Accepted, but one level of it cannot be allocated.
     with pytest.raises(MemoryError):
-        impl.dumps([1], indent=largest)
+        impl.json.dumps([1], indent=largest)
 
 
 @pytest.mark.skipif(not hasattr(sys, "get_int_max_str_digits"), reason="no int digit limit")
@@ -155,15 +155,15 @@ def test_int_digits(impl: ModuleType) -> None:
     limit = sys.get_int_max_str_digits()
     for digits in (limit - 1, limit):
         text = "7" * digits
-        assert impl.loads(text) == int(text)
-        assert impl.dumps(int(text)) == text.encode()
+        assert impl.json.loads(text) == int(text)
+        assert impl.json.dumps(int(text)) == text.encode()
     text = "7" * (limit + 1)
     with pytest.raises(ValueError, match="Exceeds the limit") as from_loads:
-        impl.loads(text)
-    assert not isinstance(from_loads.value, impl.JSONDecodeError)
+        impl.json.loads(text)
+    assert not isinstance(from_loads.value, impl.json.JSONDecodeError)
     value = 10**limit  # limit + 1 digits
     with pytest.raises(ValueError, match="Exceeds the limit"):
-        impl.dumps(value)
+        impl.json.dumps(value)
 
 
 # ------------------------------------------------------------------ case conversion
@@ -179,7 +179,7 @@ def keys_nesting(depth: int) -> Any:
 
 @pytest.mark.parametrize("function", CASES)
 def test_keys_depth(impl: ModuleType, function: str) -> None:
-    convert = getattr(impl, function)
+    convert = getattr(impl.strings, function)
     for depth in (KEYS_DEPTH - 1, KEYS_DEPTH):
         convert(keys_nesting(depth))
     message = f"{function}(): nesting deeper than {KEYS_DEPTH} levels"
@@ -226,22 +226,22 @@ def too_long(size: int, limit: int) -> str:
 
 
 def test_token_size_default(impl: ModuleType) -> None:
-    assert impl.JWT_DEFAULT_MAX_TOKEN_BYTES == TOKEN_BYTES
+    assert impl.jwt.DEFAULT_MAX_TOKEN_BYTES == TOKEN_BYTES
     for size in (TOKEN_BYTES - 1, TOKEN_BYTES):
         token = token_of_length(size)
-        claims = impl.jwt_decode(token, SECRET, algorithms=["HS256"])
+        claims = impl.jwt.decode(token, SECRET, algorithms=["HS256"])
         assert len(claims["sub"]) > 190_000
-        assert impl.jwt_get_unverified_header(token.encode())["alg"] == "HS256"
+        assert impl.jwt.get_unverified_header(token.encode())["alg"] == "HS256"
     token = token_of_length(TOKEN_BYTES + 1)
     message = too_long(TOKEN_BYTES + 1, TOKEN_BYTES)
     for form in (token, token.encode()):
-        decode = functools.partial(impl.jwt_decode, form, SECRET, algorithms=["HS256"])
+        decode = functools.partial(impl.jwt.decode, form, SECRET, algorithms=["HS256"])
         raises(decode, DecodeError, message)
-        header = functools.partial(impl.jwt_get_unverified_header, form)
+        header = functools.partial(impl.jwt.get_unverified_header, form)
         raises(header, DecodeError, message)
     # Checked first: even the key and algorithms are not looked at (the signature is off).
     raises(
-        lambda: impl.jwt_decode(token, options={"verify_signature": False}),
+        lambda: impl.jwt.decode(token, options={"verify_signature": False}),
         DecodeError,
         message,
     )
@@ -250,23 +250,23 @@ def test_token_size_default(impl: ModuleType) -> None:
 def test_token_size_counts_utf8_bytes(impl: ModuleType) -> None:
     # 2 bytes each: at the limit the size check passes and the token is then malformed.
     raises(
-        lambda: impl.jwt_get_unverified_header("é" * (TOKEN_BYTES // 2)),
+        lambda: impl.jwt.get_unverified_header("é" * (TOKEN_BYTES // 2)),
         DecodeError,
         "Not enough segments",
     )
     raises(
-        lambda: impl.jwt_get_unverified_header("é" * (TOKEN_BYTES // 2 + 1)),
+        lambda: impl.jwt.get_unverified_header("é" * (TOKEN_BYTES // 2 + 1)),
         DecodeError,
         too_long(TOKEN_BYTES + 2, TOKEN_BYTES),
     )
 
 
 def test_token_size_custom(impl: ModuleType) -> None:
-    token = impl.jwt_encode({"sub": "42"}, SECRET, "HS256")
+    token = impl.jwt.encode({"sub": "42"}, SECRET, "HS256")
     size = len(token)
 
     def decode(limit: int) -> Any:
-        return impl.jwt_decode(token, SECRET, algorithms=["HS256"], max_token_bytes=limit)
+        return impl.jwt.decode(token, SECRET, algorithms=["HS256"], max_token_bytes=limit)
 
     assert decode(size + 1) == {"sub": "42"}
     assert decode(size) == {"sub": "42"}
@@ -290,14 +290,14 @@ def test_token_json_depth(impl: ModuleType, part: str) -> None:
         return hs256(b'{"alg":"HS256"}', b'{"x":' + nested + b"}")
 
     for depth in (JSON_DEPTH - 1, JSON_DEPTH):
-        impl.jwt_decode(token(depth), SECRET, algorithms=["HS256"])
+        impl.jwt.decode(token(depth), SECRET, algorithms=["HS256"])
     position = len(b'{"alg":"HS256","x":' if part == "header" else b'{"x":') + JSON_DEPTH - 1
     message = (
         f"Invalid {part} string: Nesting too deep (limit {JSON_DEPTH}): "
         f"line 1 column {position + 1} (char {position})"
     )
     raises(
-        lambda: impl.jwt_decode(token(JSON_DEPTH + 1), SECRET, algorithms=["HS256"]),
+        lambda: impl.jwt.decode(token(JSON_DEPTH + 1), SECRET, algorithms=["HS256"]),
         DecodeError,
         message,
     )
@@ -320,15 +320,15 @@ def test_rsa_key_bits(impl: ModuleType, low: int, high: int) -> None:
     for bits in range(low, high + 1):
         pem = rsa_public_pem(bits)
         supported = 2048 <= bits <= 8192
-        decode = functools.partial(impl.jwt_decode, token, pem, algorithms=["RS256"])
+        decode = functools.partial(impl.jwt.decode, token, pem, algorithms=["RS256"])
         if supported:
-            impl.JwtKey.from_pem(pem)
+            impl.jwt.Key.from_pem(pem)
             # The key is taken; the (HMAC) signature is not an RS256 one.
             raises(decode, InvalidSignatureError, "Signature verification failed")
         else:
             message = f"RSA key of {bits} bits: 2048 to 8192 bits are supported"
             raises(decode, InvalidKeyError, message)
-            raises(functools.partial(impl.JwtKey.from_pem, pem), InvalidKeyError, message)
+            raises(functools.partial(impl.jwt.Key.from_pem, pem), InvalidKeyError, message)
 
 
 # ------------------------------------------------------------------- strings, hashing
@@ -337,13 +337,13 @@ def test_rsa_key_bits(impl: ModuleType, low: int, high: int) -> None:
 def test_parse_qsl_max_num_fields(impl: ModuleType) -> None:
     query = "a=1&b=2&c=3"
     for limit in (3, 4):
-        assert impl.parse_qsl(query, max_num_fields=limit) == [
+        assert impl.strings.parse_qsl(query, max_num_fields=limit) == [
             ("a", "1"),
             ("b", "2"),
             ("c", "3"),
         ]
-        assert len(impl.parse_qs(query, max_num_fields=limit)) == 3
-    for function in (impl.parse_qsl, impl.parse_qs):
+        assert len(impl.strings.parse_qs(query, max_num_fields=limit)) == 3
+    for function in (impl.strings.parse_qsl, impl.strings.parse_qs):
         too_many = functools.partial(function, query, max_num_fields=2)
         raises(too_many, ValueError, "Max number of fields exceeded")
 
@@ -357,9 +357,9 @@ def test_blake3_output_length(impl: ModuleType, function: str) -> None:
     def digest(length: int) -> bytes | str:
         result: bytes | str
         if function == "hasher":
-            result = impl.blake3(b"abc").digest(length)
+            result = impl.hashing.blake3(b"abc").digest(length)
         else:
-            result = getattr(impl, function)(b"abc", length=length)
+            result = getattr(impl.hashing, function)(b"abc", length=length)
         return result
 
     assert len(digest(1 << 16)) in (1 << 16, 1 << 17)
@@ -472,13 +472,15 @@ def test_default_changing_containers(impl: ModuleType, name: str, options: dict[
     """Each dict and list is written with the items it had when writing it started."""
     make, expected, calls = SCENARIOS[name]
     scenario = make()
-    text = impl.dumps(scenario.document, default=scenario.default, **options)
-    assert impl.loads(text) == impl.loads(expected)
+    text = impl.json.dumps(scenario.document, default=scenario.default, **options)
+    assert impl.json.loads(text) == impl.json.loads(expected)
     if not options:
         assert text == expected
     assert scenario.calls == calls
     scenario = make()
-    assert impl.dumps_str(scenario.document, default=scenario.default, **options) == (text.decode())
+    assert impl.json.dumps_str(scenario.document, default=scenario.default, **options) == (
+        text.decode()
+    )
 
 
 def test_default_changing_containers_same_on_both() -> None:
@@ -516,7 +518,7 @@ def test_default_changing_containers_same_on_both() -> None:
                 target.append(Opaque())
             return calls
 
-        return impl.dumps(document, default=default), calls
+        return impl.json.dumps(document, default=default), calls
 
     native = run(implementations.native())
     assert native == run(implementations.twin())
@@ -527,8 +529,8 @@ def test_default_circular_list_still_detected(impl: ModuleType) -> None:
     looped: list[Any] = [Opaque()]
     looped.append(looped)
     raises(
-        lambda: impl.dumps({"x": looped}, default=lambda _: "o"),
-        impl.JSONEncodeError,
+        lambda: impl.json.dumps({"x": looped}, default=lambda _: "o"),
+        impl.json.JSONEncodeError,
         'Circular reference detected at $["x"][1]',
     )
 
@@ -550,8 +552,8 @@ def test_twin_case_split_is_pyhumps_split() -> None:
     native = implementations.native()
     for run in ("_" * 1000, "-_" * 500, "a" + "_" * 1000 + "b", "_" * 1000 + "Ab"):
         for function in ("to_snake", "to_kebab", "to_camel", "to_pascal"):
-            assert getattr(twin, function)(run) == getattr(native, function)(run)
+            assert getattr(twin, function)(run) == getattr(native.strings, function)(run)
         assert twin.to_snake(run) == humps.decamelize(run)
         assert twin.to_kebab(run) == humps.kebabize(run)
     long_run = "_" * 100_000 + "x"
-    assert twin.to_snake(long_run) == native.to_snake(long_run) == long_run
+    assert twin.to_snake(long_run) == native.strings.to_snake(long_run) == long_run

@@ -157,10 +157,10 @@ build_profile = "debug"
 def native_info():
     return {"version": __version__, "profile": "debug", "opt_level": "0",
             "is_debug_build": True}
-# The package imports the JSON functions at import time.
-def dumps(obj, /, **options): ...
-def dumps_str(obj, /, **options): ...
-def loads(data, /): ...
+# The package imports the JSON functions at import time, from _native.json.
+import sys
+from covet_rust_core.fallback import json
+sys.modules[__name__ + ".json"] = json
 """
 
 

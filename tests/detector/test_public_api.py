@@ -50,12 +50,12 @@ def test_package_root_exports_the_json_api() -> None:
         else "covet_rust_core.fallback"
     )
     for name in ("dumps", "dumps_str", "loads"):
-        assert getattr(package, name) is getattr(implementation, name), name
+        assert getattr(package, name) is getattr(implementation.json, name), name
     assert package.loads(package.dumps({"a": [1]})) == {"a": [1]}
 
 
 def test_public_hashing_module_uses_the_selected_backend() -> None:
-    expected = "covet_rust_core._native" if covet_rust_core.BACKEND == "native" else None
+    expected = "covet_rust_core._native.hashing" if covet_rust_core.BACKEND == "native" else None
     module = hashing.blake3.__module__
     if expected:
         assert module == expected
@@ -82,8 +82,8 @@ def test_the_public_api_is_one_of_the_two() -> None:
     from covet_rust_core import jwt
 
     backend = native() if covet_rust_core.BACKEND == "native" else twin()
-    assert covet_rust_core.loads is backend.loads
-    assert covet_rust_core.dumps_str is backend.dumps_str
-    assert jwt.decode is backend.jwt_decode
-    assert hashing.blake3_file is backend.blake3_file
-    assert strings.slugify is backend.slugify
+    assert covet_rust_core.loads is backend.json.loads
+    assert covet_rust_core.dumps_str is backend.json.dumps_str
+    assert jwt.decode is backend.jwt.decode
+    assert hashing.blake3_file is backend.hashing.blake3_file
+    assert strings.slugify is backend.strings.slugify

@@ -8,6 +8,10 @@ import pytest
 PASSING_TEST = """
 def test_both(covet_impl):
     assert covet_impl.__version__
+    assert covet_impl.json.loads(covet_impl.json.dumps({"a": [1]})) == {"a": [1]}
+    assert covet_impl.jwt.decode(
+        covet_impl.jwt.encode({"sub": "1"}, "k" * 32), "k" * 32, algorithms=["HS256"]
+    ) == {"sub": "1"}
 """
 
 
@@ -18,10 +22,10 @@ def test_header_names_the_active_backend(pytester: pytest.Pytester) -> None:
     result.stdout.fnmatch_lines([f"covet_rust_core: backend={covet_rust_core.BACKEND} (*)"])
 
 
-def test_covet_impl_runs_rust_and_py(pytester: pytest.Pytester) -> None:
+def test_covet_impl_runs_native_and_twin(pytester: pytest.Pytester) -> None:
     pytester.makepyfile(PASSING_TEST)
     result = pytester.runpytest_subprocess("-v")
-    result.stdout.fnmatch_lines(["*test_both?rust? PASSED*", "*test_both?py? PASSED*"])
+    result.stdout.fnmatch_lines(["*test_both?native? PASSED*", "*test_both?twin? PASSED*"])
 
 
 @pytest.mark.parametrize("how", ["option", "env"])

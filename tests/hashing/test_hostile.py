@@ -77,7 +77,7 @@ A = importlib.import_module(sys.argv[2])
 def hash_once(form, path):
     try:
         if form == "sync":
-            digest = M.blake3_file(path)
+            digest = M.hashing.blake3_file(path)
         else:
             digest = asyncio.run(A.blake3_file(path))
     except OSError as error:
@@ -318,7 +318,7 @@ SEED_FUNCTIONS: Final = ("xxh3_64", "xxh3_128", "xxh3_64_hexdigest", "xxh3_64_ha
 
 
 def seeded(impl: ModuleType, name: str, seed: Any) -> Any:
-    result = getattr(impl, name)(b"some data", seed=seed)
+    result = getattr(impl.hashing, name)(b"some data", seed=seed)
     return result.intdigest() if name.endswith("hasher") else result
 
 
@@ -358,13 +358,13 @@ def blake3_calls(impl: ModuleType, tmp_path: Path) -> dict[str, Callable[..., An
     path.write_bytes(b"file data")
     aio = aio_module(impl)
     return {
-        "blake3_digest": lambda **kw: impl.blake3_digest(b"data", **kw),
-        "blake3_hexdigest": lambda **kw: impl.blake3_hexdigest(b"data", **kw),
-        "blake3_file": lambda **kw: impl.blake3_file(path, **kw),
-        "blake3().digest": lambda **kw: impl.blake3(b"data").digest(
+        "blake3_digest": lambda **kw: impl.hashing.blake3_digest(b"data", **kw),
+        "blake3_hexdigest": lambda **kw: impl.hashing.blake3_hexdigest(b"data", **kw),
+        "blake3_file": lambda **kw: impl.hashing.blake3_file(path, **kw),
+        "blake3().digest": lambda **kw: impl.hashing.blake3(b"data").digest(
             **{k: v for k, v in kw.items() if k != "max_threads"}
         ),
-        "blake3(max_threads)": lambda **kw: impl.blake3(
+        "blake3(max_threads)": lambda **kw: impl.hashing.blake3(
             b"data", **{k: v for k, v in kw.items() if k == "max_threads"}
         ).digest(),
         "aio.blake3_digest": lambda **kw: awaited(aio.blake3_digest(b"data", **kw)),
@@ -399,19 +399,19 @@ def test_a_derive_key_context_subclass_is_read_as_str(impl: ModuleType, tmp_path
     path.write_bytes(b"file data")
     context = "myapp 2026 session keys"
     lying = LyingStr(context)
-    assert impl.blake3_digest(b"m", derive_key_context=lying) == impl.blake3_digest(
+    assert impl.hashing.blake3_digest(b"m", derive_key_context=lying) == impl.hashing.blake3_digest(
         b"m", derive_key_context=context
     )
     assert (
-        impl.blake3(b"m", derive_key_context=lying).hexdigest()
-        == impl.blake3(b"m", derive_key_context=context).hexdigest()
+        impl.hashing.blake3(b"m", derive_key_context=lying).hexdigest()
+        == impl.hashing.blake3(b"m", derive_key_context=context).hexdigest()
     )
-    assert impl.blake3_file(path, derive_key_context=lying) == impl.blake3_file(
+    assert impl.hashing.blake3_file(path, derive_key_context=lying) == impl.hashing.blake3_file(
         path, derive_key_context=context
     )
     aio = aio_module(impl)
     assert awaited(aio.blake3_digest(b"m", derive_key_context=lying)) == (
-        impl.blake3_digest(b"m", derive_key_context=context)
+        impl.hashing.blake3_digest(b"m", derive_key_context=context)
     )
 
 
@@ -424,13 +424,13 @@ def test_what_fspath_returns_is_checked(impl: ModuleType, tmp_path: Path) -> Non
     for result in results:
         expected = outcome_of(os.fspath, PathLike(result))
         assert expected[0] != "ok"
-        assert outcome_of(impl.blake3_file, PathLike(result)) == expected, result
+        assert outcome_of(impl.hashing.blake3_file, PathLike(result)) == expected, result
         assert outcome_of(awaited, aio.blake3_file(PathLike(result))) == expected, result
     null_paths: tuple[Any, ...] = ("a\0b", b"a\0b", LyingStr("a\0b"), LyingBytes(b"a\0b"))
     for result in null_paths:
         expected = ("ValueError", "embedded null byte")
-        assert outcome_of(impl.blake3_file, PathLike(result)) == expected, result
-        assert outcome_of(impl.blake3_file, result) == expected, result
+        assert outcome_of(impl.hashing.blake3_file, PathLike(result)) == expected, result
+        assert outcome_of(impl.hashing.blake3_file, result) == expected, result
 
 
 def test_path_subclasses_are_read_through_their_base(impl: ModuleType, tmp_path: Path) -> None:
@@ -439,15 +439,15 @@ def test_path_subclasses_are_read_through_their_base(impl: ModuleType, tmp_path:
     ``in`` on the subclass); natively CPython's encoder and the bytes' content are read."""
     path = tmp_path / "data.bin"
     path.write_bytes(b"file data" * 5000)
-    expected = impl.blake3_file(path)
+    expected = impl.hashing.blake3_file(path)
     aio = aio_module(impl)
     for form in (LyingStr(path), LyingBytes(os.fsencode(path))):
-        assert impl.blake3_file(form) == expected
-        assert impl.blake3_file(PathLike(form)) == expected
+        assert impl.hashing.blake3_file(form) == expected
+        assert impl.hashing.blake3_file(PathLike(form)) == expected
         assert awaited(aio.blake3_file(form)) == expected
     missing = LyingStr(tmp_path / "missing")
     with pytest.raises(FileNotFoundError) as caught:
-        impl.blake3_file(missing)
+        impl.hashing.blake3_file(missing)
     assert caught.value.filename is missing
 
 
@@ -469,21 +469,21 @@ def test_an_object_whose_class_lies_is_judged_by_its_real_type(
         "path": ("TypeError", f"expected str, bytes or os.PathLike object, not {name}"),
     }
     calls: dict[str, Callable[[], Any]] = {
-        "data": lambda: impl.blake3_digest(liar),
-        "key": lambda: impl.blake3_digest(b"", key=liar),
-        "context": lambda: impl.blake3(derive_key_context=liar),
-        "seed": lambda: impl.xxh3_64(b"", seed=liar),
-        "path": lambda: impl.blake3_file(liar),
+        "data": lambda: impl.hashing.blake3_digest(liar),
+        "key": lambda: impl.hashing.blake3_digest(b"", key=liar),
+        "context": lambda: impl.hashing.blake3(derive_key_context=liar),
+        "seed": lambda: impl.hashing.xxh3_64(b"", seed=liar),
+        "path": lambda: impl.hashing.blake3_file(liar),
     }
     for what, call in calls.items():
         assert outcome_of(call) == expected[what], what
-    assert outcome_of(impl.xxh3_128_hasher, liar)[0] == "TypeError"
-    assert outcome_of(impl.blake3, usedforsecurity=liar) == (
+    assert outcome_of(impl.hashing.xxh3_128_hasher, liar)[0] == "TypeError"
+    assert outcome_of(impl.hashing.blake3, usedforsecurity=liar) == (
         "TypeError",
         "'ClassLiar' object is not an instance of 'bool'",
     )
     # PyO3's words for its bool check, which the twin now uses (None named as itself).
-    assert outcome_of(impl.blake3, usedforsecurity=None) == (
+    assert outcome_of(impl.hashing.blake3, usedforsecurity=None) == (
         "TypeError",
         "'None' is not an instance of 'bool'",
     )
@@ -526,17 +526,19 @@ def test_buffers_of_every_kind_hash_as_their_bytes(impl: ModuleType) -> None:
     aio = aio_module(impl)
     for obj in buffers():
         data = raw_bytes(obj)
-        assert impl.blake3_digest(obj) == impl.blake3_digest(data), obj
-        assert impl.blake3(obj).digest() == impl.blake3_digest(data), obj
-        assert impl.xxh3_64(obj) == impl.xxh3_64(data), obj
-        assert impl.xxh3_128_hasher(obj).intdigest() == impl.xxh3_128(data), obj
-        assert awaited(aio.blake3_digest(obj)) == impl.blake3_digest(data), obj
-        key = impl.blake3_digest(obj)  # 32 bytes, as a key of another kind
-        assert impl.blake3_digest(b"m", key=bytearray(key)) == impl.blake3_digest(b"m", key=key)
+        assert impl.hashing.blake3_digest(obj) == impl.hashing.blake3_digest(data), obj
+        assert impl.hashing.blake3(obj).digest() == impl.hashing.blake3_digest(data), obj
+        assert impl.hashing.xxh3_64(obj) == impl.hashing.xxh3_64(data), obj
+        assert impl.hashing.xxh3_128_hasher(obj).intdigest() == impl.hashing.xxh3_128(data), obj
+        assert awaited(aio.blake3_digest(obj)) == impl.hashing.blake3_digest(data), obj
+        key = impl.hashing.blake3_digest(obj)  # 32 bytes, as a key of another kind
+        assert impl.hashing.blake3_digest(b"m", key=bytearray(key)) == impl.hashing.blake3_digest(
+            b"m", key=key
+        )
     strided = memoryview(b"abcdef")[::2]
-    for call in (impl.blake3_digest, impl.xxh3_64, impl.blake3):
+    for call in (impl.hashing.blake3_digest, impl.hashing.xxh3_64, impl.hashing.blake3):
         assert outcome_of(call, strided) == ("BufferError", "buffer is not C-contiguous")
-    for call in (impl.blake3_digest, impl.xxh3_64):
+    for call in (impl.hashing.blake3_digest, impl.hashing.xxh3_64):
         assert outcome_of(call, 5) == ("TypeError", "a bytes-like object is required, not 'int'")
         assert outcome_of(call, LyingStr("x")) == (
             "TypeError",
@@ -592,13 +594,13 @@ def test_python_buffer_classes(impl: ModuleType) -> None:
     unchanged (the twin replaced a TypeError by its own), and every export is released."""
     aio = aio_module(impl)
     calls: list[Callable[[Any], Any]] = [
-        impl.blake3_digest,
-        impl.blake3_hexdigest,
-        impl.xxh3_64,
-        impl.xxh3_128,
-        lambda obj: impl.blake3().update(obj).digest(),
-        lambda obj: impl.xxh3_64_hasher().update(obj).intdigest(),
-        lambda obj: impl.blake3_digest(b"m", key=obj),
+        impl.hashing.blake3_digest,
+        impl.hashing.blake3_hexdigest,
+        impl.hashing.xxh3_64,
+        impl.hashing.xxh3_128,
+        lambda obj: impl.hashing.blake3().update(obj).digest(),
+        lambda obj: impl.hashing.xxh3_64_hasher().update(obj).intdigest(),
+        lambda obj: impl.hashing.blake3_digest(b"m", key=obj),
         lambda obj: awaited(aio.blake3_digest(obj)),
         lambda obj: awaited(aio.blake3_hexdigest(obj, length=40)),
     ]
@@ -617,7 +619,7 @@ def test_python_buffer_classes(impl: ModuleType) -> None:
             assert obj.exports == 1, (index, mode)
     # Checked in the native order: the key's export before the data's.
     obj = PythonBuffer(b"x")
-    assert outcome_of(impl.blake3_digest, obj, key=b"short") == (
+    assert outcome_of(impl.hashing.blake3_digest, obj, key=b"short") == (
         "ValueError",
         "expected a 32-byte key, found 5",
     )
@@ -640,11 +642,11 @@ def test_exports_are_released_on_every_error_path(impl: ModuleType) -> None:
 
     for _ in range(5):
         for call in (
-            lambda: M.blake3_digest(fresh(), length=2**63),
+            lambda: M.hashing.blake3_digest(fresh(), length=2**63),
             lambda: asyncio.run(A.blake3_digest(fresh(), length=2**63)),
             lambda: asyncio.run(A.blake3_hexdigest(fresh(), length=2**63)),
             lambda: asyncio.run(A.blake3_digest(fresh()[::2])),
-            lambda: M.blake3(fresh()).update(fresh()[::2]),
+            lambda: M.hashing.blake3(fresh()).update(fresh()[::2]),
         ):
             try:
                 call()
@@ -654,7 +656,7 @@ def test_exports_are_released_on_every_error_path(impl: ModuleType) -> None:
     view = fresh()
     for call in (
         lambda: asyncio.run(A.blake3_digest(view, length=2**63)),
-        lambda: M.blake3_digest(view, key=view),
+        lambda: M.hashing.blake3_digest(view, key=view),
     ):
         try:
             call()
@@ -687,18 +689,18 @@ async def kept(awaitable):
 @pytest.mark.parametrize(
     "call",
     [
-        "M.blake3_digest(b'x', length=1 << 40)",
-        "M.blake3_hexdigest(b'x', length=1 << 40)",
-        "M.blake3(b'x').digest(1 << 40)",
-        "M.blake3(b'x').hexdigest(length=1 << 40)",
-        "M.blake3_file('/', length=1 << 40)",
+        "M.hashing.blake3_digest(b'x', length=1 << 40)",
+        "M.hashing.blake3_hexdigest(b'x', length=1 << 40)",
+        "M.hashing.blake3(b'x').digest(1 << 40)",
+        "M.hashing.blake3(b'x').hexdigest(length=1 << 40)",
+        "M.hashing.blake3_file('/', length=1 << 40)",
         "asyncio.run(kept(A.blake3_digest(b'x', length=1 << 40)))",
         "asyncio.run(kept(A.blake3_hexdigest(b'x', length=1 << 40)))",
         "asyncio.run(kept(A.blake3_file('/', length=1 << 40)))",
         # Input copies: a context or a path larger than what is left.
-        "M.blake3_digest(b'x', derive_key_context=TEXT)",
-        "M.blake3(derive_key_context=TEXT)",
-        "M.blake3_file(TEXT)",
+        "M.hashing.blake3_digest(b'x', derive_key_context=TEXT)",
+        "M.hashing.blake3(derive_key_context=TEXT)",
+        "M.hashing.blake3_file(TEXT)",
         "asyncio.run(kept(A.blake3_digest(b'x', derive_key_context=TEXT)))",
         "asyncio.run(kept(A.blake3_file(TEXT)))",
     ],
@@ -716,8 +718,8 @@ def test_buffers_sized_by_the_input_raise_memory_error(impl: ModuleType, call: s
 @pytest.mark.parametrize(
     "call",
     [
-        "M.blake3_hexdigest(b'x', length=LENGTH)",
-        "M.blake3(b'x').hexdigest(length=LENGTH)",
+        "M.hashing.blake3_hexdigest(b'x', length=LENGTH)",
+        "M.hashing.blake3(b'x').hexdigest(length=LENGTH)",
         "asyncio.run(kept(A.blake3_digest(b'x', length=LENGTH)))",
         "asyncio.run(kept(A.blake3_hexdigest(b'x', length=LENGTH)))",
     ],
@@ -756,7 +758,8 @@ def test_a_thread_pool_that_cannot_start(impl: ModuleType) -> None:
     # back (up to 2 MiB left), a stack could fit and the thread then die in glibc, which
     # aborts when it cannot allocate a new thread's TLS block.
     held[1 << 20].pop()
-    report(lambda: M.blake3_hexdigest(data, max_threads=M.AUTO) == {ZEROS[2 << 20]!r} or 1 / 0)
+    hexdigest = M.hashing.blake3_hexdigest
+    report(lambda: hexdigest(data, max_threads=M.hashing.AUTO) == {ZEROS[2 << 20]!r} or 1 / 0)
     """
     assert outcome(impl, textwrap.dedent(snippet)) == "ok bool"
 
@@ -769,5 +772,7 @@ def test_a_file_larger_than_the_address_space(impl: ModuleType, tmp_path: Path) 
     path = tmp_path / "sparse.bin"
     with path.open("wb") as file:
         file.truncate(1 << 30)
-    snippet = f"report(lambda: M.blake3_file({str(path)!r}).hex() == {ZEROS[1 << 30]!r} or 1 / 0)"
+    snippet = (
+        f"report(lambda: M.hashing.blake3_file({str(path)!r}).hex() == {ZEROS[1 << 30]!r} or 1 / 0)"
+    )
     assert outcome(impl, snippet, limit=512 << 20) == "ok bool"

@@ -222,13 +222,13 @@ PLAIN_DOCUMENTS: list[Any] = [
 @pytest.mark.parametrize("obj", PLAIN_DOCUMENTS, ids=lambda obj: ascii(obj)[:40])
 def test_plain_documents_match_the_standard_library(impl: ModuleType, obj: Any) -> None:
     expected = compact(obj)
-    assert impl.dumps(obj) == expected
-    assert impl.dumps_str(obj) == expected.decode()
+    assert impl.json.dumps(obj) == expected
+    assert impl.json.dumps_str(obj) == expected.decode()
 
 
 def test_dumps_returns_bytes_and_dumps_str_returns_str(impl: ModuleType) -> None:
-    assert type(impl.dumps({"a": [1]})) is bytes
-    assert type(impl.dumps_str({"a": [1]})) is str
+    assert type(impl.json.dumps({"a": [1]})) is bytes
+    assert type(impl.json.dumps_str({"a": [1]})) is str
 
 
 @pytest.mark.parametrize("code", range(0x20))
@@ -236,8 +236,8 @@ def test_every_control_character_is_escaped_like_the_standard_library(
     impl: ModuleType, code: int
 ) -> None:
     text = f"a{chr(code)}b"
-    assert impl.dumps(text) == compact(text)
-    assert impl.dumps({text: text}) == compact({text: text})
+    assert impl.json.dumps(text) == compact(text)
+    assert impl.json.dumps({text: text}) == compact({text: text})
 
 
 @pytest.mark.parametrize(
@@ -266,47 +266,47 @@ def test_every_control_character_is_escaped_like_the_standard_library(
     ],
 )
 def test_string_escapes(impl: ModuleType, text: str, expected: bytes) -> None:
-    assert impl.dumps(text) == expected
-    assert impl.dumps_str(text) == expected.decode()
+    assert impl.json.dumps(text) == expected
+    assert impl.json.dumps_str(text) == expected.decode()
 
 
 def test_str_subclass_is_written_as_its_characters(impl: ModuleType) -> None:
     value = Text('he said "hi"')
-    assert impl.dumps(value) == b'"he said \\"hi\\""'
-    assert impl.dumps({value: [value]}) == b'{"he said \\"hi\\"":["he said \\"hi\\""]}'
+    assert impl.json.dumps(value) == b'"he said \\"hi\\""'
+    assert impl.json.dumps({value: [value]}) == b'{"he said \\"hi\\"":["he said \\"hi\\""]}'
 
 
 def test_bool_is_checked_before_int(impl: ModuleType) -> None:
-    assert impl.dumps(True) == b"true"
-    assert impl.dumps(False) == b"false"
-    assert impl.dumps([True, 1, False, 0]) == b"[true,1,false,0]"
+    assert impl.json.dumps(True) == b"true"
+    assert impl.json.dumps(False) == b"false"
+    assert impl.json.dumps([True, 1, False, 0]) == b"[true,1,false,0]"
 
 
 @pytest.mark.parametrize(
     "value", [0, -0, 1, -1, 2**31, -(2**31) - 1, 2**64 + 1, -(2**64), -(2**200), 10**4299]
 )
 def test_int_digits(impl: ModuleType, value: int) -> None:
-    assert impl.dumps(value) == int.__repr__(value).encode()
+    assert impl.json.dumps(value) == int.__repr__(value).encode()
 
 
 def test_int_subclasses_use_int_repr(impl: ModuleType) -> None:
-    assert impl.dumps(Number(42)) == b"42"
-    assert impl.dumps(Number(-(10**40))) == b"-1" + b"0" * 40
-    assert impl.dumps(Level.LOW) == b"1"
-    assert impl.dumps(Level.HIGH) == b"1" + b"0" * 30
-    assert impl.dumps(Mixed.ONE) == b"1"
-    assert impl.dumps([Level.LOW, Mixed.ONE]) == b"[1,1]"
+    assert impl.json.dumps(Number(42)) == b"42"
+    assert impl.json.dumps(Number(-(10**40))) == b"-1" + b"0" * 40
+    assert impl.json.dumps(Level.LOW) == b"1"
+    assert impl.json.dumps(Level.HIGH) == b"1" + b"0" * 30
+    assert impl.json.dumps(Mixed.ONE) == b"1"
+    assert impl.json.dumps([Level.LOW, Mixed.ONE]) == b"[1,1]"
 
 
 @pytest.mark.skipif(not hasattr(sys, "get_int_max_str_digits"), reason="no int digit limit")
 def test_int_digit_limit_applies_to_dumps(impl: ModuleType) -> None:
     assert sys.get_int_max_str_digits() == 4300
-    assert impl.dumps(10**4299) == b"1" + b"0" * 4299  # 4300 digits
-    assert impl.dumps(-(10**4299)) == b"-1" + b"0" * 4299
+    assert impl.json.dumps(10**4299) == b"1" + b"0" * 4299  # 4300 digits
+    assert impl.json.dumps(-(10**4299)) == b"-1" + b"0" * 4299
     with pytest.raises(ValueError, match="4300"):
-        impl.dumps(10**4300)  # 4301 digits
+        impl.json.dumps(10**4300)  # 4301 digits
     with pytest.raises(ValueError, match="4300"):
-        impl.dumps({"a": [-(10**4300)]})
+        impl.json.dumps({"a": [-(10**4300)]})
 
 
 @pytest.mark.parametrize(
@@ -330,38 +330,38 @@ def test_int_digit_limit_applies_to_dumps(impl: ModuleType) -> None:
     ],
 )
 def test_float_repr_digits(impl: ModuleType, value: float, expected: bytes) -> None:
-    assert impl.dumps(value) == expected
-    assert impl.dumps(Real(value)) == expected
-    assert impl.dumps_str([value]) == f"[{expected.decode()}]"
+    assert impl.json.dumps(value) == expected
+    assert impl.json.dumps(Real(value)) == expected
+    assert impl.json.dumps_str([value]) == f"[{expected.decode()}]"
 
 
 def test_float_enum_mixin_uses_float_repr(impl: ModuleType) -> None:
-    assert impl.dumps([Ratio.HALF, Ratio.TINY]) == b"[0.5,1e-05]"
+    assert impl.json.dumps([Ratio.HALF, Ratio.TINY]) == b"[0.5,1e-05]"
 
 
 def test_none(impl: ModuleType) -> None:
-    assert impl.dumps(None) == b"null"
-    assert impl.dumps_str(None) == "null"
+    assert impl.json.dumps(None) == b"null"
+    assert impl.json.dumps_str(None) == "null"
 
 
 def test_container_subclasses(impl: ModuleType) -> None:
     ordered = collections.OrderedDict([("b", 1), ("a", 2)])
-    assert impl.dumps(ordered) == b'{"b":1,"a":2}'
+    assert impl.json.dumps(ordered) == b'{"b":1,"a":2}'
     default_dict: collections.defaultdict[str, list[int]] = collections.defaultdict(list)
     default_dict["x"].append(1)
-    assert impl.dumps(default_dict) == b'{"x":[1]}'
-    assert impl.dumps(Mapping(z=1, y=Mapping())) == b'{"z":1,"y":{}}'
-    assert impl.dumps(Items([1, Items()])) == b"[1,[]]"
-    assert impl.dumps(Pair((1, 2))) == b"[1,2]"
-    assert impl.dumps(Point(3, 4)) == b"[3,4]"
-    assert impl.dumps({"p": (Point(1, 2),)}) == b'{"p":[[1,2]]}'
+    assert impl.json.dumps(default_dict) == b'{"x":[1]}'
+    assert impl.json.dumps(Mapping(z=1, y=Mapping())) == b'{"z":1,"y":{}}'
+    assert impl.json.dumps(Items([1, Items()])) == b"[1,[]]"
+    assert impl.json.dumps(Pair((1, 2))) == b"[1,2]"
+    assert impl.json.dumps(Point(3, 4)) == b"[3,4]"
+    assert impl.json.dumps({"p": (Point(1, 2),)}) == b'{"p":[[1,2]]}'
 
 
 def test_dict_items_in_insertion_order(impl: ModuleType) -> None:
     value = {"b": 1, "a": 2, "c": 3}
     del value["b"]
     value["b"] = 4
-    assert impl.dumps(value) == b'{"a":2,"c":3,"b":4}'
+    assert impl.json.dumps(value) == b'{"a":2,"c":3,"b":4}'
 
 
 @pytest.mark.parametrize(
@@ -385,54 +385,56 @@ def test_dict_items_in_insertion_order(impl: ModuleType) -> None:
 )
 def test_dates_and_times_are_isoformat(impl: ModuleType, value: Any) -> None:
     text = value.isoformat()
-    assert impl.dumps(value) == f'"{text}"'.encode()
-    assert impl.dumps({"at": [value]}) == f'{{"at":["{text}"]}}'.encode()
+    assert impl.json.dumps(value) == f'"{text}"'.encode()
+    assert impl.json.dumps({"at": [value]}) == f'{{"at":["{text}"]}}'.encode()
 
 
 def test_datetime_offsets_exactly(impl: ModuleType) -> None:
-    assert impl.dumps(dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)) == (
+    assert impl.json.dumps(dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=UTC)) == (
         b'"2024-01-02T03:04:05+00:00"'
     )
-    assert impl.dumps(dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=IST)) == (
+    assert impl.json.dumps(dt.datetime(2024, 1, 2, 3, 4, 5, tzinfo=IST)) == (
         b'"2024-01-02T03:04:05+05:30"'
     )
     with_seconds = dt.timezone(dt.timedelta(hours=1, seconds=30))
-    assert impl.dumps(dt.datetime(2024, 1, 2, tzinfo=with_seconds)) == (
+    assert impl.json.dumps(dt.datetime(2024, 1, 2, tzinfo=with_seconds)) == (
         b'"2024-01-02T00:00:00+01:00:30"'
     )
-    assert impl.dumps(dt.datetime(2024, 1, 2)) == b'"2024-01-02T00:00:00"'
-    assert impl.dumps(dt.date(2024, 1, 2)) == b'"2024-01-02"'
-    assert impl.dumps(dt.time(3, 4, 5)) == b'"03:04:05"'
+    assert impl.json.dumps(dt.datetime(2024, 1, 2)) == b'"2024-01-02T00:00:00"'
+    assert impl.json.dumps(dt.date(2024, 1, 2)) == b'"2024-01-02"'
+    assert impl.json.dumps(dt.time(3, 4, 5)) == b'"03:04:05"'
 
 
 def test_uuid(impl: ModuleType) -> None:
-    assert impl.dumps(SOME_UUID) == b'"12345678-1234-5678-1234-567812345678"'
+    assert impl.json.dumps(SOME_UUID) == b'"12345678-1234-5678-1234-567812345678"'
     random_uuid = uuid.uuid4()
-    assert impl.dumps([random_uuid]) == f'["{random_uuid}"]'.encode()
-    assert impl.dumps(uuid.UUID(int=0)) == b'"00000000-0000-0000-0000-000000000000"'
+    assert impl.json.dumps([random_uuid]) == f'["{random_uuid}"]'.encode()
+    assert impl.json.dumps(uuid.UUID(int=0)) == b'"00000000-0000-0000-0000-000000000000"'
 
 
 def test_enums_are_their_values(impl: ModuleType) -> None:
-    assert impl.dumps(Color.RED) == b"1"
-    assert impl.dumps(Color.GREEN) == b'"green"'
-    assert impl.dumps(Color.NOTHING) == b"null"
-    assert impl.dumps(Answer.YES) == b"true"
-    assert impl.dumps(Answer.NO) == b"false"
-    assert impl.dumps(Color.HALF) == b"0.5"
-    assert impl.dumps(Shade.DARK) == b'"dark"'
-    assert impl.dumps(Shade.LIGHT) == b'"li\\"ght\\n"'
-    assert impl.dumps(Shape.POINT) == b"[1,2]"
-    assert impl.dumps(Shape.PAIR) == b'[3,"x"]'
-    assert impl.dumps(Shape.MAP) == b'{"k":[null]}'
-    assert impl.dumps(Alias.OF_COLOR) == b"1"
-    assert impl.dumps(Alias.OF_SHADE) == b'"dark"'
-    assert impl.dumps(Alias.OF_SHAPE) == b"[1,2]"
-    assert impl.dumps({"c": [Color.GREEN, Level.LOW, Shade.DARK]}) == (b'{"c":["green",1,"dark"]}')
+    assert impl.json.dumps(Color.RED) == b"1"
+    assert impl.json.dumps(Color.GREEN) == b'"green"'
+    assert impl.json.dumps(Color.NOTHING) == b"null"
+    assert impl.json.dumps(Answer.YES) == b"true"
+    assert impl.json.dumps(Answer.NO) == b"false"
+    assert impl.json.dumps(Color.HALF) == b"0.5"
+    assert impl.json.dumps(Shade.DARK) == b'"dark"'
+    assert impl.json.dumps(Shade.LIGHT) == b'"li\\"ght\\n"'
+    assert impl.json.dumps(Shape.POINT) == b"[1,2]"
+    assert impl.json.dumps(Shape.PAIR) == b'[3,"x"]'
+    assert impl.json.dumps(Shape.MAP) == b'{"k":[null]}'
+    assert impl.json.dumps(Alias.OF_COLOR) == b"1"
+    assert impl.json.dumps(Alias.OF_SHADE) == b'"dark"'
+    assert impl.json.dumps(Alias.OF_SHAPE) == b"[1,2]"
+    assert impl.json.dumps({"c": [Color.GREEN, Level.LOW, Shade.DARK]}) == (
+        b'{"c":["green",1,"dark"]}'
+    )
 
 
 def test_mixin_enums_give_the_same_text_as_their_values(impl: ModuleType) -> None:
     for member in [*Shade, *Level, *Ratio, *Mixed]:
-        assert impl.dumps(member) == impl.dumps(member.value), member
+        assert impl.json.dumps(member) == impl.json.dumps(member.value), member
 
 
 @pytest.mark.parametrize(
@@ -457,8 +459,8 @@ def test_mixin_enums_give_the_same_text_as_their_values(impl: ModuleType) -> Non
     ],
 )
 def test_decimal_is_exact(impl: ModuleType, value: Decimal, expected: bytes) -> None:
-    assert impl.dumps(value) == expected
-    assert impl.dumps({"d": [value]}) == b'{"d":[' + expected + b"]}"
+    assert impl.json.dumps(value) == expected
+    assert impl.json.dumps({"d": [value]}) == b'{"d":[' + expected + b"]}"
 
 
 @pytest.mark.parametrize(
@@ -477,9 +479,9 @@ def test_decimal_is_exact(impl: ModuleType, value: Decimal, expected: bytes) -> 
     ids=str,
 )
 def test_non_finite_numbers_are_null_with_nan_null(impl: ModuleType, value: Any) -> None:
-    assert impl.dumps(value, nan="null") == b"null"
-    assert impl.dumps({"x": [1, value]}, nan="null") == b'{"x":[1,null]}'
-    assert impl.dumps_str([value], nan="null", indent=1) == "[\n null\n]"
+    assert impl.json.dumps(value, nan="null") == b"null"
+    assert impl.json.dumps({"x": [1, value]}, nan="null") == b'{"x":[1,null]}'
+    assert impl.json.dumps_str([value], nan="null", indent=1) == "[\n null\n]"
 
 
 def test_dataclasses_in_field_order(impl: ModuleType) -> None:
@@ -492,16 +494,16 @@ def test_dataclasses_in_field_order(impl: ModuleType) -> None:
         b'{"zeta":1,"alpha":{"name":"a","tags":["x"]},"items":[{"name":"b","tags":[]},'
         b'{"name":"c","tags":["y","z"]}],"extra":null,"computed":5}'
     )
-    assert impl.dumps(value) == expected
-    assert impl.dumps(Frozen(b=2, a=1)) == b'{"b":2,"a":1}'
-    assert impl.dumps(Derived(first=1, second=2)) == b'{"first":1,"second":2}'
-    assert impl.dumps(WithInitVar(1, 2)) == b'{"kept":3}'
-    assert impl.dumps({"list": [Frozen(1, 2)]}) == b'{"list":[{"b":1,"a":2}]}'
+    assert impl.json.dumps(value) == expected
+    assert impl.json.dumps(Frozen(b=2, a=1)) == b'{"b":2,"a":1}'
+    assert impl.json.dumps(Derived(first=1, second=2)) == b'{"first":1,"second":2}'
+    assert impl.json.dumps(WithInitVar(1, 2)) == b'{"kept":3}'
+    assert impl.json.dumps({"list": [Frozen(1, 2)]}) == b'{"list":[{"b":1,"a":2}]}'
 
 
 def test_dataclass_with_sort_keys_and_indent(impl: ModuleType) -> None:
-    assert impl.dumps(Frozen(b=2, a=1), sort_keys=True) == b'{"a":1,"b":2}'
-    assert impl.dumps(Frozen(b=2, a=1), indent=2) == b'{\n  "b": 2,\n  "a": 1\n}'
+    assert impl.json.dumps(Frozen(b=2, a=1), sort_keys=True) == b'{"a":1,"b":2}'
+    assert impl.json.dumps(Frozen(b=2, a=1), indent=2) == b'{\n  "b": 2,\n  "a": 1\n}'
 
 
 # --- default -----------------------------------------------------------------------------
@@ -517,7 +519,9 @@ def test_default_is_called_with_the_object_and_its_result_serialized(
         seen.append(obj)
         return obj.payload
 
-    assert impl.dumps([first, {"x": second}], default=default) == (b'["one",{"x":{"k":[1,2]}}]')
+    assert impl.json.dumps([first, {"x": second}], default=default) == (
+        b'["one",{"x":{"k":[1,2]}}]'
+    )
     assert seen == [first, second]
     assert seen[0] is first
     assert seen[1] is second
@@ -545,7 +549,7 @@ def test_default_is_not_called_for_supported_types(impl: ModuleType) -> None:
         None,
         True,
     ]
-    impl.dumps(document, default=default)
+    impl.json.dumps(document, default=default)
     assert calls == []
 
 
@@ -558,9 +562,9 @@ def test_default_results_are_chained(impl: ModuleType) -> None:
         calls.append(obj)
         return obj.payload
 
-    assert impl.dumps({"a": chain}, default=default) == b'{"a":["done",7]}'
+    assert impl.json.dumps({"a": chain}, default=default) == b'{"a":["done",7]}'
     assert len(calls) == 4
-    assert impl.dumps(chain, default=default, indent=1) == b'[\n "done",\n 7\n]'
+    assert impl.json.dumps(chain, default=default, indent=1) == b'[\n "done",\n 7\n]'
 
 
 def test_default_returning_other_supported_types(impl: ModuleType) -> None:
@@ -576,10 +580,10 @@ def test_default_returning_other_supported_types(impl: ModuleType) -> None:
 
     document = {"s": {3, 1, 2}, "f": frozenset(["b", "a"]), "b": b"\x01\xff", "c": 1 + 2j}
     expected = b'{"s":[1,2,3],"f":["a","b"],"b":"01ff","c":[1.0,2.0]}'
-    assert impl.dumps(document, default=default) == expected
-    assert impl.dumps(Opaque(), default=lambda _: Color.GREEN) == b'"green"'
-    assert impl.dumps(Opaque(), default=lambda _: Frozen(1, 2)) == b'{"b":1,"a":2}'
-    assert impl.dumps(Opaque(), default=lambda _: Decimal("2.50")) == b"2.50"
+    assert impl.json.dumps(document, default=default) == expected
+    assert impl.json.dumps(Opaque(), default=lambda _: Color.GREEN) == b'"green"'
+    assert impl.json.dumps(Opaque(), default=lambda _: Frozen(1, 2)) == b'{"b":1,"a":2}'
+    assert impl.json.dumps(Opaque(), default=lambda _: Decimal("2.50")) == b"2.50"
 
 
 def chain_of(length: int) -> Opaque:
@@ -598,7 +602,7 @@ def test_default_may_be_needed_32_times_in_a_row(impl: ModuleType) -> None:
         calls.append(obj)
         return obj.payload
 
-    assert impl.dumps([chain_of(32)], default=default) == b'["end"]'
+    assert impl.json.dumps([chain_of(32)], default=default) == b'["end"]'
     assert len(calls) == 32
 
 
@@ -610,7 +614,7 @@ def test_default_33_times_in_a_row_is_an_error(impl: ModuleType) -> None:
         return obj.payload
 
     with pytest.raises(JSONEncodeError) as caught:
-        impl.dumps({"a": [1, chain_of(33)]}, default=default)
+        impl.json.dumps({"a": [1, chain_of(33)]}, default=default)
     assert str(caught.value) == (
         "default() was called 32 times in a row without returning a serializable value, "
         'at $["a"][1]'
@@ -623,7 +627,7 @@ def test_default_33_times_in_a_row_is_an_error(impl: ModuleType) -> None:
         return Opaque()
 
     with pytest.raises(JSONEncodeError) as caught:
-        impl.dumps(Opaque(), default=endless)
+        impl.json.dumps(Opaque(), default=endless)
     assert str(caught.value) == (
         "default() was called 32 times in a row without returning a serializable value, at $"
     )
@@ -637,7 +641,7 @@ def test_default_count_restarts_inside_a_returned_container(impl: ModuleType) ->
         return [Opaque(depth + 1)] if depth < 100 else depth
 
     expected = b"[" * 100 + b"100" + b"]" * 100
-    assert impl.dumps(Opaque(0), default=wrap) == expected
+    assert impl.json.dumps(Opaque(0), default=wrap) == expected
 
 
 class BoomError(Exception):
@@ -654,10 +658,10 @@ def test_exceptions_from_default_propagate_unchanged(
         raise error
 
     with pytest.raises(error_type) as caught:
-        impl.dumps({"a": [Opaque()]}, default=default)
+        impl.json.dumps({"a": [Opaque()]}, default=default)
     assert caught.value is error
     with pytest.raises(error_type) as caught:
-        impl.dumps_str(Opaque(), default=default, indent=2, sort_keys=True)
+        impl.json.dumps_str(Opaque(), default=default, indent=2, sort_keys=True)
     assert caught.value is error
 
 
@@ -670,7 +674,7 @@ def test_exception_from_a_later_default_call_propagates(impl: ModuleType) -> Non
         return obj.payload
 
     with pytest.raises(BoomError) as caught:
-        impl.dumps([Opaque(Opaque("bad"))], default=default)
+        impl.json.dumps([Opaque(Opaque("bad"))], default=default)
     assert caught.value is error
 
 
@@ -716,24 +720,24 @@ def test_exception_from_a_later_default_call_propagates(impl: ModuleType) -> Non
 )
 def test_non_str_keys_conversion(impl: ModuleType, key: Any, text: str) -> None:
     expected = compact({text: [1]})
-    assert impl.dumps({key: [1]}, non_str_keys=True) == expected
-    assert impl.dumps_str({key: [1]}, non_str_keys=True) == expected.decode()
-    assert impl.dumps({key: 1}, non_str_keys=True, sort_keys=True, indent=0) == (
+    assert impl.json.dumps({key: [1]}, non_str_keys=True) == expected
+    assert impl.json.dumps_str({key: [1]}, non_str_keys=True) == expected.decode()
+    assert impl.json.dumps({key: 1}, non_str_keys=True, sort_keys=True, indent=0) == (
         json.dumps({text: 1}, ensure_ascii=False, indent=0, separators=(",", ": ")).encode()
     )
 
 
 def test_str_keys_are_unaffected_by_non_str_keys(impl: ModuleType) -> None:
     document = {"b": 1, "a": {"é": [2]}}
-    assert impl.dumps(document, non_str_keys=True) == compact(document)
+    assert impl.json.dumps(document, non_str_keys=True) == compact(document)
 
 
 def test_duplicate_converted_keys_are_all_written(impl: ModuleType) -> None:
-    assert impl.dumps({1: "int", "1": "str"}, non_str_keys=True) == b'{"1":"int","1":"str"}'
-    assert impl.dumps({True: 1, "true": 2, None: 3, "null": 4}, non_str_keys=True) == (
+    assert impl.json.dumps({1: "int", "1": "str"}, non_str_keys=True) == b'{"1":"int","1":"str"}'
+    assert impl.json.dumps({True: 1, "true": 2, None: 3, "null": 4}, non_str_keys=True) == (
         b'{"true":1,"true":2,"null":3,"null":4}'
     )
-    assert impl.dumps({SOME_UUID: 1, str(SOME_UUID): 2}, non_str_keys=True) == (
+    assert impl.json.dumps({SOME_UUID: 1, str(SOME_UUID): 2}, non_str_keys=True) == (
         f'{{"{SOME_UUID}":1,"{SOME_UUID}":2}}'.encode()
     )
 
@@ -742,32 +746,36 @@ def test_sort_keys_in_code_point_order(impl: ModuleType) -> None:
     keys = ["b", "a", "B", "é", "z", "\U0001f600", "\uffff", "\ue000", "aa", "", "\x00", "~"]
     document = {key: index for index, key in enumerate(keys)}
     expected = compact(document, sort_keys=True)
-    assert impl.dumps(document, sort_keys=True) == expected
+    assert impl.json.dumps(document, sort_keys=True) == expected
     # Code-point order, not UTF-16 order: U+1F600 comes after U+FFFF and U+E000.
-    text = impl.dumps_str(document, sort_keys=True)
+    text = impl.json.dumps_str(document, sort_keys=True)
     assert text.index("\uffff") < text.index("\U0001f600")
     assert text.index("\ue000") < text.index("\U0001f600")
-    assert impl.dumps({"b": {"d": 1, "c": 2}, "a": [{"f": 1, "e": 2}]}, sort_keys=True) == (
+    assert impl.json.dumps({"b": {"d": 1, "c": 2}, "a": [{"f": 1, "e": 2}]}, sort_keys=True) == (
         b'{"a":[{"e":2,"f":1}],"b":{"c":2,"d":1}}'
     )
 
 
 def test_sort_keys_sorts_converted_keys_as_strings(impl: ModuleType) -> None:
-    assert impl.dumps({10: "a", 2: "b"}, non_str_keys=True, sort_keys=True) == (
+    assert impl.json.dumps({10: "a", 2: "b"}, non_str_keys=True, sort_keys=True) == (
         b'{"10":"a","2":"b"}'
     )
     document = {2: "a", "10": "b", True: "c", None: "d", 1.5: "e", -1: "f"}
-    assert impl.dumps(document, non_str_keys=True, sort_keys=True) == (
+    assert impl.json.dumps(document, non_str_keys=True, sort_keys=True) == (
         b'{"-1":"f","1.5":"e","10":"b","2":"a","null":"d","true":"c"}'
     )
 
 
 def test_sort_keys_is_stable_for_equal_converted_keys(impl: ModuleType) -> None:
     options: dict[str, Any] = {"non_str_keys": True, "sort_keys": True}
-    assert impl.dumps({"1": "s", 1: "i", "0": 0}, **options) == b'{"0":0,"1":"s","1":"i"}'
-    assert impl.dumps({1: "i", "1": "s", "0": 0}, **options) == b'{"0":0,"1":"i","1":"s"}'
-    assert impl.dumps({"null": 1, "a": 0, None: 2}, **options) == (b'{"a":0,"null":1,"null":2}')
-    assert impl.dumps({None: 2, "a": 0, "null": 1}, **options) == (b'{"a":0,"null":2,"null":1}')
+    assert impl.json.dumps({"1": "s", 1: "i", "0": 0}, **options) == b'{"0":0,"1":"s","1":"i"}'
+    assert impl.json.dumps({1: "i", "1": "s", "0": 0}, **options) == b'{"0":0,"1":"i","1":"s"}'
+    assert impl.json.dumps({"null": 1, "a": 0, None: 2}, **options) == (
+        b'{"a":0,"null":1,"null":2}'
+    )
+    assert impl.json.dumps({None: 2, "a": 0, "null": 1}, **options) == (
+        b'{"a":0,"null":2,"null":1}'
+    )
 
 
 # --- Options -----------------------------------------------------------------------------
@@ -798,25 +806,25 @@ def test_indent_matches_the_standard_library(
             ensure_ascii=False,
             sort_keys=sort_keys,
         )
-        assert impl.dumps(document, indent=indent, sort_keys=sort_keys) == (expected.encode()), (
-            document
-        )
-        assert impl.dumps_str(document, indent=indent, sort_keys=sort_keys) == expected
+        assert impl.json.dumps(document, indent=indent, sort_keys=sort_keys) == (
+            expected.encode()
+        ), document
+        assert impl.json.dumps_str(document, indent=indent, sort_keys=sort_keys) == expected
         assert (
-            impl.dumps(document, indent=indent, sort_keys=sort_keys, append_newline=True)
+            impl.json.dumps(document, indent=indent, sort_keys=sort_keys, append_newline=True)
             == (expected + "\n").encode()
         )
 
 
 def test_indent_exact_text(impl: ModuleType) -> None:
     document = {"a": [1, {}], "b": {"c": []}}
-    assert impl.dumps(document, indent=2) == (
+    assert impl.json.dumps(document, indent=2) == (
         b'{\n  "a": [\n    1,\n    {}\n  ],\n  "b": {\n    "c": []\n  }\n}'
     )
-    assert impl.dumps(document, indent=0) == (b'{\n"a": [\n1,\n{}\n],\n"b": {\n"c": []\n}\n}')
-    assert impl.dumps([], indent=4) == b"[]"
-    assert impl.dumps({}, indent=4) == b"{}"
-    assert impl.dumps(None, indent=None) == b"null"
+    assert impl.json.dumps(document, indent=0) == (b'{\n"a": [\n1,\n{}\n],\n"b": {\n"c": []\n}\n}')
+    assert impl.json.dumps([], indent=4) == b"[]"
+    assert impl.json.dumps({}, indent=4) == b"{}"
+    assert impl.json.dumps(None, indent=None) == b"null"
 
 
 def test_indent_with_dataclasses_enums_and_default(impl: ModuleType) -> None:
@@ -824,80 +832,82 @@ def test_indent_with_dataclasses_enums_and_default(impl: ModuleType) -> None:
     expected = json.dumps(
         {"d": {"b": 1, "a": 2}, "e": [1, 2], "o": []}, indent=3, separators=(",", ": ")
     ).encode()
-    assert impl.dumps(document, indent=3, default=lambda o: o.payload) == expected
+    assert impl.json.dumps(document, indent=3, default=lambda o: o.payload) == expected
 
 
 @pytest.mark.parametrize("indent", [-1, -100])
 def test_negative_indent_is_a_value_error(impl: ModuleType, indent: int) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - the contract names only the type
-        impl.dumps([1], indent=indent)
+        impl.json.dumps([1], indent=indent)
     with pytest.raises(ValueError):  # noqa: PT011
-        impl.dumps_str([1], indent=indent)
+        impl.json.dumps_str([1], indent=indent)
 
 
 @pytest.mark.parametrize("indent", [True, False, "  ", "\t", 2.0, 1.5, b"  ", [2]], ids=repr)
 def test_indent_of_another_type_is_a_type_error(impl: ModuleType, indent: Any) -> None:
     with pytest.raises(TypeError):
-        impl.dumps([1], indent=indent)
+        impl.json.dumps([1], indent=indent)
     with pytest.raises(TypeError):
-        impl.dumps_str([1], indent=indent)
+        impl.json.dumps_str([1], indent=indent)
 
 
 @pytest.mark.parametrize("nan", ["", "Error", "NULL", "none", "nan", "raise", None, 0, b"null"])
 def test_invalid_nan_option_is_a_value_error(impl: ModuleType, nan: Any) -> None:
     with pytest.raises(ValueError):  # noqa: PT011 - the contract names only the type
-        impl.dumps([1.5], nan=nan)
+        impl.json.dumps([1.5], nan=nan)
     with pytest.raises(ValueError):  # noqa: PT011
-        impl.dumps_str([1.5], nan=nan)
+        impl.json.dumps_str([1.5], nan=nan)
 
 
 def test_valid_nan_options_leave_finite_numbers_alone(impl: ModuleType) -> None:
     for nan in ("error", "null"):
-        assert impl.dumps([1.5, Decimal("2.5"), -0.0], nan=nan) == b"[1.5,2.5,-0.0]"
+        assert impl.json.dumps([1.5, Decimal("2.5"), -0.0], nan=nan) == b"[1.5,2.5,-0.0]"
 
 
 @pytest.mark.parametrize("default", [1, "str", b"x", [len], object()], ids=repr_id)
 def test_non_callable_default_is_a_type_error(impl: ModuleType, default: Any) -> None:
     with pytest.raises(TypeError):
-        impl.dumps([1], default=default)
+        impl.json.dumps([1], default=default)
     with pytest.raises(TypeError):
-        impl.dumps_str([1], default=default)
+        impl.json.dumps_str([1], default=default)
 
 
 def test_default_none_means_no_default(impl: ModuleType) -> None:
-    assert impl.dumps([1], default=None) == b"[1]"
+    assert impl.json.dumps([1], default=None) == b"[1]"
     with pytest.raises(JSONEncodeError):
-        impl.dumps([Opaque()], default=None)
+        impl.json.dumps([Opaque()], default=None)
 
 
 def test_dumps_options_are_keyword_only_and_obj_positional_only(impl: ModuleType) -> None:
     with pytest.raises(TypeError):
-        impl.dumps([1], None)
+        impl.json.dumps([1], None)
     with pytest.raises(TypeError):
-        impl.dumps(obj=[1])
+        impl.json.dumps(obj=[1])
     with pytest.raises(TypeError):
-        impl.dumps_str(obj=[1])
+        impl.json.dumps_str(obj=[1])
     with pytest.raises(TypeError):
-        impl.dumps([1], unknown=True)
+        impl.json.dumps([1], unknown=True)
     with pytest.raises(TypeError):
-        impl.dumps()
+        impl.json.dumps()
 
 
 def test_loads_data_is_positional_only(impl: ModuleType) -> None:
     with pytest.raises(TypeError):
-        impl.loads(data="1")
+        impl.json.loads(data="1")
     with pytest.raises(TypeError):
-        impl.loads()
+        impl.json.loads()
     with pytest.raises(TypeError):
-        impl.loads("1", "2")
+        impl.json.loads("1", "2")
 
 
 def test_append_newline(impl: ModuleType) -> None:
-    assert impl.dumps(1, append_newline=True) == b"1\n"
-    assert impl.dumps({"a": [1]}, append_newline=True) == b'{"a":[1]}\n'
-    assert impl.dumps_str([], append_newline=True) == "[]\n"
-    assert impl.dumps({"a": [1]}, indent=1, append_newline=True) == (b'{\n "a": [\n  1\n ]\n}\n')
-    assert impl.dumps(1, append_newline=False) == b"1"
+    assert impl.json.dumps(1, append_newline=True) == b"1\n"
+    assert impl.json.dumps({"a": [1]}, append_newline=True) == b'{"a":[1]}\n'
+    assert impl.json.dumps_str([], append_newline=True) == "[]\n"
+    assert impl.json.dumps({"a": [1]}, indent=1, append_newline=True) == (
+        b'{\n "a": [\n  1\n ]\n}\n'
+    )
+    assert impl.json.dumps(1, append_newline=False) == b"1"
 
 
 OPTION_SETS: list[dict[str, Any]] = [
@@ -923,8 +933,8 @@ def test_dumps_str_is_dumps_decoded(impl: ModuleType, options: dict[str, Any]) -
     if "nan" in options:
         documents.append([float("nan"), Opaque(), {"s": {1}}])
     for document in documents:
-        as_bytes = impl.dumps(document, **options)
-        as_str = impl.dumps_str(document, **options)
+        as_bytes = impl.json.dumps(document, **options)
+        as_str = impl.json.dumps_str(document, **options)
         assert type(as_str) is str
         assert as_str == as_bytes.decode("utf-8")
 
@@ -965,12 +975,12 @@ def test_dumps_str_is_dumps_decoded(impl: ModuleType, options: dict[str, Any]) -
 )
 def test_loads_agrees_with_the_standard_library(impl: ModuleType, text: str) -> None:
     expected = json.loads(text)
-    assert_strict_equal(impl.loads(text), expected)
-    assert_strict_equal(impl.loads(text.encode()), expected)
+    assert_strict_equal(impl.json.loads(text), expected)
+    assert_strict_equal(impl.json.loads(text.encode()), expected)
 
 
 def test_loads_result_types(impl: ModuleType) -> None:
-    value = impl.loads('{"a": [1, 1.0, "s", true, false, null, {}, []]}')
+    value = impl.json.loads('{"a": [1, 1.0, "s", true, false, null, {}, []]}')
     assert type(value) is dict
     items = value["a"]
     assert type(items) is list
@@ -987,30 +997,30 @@ def test_loads_result_types(impl: ModuleType) -> None:
 )
 def test_loads_big_ints_are_exact(impl: ModuleType, value: int) -> None:
     text = str(value)
-    assert_strict_equal(impl.loads(text), value)
-    assert_strict_equal(impl.loads(f"[{text}]".encode()), [value])
+    assert_strict_equal(impl.json.loads(text), value)
+    assert_strict_equal(impl.json.loads(f"[{text}]".encode()), [value])
 
 
 def test_loads_minus_zero_int_is_zero(impl: ModuleType) -> None:
-    result = impl.loads("-0")
+    result = impl.json.loads("-0")
     assert type(result) is int
     assert result == 0
-    assert_strict_equal(impl.loads("[-0, 0]"), [0, 0])
+    assert_strict_equal(impl.json.loads("[-0, 0]"), [0, 0])
 
 
 @pytest.mark.skipif(not hasattr(sys, "get_int_max_str_digits"), reason="no int digit limit")
 def test_loads_int_digit_limit(impl: ModuleType) -> None:
     assert sys.get_int_max_str_digits() == 4300
-    assert impl.loads("9" * 4300) == int("9" * 4300)
-    assert impl.loads("-" + "9" * 4300) == -int("9" * 4300)
-    assert impl.loads(b"[" + b"1" * 4300 + b"]") == [int("1" * 4300)]
+    assert impl.json.loads("9" * 4300) == int("9" * 4300)
+    assert impl.json.loads("-" + "9" * 4300) == -int("9" * 4300)
+    assert impl.json.loads(b"[" + b"1" * 4300 + b"]") == [int("1" * 4300)]
     for text in ("9" * 4301, "-" + "9" * 4301, "[1, " + "1" * 5000 + "]"):
         with pytest.raises(ValueError, match="4300"):
-            impl.loads(text)
+            impl.json.loads(text)
         with pytest.raises(ValueError, match="4300"):
-            impl.loads(text.encode())
+            impl.json.loads(text.encode())
     # Floats have no digit limit.
-    assert impl.loads("1" * 5000 + ".5") == float("1" * 5000 + ".5")
+    assert impl.json.loads("1" * 5000 + ".5") == float("1" * 5000 + ".5")
 
 
 FLOAT_LITERALS = [
@@ -1056,17 +1066,17 @@ FLOAT_LITERALS = [
 @pytest.mark.parametrize("literal", FLOAT_LITERALS, ids=lambda text: text[:40])
 def test_loads_floats_equal_float_of_the_literal(impl: ModuleType, literal: str) -> None:
     expected = float(literal)
-    result = impl.loads(literal)
+    result = impl.json.loads(literal)
     assert type(result) is float
     assert repr(result) == repr(expected)
     assert math.copysign(1.0, result) == math.copysign(1.0, expected)
-    assert repr(impl.loads(f"[{literal}]".encode())[0]) == repr(expected)
+    assert repr(impl.json.loads(f"[{literal}]".encode())[0]) == repr(expected)
 
 
 def test_loads_duplicate_keys_last_value_at_first_position(impl: ModuleType) -> None:
-    result = impl.loads('{"a": 1, "b": 2, "a": 3, "c": 4, "b": 5}')
+    result = impl.json.loads('{"a": 1, "b": 2, "a": 3, "c": 4, "b": 5}')
     assert list(result.items()) == [("a", 3), ("b", 5), ("c", 4)]
-    assert list(impl.loads('{"a":{"x":1},"a":[2]}').items()) == [("a", [2])]
+    assert list(impl.json.loads('{"a":{"x":1},"a":[2]}').items()) == [("a", [2])]
     assert result == json.loads('{"a": 1, "b": 2, "a": 3, "c": 4, "b": 5}')
 
 
@@ -1088,16 +1098,16 @@ def test_loads_duplicate_keys_last_value_at_first_position(impl: ModuleType) -> 
     ],
 )
 def test_loads_surrogate_escapes(impl: ModuleType, text: str, expected: str) -> None:
-    assert impl.loads(text) == expected
-    assert impl.loads(text.encode()) == expected
-    assert impl.loads(f"{{{text}: [{text}]}}") == {expected: [expected]}
+    assert impl.json.loads(text) == expected
+    assert impl.json.loads(text.encode()) == expected
+    assert impl.json.loads(f"{{{text}: [{text}]}}") == {expected: [expected]}
     assert json.loads(text) == expected
 
 
 def test_loads_lone_surrogate_cannot_be_dumped_back(impl: ModuleType) -> None:
-    value = impl.loads('"\\ud800"')
+    value = impl.json.loads('"\\ud800"')
     with pytest.raises(JSONEncodeError):
-        impl.dumps(value)
+        impl.json.dumps(value)
 
 
 DOCUMENT = '{"name": "é\U0001f600", "items": [1, 2.5, null]}'
@@ -1139,22 +1149,22 @@ class TextString(str):
 )
 def test_loads_input_types(impl: ModuleType, make: Callable[[str], Any]) -> None:
     data = make(DOCUMENT)
-    assert_strict_equal(impl.loads(data), EXPECTED_VALUE)
+    assert_strict_equal(impl.json.loads(data), EXPECTED_VALUE)
 
 
 def test_loads_does_not_change_its_input(impl: ModuleType) -> None:
     buffer = bytearray(b'{"a": [1, 2]}')
-    assert impl.loads(buffer) == {"a": [1, 2]}
+    assert impl.json.loads(buffer) == {"a": [1, 2]}
     assert buffer == bytearray(b'{"a": [1, 2]}')
 
 
 def test_loads_empty_containers_are_fresh_objects(impl: ModuleType) -> None:
-    result = impl.loads("[[], [], {}, {}]")
+    result = impl.json.loads("[[], [], {}, {}]")
     assert result[0] is not result[1]
     assert result[2] is not result[3]
     result[0].append(1)
     result[2]["k"] = 1
-    assert impl.loads("[[], [], {}, {}]") == [[], [], {}, {}]
+    assert impl.json.loads("[[], [], {}, {}]") == [[], [], {}, {}]
 
 
 @pytest.mark.parametrize(
@@ -1164,7 +1174,7 @@ def test_loads_empty_containers_are_fresh_objects(impl: ModuleType) -> None:
 )
 def test_loads_of_wrong_types_is_a_type_error(impl: ModuleType, data: Any) -> None:
     with pytest.raises(TypeError):
-        impl.loads(data)
+        impl.json.loads(data)
 
 
 def test_loads_of_a_non_contiguous_buffer_is_refused(impl: ModuleType) -> None:
@@ -1174,14 +1184,14 @@ def test_loads_of_a_non_contiguous_buffer_is_refused(impl: ModuleType) -> None:
     strided = memoryview(b"[[1,,2]]")[::2]
     assert not strided.c_contiguous
     with pytest.raises((BufferError, TypeError)):
-        impl.loads(strided)
+        impl.json.loads(strided)
 
 
 def test_decode_error_class(impl: ModuleType) -> None:
     from covet_rust_core import _json_errors
 
-    assert impl.JSONDecodeError is _json_errors.JSONDecodeError
-    assert impl.JSONEncodeError is _json_errors.JSONEncodeError
+    assert impl.json.JSONDecodeError is _json_errors.JSONDecodeError
+    assert impl.json.JSONEncodeError is _json_errors.JSONEncodeError
     assert issubclass(JSONDecodeError, json.JSONDecodeError)
     assert issubclass(JSONDecodeError, ValueError)
     assert issubclass(JSONEncodeError, TypeError)
@@ -1192,27 +1202,27 @@ def test_decode_error_class(impl: ModuleType) -> None:
 
 def test_ten_megabyte_strings(impl: ModuleType) -> None:
     big = "x" * (10 * MIB)
-    written = impl.dumps(big)
+    written = impl.json.dumps(big)
     assert len(written) == 10 * MIB + 2
     assert written == b'"' + big.encode() + b'"'
-    assert impl.loads(written) == big
-    assert impl.loads(written.decode()) == big
-    assert impl.dumps_str([big]) == f'["{big}"]'
+    assert impl.json.loads(written) == big
+    assert impl.json.loads(written.decode()) == big
+    assert impl.json.dumps_str([big]) == f'["{big}"]'
     mixed = 'é\U0001f600abcdefgh\n"' * (MIB // 2)  # ~6 M characters, 1 M escapes
-    written = impl.dumps({"k": mixed})
+    written = impl.json.dumps({"k": mixed})
     assert written == compact({"k": mixed})
-    assert impl.loads(written) == {"k": mixed}
-    assert impl.loads(written.decode()) == {"k": mixed}
+    assert impl.json.loads(written) == {"k": mixed}
+    assert impl.json.loads(written.decode()) == {"k": mixed}
 
 
 def test_ten_megabyte_document(impl: ModuleType) -> None:
     document = [
         {"id": index, "name": f"item {index}", "tags": ["a", "b"]} for index in range(100_000)
     ]
-    written = impl.dumps(document)
+    written = impl.json.dumps(document)
     assert len(written) > 4 * MIB
     assert written == compact(document)
-    assert impl.loads(written) == document
+    assert impl.json.loads(written) == document
 
 
 def test_reference_counts_are_unchanged(impl: ModuleType) -> None:
@@ -1232,16 +1242,16 @@ def test_reference_counts_are_unchanged(impl: ModuleType) -> None:
 
     def run() -> None:
         for _ in range(1000):
-            impl.loads(text)
-            impl.loads(data)
-            impl.loads(buffer)
-            impl.dumps(document)
-            impl.dumps_str(document, sort_keys=True, indent=2)
-            impl.dumps([opaque], default=default)
+            impl.json.loads(text)
+            impl.json.loads(data)
+            impl.json.loads(buffer)
+            impl.json.dumps(document)
+            impl.json.dumps_str(document, sort_keys=True, indent=2)
+            impl.json.dumps([opaque], default=default)
             with contextlib.suppress(JSONEncodeError):
-                impl.dumps(failing)
+                impl.json.dumps(failing)
             with contextlib.suppress(JSONDecodeError):
-                impl.loads(text[:-1])
+                impl.json.loads(text[:-1])
 
     run()  # warm-up: caches and interned objects settle
     gc.collect()
@@ -1277,21 +1287,21 @@ def test_no_memory_growth_over_many_calls(impl: ModuleType) -> None:
         kind = index % 8
         try:
             if kind == 0:
-                impl.loads(valid)
+                impl.json.loads(valid)
             elif kind == 1:
-                impl.dumps(document, sort_keys=True, indent=2)
+                impl.json.dumps(document, sort_keys=True, indent=2)
             elif kind == 2:
-                impl.loads(b'{"a": [1, 2,]}')
+                impl.json.loads(b'{"a": [1, 2,]}')
             elif kind == 3:
-                impl.dumps({"a": [Opaque()]})
+                impl.json.dumps({"a": [Opaque()]})
             elif kind == 4:
-                impl.loads(b'["\xff"]')
+                impl.json.loads(b'["\xff"]')
             elif kind == 5:
-                impl.dumps([float("nan")])
+                impl.json.dumps([float("nan")])
             elif kind == 6:
-                impl.dumps_str(default_calls, default=lambda obj: obj.payload)
+                impl.json.dumps_str(default_calls, default=lambda obj: obj.payload)
             else:
-                impl.loads(f'{{"k{index}": "\\ud800", "n": {index}}}')
+                impl.json.loads(f'{{"k{index}": "\\ud800", "n": {index}}}')
         except (JSONDecodeError, JSONEncodeError):
             pass
 

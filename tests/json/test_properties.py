@@ -56,10 +56,10 @@ def test_native_and_twin_write_identical_bytes(
     document: Any, sort_keys: bool, indent: int | None, newline: bool
 ) -> None:
     options: dict[str, Any] = {"sort_keys": sort_keys, "indent": indent, "append_newline": newline}
-    written = native().dumps(document, **options)
-    assert twin().dumps(document, **options) == written
-    assert native().dumps_str(document, **options) == written.decode()
-    assert twin().dumps_str(document, **options) == written.decode()
+    written = native().json.dumps(document, **options)
+    assert twin().json.dumps(document, **options) == written
+    assert native().json.dumps_str(document, **options) == written.decode()
+    assert twin().json.dumps_str(document, **options) == written.decode()
 
 
 @SETTINGS
@@ -71,25 +71,25 @@ def test_dumps_matches_the_standard_library(
     expected = json.dumps(
         document, ensure_ascii=False, separators=separators, sort_keys=sort_keys, indent=indent
     )
-    assert impl.dumps(document, sort_keys=sort_keys, indent=indent) == expected.encode()
+    assert impl.json.dumps(document, sort_keys=sort_keys, indent=indent) == expected.encode()
 
 
 @SETTINGS
 @given(document=documents, sort_keys=st.booleans(), indent=indents)
 def test_round_trip(impl: ModuleType, document: Any, sort_keys: bool, indent: int | None) -> None:
-    written = impl.dumps(document, sort_keys=sort_keys, indent=indent)
+    written = impl.json.dumps(document, sort_keys=sort_keys, indent=indent)
     # The standard library gives the expected value, in the written order.
     expected = json.loads(written)
-    assert_strict_equal(impl.loads(written), expected)
-    assert_strict_equal(impl.loads(written.decode()), expected)
+    assert_strict_equal(impl.json.loads(written), expected)
+    assert_strict_equal(impl.json.loads(written.decode()), expected)
     if not sort_keys:
-        assert_strict_equal(impl.loads(written), document)
+        assert_strict_equal(impl.json.loads(written), document)
 
 
 @SETTINGS
 @given(value=finite_floats)
 def test_float_round_trip_keeps_the_sign_of_zero(impl: ModuleType, value: float) -> None:
-    result = impl.loads(impl.dumps(value))
+    result = impl.json.loads(impl.json.dumps(value))
     assert type(result) is float
     assert strict_floats_equal(result, value)
 
@@ -102,9 +102,9 @@ def test_loads_of_standard_library_text(
     text = json.dumps(document, ensure_ascii=ensure_ascii, indent=indent)
     expected = json.loads(text)
     for data in (text, text.encode()):
-        native_value = native().loads(data)
+        native_value = native().json.loads(data)
         assert_strict_equal(native_value, expected)
-        assert_strict_equal(twin().loads(data), native_value)
+        assert_strict_equal(twin().json.loads(data), native_value)
 
 
 # --- Invalid and random input: the same verdict on both backends -------------------------
@@ -226,9 +226,9 @@ def same_key_hint(outcome: tuple[str, Any]) -> tuple[str, Any]:
 
 def test_backends_agree_on_the_key_hint() -> None:
     for document in ({1: 2}, {"a": [{None: 1}]}):
-        native_outcome = dump_outcome(native().dumps, document)
+        native_outcome = dump_outcome(native().json.dumps, document)
         assert native_outcome[0] == "JSONEncodeError"
-        assert dump_outcome(twin().dumps, document) == native_outcome
+        assert dump_outcome(twin().json.dumps, document) == native_outcome
 
 
 @SETTINGS
@@ -258,10 +258,10 @@ def test_native_and_twin_agree_on_anything(
         "default": default if with_default else None,
         "append_newline": newline,
     }
-    native_outcome = same_key_hint(dump_outcome(native().dumps, document, **options))
-    assert same_key_hint(dump_outcome(twin().dumps, document, **options)) == native_outcome
-    native_str = same_key_hint(dump_outcome(native().dumps_str, document, **options))
-    assert same_key_hint(dump_outcome(twin().dumps_str, document, **options)) == native_str
+    native_outcome = same_key_hint(dump_outcome(native().json.dumps, document, **options))
+    assert same_key_hint(dump_outcome(twin().json.dumps, document, **options)) == native_outcome
+    native_str = same_key_hint(dump_outcome(native().json.dumps_str, document, **options))
+    assert same_key_hint(dump_outcome(twin().json.dumps_str, document, **options)) == native_str
     if native_outcome[0] == "ok":
         assert native_str == ("ok", native_outcome[1].decode())
         # What is written is valid JSON that both backends read back alike.

@@ -75,11 +75,11 @@ def test_datetime_claims_use_the_base_utctimetuple(impl: ModuleType, result: Any
     and its result went to ``calendar.timegm`` unchecked)."""
     LyingDatetime.result = result
     value = LyingDatetime(2030, 1, 1, tzinfo=dt.timezone.utc)
-    token = impl.jwt_encode({"exp": value, "iat": value, "nbf": value}, SECRET)
+    token = impl.jwt.encode({"exp": value, "iat": value, "nbf": value}, SECRET)
     expected = {"exp": 1893456000, "iat": 1893456000, "nbf": 1893456000}
-    assert token == impl.jwt_encode(expected, SECRET)
+    assert token == impl.jwt.encode(expected, SECRET)
     naive = LyingDatetime(2030, 1, 1, 12)
-    assert payload_of(impl.jwt_encode({"exp": naive}, SECRET)) == b'{"exp":1893499200}'
+    assert payload_of(impl.jwt.encode({"exp": naive}, SECRET)) == b'{"exp":1893499200}'
 
 
 class LyingOffset(dt.tzinfo):
@@ -105,7 +105,7 @@ def test_tzinfo_whose_utcoffset_lies_is_cpythons_error(impl: ModuleType, offset:
     value = dt.datetime(2030, 1, 1, tzinfo=LyingOffset(offset))
     with pytest.raises((TypeError, ValueError)) as expected:
         dt.datetime.utctimetuple(value)
-    assert verdict(impl.jwt_encode, {"exp": value}, SECRET) == (
+    assert verdict(impl.jwt.encode, {"exp": value}, SECRET) == (
         type(expected.value).__name__,
         str(expected.value),
     )
@@ -117,7 +117,7 @@ def test_tzinfo_offset_of_a_timedelta_subclass(impl: ModuleType) -> None:
             return 1e9
 
     value = dt.datetime(2030, 1, 1, 1, tzinfo=LyingOffset(Offset(hours=1)))
-    assert payload_of(impl.jwt_encode({"exp": value}, SECRET)) == b'{"exp":1893456000}'
+    assert payload_of(impl.jwt.encode({"exp": value}, SECRET)) == b'{"exp":1893456000}'
 
 
 class LyingDelta(dt.timedelta):
@@ -136,9 +136,9 @@ def test_timedelta_leeway_uses_the_base_total_seconds(impl: ModuleType, result: 
     LyingDelta.result = result
     token = craft(payload={"exp": now() - 100})
     lenient = LyingDelta(seconds=FAR)
-    assert impl.jwt_decode(token, SECRET, algorithms=["HS256"], leeway=lenient)["exp"] < now()
+    assert impl.jwt.decode(token, SECRET, algorithms=["HS256"], leeway=lenient)["exp"] < now()
     strict = LyingDelta(seconds=0)
-    assert verdict(impl.jwt_decode, token, SECRET, algorithms=["HS256"], leeway=strict) == (
+    assert verdict(impl.jwt.decode, token, SECRET, algorithms=["HS256"], leeway=strict) == (
         "ExpiredSignatureError",
         "Signature has expired",
     )
@@ -158,13 +158,13 @@ def test_number_leeway_uses_the_base_value(impl: ModuleType) -> None:
 
     token = craft(payload={"exp": now() - 100})
     for leeway in (LyingInt(0), LyingFloat(0.0)):
-        assert verdict(impl.jwt_decode, token, SECRET, algorithms=["HS256"], leeway=leeway) == (
+        assert verdict(impl.jwt.decode, token, SECRET, algorithms=["HS256"], leeway=leeway) == (
             "ExpiredSignatureError",
             "Signature has expired",
         )
     too_large = ("OverflowError", "int too large to convert to float")
     assert (
-        verdict(impl.jwt_decode, token, SECRET, algorithms=["HS256"], leeway=LyingInt(10**400))
+        verdict(impl.jwt.decode, token, SECRET, algorithms=["HS256"], leeway=LyingInt(10**400))
         == too_large
     )
 
@@ -202,16 +202,16 @@ def test_token_and_secret_of_a_str_subclass_are_its_text(impl: ModuleType) -> No
     "surrogatepass")``) and a str secret are read as their characters; the subclass's
     ``encode`` (whose result was cast unchecked) is never called."""
     token = craft(payload={"sub": "42"})
-    assert impl.jwt_decode(LyingStr(token), LyingStr(SECRET), algorithms=["HS256"]) == {"sub": "42"}
+    assert impl.jwt.decode(LyingStr(token), LyingStr(SECRET), algorithms=["HS256"]) == {"sub": "42"}
     broken = LyingStr(token[:-2] + "\ud800")
-    assert verdict(impl.jwt_decode, broken, SECRET, algorithms=["HS256"]) == (
+    assert verdict(impl.jwt.decode, broken, SECRET, algorithms=["HS256"]) == (
         "DecodeError",
         "Invalid signature padding",
     )
-    assert impl.jwt_encode({}, LyingStr(SECRET)) == craft()
-    key = impl.JwtKey.from_secret(LyingStr(SECRET))
-    assert impl.jwt_encode({}, key) == craft()
-    assert impl.jwt_get_unverified_header(LyingStr(token)) == {"alg": "HS256", "typ": "JWT"}
+    assert impl.jwt.encode({}, LyingStr(SECRET)) == craft()
+    key = impl.jwt.Key.from_secret(LyingStr(SECRET))
+    assert impl.jwt.encode({}, key) == craft()
+    assert impl.jwt.get_unverified_header(LyingStr(token)) == {"alg": "HS256", "typ": "JWT"}
 
 
 def test_bytes_subclass_is_its_data(impl: ModuleType) -> None:
@@ -220,7 +220,7 @@ def test_bytes_subclass_is_its_data(impl: ModuleType) -> None:
             return b"x"
 
     token = craft(payload={"sub": "42"})
-    assert impl.jwt_decode(
+    assert impl.jwt.decode(
         LyingBytes(token.encode()), LyingBytes(SECRET.encode()), algorithms=["HS256"]
     ) == {"sub": "42"}
 
@@ -238,20 +238,20 @@ def test_max_token_bytes_of_an_int_subclass_is_its_value(impl: ModuleType) -> No
 
     token = craft()
     assert verdict(
-        impl.jwt_decode, token, SECRET, algorithms=["HS256"], max_token_bytes=LyingInt(10)
+        impl.jwt.decode, token, SECRET, algorithms=["HS256"], max_token_bytes=LyingInt(10)
     ) == (
         "DecodeError",
         f"Token is {len(token)} bytes, more than max_token_bytes (10)",
     )
     assert verdict(
-        impl.jwt_decode,
+        impl.jwt.decode,
         token,
         SECRET,
         algorithms=["HS256"],
         max_token_bytes=LyingInt(-(2**70)),
     ) == ("ValueError", "max_token_bytes must be positive")
     assert (
-        impl.jwt_decode(token, SECRET, algorithms=["HS256"], max_token_bytes=LyingInt(2**70)) == {}
+        impl.jwt.decode(token, SECRET, algorithms=["HS256"], max_token_bytes=LyingInt(2**70)) == {}
     )
 
 
@@ -296,7 +296,7 @@ def test_collections_are_read_through_the_base_type(impl: ModuleType, kind: type
     or frozenset subclass are read through the base type: size and items (natively
     ``algorithms`` asked the subclass's ``__len__``, and every one its ``__iter__``)."""
     token = craft(payload={"aud": "api", "iss": "me", "exp": now() + FAR})
-    claims = impl.jwt_decode(
+    claims = impl.jwt.decode(
         token,
         SECRET,
         algorithms=kind(["HS256"]),
@@ -305,14 +305,14 @@ def test_collections_are_read_through_the_base_type(impl: ModuleType, kind: type
         options={"require": LyingList(["exp"]) if kind is LyingList else ["exp"]},
     )
     assert claims["aud"] == "api"
-    assert verdict(impl.jwt_decode, token, SECRET, algorithms=kind()) == (
+    assert verdict(impl.jwt.decode, token, SECRET, algorithms=kind()) == (
         "DecodeError",
         'It is required that you pass in a value for the "algorithms" argument when calling '
         "decode().",
     )
     if kind in (LyingList, LyingTuple):
         missing = verdict(
-            impl.jwt_decode,
+            impl.jwt.decode,
             token,
             SECRET,
             algorithms=["HS256"],
@@ -341,36 +341,36 @@ def test_str_subclass_keys_are_read_as_their_text(impl: ModuleType) -> None:
     token never gets two members of one name (a str subclass key with its own ``__hash__``
     used to be invisible to the checks, and written next to the real one)."""
     k = ForeignHashStr
-    assert verdict(impl.jwt_encode, {}, SECRET, headers={k("alg"): "none"})[0] == (
+    assert verdict(impl.jwt.encode, {}, SECRET, headers={k("alg"): "none"})[0] == (
         "NotImplementedError"
     )
-    assert verdict(impl.jwt_encode, {}, SECRET, headers={k("kid"): 5}) == (
+    assert verdict(impl.jwt.encode, {}, SECRET, headers={k("kid"): 5}) == (
         "TypeError",
         "Key ID header parameter must be a string",
     )
-    assert verdict(impl.jwt_encode, {}, SECRET, headers={k("b64"): False}) == (
+    assert verdict(impl.jwt.encode, {}, SECRET, headers={k("b64"): False}) == (
         "ValueError",
         "The b64 header parameter is not supported",
     )
-    token = impl.jwt_encode({}, SECRET, headers={"typ": "a", k("typ"): "b", k("x"): 1})
+    token = impl.jwt.encode({}, SECRET, headers={"typ": "a", k("typ"): "b", k("x"): 1})
     assert header_of(token) == b'{"alg":"HS256","typ":"b","x":1}'
-    token = impl.jwt_encode({k("alg"): "HS256"}, SECRET, headers={k("alg"): ""})
+    token = impl.jwt.encode({k("alg"): "HS256"}, SECRET, headers={k("alg"): ""})
     assert header_of(token) == b'{"alg":"HS256","typ":"JWT"}'
 
     when = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
-    token = impl.jwt_encode({"sub": "a", k("sub"): "b", k("exp"): when}, SECRET)
+    token = impl.jwt.encode({"sub": "a", k("sub"): "b", k("exp"): when}, SECRET)
     assert payload_of(token) == b'{"sub":"b","exp":1893456000}'
-    assert verdict(impl.jwt_encode, {"iss": "a", k("iss"): 5}, SECRET) == (
+    assert verdict(impl.jwt.encode, {"iss": "a", k("iss"): 5}, SECRET) == (
         "TypeError",
         "Issuer (iss) must be a string.",
     )
 
     expired = craft(payload={"exp": now() - FAR})
     options = {k("verify_exp"): False}
-    claims = impl.jwt_decode(expired, SECRET, algorithms=["HS256"], options=options)
+    claims = impl.jwt.decode(expired, SECRET, algorithms=["HS256"], options=options)
     assert claims["exp"] < now()
     assert verdict(
-        impl.jwt_decode, expired, SECRET, algorithms=["HS256"], options={k("verify_expp"): 1}
+        impl.jwt.decode, expired, SECRET, algorithms=["HS256"], options={k("verify_expp"): 1}
     ) == (
         "TypeError",
         "Unknown option 'verify_expp'; known: verify_signature, verify_exp, verify_nbf, "
@@ -410,13 +410,13 @@ def test_jwk_dicts_and_sets_are_read_through_their_base_types(impl: ModuleType) 
     kid of a lying str subclass is its text)."""
     keys = material()
     jwk = HostileDict({**keys.p256.private_jwk, "kid": LyingStr("k1"), "alg": "ES256"})
-    key = impl.JwtKey.from_jwk(jwk)
+    key = impl.jwt.Key.from_jwk(jwk)
     assert type(key.kid) is str
     assert key.kid == "k1"
-    token = impl.jwt_encode({"sub": "42"}, jwk, algorithm="ES256", headers={"kid": "k1"})
+    token = impl.jwt.encode({"sub": "42"}, jwk, algorithm="ES256", headers={"kid": "k1"})
     key_set = HostileDict(keys=LyingList([HostileDict(keys.p256.public_jwk | {"kid": "k1"})]))
-    assert impl.jwt_decode(token, key_set, algorithms=["ES256"]) == {"sub": "42"}
-    prepared = impl.JwtKeySet.from_jwks(key_set)
+    assert impl.jwt.decode(token, key_set, algorithms=["ES256"]) == {"sub": "42"}
+    prepared = impl.jwt.KeySet.from_jwks(key_set)
     assert len(prepared) == 1
     assert prepared.get(LyingStr("k1")) is not None
     assert prepared.get(LyingStr("k2")) is None
@@ -427,12 +427,12 @@ def test_lone_surrogate_in_a_jwk_member_is_an_invalid_key(impl: ModuleType) -> N
     backends (natively it was the UnicodeEncodeError of the conversion), and such an entry
     of a set is skipped like any unusable one."""
     jwk = {"kty": "oct", "k": b64url(SECRET), "kid": "\ud800"}
-    assert verdict(impl.JwtKey.from_jwk, jwk)[0] == "InvalidKeyError"
-    assert verdict(impl.jwt_encode, {}, jwk)[0] == "InvalidKeyError"
+    assert verdict(impl.jwt.Key.from_jwk, jwk)[0] == "InvalidKeyError"
+    assert verdict(impl.jwt.encode, {}, jwk)[0] == "InvalidKeyError"
     good = {"kty": "oct", "k": b64url(SECRET), "kid": "good"}
-    assert len(impl.JwtKeySet.from_jwks({"keys": [jwk, good]})) == 1
+    assert len(impl.jwt.KeySet.from_jwks({"keys": [jwk, good]})) == 1
     text = f'{{"kty": "oct", "k": "{b64url(SECRET)}", "kid": "\\ud800"}}'
-    assert verdict(impl.JwtKey.from_jwk, text)[0] == "InvalidKeyError"
+    assert verdict(impl.jwt.Key.from_jwk, text)[0] == "InvalidKeyError"
 
 
 @pytest.mark.parametrize("claimed", [dict, str, bytes, dt.datetime, dt.timedelta, list, int])
@@ -441,36 +441,36 @@ def test_a_lying_class_attribute_is_not_believed(impl: ModuleType, claimed: type
     ``isinstance`` used to believe ``__class__``."""
     liar = ClassLiar(claimed)
     assert isinstance(liar, claimed)
-    assert verdict(impl.jwt_encode, liar, SECRET) == (
+    assert verdict(impl.jwt.encode, liar, SECRET) == (
         "TypeError",
         "Expecting a dict object, as JWT only supports JSON objects as payloads.",
     )
-    assert verdict(impl.jwt_encode, {}, SECRET, headers=liar) == (
+    assert verdict(impl.jwt.encode, {}, SECRET, headers=liar) == (
         "TypeError",
         "headers must be a dict or None, not ClassLiar",
     )
-    assert verdict(impl.jwt_encode, {}, SECRET, algorithm=liar) == (
+    assert verdict(impl.jwt.encode, {}, SECRET, algorithm=liar) == (
         "TypeError",
         "algorithm must be a str, not ClassLiar",
     )
-    assert verdict(impl.jwt_encode, {}, liar) == (
+    assert verdict(impl.jwt.encode, {}, liar) == (
         "TypeError",
         "key must be str, bytes, a JWK dict, jwt.Key or jwt.KeySet, not ClassLiar",
     )
     token = craft()
-    assert verdict(impl.jwt_decode, liar, SECRET, algorithms=["HS256"]) == (
+    assert verdict(impl.jwt.decode, liar, SECRET, algorithms=["HS256"]) == (
         "DecodeError",
         "Invalid token type: expected str or bytes, got ClassLiar",
     )
-    assert verdict(impl.jwt_decode, token, SECRET, algorithms=["HS256"], leeway=liar) == (
+    assert verdict(impl.jwt.decode, token, SECRET, algorithms=["HS256"], leeway=liar) == (
         "TypeError",
         "leeway must be a number of seconds or a timedelta, not ClassLiar",
     )
-    assert verdict(impl.jwt_decode, token, SECRET, algorithms=["HS256"], options=liar) == (
+    assert verdict(impl.jwt.decode, token, SECRET, algorithms=["HS256"], options=liar) == (
         "TypeError",
         "options must be a dict or None, not ClassLiar",
     )
-    assert verdict(impl.jwt_decode, token, SECRET, algorithms=["HS256"], max_token_bytes=liar) == (
+    assert verdict(impl.jwt.decode, token, SECRET, algorithms=["HS256"], max_token_bytes=liar) == (
         "TypeError",
         "max_token_bytes must be an int, not ClassLiar",
     )
@@ -496,12 +496,12 @@ def test_headers_key_whose_hash_clears_the_headers(impl: ModuleType) -> None:
             return str.__hash__(self)
 
     headers.update({ClearingStr("x1"): 1, "zz": 2})
-    token = impl.jwt_encode({}, SECRET, headers=headers)
+    token = impl.jwt.encode({}, SECRET, headers=headers)
     assert header_of(token) == b'{"alg":"HS256","typ":"JWT","x1":1,"zz":2}'
     headers.update({Clearing(): 1, "zz": 2})
     # The key goes into the header (its __hash__ clears the caller's dict, not the copy);
     # the header's dumps then refuses a key that is not a str.
-    assert verdict(impl.jwt_encode, {}, SECRET, headers=headers)[0] == "JSONEncodeError"
+    assert verdict(impl.jwt.encode, {}, SECRET, headers=headers)[0] == "JSONEncodeError"
     headers.update({ClearingStr("x1"): 1, "zz": 2})
     awaitable = aio_module(impl).jwt_encode({}, SECRET, headers=headers)
     assert asyncio.run(awaitable) == token
@@ -523,7 +523,7 @@ def test_payload_key_whose_hash_clears_the_payload(impl: ModuleType) -> None:
 
     when = dt.datetime(2030, 1, 1)
     payload.update({"exp": when, ClearingStr("x1"): 1, "zz": 2})
-    token = impl.jwt_encode(payload, SECRET)
+    token = impl.jwt.encode(payload, SECRET)
     assert payload_of(token) == b'{"exp":1893456000,"x1":1,"zz":2}'
     assert payload == {"exp": when, "x1": 1, "zz": 2}
 
@@ -536,7 +536,7 @@ def test_payload_key_whose_hash_clears_the_payload(impl: ModuleType) -> None:
 
     clearing = Clearing()
     plain.update({"exp": when, clearing: 1, "zz": 2})
-    assert verdict(impl.jwt_encode, plain, SECRET)[0] == "JSONEncodeError"
+    assert verdict(impl.jwt.encode, plain, SECRET)[0] == "JSONEncodeError"
 
 
 def test_header_alg_whose_truth_clears_the_headers(impl: ModuleType) -> None:
@@ -548,7 +548,7 @@ def test_header_alg_whose_truth_clears_the_headers(impl: ModuleType) -> None:
             return False
 
     headers.update({"alg": Falsy(), "kid": "k1"})
-    token = impl.jwt_encode({}, SECRET, headers=headers)
+    token = impl.jwt.encode({}, SECRET, headers=headers)
     assert header_of(token) == b'{"alg":"HS256","kid":"k1","typ":"JWT"}'
 
 
@@ -582,12 +582,12 @@ def test_readers_run_none_of_the_callers_code(impl: ModuleType) -> None:
     jwk: dict[Any, Any] = {Evil(): 1, "kty": "oct", "k": b64url(SECRET), Evil(): 2}
     victims.append(jwk)
     Evil.armed = True
-    key = impl.JwtKey.from_jwk(jwk)
-    assert impl.jwt_encode({}, key) == craft()
+    key = impl.jwt.Key.from_jwk(jwk)
+    assert impl.jwt.encode({}, key) == craft()
     key_set = {"keys": [jwk]}
     victims.append(key_set)
-    assert impl.jwt_decode(craft(), key_set, algorithms=["HS256"]) == {}
-    assert verdict(impl.jwt_decode, craft(), SECRET, algorithms=["HS256"], options={1: 2}) == (
+    assert impl.jwt.decode(craft(), key_set, algorithms=["HS256"]) == {}
+    assert verdict(impl.jwt.decode, craft(), SECRET, algorithms=["HS256"], options={1: 2}) == (
         "TypeError",
         "Unknown option 1; known: verify_signature, verify_exp, verify_nbf, verify_iat, "
         "verify_aud, verify_iss, verify_sub, verify_jti, require, strict_aud, "
@@ -621,30 +621,30 @@ MiB = 1 << 20
 secret = "covet-jwt-tests-secret"
 # encode: the payload's JSON fits (dumps alone succeeds), its token (bytes, then str) does
 # not.
-attempt(lambda: {"d": "x" * (100 * MiB)}, lambda payload: M.jwt_encode(payload, secret))
+attempt(lambda: {"d": "x" * (100 * MiB)}, lambda payload: M.jwt.encode(payload, secret))
 # decode with the limit raised: the token's copy fits, the payload's decoding does not.
 attempt(
     lambda: "eyJhbGciOiJIUzI1NiJ9." + "A" * (150 * MiB) + ".AA",
-    lambda token: M.jwt_decode(
+    lambda token: M.jwt.decode(
         token, None, max_token_bytes=1 << 40, options={"verify_signature": False}
     ),
 )
 # decode_complete, signature verified: the token's copy, then its signature's decoding.
 attempt(
     lambda: "eyJhbGciOiJIUzI1NiJ9.e30." + "A" * (150 * MiB),
-    lambda token: M.jwt_decode_complete(
+    lambda token: M.jwt.decode_complete(
         token, secret, algorithms=["HS256"], max_token_bytes=1 << 40
     ),
 )
 # an HMAC secret of 250 MiB: its UTF-8 copy, the key's and the key cache's.
-attempt(lambda: "k" * (250 * MiB), lambda key: M.jwt_encode({}, key))
+attempt(lambda: "k" * (250 * MiB), lambda key: M.jwt.encode({}, key))
 # a PEM body of 150 MiB: its base64 without whitespace, then its decoding.
 attempt(
     lambda: "-----BEGIN PUBLIC KEY-----\\n" + "A" * (150 * MiB) + "\\n-----END PUBLIC KEY-----",
-    lambda pem: M.JwtKey.from_pem(pem),
+    lambda pem: M.jwt.Key.from_pem(pem),
 )
 # the size limit applies before the token is copied.
-attempt(lambda: "e" * (230 * MiB), lambda token: M.jwt_get_unverified_header(token))
+attempt(lambda: "e" * (230 * MiB), lambda token: M.jwt.get_unverified_header(token))
 # The awaitable encode, last: an event loop's threads keep their malloc arenas (address
 # space) once they have run.
 attempt(
@@ -678,7 +678,7 @@ def test_repeated_key_among_many_is_found_in_one_pass(impl: ModuleType, where: s
     else:
         token = sign_segments(b64url(b'{"alg":"HS256"}'), b64url(document))
     assert verdict(
-        impl.jwt_decode, token, SECRET, algorithms=["HS256"], max_token_bytes=1 << 24
+        impl.jwt.decode, token, SECRET, algorithms=["HS256"], max_token_bytes=1 << 24
     ) == ("DecodeError", f'Invalid {where} string: duplicate key "k17"')
 
 
@@ -703,11 +703,11 @@ def test_time_claims_that_are_not_finite_are_refused(
     token = sign_segments(b64url(b'{"alg":"HS256"}'), b64url(f'{{"{claim}":{number}}}'))
     for leeway in (0, float("inf"), -float("inf")):
         assert (
-            verdict(impl.jwt_decode, token, SECRET, algorithms=["HS256"], leeway=leeway)
+            verdict(impl.jwt.decode, token, SECRET, algorithms=["HS256"], leeway=leeway)
             == CLAIM_ERRORS[claim]
         )
     options = {f"verify_{claim}": False}
-    claims = impl.jwt_decode(token, SECRET, algorithms=["HS256"], options=options)
+    claims = impl.jwt.decode(token, SECRET, algorithms=["HS256"], options=options)
     assert claims[claim] in (float("inf"), -float("inf"))
     aio = aio_module(impl)
     awaitable = aio.jwt_decode(token, SECRET, algorithms=["HS256"])
@@ -718,9 +718,9 @@ def test_huge_integer_time_claims_are_finite(impl: ModuleType) -> None:
     """An integer is finite however many digits it has: 10**400 is a time far away."""
     huge = "1" + "0" * 400
     future = sign_segments(b64url(b'{"alg":"HS256"}'), b64url(f'{{"exp":{huge},"nbf":-{huge}}}'))
-    assert verdict(impl.jwt_decode, future, SECRET, algorithms=["HS256"])[0] == "ok"
+    assert verdict(impl.jwt.decode, future, SECRET, algorithms=["HS256"])[0] == "ok"
     past = sign_segments(b64url(b'{"alg":"HS256"}'), b64url(f'{{"exp":-{huge}}}'))
-    assert verdict(impl.jwt_decode, past, SECRET, algorithms=["HS256"]) == (
+    assert verdict(impl.jwt.decode, past, SECRET, algorithms=["HS256"]) == (
         "ExpiredSignatureError",
         "Signature has expired",
     )
@@ -737,5 +737,5 @@ def test_encode_refuses_non_finite_time_claims(impl: ModuleType, value: float) -
 
     for claim in ("exp", "nbf", "iat"):
         expected = ("JSONEncodeError", f'Out of range float value {value!r} at $["{claim}"]')
-        assert verdict(impl.jwt_encode, {claim: value}, SECRET) == expected
-        assert verdict(impl.jwt_encode, {claim: Seconds(value)}, SECRET)[0] == ("JSONEncodeError")
+        assert verdict(impl.jwt.encode, {claim: value}, SECRET) == expected
+        assert verdict(impl.jwt.encode, {claim: Seconds(value)}, SECRET)[0] == ("JSONEncodeError")

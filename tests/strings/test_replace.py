@@ -183,7 +183,10 @@ def test_bad_patterns_and_replacements(impl: ModuleType, mapping: Any) -> None:
 def test_items_that_are_not_pairs(mapping: Any) -> None:
     """The contract names no exception for these; both backends raise the same one."""
     native, twin = both_backends()
-    for make in (lambda m: m.multi_replace("a text", mapping), lambda m: m.Replacer(mapping)):
+    for make in (
+        lambda m: m.strings.multi_replace("a text", mapping),
+        lambda m: m.strings.Replacer(mapping),
+    ):
         ours, theirs = outcome(make, native), outcome(make, twin)
         assert ours[0] != "ok"
         assert ours == theirs

@@ -283,7 +283,8 @@ def test_slugify_options_are_keyword_only(impl: ModuleType) -> None:
 def test_native_and_twin_slugify_every_code_point(options: dict[str, Any]) -> None:
     native, twin = both_backends()
     mismatch = whole_unicode_mismatch(
-        lambda text: native.slugify(text, **options), lambda text: twin.slugify(text, **options)
+        lambda text: native.slugify(text, **options),
+        lambda text: twin.slugify(text, **options),
     )
     assert mismatch is None, mismatch
 

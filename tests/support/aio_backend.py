@@ -1,13 +1,14 @@
 """The awaitables (covet_rust_core.aio, docs/AIO.md) that go with one implementation: the
-native ``covet_rust_core._aio_native`` (coroutines over the extension's ``aio_*`` functions)
+native ``covet_rust_core._aio_native`` (``_native.aio``'s functions as coroutine functions)
 or the twin's ``covet_rust_core.fallback.aio`` (``asyncio.to_thread`` over the twin), with the
-flat module whose sync forms they mirror."""
+implementation whose sync forms they mirror."""
 
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from types import ModuleType
-from typing import Final, NamedTuple
+from typing import Any, Final, NamedTuple
 
 from tests.support import implementations
 
@@ -18,7 +19,8 @@ AIO_MODULES: Final = {
 
 
 class AioBackend(NamedTuple):
-    """One implementation: its name, its aio module and the sync flat module it mirrors."""
+    """One implementation: its name, its awaitables and the implementation (its ``hashing``
+    and ``jwt`` hold the sync forms, its ``aio`` the raw native ones)."""
 
     name: str
     aio: ModuleType
@@ -27,6 +29,15 @@ class AioBackend(NamedTuple):
     @property
     def native(self) -> bool:
         return self.name == "native"
+
+    def sync_form(self, name: str) -> Callable[..., Any]:
+        """The sync function the awaitable ``name`` mirrors: ``hashing.blake3_*`` or
+        ``jwt.<name without jwt_>``."""
+        if name.startswith("jwt_"):
+            function: Callable[..., Any] = getattr(self.sync.jwt, name.removeprefix("jwt_"))
+        else:
+            function = getattr(self.sync.hashing, name)
+        return function
 
 
 def aio_module(impl: ModuleType) -> ModuleType:

@@ -31,10 +31,10 @@ def expected_doc(data: Any) -> str:
 
 
 def expect_decode_error(module: ModuleType, data: Any, msg: str, pos: int) -> JSONDecodeError:
-    """``module.loads(data)`` raises the contract's JSONDecodeError with this msg at this pos,
+    """``module.json.loads(data)`` raises the contract's JSONDecodeError with this msg at this pos,
     and ``doc``, ``lineno``, ``colno`` and ``str()`` are those of the standard library."""
     with pytest.raises(JSONDecodeError) as caught:
-        module.loads(data)
+        module.json.loads(data)
     error = caught.value
     assert type(error) is JSONDecodeError
     assert (error.msg, error.pos) == (msg, pos), data if len(data) < 200 else data[:200]
@@ -50,7 +50,7 @@ def expect_decode_error(module: ModuleType, data: Any, msg: str, pos: int) -> JS
 def load_outcome(module: ModuleType, data: Any) -> tuple[Any, ...]:
     """``("ok", value)``, or the decode error's fields, or the other exception's type."""
     try:
-        value = module.loads(data)
+        value = module.json.loads(data)
     except JSONDecodeError as error:
         return ("JSONDecodeError", error.msg, error.pos, error.lineno, error.colno, error.doc)
     except Exception as error:

@@ -1,7 +1,7 @@
-"""JWT under the contract's (PyJWT's) names, built from one implementation's flat module:
-``jwt_backend(impl).decode`` is ``impl.jwt_decode``, ``.Key`` is ``impl.JwtKey``, and so on
-(docs/JWT.md). A module that lacks one of the JWT names fails the calling test; nothing is
-skipped."""
+"""JWT under the contract's (PyJWT's) names: ``jwt_backend(impl).decode`` is
+``impl.jwt.decode``, ``.Key`` is ``impl.jwt.Key``, and so on (docs/JWT.md), with the test id
+and the same implementation's ``json.loads``. A module that lacks one of the JWT names fails
+the calling test; nothing is skipped."""
 
 from __future__ import annotations
 
@@ -60,25 +60,25 @@ class JwtBackend:
 def jwt_backend(impl: ModuleType) -> JwtBackend:
     """The JWT names of ``impl`` (the ``impl`` fixture's module, or ``native()``/``twin()``)."""
     name = implementations.name_of(impl)
-    missing = [attr for attr in JWT_NAMES if not hasattr(impl, attr)]
+    missing = [attr for attr in JWT_NAMES if not hasattr(impl.jwt, attr)]
     if missing:
         pytest.fail(
-            f"{impl.__name__} ({name}) lacks the JWT names {missing}, so the {name} half of "
+            f"{impl.jwt.__name__} ({name}) lacks the JWT names {missing}, so the {name} half of "
             "this test cannot run",
             pytrace=False,
         )
     return JwtBackend(
         name=name,
         module=impl,
-        encode=impl.jwt_encode,
-        decode=impl.jwt_decode,
-        decode_complete=impl.jwt_decode_complete,
-        get_unverified_header=impl.jwt_get_unverified_header,
-        Key=impl.JwtKey,
-        KeySet=impl.JwtKeySet,
-        ALGORITHMS=impl.JWT_ALGORITHMS,
-        DEFAULT_MAX_TOKEN_BYTES=impl.JWT_DEFAULT_MAX_TOKEN_BYTES,
-        loads=impl.loads,
+        encode=impl.jwt.encode,
+        decode=impl.jwt.decode,
+        decode_complete=impl.jwt.decode_complete,
+        get_unverified_header=impl.jwt.get_unverified_header,
+        Key=impl.jwt.Key,
+        KeySet=impl.jwt.KeySet,
+        ALGORITHMS=impl.jwt.ALGORITHMS,
+        DEFAULT_MAX_TOKEN_BYTES=impl.jwt.DEFAULT_MAX_TOKEN_BYTES,
+        loads=impl.json.loads,
     )
 
 

@@ -143,7 +143,7 @@ def mix(module: ModuleType, workdir: Path) -> tuple[list[Call], list[Call]]:  # 
     now = int(time.time())
     far = now + 10 * 365 * 86400
     document = api_document()
-    doc_bytes = m.dumps(document)
+    doc_bytes = m.json.dumps(document)
     doc_text = doc_bytes.decode()
     order = Order(
         7,
@@ -170,13 +170,13 @@ def mix(module: ModuleType, workdir: Path) -> tuple[list[Call], list[Call]]:  # 
         "iss": "auth",
         "roles": ["editor", "viewer"],
     }
-    hs_token = m.jwt_encode(claims, secret)
-    rs_token = m.jwt_encode(claims, rsa.signing, algorithm="RS256")
-    es_key = m.JwtKey.from_pem(ec.signing)
-    es_public = m.JwtKey.from_pem(ec.verifying)
-    ed_key = m.JwtKey.from_pem(ed.signing)
-    es_token = m.jwt_encode(claims, es_key, algorithm="ES256", headers={"kid": "ec-1"})
-    ed_token = m.jwt_encode(claims, ed_key, algorithm="EdDSA")
+    hs_token = m.jwt.encode(claims, secret)
+    rs_token = m.jwt.encode(claims, rsa.signing, algorithm="RS256")
+    es_key = m.jwt.Key.from_pem(ec.signing)
+    es_public = m.jwt.Key.from_pem(ec.verifying)
+    ed_key = m.jwt.Key.from_pem(ed.signing)
+    es_token = m.jwt.encode(claims, es_key, algorithm="ES256", headers={"kid": "ec-1"})
+    ed_token = m.jwt.encode(claims, ed_key, algorithm="EdDSA")
     jwks = {
         "keys": [
             # b"secret-secret-secret-secret", base64url
@@ -184,8 +184,8 @@ def mix(module: ModuleType, workdir: Path) -> tuple[list[Call], list[Call]]:  # 
             {**ed25519_public_jwk(ed.verifying), "kid": "ed-1"},
         ]
     }
-    keyset = m.JwtKeySet.from_jwks(jwks)
-    expired = m.jwt_encode({"exp": now - 3600}, secret)
+    keyset = m.jwt.KeySet.from_jwks(jwks)
+    expired = m.jwt.encode({"exp": now - 3600}, secret)
     tampered = hs_token[:-4] + ("AAAA" if not hs_token.endswith("AAAA") else "BBBB")
     decode_options = {"algorithms": ["HS256"], "audience": "api", "issuer": "auth"}
 
@@ -201,11 +201,11 @@ def mix(module: ModuleType, workdir: Path) -> tuple[list[Call], list[Call]]:  # 
     title = "Héllo, Wörld & Co! Straße 北京 ½"
     query = "a=1&b=%C3%A9t%C3%A9&c=x+y&d=&e=%zz"
     patterns = {"cat": "dog", "category": "class", "&": "&amp;", "été": "summer"}
-    replacer = m.Replacer(patterns)
+    replacer = m.strings.Replacer(patterns)
     camel = nested_camel(5)
 
     def blake3_object() -> bytes:
-        hasher = m.blake3(data64, key=blake3_key)
+        hasher = m.hashing.blake3(data64, key=blake3_key)
         hasher.update(data4k)
         copy = hasher.copy()
         copy.reset()
@@ -214,7 +214,7 @@ def mix(module: ModuleType, workdir: Path) -> tuple[list[Call], list[Call]]:  # 
         return digest + hexdigest.encode()
 
     def xxh3_object() -> int:
-        hasher = m.xxh3_128_hasher(data64, seed=7)
+        hasher = m.hashing.xxh3_128_hasher(data64, seed=7)
         hasher.update(data4k)
         twin = hasher.copy()
         twin.reset()
@@ -222,90 +222,95 @@ def mix(module: ModuleType, workdir: Path) -> tuple[list[Call], list[Call]]:  # 
 
     ok = [
         # JSON
-        Call("loads bytes", m.loads, (doc_bytes,)),
-        Call("loads str", m.loads, (doc_text,)),
-        Call("loads bytearray", m.loads, (bytearray(doc_bytes),)),
-        Call("loads null", m.loads, ("null",)),
-        Call("loads small", m.loads, ('[0, 1, -1, true, false, "", "a", {}]',)),
-        Call("dumps", m.dumps, (document,)),
+        Call("loads bytes", m.json.loads, (doc_bytes,)),
+        Call("loads str", m.json.loads, (doc_text,)),
+        Call("loads bytearray", m.json.loads, (bytearray(doc_bytes),)),
+        Call("loads null", m.json.loads, ("null",)),
+        Call("loads small", m.json.loads, ('[0, 1, -1, true, false, "", "a", {}]',)),
+        Call("dumps", m.json.dumps, (document,)),
         Call(
             "dumps_str sorted indent",
-            m.dumps_str,
+            m.json.dumps_str,
             (document,),
             {"sort_keys": True, "indent": 2, "append_newline": True},
         ),
         Call(
             "dumps default",
-            m.dumps,
+            m.json.dumps,
             (rich,),
             {"default": opaque_default, "nan": "null", "non_str_keys": True},
         ),
         # JWT
-        Call("jwt_encode HS256", m.jwt_encode, (claims, secret)),
-        Call("jwt_decode HS256", m.jwt_decode, (hs_token, secret), decode_options),
+        Call("jwt_encode HS256", m.jwt.encode, (claims, secret)),
+        Call("jwt_decode HS256", m.jwt.decode, (hs_token, secret), decode_options),
         Call(
-            "jwt_decode_complete HS256", m.jwt_decode_complete, (hs_token, secret), decode_options
+            "jwt_decode_complete HS256", m.jwt.decode_complete, (hs_token, secret), decode_options
         ),
-        Call("jwt_get_unverified_header", m.jwt_get_unverified_header, (es_token,)),
-        Call("jwt_encode RS256 PEM", m.jwt_encode, (claims, rsa.signing), {"algorithm": "RS256"}),
+        Call("jwt_get_unverified_header", m.jwt.get_unverified_header, (es_token,)),
+        Call("jwt_encode RS256 PEM", m.jwt.encode, (claims, rsa.signing), {"algorithm": "RS256"}),
         Call(
             "jwt_decode RS256 PEM",
-            m.jwt_decode,
+            m.jwt.decode,
             (rs_token, rsa.verifying),
             {"algorithms": ["RS256"], "audience": "api"},
         ),
-        Call("jwt_encode ES256 Key", m.jwt_encode, (claims, es_key), {"algorithm": "ES256"}),
+        Call("jwt_encode ES256 Key", m.jwt.encode, (claims, es_key), {"algorithm": "ES256"}),
         Call(
             "jwt_decode ES256 Key",
-            m.jwt_decode,
+            m.jwt.decode,
             (es_token, es_public),
             {"algorithms": ["ES256"], "audience": "api"},
         ),
-        Call("jwt_encode EdDSA Key", m.jwt_encode, (claims, ed_key), {"algorithm": "EdDSA"}),
+        Call("jwt_encode EdDSA Key", m.jwt.encode, (claims, ed_key), {"algorithm": "EdDSA"}),
         Call(
             "jwt_decode EdDSA PEM",
-            m.jwt_decode,
+            m.jwt.decode,
             (ed_token, ed.verifying),
             {"algorithms": ["EdDSA"], "audience": "api"},
         ),
         Call(
             "jwt_decode HS256 KeySet",
-            m.jwt_decode,
-            (m.jwt_encode(claims, b"secret-secret-secret-secret", headers={"kid": "hs"}), keyset),
+            m.jwt.decode,
+            (m.jwt.encode(claims, b"secret-secret-secret-secret", headers={"kid": "hs"}), keyset),
             decode_options,
         ),
-        Call("Key.from_pem EC", m.JwtKey.from_pem, (ec.verifying,)),
-        Call("Key.from_jwk", m.JwtKey.from_jwk, (jwks["keys"][1],)),
-        Call("Key.from_secret", m.JwtKey.from_secret, (secret,)),
-        Call("KeySet.from_jwks", m.JwtKeySet.from_jwks, (jwks,)),
+        Call("Key.from_pem EC", m.jwt.Key.from_pem, (ec.verifying,)),
+        Call("Key.from_jwk", m.jwt.Key.from_jwk, (jwks["keys"][1],)),
+        Call("Key.from_secret", m.jwt.Key.from_secret, (secret,)),
+        Call("KeySet.from_jwks", m.jwt.KeySet.from_jwks, (jwks,)),
         Call("KeySet.get", keyset.get, ("ed-1",)),
         # Hashing
-        Call("blake3_digest 64 B", m.blake3_digest, (data64,)),
-        Call("blake3_hexdigest 4 KiB keyed", m.blake3_hexdigest, (data4k,), {"key": blake3_key}),
+        Call("blake3_digest 64 B", m.hashing.blake3_digest, (data64,)),
+        Call(
+            "blake3_hexdigest 4 KiB keyed",
+            m.hashing.blake3_hexdigest,
+            (data4k,),
+            {"key": blake3_key},
+        ),
         Call(
             "blake3_digest derive",
-            m.blake3_digest,
+            m.hashing.blake3_digest,
             (data64,),
             {"derive_key_context": "soak 2026", "length": 64},
         ),
         Call("blake3 object", blake3_object),
-        Call("blake3_file", m.blake3_file, (small,)),
-        Call("blake3_file empty", m.blake3_file, (str(empty),)),
-        Call("xxh3_64", m.xxh3_64, (data64,)),
-        Call("xxh3_64 300 KiB", m.xxh3_64, (data300k,), {"seed": 2**64 + 5}),
-        Call("xxh3_128", m.xxh3_128, (data4k,)),
-        Call("xxh3_64_digest", m.xxh3_64_digest, (data64,)),
-        Call("xxh3_128_hexdigest", m.xxh3_128_hexdigest, (bytearray(data64),), {"seed": 9}),
-        Call("xxh3_64_hasher", lambda: m.xxh3_64_hasher(data64).intdigest()),
+        Call("blake3_file", m.hashing.blake3_file, (small,)),
+        Call("blake3_file empty", m.hashing.blake3_file, (str(empty),)),
+        Call("xxh3_64", m.hashing.xxh3_64, (data64,)),
+        Call("xxh3_64 300 KiB", m.hashing.xxh3_64, (data300k,), {"seed": 2**64 + 5}),
+        Call("xxh3_128", m.hashing.xxh3_128, (data4k,)),
+        Call("xxh3_64_digest", m.hashing.xxh3_64_digest, (data64,)),
+        Call("xxh3_128_hexdigest", m.hashing.xxh3_128_hexdigest, (bytearray(data64),), {"seed": 9}),
+        Call("xxh3_64_hasher", lambda: m.hashing.xxh3_64_hasher(data64).intdigest()),
         Call("xxh3_128_hasher object", xxh3_object),
         # Strings
-        Call("escape_html", m.escape_html, (html,)),
-        Call("escape_html nothing", m.escape_html, ("plain text",)),
-        Call("transliterate", m.transliterate, (title,)),
-        Call("slugify", m.slugify, (title,)),
+        Call("escape_html", m.strings.escape_html, (html,)),
+        Call("escape_html nothing", m.strings.escape_html, ("plain text",)),
+        Call("transliterate", m.strings.transliterate, (title,)),
+        Call("slugify", m.strings.slugify, (title,)),
         Call(
             "slugify options",
-            m.slugify,
+            m.strings.slugify,
             (title,),
             {
                 "max_length": 12,
@@ -315,76 +320,94 @@ def mix(module: ModuleType, workdir: Path) -> tuple[list[Call], list[Call]]:  # 
                 "replacements": [("&", "and")],
             },
         ),
-        Call("to_snake", m.to_snake, ("someHTTPRequestId",)),
-        Call("to_camel", m.to_camel, ("some_http_request_id",)),
-        Call("to_pascal", m.to_pascal, ("some-kebab-case",)),
-        Call("to_kebab", m.to_kebab, ("SomePascalCase",)),
-        Call("to_snake_keys", m.to_snake_keys, (camel,)),
-        Call("to_camel_keys", m.to_camel_keys, ({"user_id": 1, "home_address": {"zip_code": 2}},)),
-        Call("to_pascal_keys", m.to_pascal_keys, ([{"a_b": 1}],)),
-        Call("to_kebab_keys", m.to_kebab_keys, ({"someKey": [1, 2]},)),
-        Call("quote", m.quote, ("/path with spaces/été?x=1",)),
-        Call("quote_plus", m.quote_plus, (b"a b&c",)),
-        Call("unquote", m.unquote, ("%C3%A9t%C3%A9%zz",)),
-        Call("unquote_plus", m.unquote_plus, ("a+b%20c",)),
-        Call("urlencode", m.urlencode, ({"q": "été", "n": [1, 2]},), {"doseq": True}),
-        Call("parse_qsl", m.parse_qsl, (query,), {"keep_blank_values": True}),
-        Call("parse_qs", m.parse_qs, (query,)),
-        Call("multi_replace", m.multi_replace, ("the cat's category & été", patterns)),
-        Call("Replacer", m.Replacer, (patterns,)),
+        Call("to_snake", m.strings.to_snake, ("someHTTPRequestId",)),
+        Call("to_camel", m.strings.to_camel, ("some_http_request_id",)),
+        Call("to_pascal", m.strings.to_pascal, ("some-kebab-case",)),
+        Call("to_kebab", m.strings.to_kebab, ("SomePascalCase",)),
+        Call("to_snake_keys", m.strings.to_snake_keys, (camel,)),
+        Call(
+            "to_camel_keys",
+            m.strings.to_camel_keys,
+            ({"user_id": 1, "home_address": {"zip_code": 2}},),
+        ),
+        Call("to_pascal_keys", m.strings.to_pascal_keys, ([{"a_b": 1}],)),
+        Call("to_kebab_keys", m.strings.to_kebab_keys, ({"someKey": [1, 2]},)),
+        Call("quote", m.strings.quote, ("/path with spaces/été?x=1",)),
+        Call("quote_plus", m.strings.quote_plus, (b"a b&c",)),
+        Call("unquote", m.strings.unquote, ("%C3%A9t%C3%A9%zz",)),
+        Call("unquote_plus", m.strings.unquote_plus, ("a+b%20c",)),
+        Call("urlencode", m.strings.urlencode, ({"q": "été", "n": [1, 2]},), {"doseq": True}),
+        Call("parse_qsl", m.strings.parse_qsl, (query,), {"keep_blank_values": True}),
+        Call("parse_qs", m.strings.parse_qs, (query,)),
+        Call("multi_replace", m.strings.multi_replace, ("the cat's category & été", patterns)),
+        Call("Replacer", m.strings.Replacer, (patterns,)),
         Call("Replacer.replace", replacer.replace, ("the cat's category & été" * 4,)),
         Call("Replacer len", len, (replacer,)),
-        Call("secure_filename", m.secure_filename, ("../../etc/pâsswd file.txt",)),
+        Call("secure_filename", m.strings.secure_filename, ("../../etc/pâsswd file.txt",)),
     ]
     deep: dict[str, Any] = {}
     for _ in range(1001):
         deep = {"someKey": deep}
     failing = [
-        Call("loads invalid", m.loads, ("[1, 2,",), error=covet_json_decode_error()),
-        Call("loads type", m.loads, (5,), error=TypeError),
+        Call("loads invalid", m.json.loads, ("[1, 2,",), error=covet_json_decode_error()),
+        Call("loads type", m.json.loads, (5,), error=TypeError),
         Call(
-            "dumps unserializable", m.dumps, ({"a": [object()]},), error=covet_json_encode_error()
+            "dumps unserializable",
+            m.json.dumps,
+            ({"a": [object()]},),
+            error=covet_json_encode_error(),
         ),
-        Call("dumps nan", m.dumps, (float("nan"),), error=covet_json_encode_error()),
+        Call("dumps nan", m.json.dumps, (float("nan"),), error=covet_json_encode_error()),
         Call(
             "jwt_decode expired",
-            m.jwt_decode,
+            m.jwt.decode,
             (expired, secret),
             {"algorithms": ["HS256"]},
             error=jwt_error("ExpiredSignatureError"),
         ),
         Call(
             "jwt_decode tampered",
-            m.jwt_decode,
+            m.jwt.decode,
             (tampered, secret),
             {"algorithms": ["HS256"]},
             error=jwt_error("InvalidSignatureError"),
         ),
         Call(
             "jwt_decode garbage",
-            m.jwt_decode,
+            m.jwt.decode,
             ("not.a-token", secret),
             {"algorithms": ["HS256"]},
             error=jwt_error("DecodeError"),
         ),
-        Call("jwt_encode empty key", m.jwt_encode, ({}, ""), error=jwt_error("InvalidKeyError")),
+        Call("jwt_encode empty key", m.jwt.encode, ({}, ""), error=jwt_error("InvalidKeyError")),
         Call(
             "Key.from_pem garbage",
-            m.JwtKey.from_pem,
+            m.jwt.Key.from_pem,
             ("-----BEGIN PUBLIC KEY-----\nAA",),
             error=jwt_error("InvalidKeyError"),
         ),
-        Call("blake3_digest str", m.blake3_digest, ("text",), error=TypeError),
-        Call("blake3 short key", m.blake3, (), {"key": b"short"}, error=ValueError),
-        Call("blake3_file missing", m.blake3_file, (missing,), error=FileNotFoundError),
-        Call("xxh3_64 strided", m.xxh3_64, (memoryview(data64)[::2],), error=BufferError),
-        Call("slugify bytes", m.slugify, (b"bytes",), error=TypeError),
-        Call("multi_replace empty pattern", m.multi_replace, ("x", {"": "y"}), error=ValueError),
-        Call("Replacer not str", m.Replacer, ({1: 2},), error=TypeError),
-        Call("parse_qsl strict", m.parse_qsl, ("a&b",), {"strict_parsing": True}, error=ValueError),
-        Call("to_snake not str", m.to_snake, (5,), error=TypeError),
-        Call("quote surrogate", m.quote, ("\ud800",), error=UnicodeEncodeError),
-        Call("to_snake_keys too deep", m.to_snake_keys, (deep,), error=RecursionError),
+        Call("blake3_digest str", m.hashing.blake3_digest, ("text",), error=TypeError),
+        Call("blake3 short key", m.hashing.blake3, (), {"key": b"short"}, error=ValueError),
+        Call("blake3_file missing", m.hashing.blake3_file, (missing,), error=FileNotFoundError),
+        Call("xxh3_64 strided", m.hashing.xxh3_64, (memoryview(data64)[::2],), error=BufferError),
+        Call("slugify bytes", m.strings.slugify, (b"bytes",), error=TypeError),
+        Call(
+            "multi_replace empty pattern",
+            m.strings.multi_replace,
+            ("x", {"": "y"}),
+            error=ValueError,
+        ),
+        Call("Replacer not str", m.strings.Replacer, ({1: 2},), error=TypeError),
+        Call(
+            "parse_qsl strict",
+            m.strings.parse_qsl,
+            ("a&b",),
+            {"strict_parsing": True},
+            error=ValueError,
+        ),
+        Call("to_snake not str", m.strings.to_snake, (5,), error=TypeError),
+        Call("quote surrogate", m.strings.quote, ("\ud800",), error=UnicodeEncodeError),
+        Call("to_snake_keys too deep", m.strings.to_snake_keys, (deep,), error=RecursionError),
     ]
     return ok, failing
 

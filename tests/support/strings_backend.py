@@ -1,6 +1,7 @@
-"""The string helpers under the contract's names (docs/STRINGS.md), built from one
-implementation's flat module (both export every helper flat, under the same names). A module
-that lacks one of the string names fails the calling test; nothing is skipped."""
+"""The string helpers under the contract's names (docs/STRINGS.md): one implementation's
+``strings`` module (``_native.strings`` or ``fallback.strings``) with the implementation's
+test id. A module that lacks one of the string names fails the calling test; nothing is
+skipped."""
 
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ class Strings:
         self.name = name
         self.module = module
         for attr in STRING_NAMES:
-            setattr(self, attr, getattr(module, attr))
+            setattr(self, attr, getattr(module.strings, attr))
 
     def __repr__(self) -> str:
         return f"<Strings {self.name}>"
@@ -61,11 +62,11 @@ def strings_backend(impl: ModuleType) -> Strings:
     """The string helpers of ``impl`` (the ``impl`` fixture's module, or
     ``native()``/``twin()``)."""
     name = implementations.name_of(impl)
-    missing = [attr for attr in STRING_NAMES if not hasattr(impl, attr)]
+    missing = [attr for attr in STRING_NAMES if not hasattr(impl.strings, attr)]
     if missing:
         pytest.fail(
-            f"{impl.__name__} ({name}) lacks the string names {missing}, so the {name} half "
-            "of this test cannot run",
+            f"{impl.strings.__name__} ({name}) lacks the string names {missing}, so the {name} "
+            "half of this test cannot run",
             pytrace=False,
         )
     return Strings(name, impl)

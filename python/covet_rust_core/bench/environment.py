@@ -7,12 +7,13 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
-import importlib
 import os
 import platform
 import sys
 from importlib import metadata
 from typing import Any
+
+from covet_rust_core._backend import import_native
 
 # Distributions whose versions a report records: covet's peers and what they stand on.
 PEER_DISTRIBUTIONS = (
@@ -95,7 +96,7 @@ def covet() -> dict[str, Any]:
     build: dict[str, Any] | None
     why: str | None
     try:
-        native = importlib.import_module("covet_rust_core._native")
+        native = import_native()
     except ImportError as error:
         build, why = None, f"{type(error).__name__}: {error}"
     else:

@@ -4,11 +4,11 @@ bench_hashing.py uses the same sizes, payloads and contenders.
 
 Contenders, per algorithm:
 
-* ``blake3-<size>``: covet native (``_native.blake3_digest``), covet fallback (the pure-Python
-  BLAKE3), the blake3 package, and ``hashlib.sha256`` (the baseline: what an application
-  hashes content with without covet) and ``hashlib.blake2b``.
-* ``xxh3-<size>``: covet native (``_native.xxh3_64``), covet fallback, the xxhash package's
-  ``xxh3_64_intdigest``, and ``hashlib.md5`` (the baseline: the usual non-cryptographic
+* ``blake3-<size>``: covet native (``_native.hashing.blake3_digest``), covet fallback (the
+  pure-Python BLAKE3), the blake3 package, and ``hashlib.sha256`` (the baseline: what an
+  application hashes content with without covet) and ``hashlib.blake2b``.
+* ``xxh3-<size>``: covet native (``_native.hashing.xxh3_64``), covet fallback, the xxhash
+  package's ``xxh3_64_intdigest``, and ``hashlib.md5`` (the baseline: the usual non-cryptographic
   path without covet, Django's ETag hash).
 
 The pure-Python twin is timed only up to the sizes where one call stays well under half a
@@ -115,15 +115,15 @@ def hashers(algorithm: str) -> dict[str, Hasher | str]:
     twin = twin_module()
     if algorithm == BLAKE3:
         return {
-            NATIVE: native if isinstance(native, str) else native.blake3_digest,
-            FALLBACK: twin.blake3_digest,
+            NATIVE: native if isinstance(native, str) else native.hashing.blake3_digest,
+            FALLBACK: twin.hashing.blake3_digest,
             BLAKE3_PACKAGE: blake3_package_hasher(),
             SHA256: lambda data: hashlib.sha256(data).digest(),
             BLAKE2B: lambda data: hashlib.blake2b(data).digest(),
         }
     return {
-        NATIVE: native if isinstance(native, str) else native.xxh3_64,
-        FALLBACK: twin.xxh3_64,
+        NATIVE: native if isinstance(native, str) else native.hashing.xxh3_64,
+        FALLBACK: twin.hashing.xxh3_64,
         XXHASH: xxhash_hasher(),
         MD5: lambda data: hashlib.md5(data, usedforsecurity=False).digest(),
     }

@@ -8,7 +8,7 @@ run); ``small``, a 165-byte dict (per-call overhead); and twitter, citm_catalog 
 read from a folder the caller names (``--data DIR``; the repository has them in
 benches/data), since an installed package carries no data files.
 
-Contenders: covet native (``covet_rust_core._native``), covet fallback (the pure-Python
+Contenders: covet native (``covet_rust_core._native.json``), covet fallback (the pure-Python
 twin), the standard library's ``json`` and ``orjson``. Each is resolved lazily, per
 operation: a backend that does not (yet) have ``dumps``, ``dumps_str`` or ``loads``, or
 an uninstalled orjson, is reported as unavailable with the reason, never silently dropped.
@@ -470,11 +470,12 @@ def orjson_library() -> Library | str:
 
 
 def _covet_module(name: str) -> ModuleType | str:
-    """The module that holds the covet JSON functions (the extension, or the twin's
-    package), or why the extension cannot be imported."""
+    """The module that holds the covet JSON functions (``_native.json`` or the twin's
+    ``fallback.json``), or why the extension cannot be imported."""
     if name == NATIVE:
-        return native_module()
-    return importlib.import_module("covet_rust_core.fallback")
+        native = native_module()
+        return native if isinstance(native, str) else native.json
+    return importlib.import_module("covet_rust_core.fallback.json")
 
 
 def covet_library(name: str) -> Library | str:

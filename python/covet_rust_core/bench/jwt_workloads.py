@@ -13,8 +13,8 @@ come in two key forms: ``prepared``, a key parsed once and held across calls (co
 secret string passed on every call. ``workloads()`` (the bench command) has each algorithm's
 encode and decode in one form: the secret for HS256, the prepared key for the others.
 
-Contenders: covet native (``covet_rust_core._native``: ``jwt_encode``, ``jwt_decode``,
-``JwtKey``), covet fallback (the pure-Python twin, the same names), PyJWT and oxyjwt. Each is
+Contenders: covet native (``covet_rust_core._native.jwt``: ``encode``, ``decode``,
+``Key``), covet fallback (the pure-Python twin, the same names), PyJWT and oxyjwt. Each is
 resolved lazily: a library that is not installed, a backend that does not (yet) have a
 function, or oxyjwt's lack of PEM string keys for the asymmetric algorithms, is reported as
 unavailable with the reason, never silently dropped. A twin that exists but cannot be
@@ -329,9 +329,9 @@ def reference() -> Reference:
         errors = importlib.import_module("covet_rust_core._jwt_errors")
         return Reference(
             FALLBACK,
-            twin.jwt_encode,
-            twin.jwt_decode,
-            twin.jwt_get_unverified_header,
+            twin.jwt.encode,
+            twin.jwt.decode,
+            twin.jwt.get_unverified_header,
             errors.PyJWTError,
         )
     return Reference(PYJWT, jwt.encode, jwt.decode, jwt.get_unverified_header, jwt.PyJWTError)
@@ -437,12 +437,13 @@ def oxyjwt_library() -> Library | str:
 
 
 def _covet_module(name: str) -> ModuleType | str:
-    """The module holding the covet JWT functions (the extension, or the twin's package),
-    or why the extension cannot be imported. Raises when the twin cannot be imported
-    (reported as an error, not unavailable)."""
+    """The module holding the covet JWT functions (``_native.jwt`` or the twin's
+    ``fallback.jwt``), or why the extension cannot be imported. Raises when the twin cannot
+    be imported (reported as an error, not unavailable)."""
     if name == NATIVE:
-        return native_module()
-    return importlib.import_module("covet_rust_core.fallback")
+        native = native_module()
+        return native if isinstance(native, str) else native.jwt
+    return importlib.import_module("covet_rust_core.fallback.jwt")
 
 
 def _broken_library(name: str, error: Exception) -> Library:
@@ -457,16 +458,15 @@ def _broken_library(name: str, error: Exception) -> Library:
 
 
 def covet_library(name: str) -> Library | str:
-    """covet native or fallback with the JWT functions it has, or why it has none: the flat
-    names (``jwt_encode``, ``jwt_decode``, ``JwtKey``) of the extension and of the twin's
-    package."""
+    """covet native or fallback with the JWT functions it has (``encode``, ``decode``,
+    ``Key``), or why it has none."""
     try:
         module = _covet_module(name)
     except Exception as error:  # the twin exists and is broken: every job errors
         return _broken_library(name, error)
     if isinstance(module, str):
         return module
-    names = ("jwt_encode", "jwt_decode", "JwtKey")
+    names = ("encode", "decode", "Key")
     encode, decode, key_class = (getattr(module, attribute, None) for attribute in names)
     from_pem = getattr(key_class, "from_pem", None)
     missing: dict[str, str] = {}

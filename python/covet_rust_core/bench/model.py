@@ -11,11 +11,12 @@ garbage collector's full passes, for all contenders alike).
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
+
+from covet_rust_core._backend import import_native
 
 from .interleave import Contender
 
@@ -75,7 +76,7 @@ def native_module() -> ModuleType | str:
     """``covet_rust_core._native``, or why it cannot be imported (its contenders are then
     unavailable with that reason: the bench still measures the twin and the peers)."""
     try:
-        return importlib.import_module("covet_rust_core._native")
+        return import_native()
     except ImportError as error:
         return f"covet_rust_core._native cannot be imported: {type(error).__name__}: {error}"
 

@@ -33,13 +33,13 @@ Jobs (inputs built deterministically, never timed; the 10 KB texts by a small ge
 * ``secure_filename`` of an upload's name with path parts and accented letters. Anchor:
   werkzeug.
 
-Contenders: covet native (``covet_rust_core._native``), covet fallback (the pure-Python twin:
-the flat names of ``covet_rust_core.fallback``, else ``covet_rust_core.fallback.strings``) and
-the anchor. Each is resolved lazily (nothing but the standard library is imported with this
-module): a backend without the helper yet, or an anchor that is not installed, is reported
-as unavailable with the reason, never silently dropped. A twin that exists but cannot be
-imported is not "unavailable": each of its jobs raises the import error, so it is reported
-(and counted) as an error.
+Contenders: covet native (``covet_rust_core._native.strings``), covet fallback (the
+pure-Python twin, ``covet_rust_core.fallback.strings``) and the anchor. Each is resolved
+lazily (nothing but the standard library is imported with this module): a backend without
+the helper yet, or an anchor that is not installed, is reported as unavailable with the
+reason, never silently dropped. A twin that exists but cannot be imported is not
+"unavailable": each of its jobs raises the import error, so it is reported (and counted) as
+an error.
 
 The anchor's output (``str()`` of it for markupsafe) is the expected result: every covet
 contender must return an object of the same type, equal to it, with the same ``repr`` (so
@@ -58,6 +58,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
+
+from covet_rust_core._backend import import_native
 
 from .interleave import Contender
 from .model import (
@@ -716,17 +718,17 @@ def covet_source(name: str) -> CovetSource:
 
 def _native_source() -> CovetSource:
     try:
-        return CovetSource(NATIVE, (importlib.import_module("covet_rust_core._native"),))
+        return CovetSource(NATIVE, (import_native().strings,))
     except ImportError as error:
         why = f"covet_rust_core._native cannot be imported: {type(error).__name__}: {error}"
         return CovetSource(NATIVE, reason=why)
 
 
 def _twin_source() -> CovetSource:
-    """The twin's package (flat names), then its strings module when it exists. A module
-    that exists and fails to import makes the twin broken: every job errors."""
+    """The twin's strings module. A module that exists and fails to import makes the twin
+    broken: every job errors."""
     modules: list[ModuleType] = []
-    for module_name in ("covet_rust_core.fallback", "covet_rust_core.fallback.strings"):
+    for module_name in ("covet_rust_core.fallback.strings",):
         try:
             modules.append(importlib.import_module(module_name))
         except ModuleNotFoundError as error:

@@ -139,7 +139,7 @@ fn digest_awaitable<'py>(
 /// Awaitable form of `blake3_digest`: an asyncio future of the running loop.
 #[pyfunction]
 #[pyo3(signature = (data, /, *, length=32, seek=0, key=None, derive_key_context=None, max_threads=1))]
-pub fn aio_blake3_digest<'py>(
+pub fn blake3_digest<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
     length: usize,
@@ -163,7 +163,7 @@ pub fn aio_blake3_digest<'py>(
 /// Awaitable form of `blake3_hexdigest`: an asyncio future of the running loop.
 #[pyfunction]
 #[pyo3(signature = (data, /, *, length=32, seek=0, key=None, derive_key_context=None, max_threads=1))]
-pub fn aio_blake3_hexdigest<'py>(
+pub fn blake3_hexdigest<'py>(
     py: Python<'py>,
     data: &Bound<'py, PyAny>,
     length: usize,
@@ -227,7 +227,7 @@ fn hash_path(
 /// opened, mapped (or read) and hashed on a covet worker thread.
 #[pyfunction]
 #[pyo3(signature = (path, *, max_threads=1, length=32, seek=0, key=None, derive_key_context=None))]
-pub fn aio_blake3_file<'py>(
+pub fn blake3_file<'py>(
     py: Python<'py>,
     path: &Bound<'py, PyAny>,
     max_threads: i64,

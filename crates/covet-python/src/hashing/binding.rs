@@ -198,7 +198,7 @@ pub(super) fn hex_str<'py>(py: Python<'py>, bytes: &[u8]) -> PyResult<Bound<'py,
 /// An incremental BLAKE3 hasher with the interface of `hashlib` objects and of the
 /// `blake3` package: `blake3(data=b"", /, *, key=None, derive_key_context=None,
 /// max_threads=1)`. `max_threads=blake3.AUTO` threads only inputs large enough to gain.
-#[pyclass(name = "blake3", module = "covet_rust_core._native", frozen)]
+#[pyclass(name = "blake3", module = "covet_rust_core._native.hashing", frozen)]
 pub struct Blake3Hasher {
     state: Mutex<::blake3::Hasher>,
     threads: Threads,
@@ -589,7 +589,7 @@ pub fn xxh3_128_hexdigest(
 macro_rules! xxh3_hasher_class {
     ($rust:ident, $py_name:literal, $algorithm:literal, $stream:ty, $int:ty, $size:literal, $block:literal) => {
         #[doc = concat!("Streaming ", $algorithm, " (as `xxhash.", $algorithm, "`): `update`, `digest`, `hexdigest`, `intdigest`, `copy`, `reset`.")]
-        #[pyclass(name = $py_name, module = "covet_rust_core._native", frozen)]
+        #[pyclass(name = $py_name, module = "covet_rust_core._native.hashing", frozen)]
         pub struct $rust {
             state: Mutex<$stream>,
         }

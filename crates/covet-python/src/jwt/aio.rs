@@ -1,4 +1,4 @@
-//! The awaitable forms of `jwt_encode`, `jwt_decode` and `jwt_decode_complete`
+//! The awaitable forms of `encode`, `decode` and `decode_complete`
 //! (`covet_rust_core.aio`, docs/AIO.md): every step the sync form takes before the signature
 //! runs on the calling thread, in the same order, so errors are the same; signing or
 //! verifying with an asymmetric key runs on a covet worker thread. HMAC takes about a
@@ -28,13 +28,13 @@ impl<'py> IntoPyObject<'py> for Signed {
     }
 }
 
-/// Awaitable form of `jwt_encode`: an asyncio future of the running loop.
+/// Awaitable form of `jwt.encode`: an asyncio future of the running loop.
 #[pyfunction]
 #[pyo3(
     signature = (payload, key, algorithm=Given(None), headers=None),
     text_signature = "(payload, key, algorithm='HS256', headers=None)"
 )]
-pub fn aio_jwt_encode<'py>(
+pub fn jwt_encode<'py>(
     py: Python<'py>,
     payload: &Bound<'py, PyAny>,
     key: &Bound<'py, PyAny>,
@@ -121,7 +121,7 @@ fn decode_awaitable<'py>(
     })
 }
 
-/// Awaitable form of `jwt_decode`: an asyncio future of the running loop.
+/// Awaitable form of `jwt.decode`: an asyncio future of the running loop.
 #[pyfunction]
 // PyJWT's keyword arguments, extracted by PyO3 (by value).
 #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
@@ -129,7 +129,7 @@ fn decode_awaitable<'py>(
     signature = (token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=Given(None), max_token_bytes=Given(None)),
     text_signature = "(token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=0, max_token_bytes=262144)"
 )]
-pub fn aio_jwt_decode<'py>(
+pub fn jwt_decode<'py>(
     py: Python<'py>,
     token: &Bound<'py, PyAny>,
     key: Option<&Bound<'py, PyAny>>,
@@ -156,7 +156,7 @@ pub fn aio_jwt_decode<'py>(
     )
 }
 
-/// Awaitable form of `jwt_decode_complete`: an asyncio future of the running loop.
+/// Awaitable form of `jwt.decode_complete`: an asyncio future of the running loop.
 #[pyfunction]
 // PyJWT's keyword arguments, extracted by PyO3 (by value).
 #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
@@ -164,7 +164,7 @@ pub fn aio_jwt_decode<'py>(
     signature = (token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=Given(None), max_token_bytes=Given(None)),
     text_signature = "(token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=0, max_token_bytes=262144)"
 )]
-pub fn aio_jwt_decode_complete<'py>(
+pub fn jwt_decode_complete<'py>(
     py: Python<'py>,
     token: &Bound<'py, PyAny>,
     key: Option<&Bound<'py, PyAny>>,

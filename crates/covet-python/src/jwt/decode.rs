@@ -1,4 +1,4 @@
-//! `jwt_decode`, `jwt_decode_complete` and `jwt_get_unverified_header`: the token taken
+//! `decode`, `decode_complete` and `get_unverified_header`: the token taken
 //! apart in docs/JWT.md's order. The header and the payload are parsed once into Python
 //! objects (the dicts returned); the rules (covet-core's `token` and `claims`) read a plain
 //! view of the few members they need. The signature check (covet-core's `signing`) needs no
@@ -323,7 +323,7 @@ pub(super) fn complete_dict<'py>(
     signature = (token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=Given(None), max_token_bytes=Given(None)),
     text_signature = "(token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=0, max_token_bytes=262144)"
 )]
-pub fn jwt_decode<'py>(
+pub fn decode<'py>(
     py: Python<'py>,
     token: &Bound<'py, PyAny>,
     key: Option<&Bound<'py, PyAny>>,
@@ -356,7 +356,7 @@ pub fn jwt_decode<'py>(
     signature = (token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=Given(None), max_token_bytes=Given(None)),
     text_signature = "(token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=0, max_token_bytes=262144)"
 )]
-pub fn jwt_decode_complete<'py>(
+pub fn decode_complete<'py>(
     py: Python<'py>,
     token: &Bound<'py, PyAny>,
     key: Option<&Bound<'py, PyAny>>,
@@ -385,7 +385,7 @@ pub fn jwt_decode_complete<'py>(
 /// key.
 #[pyfunction]
 #[pyo3(signature = (token, /))]
-pub fn jwt_get_unverified_header<'py>(
+pub fn get_unverified_header<'py>(
     py: Python<'py>,
     token: &Bound<'py, PyAny>,
 ) -> PyResult<Bound<'py, PyAny>> {

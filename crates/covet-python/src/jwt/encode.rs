@@ -1,4 +1,4 @@
-//! `jwt_encode`: the arguments checked in docs/JWT.md's order, the header and the payload
+//! `encode`: the arguments checked in docs/JWT.md's order, the header and the payload
 //! written with `dumps`, the key resolved; signing (covet-core's `signing`) needs no GIL and
 //! runs without it for the asymmetric algorithms.
 
@@ -127,7 +127,7 @@ fn claims_to_write<'py>(
     signature = (payload, key, algorithm=Given(None), headers=None),
     text_signature = "(payload, key, algorithm='HS256', headers=None)"
 )]
-pub fn jwt_encode<'py>(
+pub fn encode<'py>(
     py: Python<'py>,
     payload: &Bound<'py, PyAny>,
     key: &Bound<'py, PyAny>,
@@ -143,7 +143,7 @@ pub fn jwt_encode<'py>(
     token_str(py, &token.or_raise(py)?)
 }
 
-/// Everything `jwt_encode` does before signing, in its order: the arguments checked, the
+/// Everything `encode` does before signing, in its order: the arguments checked, the
 /// header and payload serialised, the key resolved.
 pub(super) fn prepare_encode<'py>(
     py: Python<'py>,

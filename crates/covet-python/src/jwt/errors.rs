@@ -20,6 +20,19 @@ pub fn error_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAn
     module.bind(py).getattr(name)
 }
 
+/// Adds every class of `covet_rust_core._jwt_errors` (its `__all__`) to `module`, so that
+/// `_native.jwt` exports PyJWT's exceptions as `fallback.jwt` does.
+pub fn export_all(module: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = module.py();
+    let errors = ERRORS.get_or_try_init(py, || py.import(ERRORS_MODULE).map(Bound::unbind))?;
+    let errors = errors.bind(py);
+    for name in errors.getattr("__all__")?.try_iter()? {
+        let name = name?.cast_into::<pyo3::types::PyString>()?;
+        module.add(&name, errors.getattr(&name)?)?;
+    }
+    Ok(())
+}
+
 pub fn raise(py: Python<'_>, error: &JwtError) -> PyErr {
     let class = match error {
         JwtError::NotImplemented(message) => {

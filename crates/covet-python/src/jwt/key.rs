@@ -1,5 +1,4 @@
-//! `Key` and `KeySet` (`covet_rust_core.jwt.Key`/`KeySet`, `JwtKey`/`JwtKeySet` in
-//! `_native`), and the key of a call: whatever the caller passed (a secret, PEM, a JWK
+//! `Key` and `KeySet` (`covet_rust_core.jwt.Key`/`KeySet`, from `_native.jwt`), and the key of a call: whatever the caller passed (a secret, PEM, a JWK
 //! dict, a prepared key or set) resolved for an algorithm and a purpose. Parsing keys, the
 //! key caches, the set's rules and the key/algorithm check are covet-core's.
 

@@ -4,9 +4,9 @@
 //!
 //! - `errors`: each core error raised as its Python class (`covet_rust_core._jwt_errors`);
 //! - `key`: the `Key` and `KeySet` classes and the key of a call;
-//! - `encode`: `jwt_encode`;
+//! - `encode`: the `encode` function;
 //! - `options`: `decode`'s keyword arguments, checked into a `DecodeArgs`;
-//! - `decode`: `jwt_decode`, `jwt_decode_complete`, `jwt_get_unverified_header`;
+//! - `decode`: `decode`, `decode_complete`, `get_unverified_header`;
 //! - `aio`: the awaitable forms of encode and decode;
 //! - `base_types`: what the binding reads of the caller's objects, through their base
 //!   types.
@@ -17,6 +17,6 @@ pub mod aio;
 mod base_types;
 pub mod decode;
 pub mod encode;
-mod errors;
+pub mod errors;
 pub mod key;
 mod options;
