@@ -13,10 +13,11 @@ from tests.support.asan import UNDER_ASAN
 
 @pytest.fixture(params=implementations.IMPLEMENTATIONS)
 def impl(request: pytest.FixtureRequest) -> ModuleType:
-    """The native extension (id ``native``), then the pure-Python twin (id ``twin``): the flat
-    module ``covet_rust_core._native`` or ``covet_rust_core.fallback``. A domain that wants
-    its own names builds them from this module (tests/support: ``jwt_backend(impl)``,
-    ``strings_backend(impl)``, ``aio_backend(impl)``)."""
+    """The native extension (id ``native``), then the pure-Python twin (id ``twin``):
+    ``covet_rust_core._native`` or ``covet_rust_core.fallback``, each with one module per
+    domain and the same names in it (``impl.json.dumps``, ``impl.jwt.decode``). Adapters in
+    tests/support give a domain the contract's names with the test id: ``jwt_backend(impl)``,
+    ``strings_backend(impl)``, ``aio_backend(impl)``."""
     return implementations.load(request.param)
 
 

@@ -26,6 +26,20 @@ fn main() {
         "COVET_BUILD_PROFILE",
         &env::var("PROFILE").unwrap_or_default(),
     );
+    // The profile's own name (release, quick-release, dev, ...), which PROFILE does not give:
+    // it is the folder cargo builds into, target/[<triple>/]<profile>/build/<crate>-<hash>/out.
+    let cargo_profile = env::var("OUT_DIR")
+        .ok()
+        .and_then(|out| {
+            Path::new(&out)
+                .ancestors()
+                .nth(3)
+                .and_then(Path::file_name)
+                .map(|name| name.to_string_lossy().into_owned())
+        })
+        .map(|name| if name == "debug" { "dev".to_owned() } else { name })
+        .unwrap_or_default();
+    emit("COVET_BUILD_CARGO_PROFILE", &cargo_profile);
     emit(
         "COVET_BUILD_OPT_LEVEL",
         &env::var("OPT_LEVEL").unwrap_or_default(),

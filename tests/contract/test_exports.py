@@ -133,6 +133,9 @@ def test_native_info_reports_the_build() -> None:
     info = native.native_info()
     assert info["version"] == covet_rust_core.__version__
     assert info["profile"] in {"release", "debug"}
+    # The profile's own name: dev for every debug build; release, quick-release, ... else.
+    assert info["cargo_profile"]
+    assert (info["cargo_profile"] == "dev") == (info["profile"] == "debug")
     assert info["is_debug_build"] == (info["profile"] == "debug" or info["opt_level"] == "0")
     assert info["rustc"].startswith("rustc 1.")
     assert info["pyo3"].startswith("0.30.")

@@ -27,5 +27,5 @@ __version__: Final[str]
 build_profile: Final[str]
 
 def native_info() -> dict[str, Any]:
-    """Build and CPU facts: version, profile, opt_level, debug_assertions, is_debug_build,
-    rustc, target, pyo3, python_abi, free_threaded_build, cpu_features."""
+    """Build and CPU facts: version, profile, cargo_profile, opt_level, debug_assertions,
+    is_debug_build, rustc, target, pyo3, python_abi, free_threaded_build, cpu_features."""

@@ -211,6 +211,12 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_REFUSED
     if environment.is_debug_build(env):
         print("!!! DEBUG BUILD: these numbers say nothing about covet's speed", file=sys.stderr)
+    elif environment.is_test_build(env):
+        print(
+            f"!!! a {env['covet']['native_build']['cargo_profile']} build (no LTO), not the "
+            "release profile users get: for checking, not for quoting",
+            file=sys.stderr,
+        )
 
     display = ProgressDisplay(sys.stderr, len(workloads), not args.no_progress)
     started = time.perf_counter()

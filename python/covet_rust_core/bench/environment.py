@@ -144,11 +144,21 @@ def is_debug_build(environment: dict[str, Any]) -> bool:
     return bool(build and build.get("is_debug_build"))
 
 
+def is_test_build(environment: dict[str, Any]) -> bool:
+    """Optimized, but not the release profile users get (quick-release: no LTO)."""
+    build = environment["covet"]["native_build"]
+    if not build or build.get("is_debug_build"):
+        return False
+    return bool(build.get("cargo_profile", "release") != "release")
+
+
 def one_line(environment: dict[str, Any]) -> str:
     """``AMD EPYC 7B13 (2 of 2 cores), Linux-..., CPython 3.11.7, covet 0.1.0 release``."""
     machine, covet_info = environment["cpu"], environment["covet"]
     build = covet_info["native_build"]
     profile = build["profile"] if build else "no native extension"
+    if build and build.get("cargo_profile") not in {None, "release", "dev"}:
+        profile += f" ({build['cargo_profile']} profile)"
     python = environment["python"]
     return (
         f"{machine['model']} ({machine['usable_cores']} of {machine['logical_cores']} cores), "

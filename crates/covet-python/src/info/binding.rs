@@ -12,6 +12,7 @@ pub fn native_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let info = PyDict::new(py);
     info.set_item("version", BUILD.version)?;
     info.set_item("profile", BUILD.profile)?;
+    info.set_item("cargo_profile", BUILD.cargo_profile)?;
     info.set_item("opt_level", BUILD.opt_level)?;
     info.set_item("debug_assertions", BUILD.debug_assertions)?;
     info.set_item("is_debug_build", BUILD.is_debug())?;

@@ -9,6 +9,9 @@ pub struct BuildInfo {
     pub version: &'static str,
     /// Cargo's base profile: `"release"` or `"debug"`.
     pub profile: &'static str,
+    /// The profile's own name: `"release"` (fat LTO: what users get and benches measure),
+    /// `"quick-release"` (no LTO: test builds), `"dev"`, ...
+    pub cargo_profile: &'static str,
     pub opt_level: &'static str,
     pub debug_assertions: bool,
     pub rustc: &'static str,
@@ -30,6 +33,7 @@ impl BuildInfo {
 pub const BUILD: BuildInfo = BuildInfo {
     version: env!("CARGO_PKG_VERSION"),
     profile: env!("COVET_BUILD_PROFILE"),
+    cargo_profile: env!("COVET_BUILD_CARGO_PROFILE"),
     opt_level: env!("COVET_BUILD_OPT_LEVEL"),
     debug_assertions: cfg!(debug_assertions),
     rustc: env!("COVET_BUILD_RUSTC"),
