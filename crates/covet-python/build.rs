@@ -37,7 +37,13 @@ fn main() {
                 .and_then(Path::file_name)
                 .map(|name| name.to_string_lossy().into_owned())
         })
-        .map(|name| if name == "debug" { "dev".to_owned() } else { name })
+        .map(|name| {
+            if name == "debug" {
+                "dev".to_owned()
+            } else {
+                name
+            }
+        })
         .unwrap_or_default();
     emit("COVET_BUILD_CARGO_PROFILE", &cargo_profile);
     emit(

@@ -3,7 +3,7 @@ one (``covet_rust_core._aio_native`` over the extension's ``_native.aio``) and t
 pure-Python twin (``covet_rust_core.fallback.aio``, ``asyncio.to_thread`` over the twin).
 
 Every test takes the ``impl`` fixture and runs once per backend on ``aio_backend(impl)``,
-``(name, aio module, sync flat module)`` (tests/support/aio_backend.py); a check that only
+``(name, aio module, implementation)`` (tests/support/aio_backend.py); a check that only
 means something natively (the loop is freed, fork, the raw extension functions) skips the
 twin with the reason. What is checked:
 

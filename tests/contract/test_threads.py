@@ -10,9 +10,9 @@ Releasing the GIL is exactly what lets threads race inside the extension, so it 
 here under load:
 
 * ``test_every_public_function_from_eight_threads_matches_single_threaded``: a table of
-  calls covering every public function and class of the flat module (on the native side
-  also ``native_info`` and the ``aio_*`` awaitables, each thread awaiting them on its own
-  event loop), with valid and invalid inputs (wrong types, bad tokens, bad keys, invalid
+  calls covering every public function and class of every domain module (on the native
+  side also ``native_info`` and the ``_native.aio`` awaitables, each thread awaiting them on
+  its own event loop), with valid and invalid inputs (wrong types, bad tokens, bad keys, invalid
   JSON, lone surrogates, ...) and inputs big enough to release the GIL. Each call's outcome
   (``("ok", result)`` or ``("err", exception type, message)``) is computed single-threaded
   first; then 8 threads, started together, run the whole table in their own shuffled

@@ -26,6 +26,7 @@ REPORT_KEYS = {
 EXTENSION_KEYS = {
     "version",
     "profile",
+    "cargo_profile",
     "opt_level",
     "debug_assertions",
     "is_debug_build",

@@ -1,6 +1,7 @@
 """The two implementations the suite holds against each other: the native extension
-(``covet_rust_core._native``) and the pure-Python twin (``covet_rust_core.fallback``), two flat
-modules with the same public names.
+(``covet_rust_core._native``) and the pure-Python twin (``covet_rust_core.fallback``), each
+with one module per domain (``json``, ``jwt``, ``hashing``, ``strings``, ``aio``) holding the
+same public names.
 
 A test that runs on each takes the ``impl`` fixture (tests/conftest.py: one of the two
 modules, test ids ``native`` and ``twin``); a test that compares them calls ``native()`` and

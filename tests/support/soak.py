@@ -4,7 +4,7 @@ them with failing inputs, run round after round while the process's memory and t
 reference counts of what the calls touch are watched.
 
 * ``mix(module, workdir)``: the calls, on ``module`` (the extension ``covet_rust_core._native``
-  or the twin ``covet_rust_core.fallback``, which export every function flat): JSON
+  or the twin ``covet_rust_core.fallback``, each with one module per domain): JSON
   (``loads``, ``dumps``, ``dumps_str`` with every option and ``default``), JWT (``encode``,
   ``decode``, ``decode_complete``, ``get_unverified_header`` with HMAC, RSA, EC and Ed25519
   keys as PEM strings, as parsed ``Key`` objects and from a ``KeySet``; ``Key`` and ``KeySet``
@@ -67,7 +67,7 @@ def rss_bytes() -> int:
 
 
 def load_module(backend: str) -> ModuleType:
-    """The flat module of ``backend``: "native" (the extension) or "fallback" (the twin)."""
+    """The implementation of ``backend``: "native" (the extension) or "fallback" (the twin)."""
     name = {"native": "covet_rust_core._native", "fallback": "covet_rust_core.fallback"}[backend]
     return importlib.import_module(name)
 
