@@ -51,7 +51,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.support.aio_backend import aio_module
-from tests.support.hostile_objects import ClassLiar
+from tests.support.hostile_objects import (
+    ClassLiar,
+    ForeignHashStr,
+    Growing,
+    HostileError,
+    Index,
+    PathLike,
+)
 from tests.support.implementations import native, twin
 from tests.support.json_strategies import (
     TOKENS,
@@ -267,10 +274,6 @@ def assert_same_verdict(ours: tuple[str, Any], theirs: tuple[str, Any], what: st
 # --- Hostile objects ---------------------------------------------------------------------
 
 
-class HostileError(Exception):
-    """What a hostile object raises; its message names the dunder that raised."""
-
-
 class Unprintable:
     """``str()`` and ``repr()`` raise."""
 
@@ -302,21 +305,6 @@ class BadBool:
         return "BadBool()"
 
 
-class Index:
-    """An int-like object (``__index__``) of any value, or one whose ``__index__`` raises."""
-
-    def __init__(self, value: int | None) -> None:
-        self.value = value
-
-    def __index__(self) -> int:
-        if self.value is None:
-            raise HostileError("__index__")
-        return self.value
-
-    def __repr__(self) -> str:
-        return f"Index({self.value})"
-
-
 class HtmlObject:
     """``__html__`` returns ``result`` (or raises when it is None)."""
 
@@ -333,21 +321,6 @@ class HtmlObject:
 
     def __repr__(self) -> str:
         return f"HtmlObject({self.result!r})"
-
-
-class PathLike:
-    """``os.fspath`` gives ``result`` (or raises when it is None)."""
-
-    def __init__(self, result: Any) -> None:
-        self.result = result
-
-    def __fspath__(self) -> Any:
-        if self.result is None:
-            raise HostileError("__fspath__")
-        return self.result
-
-    def __repr__(self) -> str:
-        return f"PathLike({self.result!r})"
 
 
 class HostileStr(str):
@@ -1148,19 +1121,6 @@ class MethodLiarStr(str):
 
     def __repr__(self) -> str:
         return f"MethodLiarStr({str.__repr__(self)})"
-
-
-class ForeignHashStr(str):
-    """A str with its own hash: a dict keeps it next to the str of the same text."""
-
-    def __hash__(self) -> int:
-        return hash(("foreign", str.__str__(self)))
-
-    def __eq__(self, other: object) -> bool:
-        return other is self
-
-    def __repr__(self) -> str:
-        return f"ForeignHashStr({str.__repr__(self)})"
 
 
 class NumberLiarInt(int):
@@ -2228,15 +2188,6 @@ class ItemsAs(Mapping[Any, Any]):
 
     def __repr__(self) -> str:
         return f"ItemsAs({self._items!r})"
-
-
-class Growing(dict[Any, Any]):
-    """A dict subclass whose ``items()`` adds an item after each one it gives."""
-
-    def items(self) -> Any:
-        for key, value in dict.items(self):
-            yield key, value
-            self[f"{key}+"] = value
 
 
 # The mutating hooks' classes live here, not in their factories: the verdict compares the

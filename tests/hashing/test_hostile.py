@@ -35,7 +35,7 @@ from typing import Any, Final
 import pytest
 
 from tests.support.aio_backend import aio_module
-from tests.support.hostile_objects import ClassLiar
+from tests.support.hostile_objects import ClassLiar, HostileError, Index, PathLike
 from tests.support.implementations import is_native
 from tests.support.memory_limit import outcome
 
@@ -230,25 +230,6 @@ def test_truncated_between_open_and_read(impl: ModuleType, tmp_path: Path) -> No
 # --- 1. What Python code hands back --------------------------------------------------------
 
 
-class HostileError(Exception):
-    pass
-
-
-class Index:
-    """``__index__`` returns ``result``, or raises when it is None."""
-
-    def __init__(self, result: Any) -> None:
-        self.result = result
-
-    def __index__(self) -> Any:
-        if self.result is None:
-            raise HostileError("__index__")
-        return self.result
-
-    def __repr__(self) -> str:
-        return f"Index({self.result!r})"
-
-
 class LyingInt(int):
     """An int whose overridable methods lie or raise: readers must use int's value."""
 
@@ -300,18 +281,6 @@ class LyingBytes(bytes):
 
     def __str__(self) -> str:
         raise HostileError("LyingBytes.__str__")
-
-
-class PathLike:
-    """``__fspath__`` returns ``result``, or raises when it is None."""
-
-    def __init__(self, result: Any) -> None:
-        self.result = result
-
-    def __fspath__(self) -> Any:
-        if self.result is None:
-            raise HostileError("__fspath__")
-        return self.result
 
 
 SEED_FUNCTIONS: Final = ("xxh3_64", "xxh3_128", "xxh3_64_hexdigest", "xxh3_64_hasher")

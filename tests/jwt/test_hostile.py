@@ -23,7 +23,7 @@ from typing import Any, Final
 import pytest
 
 from tests.support.aio_backend import aio_module
-from tests.support.hostile_objects import ClassLiar
+from tests.support.hostile_objects import ClassLiar, ForeignHashStr
 from tests.support.keys import material
 from tests.support.memory_limit import outcome
 from tests.support.tokens import SECRET, b64url, b64url_decode, craft, now, sign_segments
@@ -320,20 +320,6 @@ def test_collections_are_read_through_the_base_type(impl: ModuleType, kind: type
             options={"require": kind(["nbf"])},
         )
         assert missing == ("MissingRequiredClaimError", 'Token is missing the "nbf" claim')
-
-
-class ForeignHashStr(str):
-    """A str whose hash is not str's: a dict holding it and the str of the same text keeps
-    both, and a lookup by the plain name never finds it."""
-
-    def __hash__(self) -> int:
-        return hash(("foreign", str.__str__(self)))
-
-    def __eq__(self, other: object) -> bool:
-        return other is self
-
-    def __repr__(self) -> str:
-        return "ForeignHashStr()"
 
 
 def test_str_subclass_keys_are_read_as_their_text(impl: ModuleType) -> None:

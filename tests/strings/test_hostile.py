@@ -23,12 +23,8 @@ from typing import Any, Final
 
 import pytest
 
-from tests.support.hostile_objects import ClassLiar
+from tests.support.hostile_objects import ClassLiar, Growing, HostileError, Index
 from tests.support.memory_limit import outcome as limited_outcome
-
-
-class HostileError(Exception):
-    """What a hostile hook raises; the message names the hook."""
 
 
 def raiser(name: str) -> Callable[..., Any]:
@@ -342,16 +338,6 @@ class Sized:
         return "sized"
 
 
-class Index:
-    """An int-like object: ``__index__`` gives ``value`` (anything)."""
-
-    def __init__(self, value: Any) -> None:
-        self.value = value
-
-    def __index__(self) -> Any:
-        return self.value
-
-
 class ItemsMapping(Mapping[Any, Any]):
     """A Mapping whose ``items()`` gives ``items`` (whatever it is)."""
 
@@ -644,15 +630,6 @@ class Live(Mapping[Any, Any]):
 
     def __len__(self) -> int:
         return len(self.data)
-
-
-class Growing(dict[Any, Any]):
-    """A dict subclass whose ``items()`` adds an item after each one it gives."""
-
-    def items(self) -> Any:
-        for key, value in dict.items(self):
-            yield key, value
-            self[f"{key}+"] = value
 
 
 CHANGED = ("RuntimeError", "dictionary changed size during iteration")

@@ -9,7 +9,8 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
 use super::binding::{
-    bytes_length, file_error, hex_str, mode_from, path_from, threads_from, Input,
+    blake3_file_pyfunction, blake3_one_shot_pyfunction, bytes_length, file_error, hex_str,
+    mode_from, path_from, threads_from, Input,
 };
 use crate::aio::{offload, ready};
 use crate::ffi::buffer::HeldBytes;
@@ -136,52 +137,20 @@ fn digest_awaitable<'py>(
     })
 }
 
-/// Awaitable form of `blake3_digest`: an asyncio future of the running loop.
-#[pyfunction]
-#[pyo3(signature = (data, /, *, length=32, seek=0, key=None, derive_key_context=None, max_threads=1))]
-pub fn blake3_digest<'py>(
-    py: Python<'py>,
-    data: &Bound<'py, PyAny>,
-    length: usize,
-    seek: u64,
-    key: Option<&Bound<'py, PyAny>>,
-    derive_key_context: Option<&Bound<'py, PyAny>>,
-    max_threads: i64,
-) -> PyResult<Bound<'py, PyAny>> {
-    digest_awaitable(
-        py,
-        data,
-        length,
-        seek,
-        key,
-        derive_key_context,
-        max_threads,
-        false,
-    )
+blake3_one_shot_pyfunction! {
+    /// Awaitable form of `blake3_digest`: an asyncio future of the running loop.
+    blake3_digest -> Bound<'py, PyAny> =
+        |py, data, length, seek, key, derive_key_context, max_threads| {
+            digest_awaitable(py, data, length, seek, key, derive_key_context, max_threads, false)
+        }
 }
 
-/// Awaitable form of `blake3_hexdigest`: an asyncio future of the running loop.
-#[pyfunction]
-#[pyo3(signature = (data, /, *, length=32, seek=0, key=None, derive_key_context=None, max_threads=1))]
-pub fn blake3_hexdigest<'py>(
-    py: Python<'py>,
-    data: &Bound<'py, PyAny>,
-    length: usize,
-    seek: u64,
-    key: Option<&Bound<'py, PyAny>>,
-    derive_key_context: Option<&Bound<'py, PyAny>>,
-    max_threads: i64,
-) -> PyResult<Bound<'py, PyAny>> {
-    digest_awaitable(
-        py,
-        data,
-        length,
-        seek,
-        key,
-        derive_key_context,
-        max_threads,
-        true,
-    )
+blake3_one_shot_pyfunction! {
+    /// Awaitable form of `blake3_hexdigest`: an asyncio future of the running loop.
+    blake3_hexdigest -> Bound<'py, PyAny> =
+        |py, data, length, seek, key, derive_key_context, max_threads| {
+            digest_awaitable(py, data, length, seek, key, derive_key_context, max_threads, true)
+        }
 }
 
 /// A file digest computed off the loop, or the OSError naming the path.
@@ -223,26 +192,19 @@ fn hash_path(
     Ok(Ok(out))
 }
 
-/// Awaitable form of `blake3_file`: an asyncio future of the running loop. The file is
-/// opened, mapped (or read) and hashed on a covet worker thread.
-#[pyfunction]
-#[pyo3(signature = (path, *, max_threads=1, length=32, seek=0, key=None, derive_key_context=None))]
-pub fn blake3_file<'py>(
-    py: Python<'py>,
-    path: &Bound<'py, PyAny>,
-    max_threads: i64,
-    length: usize,
-    seek: u64,
-    key: Option<&Bound<'py, PyAny>>,
-    derive_key_context: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let mode = mode_from(key, derive_key_context)?;
-    let threads = threads_from(max_threads)?;
-    let (file, name) = path_from(path)?;
-    let length = bytes_length(length)?;
-    let path = name.unbind();
-    offload(py, move || FileDigest {
-        outcome: hash_path(&file, &mode, threads, seek, length),
-        path,
-    })
+blake3_file_pyfunction! {
+    /// Awaitable form of `blake3_file`: an asyncio future of the running loop. The file is
+    /// opened, mapped (or read) and hashed on a covet worker thread.
+    blake3_file -> Bound<'py, PyAny> =
+        |py, path, max_threads, length, seek, key, derive_key_context| {
+            let mode = mode_from(key, derive_key_context)?;
+            let threads = threads_from(max_threads)?;
+            let (file, name) = path_from(path)?;
+            let length = bytes_length(length)?;
+            let path = name.unbind();
+            offload(py, move || FileDigest {
+                outcome: hash_path(&file, &mode, threads, seek, length),
+                path,
+            })
+        }
 }

@@ -343,67 +343,91 @@ fn blake3_one_shot<'py>(
     })
 }
 
-/// BLAKE3 of `data` in one call, with no hasher object: the cheapest way to hash a value.
-#[pyfunction]
-#[pyo3(signature = (data, /, *, length=32, seek=0, key=None, derive_key_context=None, max_threads=1))]
-pub fn blake3_digest<'py>(
-    py: Python<'py>,
-    data: &Bound<'py, PyAny>,
-    length: usize,
-    seek: u64,
-    key: Option<&Bound<'py, PyAny>>,
-    derive_key_context: Option<&Bound<'py, PyAny>>,
-    max_threads: i64,
-) -> PyResult<Bound<'py, PyBytes>> {
-    blake3_one_shot(py, data, length, seek, key, derive_key_context, max_threads)
-}
-
-/// `blake3_digest(...)` as lowercase hex.
-#[pyfunction]
-#[pyo3(signature = (data, /, *, length=32, seek=0, key=None, derive_key_context=None, max_threads=1))]
-pub fn blake3_hexdigest<'py>(
-    py: Python<'py>,
-    data: &Bound<'py, PyAny>,
-    length: usize,
-    seek: u64,
-    key: Option<&Bound<'py, PyAny>>,
-    derive_key_context: Option<&Bound<'py, PyAny>>,
-    max_threads: i64,
-) -> PyResult<Bound<'py, PyString>> {
-    let digest = blake3_one_shot(py, data, length, seek, key, derive_key_context, max_threads)?;
-    hex_str(py, digest.as_bytes())
-}
-
-/// BLAKE3 of the file at `path`, memory-mapped (buffered reads where mapping cannot work:
-/// pipes, small or special files), with the GIL released for the whole call. Failures are
-/// OSError subclasses (FileNotFoundError, IsADirectoryError, PermissionError...) naming
-/// the path; a file that shrinks while it is hashed is `OSError(EIO, "file shrank while it
-/// was hashed", path)`, never a crash.
-#[pyfunction]
-#[pyo3(signature = (path, *, max_threads=1, length=32, seek=0, key=None, derive_key_context=None))]
-pub fn blake3_file<'py>(
-    py: Python<'py>,
-    path: &Bound<'py, PyAny>,
-    max_threads: i64,
-    length: usize,
-    seek: u64,
-    key: Option<&Bound<'py, PyAny>>,
-    derive_key_context: Option<&Bound<'py, PyAny>>,
-) -> PyResult<Bound<'py, PyBytes>> {
-    let mode = mode_from(key, derive_key_context)?;
-    let threads = threads_from(max_threads)?;
-    let (file, name) = path_from(path)?;
-    let mut failure = None;
-    let digest = new_bytes(py, length, true, |out| {
-        if let Err(err) = core::hash_file(&file, &mode, threads, seek, out) {
-            failure = Some(err);
+/// Defines a `#[pyfunction]` with the arguments of BLAKE3 in one call, so that their
+/// signature is written once for `blake3_digest`, `blake3_hexdigest` and the awaitable forms
+/// of both: `$implementation(py, data, length, seek, key, derive_key_context, max_threads)`
+/// gives the result.
+macro_rules! blake3_one_shot_pyfunction {
+    ($(#[$attribute:meta])* $name:ident -> $output:ty = $implementation:expr) => {
+        $(#[$attribute])*
+        #[pyo3::pyfunction]
+        #[pyo3(signature = (data, /, *, length=32, seek=0, key=None, derive_key_context=None, max_threads=1))]
+        pub fn $name<'py>(
+            py: pyo3::Python<'py>,
+            data: &pyo3::Bound<'py, pyo3::PyAny>,
+            length: usize,
+            seek: u64,
+            key: Option<&pyo3::Bound<'py, pyo3::PyAny>>,
+            derive_key_context: Option<&pyo3::Bound<'py, pyo3::PyAny>>,
+            max_threads: i64,
+        ) -> pyo3::PyResult<$output> {
+            ($implementation)(py, data, length, seek, key, derive_key_context, max_threads)
         }
-        Ok(())
-    })?;
-    match failure {
-        None => Ok(digest),
-        Some(err) => Err(file_error(py, &err, &name)),
-    }
+    };
+}
+pub(super) use blake3_one_shot_pyfunction;
+
+/// Defines a `#[pyfunction]` with `blake3_file`'s arguments, written once for it and its
+/// awaitable form: `$implementation(py, path, max_threads, length, seek, key,
+/// derive_key_context)` gives the result.
+macro_rules! blake3_file_pyfunction {
+    ($(#[$attribute:meta])* $name:ident -> $output:ty = $implementation:expr) => {
+        $(#[$attribute])*
+        #[pyo3::pyfunction]
+        #[pyo3(signature = (path, *, max_threads=1, length=32, seek=0, key=None, derive_key_context=None))]
+        pub fn $name<'py>(
+            py: pyo3::Python<'py>,
+            path: &pyo3::Bound<'py, pyo3::PyAny>,
+            max_threads: i64,
+            length: usize,
+            seek: u64,
+            key: Option<&pyo3::Bound<'py, pyo3::PyAny>>,
+            derive_key_context: Option<&pyo3::Bound<'py, pyo3::PyAny>>,
+        ) -> pyo3::PyResult<$output> {
+            ($implementation)(py, path, max_threads, length, seek, key, derive_key_context)
+        }
+    };
+}
+pub(super) use blake3_file_pyfunction;
+
+blake3_one_shot_pyfunction! {
+    /// BLAKE3 of `data` in one call, with no hasher object: the cheapest way to hash a value.
+    blake3_digest -> Bound<'py, PyBytes> = blake3_one_shot
+}
+
+blake3_one_shot_pyfunction! {
+    /// `blake3_digest(...)` as lowercase hex.
+    blake3_hexdigest -> Bound<'py, PyString> =
+        |py, data, length, seek, key, derive_key_context, max_threads| {
+            let digest =
+                blake3_one_shot(py, data, length, seek, key, derive_key_context, max_threads)?;
+            hex_str(py, digest.as_bytes())
+        }
+}
+
+blake3_file_pyfunction! {
+    /// BLAKE3 of the file at `path`, memory-mapped (buffered reads where mapping cannot work:
+    /// pipes, small or special files), with the GIL released for the whole call. Failures are
+    /// OSError subclasses (FileNotFoundError, IsADirectoryError, PermissionError...) naming
+    /// the path; a file that shrinks while it is hashed is `OSError(EIO, "file shrank while it
+    /// was hashed", path)`, never a crash.
+    blake3_file -> Bound<'py, PyBytes> =
+        |py, path, max_threads, length, seek, key, derive_key_context| {
+            let mode = mode_from(key, derive_key_context)?;
+            let threads = threads_from(max_threads)?;
+            let (file, name) = path_from(path)?;
+            let mut failure = None;
+            let digest = new_bytes(py, length, true, |out| {
+                if let Err(err) = core::hash_file(&file, &mode, threads, seek, out) {
+                    failure = Some(err);
+                }
+                Ok(())
+            })?;
+            match failure {
+                None => Ok(digest),
+                Some(err) => Err(file_error(py, &err, &name)),
+            }
+        }
 }
 
 /// A filesystem path from str, bytes or os.PathLike, as `open()` accepts them, and the

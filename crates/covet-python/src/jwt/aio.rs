@@ -10,7 +10,7 @@ use pyo3::types::PyString;
 use super::decode::{complete_dict, finish_decode, start_decode, Unverified};
 use super::encode::{prepare_encode, token_str};
 use super::errors::{raise, OrRaise};
-use super::options::{decode_args, DecodeArgs};
+use super::options::{decode_pyfunction, DecodeArgs};
 use crate::aio::{offload, ready};
 use crate::convert::Given;
 use covet_core::jwt::JwtError;
@@ -75,30 +75,14 @@ impl<'py> IntoPyObject<'py> for Checked {
     }
 }
 
-#[allow(clippy::too_many_arguments)] // PyJWT's keyword arguments
+/// The awaitable decode once its arguments are checked: HMAC inline, the rest offloaded.
 fn decode_awaitable<'py>(
     py: Python<'py>,
     token: &Bound<'py, PyAny>,
     key: Option<&Bound<'py, PyAny>>,
-    algorithms: Option<&Bound<'py, PyAny>>,
-    options: Option<&Bound<'py, PyAny>>,
-    audience: Option<&Bound<'py, PyAny>>,
-    issuer: Option<&Bound<'py, PyAny>>,
-    subject: Option<&Bound<'py, PyAny>>,
-    leeway: Option<&Bound<'py, PyAny>>,
-    max_token_bytes: Option<&Bound<'py, PyAny>>,
+    args: DecodeArgs,
     complete: bool,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let args = decode_args(
-        py,
-        algorithms,
-        options,
-        audience,
-        issuer,
-        subject,
-        leeway,
-        max_token_bytes,
-    )?;
     let unverified = start_decode(py, token, key, &args)?;
     if !unverified.verifies_slowly() {
         let signature = unverified.check_signature();
@@ -121,72 +105,12 @@ fn decode_awaitable<'py>(
     })
 }
 
-/// Awaitable form of `jwt.decode`: an asyncio future of the running loop.
-#[pyfunction]
-// PyJWT's keyword arguments, extracted by PyO3 (by value).
-#[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
-#[pyo3(
-    signature = (token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=Given(None), max_token_bytes=Given(None)),
-    text_signature = "(token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=0, max_token_bytes=262144)"
-)]
-pub fn jwt_decode<'py>(
-    py: Python<'py>,
-    token: &Bound<'py, PyAny>,
-    key: Option<&Bound<'py, PyAny>>,
-    algorithms: Option<&Bound<'py, PyAny>>,
-    options: Option<&Bound<'py, PyAny>>,
-    audience: Option<&Bound<'py, PyAny>>,
-    issuer: Option<&Bound<'py, PyAny>>,
-    subject: Option<&Bound<'py, PyAny>>,
-    leeway: Given<'py>,
-    max_token_bytes: Given<'py>,
-) -> PyResult<Bound<'py, PyAny>> {
-    decode_awaitable(
-        py,
-        token,
-        key,
-        algorithms,
-        options,
-        audience,
-        issuer,
-        subject,
-        leeway.0.as_ref(),
-        max_token_bytes.0.as_ref(),
-        false,
-    )
+decode_pyfunction! {
+    /// Awaitable form of `jwt.decode`: an asyncio future of the running loop.
+    jwt_decode -> Bound<'py, PyAny> = |py, token, key, args| decode_awaitable(py, token, key, args, false)
 }
 
-/// Awaitable form of `jwt.decode_complete`: an asyncio future of the running loop.
-#[pyfunction]
-// PyJWT's keyword arguments, extracted by PyO3 (by value).
-#[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
-#[pyo3(
-    signature = (token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=Given(None), max_token_bytes=Given(None)),
-    text_signature = "(token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=0, max_token_bytes=262144)"
-)]
-pub fn jwt_decode_complete<'py>(
-    py: Python<'py>,
-    token: &Bound<'py, PyAny>,
-    key: Option<&Bound<'py, PyAny>>,
-    algorithms: Option<&Bound<'py, PyAny>>,
-    options: Option<&Bound<'py, PyAny>>,
-    audience: Option<&Bound<'py, PyAny>>,
-    issuer: Option<&Bound<'py, PyAny>>,
-    subject: Option<&Bound<'py, PyAny>>,
-    leeway: Given<'py>,
-    max_token_bytes: Given<'py>,
-) -> PyResult<Bound<'py, PyAny>> {
-    decode_awaitable(
-        py,
-        token,
-        key,
-        algorithms,
-        options,
-        audience,
-        issuer,
-        subject,
-        leeway.0.as_ref(),
-        max_token_bytes.0.as_ref(),
-        true,
-    )
+decode_pyfunction! {
+    /// Awaitable form of `jwt.decode_complete`: an asyncio future of the running loop.
+    jwt_decode_complete -> Bound<'py, PyAny> = |py, token, key, args| decode_awaitable(py, token, key, args, true)
 }

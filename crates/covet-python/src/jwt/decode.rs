@@ -19,8 +19,8 @@ use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString};
 use super::base_types::{self, new_bytes};
 use super::errors::{raise, OrRaise};
 use super::key::resolve_key;
-use super::options::{decode_args, DecodeArgs};
-use crate::convert::{type_name, Given};
+use super::options::{decode_pyfunction, DecodeArgs};
+use crate::convert::type_name;
 use crate::ffi::string::{encode_surrogatepass, new_str};
 use crate::json::binding::{loads_slice, loads_slice_unique_keys};
 
@@ -309,76 +309,24 @@ pub(super) fn complete_dict<'py>(
     Ok(result)
 }
 
-/// Verify a JWT and return its claims (a dict).
-///
-/// ``algorithms`` (a list) is required while the signature is verified. ``options`` keys are
-/// PyJWT's (verify_signature, verify_exp, verify_nbf, verify_iat, verify_aud, verify_iss,
-/// verify_sub, verify_jti, require, strict_aud); ``audience``, ``issuer``, ``subject`` and
-/// ``leeway`` (seconds or a timedelta) as in PyJWT. Tokens over ``max_token_bytes`` are
-/// refused before any decoding. Everything a token can cause is an InvalidTokenError.
-#[pyfunction]
-// PyJWT's keyword arguments, extracted by PyO3 (by value).
-#[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
-#[pyo3(
-    signature = (token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=Given(None), max_token_bytes=Given(None)),
-    text_signature = "(token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=0, max_token_bytes=262144)"
-)]
-pub fn decode<'py>(
-    py: Python<'py>,
-    token: &Bound<'py, PyAny>,
-    key: Option<&Bound<'py, PyAny>>,
-    algorithms: Option<&Bound<'py, PyAny>>,
-    options: Option<&Bound<'py, PyAny>>,
-    audience: Option<&Bound<'py, PyAny>>,
-    issuer: Option<&Bound<'py, PyAny>>,
-    subject: Option<&Bound<'py, PyAny>>,
-    leeway: Given<'py>,
-    max_token_bytes: Given<'py>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let args = decode_args(
-        py,
-        algorithms,
-        options,
-        audience,
-        issuer,
-        subject,
-        leeway.0.as_ref(),
-        max_token_bytes.0.as_ref(),
-    )?;
-    Ok(decode_token(py, token, key, &args)?.payload)
+decode_pyfunction! {
+    /// Verify a JWT and return its claims (a dict).
+    ///
+    /// ``algorithms`` (a list) is required while the signature is verified. ``options`` keys are
+    /// PyJWT's (verify_signature, verify_exp, verify_nbf, verify_iat, verify_aud, verify_iss,
+    /// verify_sub, verify_jti, require, strict_aud); ``audience``, ``issuer``, ``subject`` and
+    /// ``leeway`` (seconds or a timedelta) as in PyJWT. Tokens over ``max_token_bytes`` are
+    /// refused before any decoding. Everything a token can cause is an InvalidTokenError.
+    decode -> Bound<'py, PyAny> = |py, token, key, args: DecodeArgs| {
+        Ok(decode_token(py, token, key, &args)?.payload)
+    }
 }
 
-/// Like ``decode``, returning ``{"header": dict, "payload": dict, "signature": bytes}``.
-#[pyfunction]
-// PyJWT's keyword arguments, extracted by PyO3 (by value).
-#[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
-#[pyo3(
-    signature = (token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=Given(None), max_token_bytes=Given(None)),
-    text_signature = "(token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=0, max_token_bytes=262144)"
-)]
-pub fn decode_complete<'py>(
-    py: Python<'py>,
-    token: &Bound<'py, PyAny>,
-    key: Option<&Bound<'py, PyAny>>,
-    algorithms: Option<&Bound<'py, PyAny>>,
-    options: Option<&Bound<'py, PyAny>>,
-    audience: Option<&Bound<'py, PyAny>>,
-    issuer: Option<&Bound<'py, PyAny>>,
-    subject: Option<&Bound<'py, PyAny>>,
-    leeway: Given<'py>,
-    max_token_bytes: Given<'py>,
-) -> PyResult<Bound<'py, PyDict>> {
-    let args = decode_args(
-        py,
-        algorithms,
-        options,
-        audience,
-        issuer,
-        subject,
-        leeway.0.as_ref(),
-        max_token_bytes.0.as_ref(),
-    )?;
-    complete_dict(py, decode_token(py, token, key, &args)?)
+decode_pyfunction! {
+    /// Like ``decode``, returning ``{"header": dict, "payload": dict, "signature": bytes}``.
+    decode_complete -> Bound<'py, PyDict> = |py, token, key, args: DecodeArgs| {
+        complete_dict(py, decode_token(py, token, key, &args)?)
+    }
 }
 
 /// The token's header (a dict), checked for shape but NOT verified: use it only to choose a

@@ -235,6 +235,48 @@ fn no_algorithms(algorithms: Option<&Bound<'_, PyAny>>) -> PyResult<bool> {
     }
 }
 
+/// Defines a `#[pyfunction]` with PyJWT's decode arguments, so that their signature is
+/// written once for `decode`, `decode_complete` and the awaitable forms of both: the
+/// arguments after the token and the key are checked into a [`DecodeArgs`] first (docs/
+/// JWT.md's order), then `$implementation(py, token, key, args)` gives the result.
+macro_rules! decode_pyfunction {
+    ($(#[$attribute:meta])* $name:ident -> $output:ty = $implementation:expr) => {
+        $(#[$attribute])*
+        #[pyo3::pyfunction]
+        // PyJWT's keyword arguments, extracted by PyO3 (by value).
+        #[allow(clippy::too_many_arguments, clippy::needless_pass_by_value)]
+        #[pyo3(
+            signature = (token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=$crate::convert::Given(None), max_token_bytes=$crate::convert::Given(None)),
+            text_signature = "(token, key=None, algorithms=None, options=None, audience=None, issuer=None, subject=None, leeway=0, max_token_bytes=262144)"
+        )]
+        pub fn $name<'py>(
+            py: pyo3::Python<'py>,
+            token: &pyo3::Bound<'py, pyo3::PyAny>,
+            key: Option<&pyo3::Bound<'py, pyo3::PyAny>>,
+            algorithms: Option<&pyo3::Bound<'py, pyo3::PyAny>>,
+            options: Option<&pyo3::Bound<'py, pyo3::PyAny>>,
+            audience: Option<&pyo3::Bound<'py, pyo3::PyAny>>,
+            issuer: Option<&pyo3::Bound<'py, pyo3::PyAny>>,
+            subject: Option<&pyo3::Bound<'py, pyo3::PyAny>>,
+            leeway: $crate::convert::Given<'py>,
+            max_token_bytes: $crate::convert::Given<'py>,
+        ) -> pyo3::PyResult<$output> {
+            let args = $crate::jwt::options::decode_args(
+                py,
+                algorithms,
+                options,
+                audience,
+                issuer,
+                subject,
+                leeway.0.as_ref(),
+                max_token_bytes.0.as_ref(),
+            )?;
+            ($implementation)(py, token, key, args)
+        }
+    };
+}
+pub(super) use decode_pyfunction;
+
 #[allow(clippy::too_many_arguments)] // PyJWT's keyword arguments
 pub(super) fn decode_args(
     py: Python<'_>,
