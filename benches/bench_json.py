@@ -39,8 +39,10 @@ from covet_rust_core.bench.json_workloads import (
     DOCUMENTS,
     FALLBACK,
     LIBRARIES,
+    MSGSPEC,
     ORJSON,
     SMALL,
+    SSRJSON,
     STDLIB,
     Job,
     Library,
@@ -52,7 +54,8 @@ from covet_rust_core.bench.json_workloads import (
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
-PEERS = [STDLIB, ORJSON, FALLBACK]  # the "vs" columns: how many times faster than the peer
+# The "vs" columns: how many times faster than the peer.
+PEERS = [STDLIB, ORJSON, SSRJSON, MSGSPEC, FALLBACK]
 
 
 LOADS_VS_STDLIB = {"twitter": 2.0, "citm_catalog": 2.0, "canada": 5.0}

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from covet_rust_core import __main__ as doctor
-from covet_rust_core.bench import cli, environment, report, stats
+from covet_rust_core.bench import cli, environment, interleave, json_workloads, report, stats
 from covet_rust_core.bench.interleave import Contender, Result, run
 from covet_rust_core.bench.model import DOMAINS, FALLBACK, NATIVE, Options, Workload
 
@@ -89,6 +89,62 @@ def test_run_times_only_contenders_that_can_run_and_reports_a_failure() -> None:
     assert results["ok"].warmup_calls >= 2  # the first call, then calibration
     assert results["flaky"].error == "RuntimeError: broke in round 2"
     assert done == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_a_cold_contender_gets_a_fresh_argument_for_every_call() -> None:
+    """Cold: ``fresh`` makes one argument per timed call, never shared between calls, and a
+    batch holds at most COLD_MAX_BATCH of them."""
+    made: list[object] = []
+    given: list[object] = []
+
+    def fresh() -> object:
+        made.append(object())
+        return made[-1]
+
+    cold = Contender("cold", lambda: given.append(fresh()), fresh=fresh, call_with=given.append)
+    results = run([cold], rounds=4, sample_seconds=1.0)
+    result = results["cold"]
+    assert result.error is None
+    assert 1 <= result.calls_per_sample <= interleave.COLD_MAX_BATCH
+    assert len(result.per_call) == 4
+    assert len(given) == result.warmup_calls + 4 * result.calls_per_sample
+    assert len({id(argument) for argument in given}) == len(given)  # all kept alive: distinct
+    assert given == made
+
+
+def test_json_cold_and_sorted_workloads_check_their_contenders() -> None:
+    """The cold dumps contenders parse the document anew for each call; a sort_keys output
+    whose keys are out of order is a mismatch."""
+    jobs = {
+        job.op: job
+        for job in json_workloads.build_workloads(
+            (json_workloads.SMALL,), extras=((json_workloads.DUMPS_SORTED, "small"),), cold=True
+        )
+    }
+    cold = json_workloads.contenders(jobs[json_workloads.DUMPS_COLD])
+    native = next(c for c in cold if c.name == json_workloads.NATIVE)
+    assert native.error is None, native.error
+    assert native.fresh is not None
+    assert native.call_with is not None
+    first, second = native.fresh(), native.fresh()
+    assert first == second
+    assert first is not second
+    sorted_job = jobs[json_workloads.DUMPS_SORTED]
+    reference = sorted_job.reference()
+    assert json_workloads.check(sorted_job, b'{"b":1,"a":2}', {"b": 1, "a": 2}) == (
+        "sort_keys output has an object whose keys are not in sorted order"
+    )
+    assert (
+        json_workloads.check(sorted_job, json_workloads.compact(reference), reference) is not None
+    )
+    assert (
+        json_workloads.check(
+            sorted_job,
+            json.dumps(reference, sort_keys=True, separators=(",", ":")).encode(),
+            reference,
+        )
+        is None
+    )
 
 
 def test_run_with_a_budget_keeps_the_minimum_and_the_maximum() -> None:

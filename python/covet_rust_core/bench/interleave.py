@@ -29,13 +29,45 @@ class Contender:
     """One way of doing a workload's job. ``call`` is None when the contender cannot run:
     then ``unavailable`` (not installed, too slow to time: disclosed, not an error) or
     ``error`` (it raised or gave a wrong answer in the check: counted and reported) says why.
-    ``kind`` is ``native``, ``fallback`` (covet's pure-Python twin) or ``peer``."""
+    ``kind`` is ``native``, ``fallback`` (covet's pure-Python twin) or ``peer``.
+
+    A *cold* contender is given a fresh argument on every call, as a web handler is (a
+    ``dumps`` of objects just built, whose strings carry no cached UTF-8 copy): ``fresh``
+    makes one, untimed, before each batch, and ``call_with(argument)`` is what is timed.
+    ``call`` then makes one fresh call (the check, the warm-up)."""
 
     name: str
     call: Callable[[], object] | None
     kind: str = "peer"
     unavailable: str | None = None
     error: str | None = None
+    fresh: Callable[[], object] | None = None
+    call_with: Callable[[object], object] | None = None
+
+
+# A cold contender's batch holds its fresh arguments alive at once: at most this many, so
+# that a batch of large documents stays small (and one sample is then shorter).
+COLD_MAX_BATCH = 16
+
+
+def _time_batch(contender: Contender, calls: int) -> float:
+    """Seconds for ``calls`` calls of ``contender`` (cold: the fresh arguments are made
+    before the clock starts, and dropped after it stops)."""
+    if contender.fresh is not None and contender.call_with is not None:
+        call_with = contender.call_with
+        arguments = [contender.fresh() for _ in range(calls)]
+        start = time.perf_counter()
+        for argument in arguments:
+            call_with(argument)
+        elapsed = time.perf_counter() - start
+        del arguments
+        return elapsed
+    call = contender.call
+    assert call is not None
+    start = time.perf_counter()
+    for _ in range(calls):
+        call()
+    return time.perf_counter() - start
 
 
 @dataclass
@@ -62,19 +94,20 @@ class Calibration:
     warmup_calls: int  # calls made while calibrating
 
 
-def _calibrate(call: Callable[[], object], sample_seconds: float) -> Calibration:
-    """Calls per sample so that one sample lasts about ``sample_seconds``."""
+def _calibrate(contender: Contender, sample_seconds: float) -> Calibration:
+    """Calls per sample so that one sample lasts about ``sample_seconds`` (a cold
+    contender: at most COLD_MAX_BATCH)."""
+    cold = contender.fresh is not None
+    most = COLD_MAX_BATCH if cold else 1 << 24
     calls, made = 1, 0
     while True:
-        start = time.perf_counter()
-        for _ in range(calls):
-            call()
-        elapsed = time.perf_counter() - start
+        elapsed = _time_batch(contender, calls)
         made += calls
-        if elapsed >= sample_seconds / 4 or calls >= 1 << 24:
+        if elapsed >= sample_seconds / 4 or calls >= most:
             per_call = max(elapsed, 1e-9) / calls
-            return Calibration(max(1, round(sample_seconds / per_call)), per_call, made)
-        calls *= 4
+            wanted = max(1, round(sample_seconds / per_call))
+            return Calibration(min(wanted, most), per_call, made)
+        calls = min(calls * 4, most)
 
 
 Progress = Callable[[int, int], None]  # (rounds done, rounds planned)
@@ -115,7 +148,7 @@ def run(
         assert contender.call is not None
         try:
             contender.call()  # warm-up, and a first check that it works at all
-            calibration = _calibrate(contender.call, sample_seconds)
+            calibration = _calibrate(contender, sample_seconds)
         except Exception as error:
             result.error = f"{type(error).__name__}: {error}"
             continue
@@ -137,15 +170,10 @@ def run(
             if result.error is not None:
                 continue
             calls = result.calls_per_sample
-            call = contender.call
-            assert call is not None
             if collect:
                 gc.collect()
             try:
-                start = time.perf_counter()
-                for _ in range(calls):
-                    call()
-                elapsed = time.perf_counter() - start
+                elapsed = _time_batch(contender, calls)
             except Exception as error:
                 result.error = f"{type(error).__name__}: {error}"
                 continue

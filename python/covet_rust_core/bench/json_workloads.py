@@ -9,9 +9,16 @@ read from a folder the caller names (``--data DIR``; the repository has them in
 benches/data), since an installed package carries no data files.
 
 Contenders: covet native (``covet_rust_core._native.json``), covet fallback (the pure-Python
-twin), the standard library's ``json`` and ``orjson``. Each is resolved lazily, per
-operation: a backend that does not (yet) have ``dumps``, ``dumps_str`` or ``loads``, or
-an uninstalled orjson, is reported as unavailable with the reason, never silently dropped.
+twin), the standard library's ``json``, ``orjson``, ``ssrjson`` and ``msgspec``. Each is
+resolved lazily, per operation: a backend that does not (yet) have ``dumps``, ``dumps_str``
+or ``loads``, a peer without the option asked for, or an uninstalled peer, is reported as
+unavailable with the reason, never silently dropped.
+
+Warm and cold: a ``dumps`` workload dumps one object over and over, as benchmarks usually
+do; after the first call every non-ASCII ``str`` in it carries a cached UTF-8 copy
+(``PyUnicode_AsUTF8AndSize``), which later calls reuse. A web application dumps objects it
+has just built: the ``-cold`` workloads give every call a document parsed anew (untimed),
+whose strings have no such copy.
 
 Like for like: every ``dumps`` contender returns UTF-8 ``bytes`` with compact separators and
 non-ASCII written as it is (stdlib: ``ensure_ascii=False, separators=(",", ":")`` and
@@ -76,10 +83,27 @@ DUMPS = "dumps"  # compact, bytes
 LOADS = "loads"  # from bytes
 DUMPS_INDENT2 = "dumps-indent2"  # indent=2, bytes
 DUMPS_STR = "dumps_str"  # compact, str
-OPERATIONS = (DUMPS, LOADS, DUMPS_INDENT2, DUMPS_STR)
+DUMPS_SORTED = "dumps-sort_keys"  # compact, bytes, every object's keys in sorted order
+DUMPS_COLD = "dumps-cold"  # compact, bytes, of a document parsed anew for every call
+OPERATIONS = (DUMPS, LOADS, DUMPS_INDENT2, DUMPS_STR, DUMPS_SORTED, DUMPS_COLD)
+# What each operation asks of a library: the function behind it (a cold dumps is a dumps).
+FUNCTION_OF = {DUMPS_COLD: DUMPS}
 
 # The extra operations bench_json.py runs on these documents only (twitter: mixed text).
-EXTRA_WORKLOADS = ((DUMPS_INDENT2, "twitter"), (DUMPS_STR, "twitter"), (DUMPS_STR, SMALL))
+EXTRA_WORKLOADS = (
+    (DUMPS_INDENT2, "twitter"),
+    (DUMPS_STR, "twitter"),
+    (DUMPS_STR, SMALL),
+    (DUMPS_SORTED, "twitter"),
+)
+# What `python -m covet_rust_core bench` adds to every document's dumps and loads: a cold
+# dumps of each, and the options on the two documents a web application is most like.
+COMMAND_EXTRAS = (
+    (DUMPS_SORTED, "twitter"),
+    (DUMPS_SORTED, API),
+    (DUMPS_INDENT2, "twitter"),
+    (DUMPS_INDENT2, API),
+)
 
 # Contender slugs (pytest ids) and display names, in table order.
 LIBRARIES = {
@@ -87,13 +111,19 @@ LIBRARIES = {
     "covet-fallback": "covet fallback",
     "json": "json",
     "orjson": "orjson",
+    "ssrjson": "ssrjson",
+    "msgspec": "msgspec",
 }
-NATIVE, FALLBACK, STDLIB, ORJSON = LIBRARIES.values()
-KINDS = {NATIVE: NATIVE_KIND, FALLBACK: FALLBACK_KIND, STDLIB: PEER_KIND, ORJSON: PEER_KIND}
+NATIVE, FALLBACK, STDLIB, ORJSON, SSRJSON, MSGSPEC = LIBRARIES.values()
+KINDS = {
+    NATIVE: NATIVE_KIND,
+    FALLBACK: FALLBACK_KIND,
+    **dict.fromkeys((STDLIB, ORJSON, SSRJSON, MSGSPEC), PEER_KIND),
+}
 ORJSON_MISSING = "orjson is not installed; pip install 'covet_rust_core[bench]'"
 
 Call = Callable[[], object]
-Binder = Callable[[Any], Call]  # payload -> zero-argument call
+Function = Callable[[Any], object]  # payload -> result
 
 
 @dataclass(frozen=True)
@@ -128,12 +158,23 @@ class Job:
 @dataclass(frozen=True)
 class Library:
     name: str
-    binders: dict[str, Binder]  # op -> binder, for the operations it has
+    functions: dict[str, Function]  # op -> the function doing it, for the ops it has
     missing: dict[str, str] = field(default_factory=dict)  # op -> why it is unavailable
 
+    def function(self, op: str) -> Function | None:
+        return self.functions.get(FUNCTION_OF.get(op, op))
+
+    def why_missing(self, op: str) -> str | None:
+        op = FUNCTION_OF.get(op, op)
+        if op in self.functions:
+            return None
+        return self.missing.get(op, f"{self.name} has no {op}")
+
     def bind(self, op: str, payload: object) -> Call | None:
-        binder = self.binders.get(op)
-        return None if binder is None else binder(payload)
+        """A C-level ``functools.partial``: no Python frame between the runner and the
+        library (the Python functions are the adapters a user would write too)."""
+        function = self.function(op)
+        return None if function is None else functools.partial(function, payload)
 
 
 # --- the generated API response --------------------------------------------------------
@@ -391,13 +432,14 @@ def _sizes(document: str, data_dir: Path | None, indent: bool) -> dict[str, int]
     """
     if document in GENERATED:
         written = SMALL_DICT_SIZE if document == SMALL else API_DOCUMENT_SIZE
-        sizes = {LOADS: written, DUMPS: written, DUMPS_STR: written}
+        sizes = {LOADS: written}
     else:
         read = document_path(document, data_dir).stat().st_size
         written = KNOWN_COMPACT_SIZES.get((document, read), 0)
         if not written:
             written = len(compact(json.loads(document_bytes(document, data_dir))))
-        sizes = {LOADS: read, DUMPS: written, DUMPS_STR: written}
+        sizes = {LOADS: read}
+    sizes.update(dict.fromkeys((DUMPS, DUMPS_STR, DUMPS_SORTED, DUMPS_COLD), written))
     if indent:
         value = json.loads(document_bytes(document, data_dir))
         sizes[DUMPS_INDENT2] = len(json.dumps(value, ensure_ascii=False, indent=2).encode())
@@ -407,43 +449,59 @@ def _sizes(document: str, data_dir: Path | None, indent: bool) -> dict[str, int]
 def build_workloads(
     documents: tuple[str, ...] = (*DOCUMENTS, API, SMALL),
     data_dir: Path | None = None,
-    extras: bool = True,
+    extras: tuple[tuple[str, str], ...] = EXTRA_WORKLOADS,
+    cold: bool = False,
 ) -> list[Job]:
-    """Per document dumps and loads, then (if ``extras``) the EXTRA_WORKLOADS of these
-    documents."""
-    pairs = [(op, doc) for doc in documents for op in (DUMPS, LOADS)]
-    if extras:
-        pairs += [(op, doc) for op, doc in EXTRA_WORKLOADS if doc in documents]
+    """Per document dumps (and, if ``cold``, a cold dumps) and loads, then the ``extras``
+    (operation, document) of these documents. Cold dumps need the interleaved runner (its
+    contenders get a fresh argument per call): the pytest-benchmark suites do not ask."""
+    per_document = (DUMPS, DUMPS_COLD, LOADS) if cold else (DUMPS, LOADS)
+    pairs = [(op, doc) for doc in documents for op in per_document]
+    pairs += [(op, doc) for op, doc in extras if doc in documents]
     indented = {doc for op, doc in pairs if op == DUMPS_INDENT2}
     sizes = {doc: _sizes(doc, data_dir, indent=doc in indented) for doc in documents}
     return [Job(doc, op, sizes[doc][op], data_dir) for op, doc in pairs]
 
 
-def _bind(fn: Callable[..., object], **kwargs: object) -> Binder:
-    """A C-level ``functools.partial``: no Python frame between the runner and ``fn``."""
+def _function(fn: Callable[..., object], **kwargs: object) -> Function:
+    """``fn`` with keyword options, as a C-level ``functools.partial``."""
+    return functools.partial(fn, **kwargs) if kwargs else fn
 
-    def bind(payload: object) -> Call:
-        return functools.partial(fn, payload, **kwargs)
 
-    return bind
+def _sorted_keys(text: bytes) -> bool:
+    """Whether every object of the JSON ``text`` has its keys in sorted order."""
+    in_order = True
+
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        nonlocal in_order
+        keys = [key for key, _ in items]
+        in_order = in_order and keys == sorted(keys)
+        return dict(items)
+
+    json.loads(text, object_pairs_hook=pairs)
+    return in_order
 
 
 def stdlib_library() -> Library:
     compact_options: dict[str, Any] = {"ensure_ascii": False, "separators": (",", ":")}
 
-    def dumps(payload: object) -> Call:
-        return lambda: json.dumps(payload, **compact_options).encode()
+    def dumps(payload: object) -> bytes:
+        return json.dumps(payload, **compact_options).encode()
 
-    def dumps_indent2(payload: object) -> Call:
-        return lambda: json.dumps(payload, ensure_ascii=False, indent=2).encode()
+    def dumps_indent2(payload: object) -> bytes:
+        return json.dumps(payload, ensure_ascii=False, indent=2).encode()
+
+    def dumps_sorted(payload: object) -> bytes:
+        return json.dumps(payload, sort_keys=True, **compact_options).encode()
 
     return Library(
         STDLIB,
         {
             DUMPS: dumps,
-            LOADS: _bind(json.loads),
+            LOADS: json.loads,
             DUMPS_INDENT2: dumps_indent2,
-            DUMPS_STR: _bind(json.dumps, **compact_options),
+            DUMPS_STR: _function(json.dumps, **compact_options),
+            DUMPS_SORTED: dumps_sorted,
         },
     )
 
@@ -455,17 +513,58 @@ def orjson_library() -> Library | str:
     except ImportError:
         return ORJSON_MISSING
 
-    def dumps_str(payload: object) -> Call:
-        return lambda: orjson.dumps(payload).decode()
+    def dumps_str(payload: object) -> str:
+        return orjson.dumps(payload).decode()  # orjson has no str output: as a user would
 
     return Library(
         ORJSON,
         {
-            DUMPS: _bind(orjson.dumps),
-            LOADS: _bind(orjson.loads),
-            DUMPS_INDENT2: _bind(orjson.dumps, option=orjson.OPT_INDENT_2),
-            DUMPS_STR: dumps_str,  # orjson has no str output: .decode(), as a user would
+            DUMPS: orjson.dumps,
+            LOADS: orjson.loads,
+            DUMPS_INDENT2: _function(orjson.dumps, option=orjson.OPT_INDENT_2),
+            DUMPS_STR: dumps_str,
+            DUMPS_SORTED: _function(orjson.dumps, option=orjson.OPT_SORT_KEYS),
         },
+    )
+
+
+def ssrjson_library() -> Library | str:
+    """ssrjson (C, SIMD), or why it is unavailable. It writes ``str`` (``dumps``) or UTF-8
+    ``bytes`` (``dumps_to_bytes``); it has no sort_keys."""
+    try:
+        import ssrjson  # noqa: PLC0415 - optional peer
+    except ImportError:
+        return "ssrjson is not installed; pip install 'covet_rust_core[bench]'"
+    return Library(
+        SSRJSON,
+        {
+            DUMPS: ssrjson.dumps_to_bytes,
+            LOADS: ssrjson.loads,
+            DUMPS_INDENT2: _function(ssrjson.dumps_to_bytes, indent=2),
+            DUMPS_STR: ssrjson.dumps,
+        },
+        {DUMPS_SORTED: "ssrjson has no option to sort keys"},
+    )
+
+
+def msgspec_library() -> Library | str:
+    """msgspec's JSON, or why it is unavailable. It writes bytes; it has no indent option
+    (``msgspec.json.format`` re-formats what was written: a second pass)."""
+    try:
+        import msgspec  # noqa: PLC0415 - optional peer
+    except ImportError:
+        return "msgspec is not installed; pip install 'covet_rust_core[bench]'"
+    encode = msgspec.json.Encoder().encode
+    sorted_encode = msgspec.json.Encoder(order="sorted").encode
+    decode = msgspec.json.Decoder().decode
+
+    def dumps_str(payload: object) -> str:
+        return encode(payload).decode()  # msgspec has no str output: as a user would
+
+    return Library(
+        MSGSPEC,
+        {DUMPS: encode, LOADS: decode, DUMPS_STR: dumps_str, DUMPS_SORTED: sorted_encode},
+        {DUMPS_INDENT2: "msgspec has no indent option (msgspec.json.format is a second pass)"},
     )
 
 
@@ -483,23 +582,24 @@ def covet_library(name: str) -> Library | str:
     module = _covet_module(name)
     if isinstance(module, str):
         return module
-    binders: dict[str, Binder] = {}
+    found: dict[str, Function] = {}
     missing: dict[str, str] = {}
     functions: dict[str, tuple[str, dict[str, object]]] = {
         DUMPS: ("dumps", {}),
         LOADS: ("loads", {}),
         DUMPS_INDENT2: ("dumps", {"indent": 2}),
         DUMPS_STR: ("dumps_str", {}),
+        DUMPS_SORTED: ("dumps", {"sort_keys": True}),
     }
     for op, (attribute, kwargs) in functions.items():
         fn = getattr(module, attribute, None)
         if callable(fn):
-            binders[op] = _bind(fn, **kwargs)
+            found[op] = _function(fn, **kwargs)
         else:
             missing[op] = f"{module.__name__} has no {attribute}()"
-    if not binders:
+    if not found:
         return f"{module.__name__} has no JSON functions yet (dumps, dumps_str, loads)"
-    return Library(name, binders, missing)
+    return Library(name, found, missing)
 
 
 @functools.cache
@@ -510,6 +610,10 @@ def resolve(slug: str) -> Library | str:
         return stdlib_library()
     if name == ORJSON:
         return orjson_library()
+    if name == SSRJSON:
+        return ssrjson_library()
+    if name == MSGSPEC:
+        return msgspec_library()
     return covet_library(name)
 
 
@@ -539,7 +643,10 @@ def check(job: Job, output: object, reference: object) -> str | None:
         parsed = json.loads(text)
     except ValueError as error:
         return f"output is not valid JSON: {error}"
-    return None if parsed == reference else "output parses to a different value than the document"
+    if parsed != reference:
+        return "output parses to a different value than the document"
+    unsorted = job.op == DUMPS_SORTED and not _sorted_keys(text)
+    return "sort_keys output has an object whose keys are not in sorted order" if unsorted else None
 
 
 def contenders(job: Job) -> list[Contender]:
@@ -557,11 +664,17 @@ def contenders(job: Job) -> list[Contender]:
         if isinstance(library, str):
             out.append(Contender(name, None, KINDS[name], unavailable=library))
             continue
-        call = library.bind(job.op, payload)
-        if call is None:
-            why = library.missing.get(job.op, f"{name} has no {job.op}")
+        function = library.function(job.op)
+        if function is None:
+            why = library.why_missing(job.op) or f"{name} has no {job.op}"
             out.append(Contender(name, None, KINDS[name], unavailable=why))
             continue
+        fresh: Call | None = None
+        if job.op == DUMPS_COLD:  # a fresh parse for every call, made untimed
+            fresh = functools.partial(json.loads, text)
+            call: Call = functools.partial(_fresh_call, function, fresh)
+        else:
+            call = functools.partial(function, payload)
         try:
             output = call()
         except Exception as error:
@@ -572,8 +685,14 @@ def contenders(job: Job) -> list[Contender]:
         if mismatch is not None:
             out.append(Contender(name, None, KINDS[name], error=f"MISMATCH: {mismatch}"))
             continue
-        out.append(Contender(name, call, KINDS[name]))
+        cold = {"fresh": fresh, "call_with": function} if fresh is not None else {}
+        out.append(Contender(name, call, KINDS[name], **cold))  # type: ignore[arg-type]
     return out
+
+
+def _fresh_call(function: Function, fresh: Call) -> object:
+    """One cold call, untimed parse included: the check and the warm-up."""
+    return function(fresh())
 
 
 def describe(job: Job) -> str:
@@ -591,12 +710,15 @@ def describe(job: Job) -> str:
         DUMPS: "compact UTF-8 bytes",
         DUMPS_STR: "a compact str",
         DUMPS_INDENT2: "UTF-8 bytes indented by 2",
+        DUMPS_SORTED: "compact UTF-8 bytes with sorted keys",
+        DUMPS_COLD: "compact UTF-8 bytes, a fresh parse of it for every call (cold strings)",
     }[job.op]
     return f"{job.op.split('-')[0]} of {what} to {layout}"
 
 
 def workloads(options: Options) -> list[Workload]:
-    """``api`` and ``small`` dumps and loads, then the data folder's documents (if given)."""
+    """``api`` and ``small``, then the data folder's documents (if given): dumps, cold dumps
+    and loads of each, then COMMAND_EXTRAS (sort_keys, indent=2)."""
     documents = (API, SMALL) + (DOCUMENTS if options.data_dir is not None else ())
     return [
         Workload(
@@ -607,5 +729,5 @@ def workloads(options: Options) -> list[Workload]:
             baseline=STDLIB,
             prepare=functools.partial(contenders, job),
         )
-        for job in build_workloads(documents, options.data_dir, extras=False)
+        for job in build_workloads(documents, options.data_dir, COMMAND_EXTRAS, cold=True)
     ]

@@ -29,12 +29,29 @@ def require_matplotlib() -> Any:
     return importlib.import_module("matplotlib.pyplot")
 
 
-# Marker per kind of contender: the twin, the workload's usual library, other peers.
+# Marker per kind of contender: the twin, the workload's usual library; every other peer
+# has a marker of its own and is named in the legend (orjson, ssrjson, msgspec, ...).
 STYLES = {
     "twin": {"marker": "s", "color": "#c0392b", "label": "covet fallback (pure-Python twin)"},
     "usual": {"marker": "o", "color": "#2c3e50", "label": "the usual library"},
-    "other": {"marker": "^", "color": "#7f8c8d", "label": "other peers"},
 }
+PEER_MARKERS = ("^", "v", "D", "P", "X", "*", "<", ">")
+PEER_COLORS = ("#e67e22", "#27ae60", "#8e44ad", "#16a085", "#2980b9", "#d35400", "#7f8c8d")
+
+
+def peer_styles(report: Report) -> dict[str, dict[str, str]]:
+    """A marker and colour for each other peer, named, in order of first appearance."""
+    names: list[str] = []
+    for entry in report["workloads"]:
+        names += [n for style, n, _ in _points(entry) if style == "other" and n not in names]
+    return {
+        name: {
+            "marker": PEER_MARKERS[index % len(PEER_MARKERS)],
+            "color": PEER_COLORS[index % len(PEER_COLORS)],
+            "label": name,
+        }
+        for index, name in enumerate(names)
+    }
 
 
 def _points(entry: dict[str, Any]) -> list[tuple[str, str, dict[str, float]]]:
@@ -73,22 +90,28 @@ def draw(report: Report, path: Path) -> None:
         layout="constrained",  # room for the title and the legend above the panels
     )
     claims = {claim.domain: claim for claim in CLAIMS}
+    peers = peer_styles(report)
     low, high = math.inf, 0.0
     for row, domain in zip(axes[:, 0], domains, strict=True):
         entries = [e for e in report["workloads"] if e["domain"] == domain]
         labels = []
         for y, entry in enumerate(entries):
             labels.append(entry["name"])
-            for style, _name, estimate in _points(entry):
-                offset = {"twin": -0.2, "usual": 0.0, "other": 0.2}[style]
+            others = 0
+            for style, name, estimate in _points(entry):
+                look = peers[name] if style == "other" else STYLES[style]
+                if style == "other":
+                    offset, others = 0.12 + 0.1 * (others % 3), others + 1
+                else:
+                    offset = {"twin": -0.25, "usual": 0.0}[style]
                 median, lo, hi = estimate["median"], estimate["lo"], estimate["hi"]
                 low, high = min(low, lo), max(high, hi)
                 row.errorbar(
                     median,
                     y + offset,
                     xerr=[[median - lo], [hi - median]],
-                    fmt=STYLES[style]["marker"],
-                    color=STYLES[style]["color"],
+                    fmt=look["marker"],
+                    color=look["color"],
                     markersize=5,
                     capsize=2,
                     linewidth=1,
@@ -117,9 +140,9 @@ def draw(report: Report, path: Path) -> None:
     axes[-1, 0].set_xlabel("how many times faster covet native is (log scale; 1 = same speed)")
     handles = [
         plt.Line2D([], [], marker=s["marker"], color=s["color"], linestyle="", label=s["label"])
-        for s in STYLES.values()
+        for s in (*STYLES.values(), *peers.values())
     ]
-    figure.legend(handles=handles, loc="outside lower left", fontsize=8, ncol=3)
+    figure.legend(handles=handles, loc="outside lower left", fontsize=8, ncol=4)
     title = "covet_rust_core bench: " + one_line(report["environment"])
     if report["debug_build"]:
         title = "DEBUG BUILD, NOT COVET'S SPEED. " + title
