@@ -166,13 +166,15 @@ def import_native() -> ModuleType:
     ModuleNotFoundError here, and nothing of it stays in ``sys.modules``."""
     native = importlib.import_module(NATIVE_MODULE)
     if getattr(native, "__file__", None) is None:
-        for name in [name for name in sys.modules if name.startswith(NATIVE_MODULE)]:
+        for name in [
+            n for n in sys.modules if n == NATIVE_MODULE or n.startswith(f"{NATIVE_MODULE}.")
+        ]:
             del sys.modules[name]
         parent = sys.modules.get(NATIVE_MODULE.rpartition(".")[0])
         if parent is not None and getattr(parent, "_native", None) is native:
             delattr(parent, "_native")
         raise ModuleNotFoundError(
-            f"No module named {NATIVE_MODULE!r} (only the stubs' folder {NATIVE_MODULE}/)",
+            f"No module named {NATIVE_MODULE!r} (only its stubs' folder, _native/, is there)",
             name=NATIVE_MODULE,
         )
     return native
