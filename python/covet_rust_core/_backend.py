@@ -314,15 +314,18 @@ def domain_module(domain: str) -> ModuleType:
     return importlib.import_module(f"{package}.{domain}")
 
 
-def export_domain(domain: str, namespace: dict[str, Any]) -> list[str]:
-    """Put the chosen implementation's public names of ``domain`` into ``namespace`` (a public
-    module's globals) and return them, for its ``__all__``. The public module's stub
-    (``<domain>.pyi``) types them; the names themselves are listed only by the two
-    implementations."""
-    module = domain_module(domain)
+def export_module(module: ModuleType, namespace: dict[str, Any]) -> list[str]:
+    """Put ``module``'s public names (its ``__all__``) into ``namespace`` (a public module's
+    globals) and return them, for its ``__all__``. The public module's stub types them; the
+    names themselves are listed only by the two implementations."""
     names: list[str] = list(module.__all__)
     namespace.update({name: getattr(module, name) for name in names})
     return names
+
+
+def export_domain(domain: str, namespace: dict[str, Any]) -> list[str]:
+    """``export_module`` of the chosen implementation of ``domain``."""
+    return export_module(domain_module(domain), namespace)
 
 
 def native_info() -> dict[str, Any]:

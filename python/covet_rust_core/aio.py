@@ -20,7 +20,7 @@ which holds the GIL while it works.
 
 from __future__ import annotations
 
-from covet_rust_core._backend import SELECTION
+from covet_rust_core._backend import SELECTION, export_module
 
 if SELECTION.native is not None:
     from covet_rust_core import _aio_native as _implementation
@@ -29,5 +29,5 @@ else:
 
 BACKEND = SELECTION.backend
 
-__all__ = ["BACKEND", *_implementation.__all__]  # noqa: PLE0604 (the implementation's names)
-globals().update({name: getattr(_implementation, name) for name in _implementation.__all__})
+# The native side is _aio_native (coroutine functions over _native.aio), not _native.aio.
+__all__ = ["BACKEND", *export_module(_implementation, globals())]  # noqa: PLE0604

@@ -11,15 +11,12 @@ from __future__ import annotations
 import inspect
 from typing import Final
 
-from covet_rust_core._backend import DOMAINS
-from covet_rust_core.fallback import aio, hashing, json, jwt, strings
+from covet_rust_core.fallback import aio, hashing, jwt, strings
 
-JSON_NAMES: Final = tuple(json.__all__)
 JWT_NAMES: Final = tuple(jwt.__all__)
 STRING_NAMES: Final = tuple(strings.__all__)
 HASHING_NAMES: Final = tuple(hashing.__all__)
 AIO_NAMES: Final = tuple(aio.__all__)
-assert len(DOMAINS) == 5, "a new domain needs its names here"
 
 
 def _parameters(name: str) -> list[inspect.Parameter]:
@@ -50,6 +47,3 @@ STRING_KEYWORDS: Final[dict[str, tuple[str, ...]]] = {
     )
     for name in STRING_NAMES
 }
-
-# Build facts only the compiled extension can report, at the top of ``_native``.
-NATIVE_ONLY: Final = ("native_info", "build_profile")

@@ -14,18 +14,21 @@ const ERRORS_MODULE: &str = "covet_rust_core._jwt_errors";
 
 static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 
+/// `covet_rust_core._jwt_errors`, imported once.
+fn errors_module(py: Python<'_>) -> PyResult<&Bound<'_, PyModule>> {
+    let module = ERRORS.get_or_try_init(py, || py.import(ERRORS_MODULE).map(Bound::unbind))?;
+    Ok(module.bind(py))
+}
+
 /// The exception class `name` of `covet_rust_core._jwt_errors`.
 pub fn error_class<'py>(py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-    let module = ERRORS.get_or_try_init(py, || py.import(ERRORS_MODULE).map(Bound::unbind))?;
-    module.bind(py).getattr(name)
+    errors_module(py)?.getattr(name)
 }
 
 /// Adds every class of `covet_rust_core._jwt_errors` (its `__all__`) to `module`, so that
 /// `_native.jwt` exports PyJWT's exceptions as `fallback.jwt` does.
 pub fn export_all(module: &Bound<'_, PyModule>) -> PyResult<()> {
-    let py = module.py();
-    let errors = ERRORS.get_or_try_init(py, || py.import(ERRORS_MODULE).map(Bound::unbind))?;
-    let errors = errors.bind(py);
+    let errors = errors_module(module.py())?;
     for name in errors.getattr("__all__")?.try_iter()? {
         let name = name?.cast_into::<pyo3::types::PyString>()?;
         module.add(&name, errors.getattr(&name)?)?;
