@@ -157,7 +157,7 @@ def one_line(environment: dict[str, Any]) -> str:
     machine, covet_info = environment["cpu"], environment["covet"]
     build = covet_info["native_build"]
     profile = build["profile"] if build else "no native extension"
-    if build and build.get("cargo_profile") not in {None, "release", "dev"}:
+    if is_test_build(environment):
         profile += f" ({build['cargo_profile']} profile)"
     python = environment["python"]
     return (
