@@ -26,7 +26,8 @@ use covet_core::json::parse::{
     char_index, parse, Encoding, ErrorKind, ParseError, Sink, SinkError, Text,
 };
 use covet_core::json::value::{parse_value, Value};
-use covet_core::json::write::{write_f64, write_i64, write_str};
+use covet_core::json::text::{write_text, write_utf8, Text as StoredText};
+use covet_core::json::write::{write_f64, write_i64};
 use covet_core::json::MAX_DEPTH;
 use libfuzzer_sys::fuzz_target;
 use serde::Deserialize as _;
@@ -292,11 +293,28 @@ fn write_value(out: &mut Vec<u8>, value: &Value) {
     }
 }
 
-/// `write_str`, checked against the escaping docs/JSON.md gives (the standard library's
-/// with `ensure_ascii=False`).
+/// `write_utf8`, checked against the escaping docs/JSON.md gives (the standard library's
+/// with `ensure_ascii=False`), and `write_text` of the same characters stored as CPython
+/// would store them (one, two or four bytes each) against it.
 fn write_string(out: &mut Vec<u8>, text: &[u8]) {
     let start = out.len();
-    write_str(out, text).expect("memory");
+    write_utf8(out, text).expect("memory");
+    if let Ok(text) = std::str::from_utf8(text) {
+        let points: Vec<u32> = text.chars().map(u32::from).collect();
+        let widest = points.iter().copied().max().unwrap_or(0);
+        let mut stored = Vec::new();
+        let written = if widest < 0x100 {
+            let units: Vec<u8> = points.iter().map(|&p| p as u8).collect();
+            write_text(&mut stored, StoredText::Latin1(&units))
+        } else if widest < 0x10000 {
+            let units: Vec<u16> = points.iter().map(|&p| p as u16).collect();
+            write_text(&mut stored, StoredText::Ucs2(&units))
+        } else {
+            write_text(&mut stored, StoredText::Ucs4(&points))
+        };
+        written.expect("valid UTF-8 has no lone surrogate");
+        assert_eq!(stored[..], out[start..], "stored form differs for {text:?}");
+    }
     let mut expected = vec![b'"'];
     for &byte in text {
         match byte {

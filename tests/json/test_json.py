@@ -9,6 +9,7 @@ from __future__ import annotations
 import array
 import collections
 import contextlib
+import ctypes
 import dataclasses
 import datetime as dt
 import enum
@@ -1213,6 +1214,49 @@ def test_ten_megabyte_strings(impl: ModuleType) -> None:
     assert written == compact({"k": mixed})
     assert impl.json.loads(written) == {"k": mixed}
     assert impl.json.loads(written.decode()) == {"k": mixed}
+
+
+def test_dumps_does_not_grow_the_strings_it_reads(impl: ModuleType) -> None:
+    """A str keeps its size through dumps: no UTF-8 copy is left cached in it (CPython's
+    PyUnicode_AsUTF8AndSize would keep one for as long as the string lives: a 10,000
+    character CJK string would grow from about 20 KB to 50 KB)."""
+    # Made anew (not the code's constants, which another run may have given a cache).
+    texts: list[str] = json.loads(
+        json.dumps(
+            [
+                "plain ascii",
+                "café crème",  # Latin-1: one byte per character
+                "漢字かな交じり" * 1500,  # two bytes per character, ~10,000 characters
+                "emoji \U0001f600 and 世界",  # four bytes per character
+                "ĀĀ" * 40,
+                'quote " and newline \n in wide text ✓',
+            ]
+        )
+    )
+    texts.append(Text("a str subclass: " + texts[1]))
+    # Values, keys, keys written sorted, and with an indent: every path that reads a str.
+    documents: list[Any] = [
+        texts,
+        {text: index for index, text in enumerate(texts)},
+    ]
+    sizes = [sys.getsizeof(text) for text in texts]
+    for document in documents:
+        expected = compact(document)
+        assert impl.json.dumps(document) == expected
+        impl.json.dumps(document, sort_keys=True)
+        impl.json.dumps(document, indent=2)
+        impl.json.dumps_str(document, sort_keys=True, indent=1)
+    assert [sys.getsizeof(text) for text in texts] == sizes
+    # Once CPython has cached a string's UTF-8 form (as PyUnicode_AsUTF8 does), the same
+    # text is written.
+    as_utf8 = ctypes.pythonapi.PyUnicode_AsUTF8
+    as_utf8.argtypes = [ctypes.py_object]
+    as_utf8.restype = ctypes.c_char_p
+    for text, size in zip(texts, sizes, strict=True):
+        before = impl.json.dumps(text)
+        assert as_utf8(text) == str.encode(text)
+        assert (sys.getsizeof(text) > size) == (not text.isascii())  # the cache is there
+        assert impl.json.dumps(text) == before
 
 
 def test_ten_megabyte_document(impl: ModuleType) -> None:

@@ -11,7 +11,8 @@ use std::path::Path;
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
 
 use covet_core::json::parse::{parse, Encoding, Sink, SinkError, Text};
-use covet_core::json::write::{write_f64, write_str};
+use covet_core::json::text::write_utf8;
+use covet_core::json::write::write_f64;
 
 /// Counts values; validates non-ASCII text as the Python sink's decoder would.
 #[derive(Default)]
@@ -100,7 +101,7 @@ fn write_pieces(c: &mut Criterion) {
         let mut out = Vec::with_capacity(1024);
         b.iter(|| {
             out.clear();
-            write_str(&mut out, black_box(text.as_bytes())).expect("Vec grows");
+            write_utf8(&mut out, black_box(text.as_bytes())).expect("Vec grows");
         });
     });
     // Short strings (dict keys) end inside the last 16-byte block: the scan's tail path.
@@ -120,7 +121,7 @@ fn write_pieces(c: &mut Criterion) {
         b.iter(|| {
             out.clear();
             for key in black_box(&keys) {
-                write_str(&mut out, key.as_bytes()).expect("Vec grows");
+                write_utf8(&mut out, key.as_bytes()).expect("Vec grows");
             }
         });
     });

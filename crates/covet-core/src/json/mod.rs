@@ -3,7 +3,8 @@
 //! * `parse`: a strict RFC 8259 parser feeding a `Sink`, with the error rules both
 //!   backends share;
 //! * `scan`: the vectorized search for the bytes that end plain string text;
-//! * `write`: string escaping and number layout as Python's `json` and `repr` write them;
+//! * `text`: a `str`'s stored characters written as an escaped JSON string, in UTF-8;
+//! * `write`: the output buffer, and numbers laid out as Python's `repr` writes them;
 //! * `value`: a plain-Rust value tree, for callers that must look at a document without
 //!   building Python objects (the JWT rules, tests, fuzz targets).
 //!
@@ -13,6 +14,7 @@
 
 pub mod parse;
 mod scan;
+pub mod text;
 pub mod value;
 pub mod write;
 

@@ -1,5 +1,5 @@
-//! The text pieces of `dumps`, free of Python types: string escaping, integers and floats
-//! laid out as Python writes them, into any [`Output`].
+//! The output of `dumps`, free of Python types: the [`Output`] buffer, and integers and
+//! floats laid out as Python writes them (strings: `text`).
 //!
 //! The binding writes into a Python `bytes` object that it grows in place (no final copy);
 //! tests, benches and fuzz targets write into a `Vec<u8>`.
@@ -15,6 +15,17 @@ pub trait Output {
     /// # Safety
     /// The caller reserved at least `bytes.len()` bytes since the last write.
     unsafe fn extend_reserved(&mut self, bytes: &[u8]);
+    /// Where the next byte goes: a writer stores into the reserved room from here, then
+    /// commits what it wrote.
+    ///
+    /// # Safety
+    /// Only the room reserved after it may be written.
+    unsafe fn tail(&mut self) -> *mut u8;
+    /// Counts the next `count` bytes, written from `tail()`, as written.
+    ///
+    /// # Safety
+    /// They were reserved and written.
+    unsafe fn commit(&mut self, count: usize);
 
     #[allow(clippy::inline_always)] // see BytesBuffer::reserve
     #[inline(always)]
@@ -34,98 +45,99 @@ impl Output for Vec<u8> {
     unsafe fn extend_reserved(&mut self, bytes: &[u8]) {
         self.extend_from_slice(bytes);
     }
-}
 
-/// How each byte is written inside a JSON string: 0 as is, otherwise the escape's second
-/// character (`u` meaning `\u00XX`). The standard library's `ensure_ascii=False` rules:
-/// quote, backslash and control characters only.
-static ESCAPE: [u8; 256] = {
-    let mut table = [0u8; 256];
-    let mut byte = 0;
-    while byte < 0x20 {
-        table[byte] = b'u';
-        byte += 1;
+    unsafe fn tail(&mut self) -> *mut u8 {
+        self.spare_capacity_mut().as_mut_ptr().cast::<u8>()
     }
-    table[0x08] = b'b';
-    table[0x09] = b't';
-    table[0x0a] = b'n';
-    table[0x0c] = b'f';
-    table[0x0d] = b'r';
-    table[b'"' as usize] = b'"';
-    table[b'\\' as usize] = b'\\';
-    table
-};
 
-/// The index of the first byte of `text` that needs escaping, or `text.len()`.
-#[inline]
-pub fn first_escape(text: &[u8]) -> usize {
-    super::scan::first_special(text).0
+    unsafe fn commit(&mut self, count: usize) {
+        // SAFETY: the caller wrote `count` reserved bytes after the length.
+        unsafe { self.set_len(self.len() + count) };
+    }
 }
 
-/// Writes `text` (UTF-8) as a quoted JSON string.
-#[inline]
-pub fn write_str<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemory> {
-    let clean = first_escape(text);
-    if clean == text.len() {
-        // Nothing to escape, the common case: one reservation, three copies.
-        out.reserve(text.len() + 2)?;
-        // SAFETY: the text and its two quotes, reserved just above.
-        unsafe {
-            out.extend_reserved(b"\"");
-            out.extend_reserved(text);
-            out.extend_reserved(b"\"");
+/// Writes `value` in decimal, straight into the output (no stack buffer read back).
+pub fn write_i64<O: Output>(out: &mut O, value: i64) -> Result<(), OutOfMemory> {
+    // A sign, at most 20 digits, and the 8-byte stores' overhang (see `write_digits`).
+    out.reserve(24)?;
+    let negative = value < 0;
+    // SAFETY: at most 24 bytes stored (the sign and `write_digits`' 23), reserved above;
+    // what is committed was written.
+    unsafe {
+        let mut target = out.tail();
+        if negative {
+            *target = b'-';
+            target = target.add(1);
         }
-        return Ok(());
+        let len = write_digits(value.unsigned_abs(), target);
+        out.commit(len + usize::from(negative));
     }
-    write_escaped_str(out, text, clean)
-}
-
-/// `write_str` from the first byte that needs an escape, at `clean`.
-#[inline(never)]
-fn write_escaped_str<O: Output>(
-    out: &mut O,
-    text: &[u8],
-    mut clean: usize,
-) -> Result<(), OutOfMemory> {
-    // Room for the text with no more escapes; each escape reserves for what follows it.
-    out.reserve(text.len() + 2)?;
-    // SAFETY: within the room for the text and its quotes, reserved just above.
-    unsafe { out.extend_reserved(b"\"") };
-    let mut rest = text;
-    loop {
-        // SAFETY: the clean run is part of the text, whose room (and the closing quote's)
-        // was reserved before the loop or, after an escape, for all of the rest.
-        unsafe { out.extend_reserved(&rest[..clean]) };
-        let Some(&byte) = rest.get(clean) else { break };
-        rest = &rest[clean + 1..];
-        out.reserve(6 + rest.len() + 1)?;
-        let escape = ESCAPE[byte as usize];
-        if escape == b'u' {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            let escaped = [
-                b'\\',
-                b'u',
-                b'0',
-                b'0',
-                HEX[usize::from(byte >> 4)],
-                HEX[usize::from(byte & 15)],
-            ];
-            // SAFETY: at most 6 bytes of escape, reserved with the rest just above.
-            unsafe { out.extend_reserved(&escaped) };
-        } else {
-            // SAFETY: as above.
-            unsafe { out.extend_reserved(&[b'\\', escape]) };
-        }
-        clean = first_escape(rest);
-    }
-    // SAFETY: the closing quote's byte was counted in every reservation above.
-    unsafe { out.extend_reserved(b"\"") };
     Ok(())
 }
 
-pub fn write_i64<O: Output>(out: &mut O, value: i64) -> Result<(), OutOfMemory> {
-    let mut buffer = itoa::Buffer::new();
-    out.write(buffer.format(value).as_bytes())
+/// Writes the decimal digits of `value` at `target`, and returns how many there are.
+/// The digits are made eight at a time in one 64-bit word (no division chain from the last
+/// digit to the first) and stored as whole words: up to 7 bytes past the digits may be
+/// written.
+///
+/// # Safety
+/// `target` is valid for 23 bytes.
+#[inline]
+unsafe fn write_digits(value: u64, target: *mut u8) -> usize {
+    const E8: u64 = 100_000_000;
+    // SAFETY: (the whole body) the stores: below 10^8, one word at `target`; below 10^16,
+    // a word for the high part (up to 8 digits) and one right after its digits; above, up
+    // to 4 digits as a word, then two words after them: at most 4 + 8 + 8 + 3 = 23 bytes.
+    unsafe {
+        if value < 10 {
+            // One digit.
+            #[allow(clippy::cast_possible_truncation)]
+            let digit = b'0' + value as u8;
+            *target = digit;
+            return 1;
+        }
+        if value < E8 {
+            // Below 10^8.
+            #[allow(clippy::cast_possible_truncation)]
+            let word = eight_digits(value as u32);
+            // The leading zero digits are the word's low zero bytes (little-endian order).
+            let zeros = (word.trailing_zeros() / 8) as usize;
+            let digits = word >> (8 * zeros);
+            target
+                .cast::<u64>()
+                .write_unaligned((digits | ASCII_ZEROS >> (8 * zeros)).to_le());
+            return 8 - zeros;
+        }
+        let (high, low) = (value / E8, value % E8);
+        let written = write_digits(high, target);
+        // Below 10^8.
+        #[allow(clippy::cast_possible_truncation)]
+        let low = eight_digits(low as u32);
+        target
+            .add(written)
+            .cast::<u64>()
+            .write_unaligned((low | ASCII_ZEROS).to_le());
+        written + 8
+    }
+}
+
+/// `b'0'` in each byte.
+const ASCII_ZEROS: u64 = 0x3030_3030_3030_3030;
+
+/// The eight decimal digits of `value` (below 10^8, leading zeros included) as the values
+/// 0 to 9 in the bytes of a word, the first digit in the lowest byte: split in halves of
+/// four digits, each of those in two, each of those in two, all lanes at once (each
+/// product stays inside its lane).
+#[inline]
+const fn eight_digits(value: u32) -> u64 {
+    let value = value as u64;
+    // value / 10^4 for value < 10^8 (exact: checked below for every boundary).
+    let high = (value * 109_951_163) >> 40;
+    let halves = high | ((value - high * 10_000) << 32);
+    let hundreds = ((halves * 10_486) >> 20) & 0x0000_007f_0000_007f;
+    let pairs = hundreds | ((halves - hundreds * 100) << 16);
+    let tens = ((pairs * 103) >> 10) & 0x000f_000f_000f_000f;
+    tens | ((pairs - tens * 10) << 8)
 }
 
 /// # Panics
@@ -289,8 +301,61 @@ mod tests {
 
     fn string(text: &str) -> String {
         let mut out = Vec::new();
-        write_str(&mut out, text.as_bytes()).unwrap();
+        crate::json::text::write_utf8(&mut out, text.as_bytes()).unwrap();
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn eight_digits_splits_every_value() {
+        // Every value below 10^8 would take seconds in a debug build (all were checked once in
+        // a release build): every 101st, and every
+        // value near a power of ten or a split point.
+        let near = (1..=8u32).flat_map(|power| {
+            let base = 10u32.pow(power);
+            base.saturating_sub(3)..base.saturating_add(3)
+        });
+        for value in (0..100_000_000u32)
+            .step_by(101)
+            .chain(near)
+            .filter(|&v| v < 100_000_000)
+        {
+            let word = eight_digits(value);
+            let expected = format!("{value:08}");
+            let digits: Vec<u8> = word
+                .to_le_bytes()
+                .iter()
+                .map(|digit| digit + b'0')
+                .collect();
+            assert_eq!(digits, expected.as_bytes(), "{value}");
+        }
+    }
+
+    #[test]
+    fn integers_read_like_python_repr() {
+        let mut values = vec![
+            0,
+            1,
+            -1,
+            9,
+            10,
+            -10,
+            99,
+            100,
+            101,
+            i64::MAX,
+            i64::MIN,
+            12_345_678_901,
+        ];
+        let mut power = 1i64;
+        while let Some(next) = power.checked_mul(10) {
+            values.extend([power - 1, power, power + 1, -power, -(power - 1), next - 1]);
+            power = next;
+        }
+        for value in values {
+            let mut out = Vec::new();
+            write_i64(&mut out, value).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), value.to_string());
+        }
     }
 
     #[test]

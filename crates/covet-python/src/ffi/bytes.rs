@@ -139,6 +139,19 @@ impl Output for BytesBuffer<'_> {
         }
         self.len += bytes.len();
     }
+
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    unsafe fn tail(&mut self) -> *mut u8 {
+        // SAFETY: `len <= capacity`: within (or one past) the object's data.
+        unsafe { self.data.add(self.len) }
+    }
+
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    unsafe fn commit(&mut self, count: usize) {
+        self.len += count;
+    }
 }
 
 /// Copies `bytes` to `target`. Most writes of a serializer are a few bytes (separators,

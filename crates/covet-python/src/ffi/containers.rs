@@ -16,7 +16,7 @@ use pyo3::sync::critical_section::with_critical_section;
 use pyo3::types::{PyDict, PyFrozenSet, PyIterator, PyList, PySet, PyTuple};
 use pyo3::Borrowed;
 
-use super::{new_reference, ssize, usize_of};
+use super::{borrowed_item, ssize, usize_of};
 
 /// The number of items of a dict (or subclass): its `ma_used`, read without a call. The
 /// serializer compares it before each step of a dict it reads live, as dict iterators do.
@@ -35,11 +35,14 @@ fn length(size: ffi::Py_ssize_t) -> usize {
     size as usize
 }
 
-/// A dict's items in order, read by `PyDict_Next` within the dict's critical section (see
-/// `read_dict`, the only way to get one).
+/// A dict's items in order, read within the dict's critical section (see `read_dict`, the
+/// only way to get one): from its entry table where CPython's layout of it is known, else by
+/// `PyDict_Next`.
 pub struct DictItems<'a, 'py> {
     dict: Borrowed<'a, 'py, PyDict>,
     position: ffi::Py_ssize_t,
+    /// Whether the entries are read from the table (`table_next`), decided once per dict.
+    walk: bool,
 }
 
 impl<'py> DictItems<'_, 'py> {
@@ -54,32 +57,160 @@ impl<'py> DictItems<'_, 'py> {
     #[allow(clippy::inline_always, clippy::should_implement_trait)]
     #[inline(always)]
     pub fn next(&mut self) -> Option<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        self.next_borrowed()
+            .map(|(key, value)| (key.to_owned(), value.to_owned()))
+    }
+
+    /// The next item without references of the caller's: valid until Python code runs
+    /// (which may remove it from the dict). `None` at the end.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    pub fn next_borrowed(
+        &mut self,
+    ) -> Option<(Borrowed<'_, 'py, PyAny>, Borrowed<'_, 'py, PyAny>)> {
         let py = self.dict.py();
-        // Written by PyDict_Next when it finds an item: not initialized for every call
-        // (callgrind: two stores per item of every dict dumps writes).
-        let mut key = MaybeUninit::<*mut ffi::PyObject>::uninit();
-        let mut value = MaybeUninit::<*mut ffi::PyObject>::uninit();
-        // SAFETY: attached; a live dict, read within its critical section (`read_dict`); the
-        // position is ours. PyDict_Next copes with a position past a dict changed meanwhile.
-        let found = unsafe {
-            ffi::PyDict_Next(
-                self.dict.as_ptr(),
-                &raw mut self.position,
-                key.as_mut_ptr(),
-                value.as_mut_ptr(),
-            )
-        } != 0;
-        if !found {
-            return None;
+        let (key, value) = if self.walk {
+            // SAFETY: attached; a live dict whose table has the layout `table_next` reads
+            // (checked by `read_dict`), read within its critical section.
+            unsafe { table_next(self.dict.as_ptr(), &mut self.position) }?
+        } else {
+            // SAFETY: as above.
+            unsafe { dict_next(self.dict.as_ptr(), &mut self.position) }?
+        };
+        // SAFETY: two live references, the dict's, which the caller may use until Python code
+        // runs (the method's contract).
+        unsafe { Some((borrowed_item(py, key), borrowed_item(py, value))) }
+    }
+}
+
+/// `PyDict_Next`: the item at or after `position` (which it moves past it), as borrowed
+/// references.
+///
+/// # Safety
+/// Attached; `dict` is a live dict (or subclass), read within its critical section.
+#[inline]
+unsafe fn dict_next(
+    dict: *mut ffi::PyObject,
+    position: &mut ffi::Py_ssize_t,
+) -> Option<(*mut ffi::PyObject, *mut ffi::PyObject)> {
+    // Written by PyDict_Next when it finds an item: not initialized for every call
+    // (callgrind: two stores per item of every dict dumps writes).
+    let mut key = MaybeUninit::<*mut ffi::PyObject>::uninit();
+    let mut value = MaybeUninit::<*mut ffi::PyObject>::uninit();
+    // SAFETY: the caller's promise; the position is the caller's. PyDict_Next copes with a
+    // position past a dict changed meanwhile.
+    let found =
+        unsafe { ffi::PyDict_Next(dict, position, key.as_mut_ptr(), value.as_mut_ptr()) } != 0;
+    // SAFETY: PyDict_Next returned 1, so it wrote both.
+    found.then(|| unsafe { (key.assume_init(), value.assume_init()) })
+}
+
+/// The header of a dict's keys object (`struct _dictkeysobject` of CPython's
+/// `internal/pycore_dict.h`): the same from 3.11 to 3.15, checked in each version's header.
+/// (Free-threaded builds add a one-byte mutex after `dk_kind`, inside the padding before
+/// `dk_version`: the offsets read here do not move.) The index table follows, then the
+/// entries.
+#[repr(C)]
+#[allow(clippy::struct_field_names)] // CPython's names, to be checked against its header
+struct DictKeysHeader {
+    dk_refcnt: ffi::Py_ssize_t,
+    dk_log2_size: u8,
+    dk_log2_index_bytes: u8,
+    dk_kind: u8,
+    dk_version: u32,
+    dk_usable: ffi::Py_ssize_t,
+    dk_nentries: ffi::Py_ssize_t,
+}
+
+/// `dk_kind` of a table whose keys may be anything: its entries carry the hash.
+const DICT_KEYS_GENERAL: u8 = 0;
+
+/// An entry of a table of any keys (`PyDictKeyEntry`).
+#[repr(C)]
+#[allow(clippy::struct_field_names)] // CPython's names
+struct GeneralEntry {
+    me_hash: ffi::Py_hash_t,
+    me_key: *mut ffi::PyObject,
+    me_value: *mut ffi::PyObject,
+}
+
+/// An entry of a table of `str` keys only (`PyDictUnicodeEntry`).
+#[repr(C)]
+#[allow(clippy::struct_field_names)] // CPython's names
+struct StrKeyEntry {
+    me_key: *mut ffi::PyObject,
+    me_value: *mut ffi::PyObject,
+}
+
+/// Whether `dict`'s items can be read from its entry table: the running CPython is one whose
+/// layout `DictKeysHeader` describes (3.11 to 3.15: a later one is read by `PyDict_Next`),
+/// and the dict's table holds its values (it is not split: an instance's `__dict__`, whose
+/// values are kept apart, is read by `PyDict_Next`). A combined table never becomes split.
+///
+/// # Safety
+/// Attached; `dict` is a live dict (or subclass).
+#[inline]
+unsafe fn table_is_readable(dict: *mut ffi::PyObject) -> bool {
+    // SAFETY: the caller's promise; `Py_Version` is a constant of the running CPython.
+    unsafe {
+        (0x030b_0000..0x0310_0000).contains(&ffi::Py_Version)
+            && (*dict.cast::<ffi::PyDictObject>()).ma_values.is_null()
+    }
+}
+
+/// `PyDict_Next` for a combined table, read from its entries as PyDict_Next reads them (the
+/// first entry at or after `position` that holds a value; deleted ones hold none).
+///
+/// # Safety
+/// Attached; `dict` is a live dict (or subclass) for which `table_is_readable` held, read
+/// within its critical section.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+unsafe fn table_next(
+    dict: *mut ffi::PyObject,
+    position: &mut ffi::Py_ssize_t,
+) -> Option<(*mut ffi::PyObject, *mut ffi::PyObject)> {
+    // SAFETY: the caller's promise: the keys object (read anew each time: code run since the
+    // last item may have resized the dict) has the header above, then `1 << log2_index_bytes`
+    // bytes of indices, then `dk_nentries` entries of the kind `dk_kind` says; only those
+    // below `dk_nentries` are read.
+    unsafe {
+        let keys = (*dict.cast::<ffi::PyDictObject>())
+            .ma_keys
+            .cast::<DictKeysHeader>();
+        let count = (*keys).dk_nentries;
+        let entries = keys
+            .cast::<u8>()
+            .add(std::mem::size_of::<DictKeysHeader>() + (1usize << (*keys).dk_log2_index_bytes));
+        let mut index = *position;
+        if (*keys).dk_kind == DICT_KEYS_GENERAL {
+            // Aligned: the entries follow a header of 8-byte fields and an index table of
+            // at least 8 bytes (CPython's `DK_ENTRIES`).
+            #[allow(clippy::cast_ptr_alignment)]
+            let entries = entries.cast::<GeneralEntry>();
+            while index < count {
+                let entry = &*entries.offset(index);
+                index += 1;
+                if !entry.me_value.is_null() {
+                    *position = index;
+                    return Some((entry.me_key, entry.me_value));
+                }
+            }
+        } else {
+            // Aligned, as above.
+            #[allow(clippy::cast_ptr_alignment)]
+            let entries = entries.cast::<StrKeyEntry>();
+            while index < count {
+                let entry = &*entries.offset(index);
+                index += 1;
+                if !entry.me_value.is_null() {
+                    *position = index;
+                    return Some((entry.me_key, entry.me_value));
+                }
+            }
         }
-        // SAFETY: PyDict_Next returned 1, so it wrote both: two live borrowed references,
-        // each made a new reference before any Python code runs.
-        unsafe {
-            Some((
-                new_reference(py, key.assume_init()),
-                new_reference(py, value.assume_init()),
-            ))
-        }
+        *position = index;
+        None
     }
 }
 
@@ -92,7 +223,13 @@ pub fn read_dict<'a, 'py, R>(
     dict: Borrowed<'a, 'py, PyDict>,
     read: impl FnOnce(&mut DictItems<'a, 'py>) -> R,
 ) -> R {
-    let mut items = DictItems { dict, position: 0 };
+    // SAFETY: attached; a live dict.
+    let walk = unsafe { table_is_readable(dict.as_ptr()) };
+    let mut items = DictItems {
+        dict,
+        position: 0,
+        walk,
+    };
     #[cfg(Py_GIL_DISABLED)]
     {
         with_critical_section(dict.as_any(), || read(&mut items))
@@ -192,7 +329,12 @@ pub trait Sequence<'py> {
     /// The current length.
     fn len(&self) -> usize;
     /// The item at `index`, if the sequence is still that long.
-    fn get(&self, index: usize) -> Option<Bound<'py, PyAny>>;
+    fn get(&self, index: usize) -> Option<Bound<'py, PyAny>> {
+        self.get_borrowed(index).map(Borrowed::to_owned)
+    }
+    /// The item at `index` without a reference of the caller's, if the sequence is still
+    /// that long: valid until Python code runs (which may remove it from a list).
+    fn get_borrowed(&self, index: usize) -> Option<Borrowed<'_, 'py, PyAny>>;
 }
 
 /// A list's items by index, within its critical section (see `read_list`).
@@ -209,20 +351,20 @@ impl<'py> Sequence<'py> for ListItems<'_, 'py> {
         length(unsafe { ffi::PyList_GET_SIZE(self.list.as_ptr()) })
     }
 
-    /// The item at `index` as a new reference, if the list is still that long (user code run
-    /// between two reads may have shortened it).
+    /// The item at `index`, if the list is still that long (user code run between two
+    /// reads may have shortened it).
     #[allow(clippy::inline_always)]
     #[inline(always)]
-    fn get(&self, index: usize) -> Option<Bound<'py, PyAny>> {
+    fn get_borrowed(&self, index: usize) -> Option<Borrowed<'_, 'py, PyAny>> {
         if index >= self.len() {
             return None;
         }
         // SAFETY: attached; `index` is below the current length, read in the list's critical
-        // section: the slot holds a live reference, which becomes a new one before any Python
-        // code runs.
+        // section: the slot holds a live reference, the list's, which the caller may use
+        // until Python code runs (the trait's contract).
         unsafe {
             let item = ffi::PyList_GET_ITEM(self.list.as_ptr(), ssize(index));
-            Some(new_reference(self.list.py(), item))
+            Some(borrowed_item(self.list.py(), item))
         }
     }
 }
@@ -266,15 +408,15 @@ impl<'py> Sequence<'py> for TupleItems<'_, 'py> {
 
     #[allow(clippy::inline_always)]
     #[inline(always)]
-    fn get(&self, index: usize) -> Option<Bound<'py, PyAny>> {
+    fn get_borrowed(&self, index: usize) -> Option<Borrowed<'_, 'py, PyAny>> {
         if index >= self.len() {
             return None;
         }
         // SAFETY: attached; `index` is in range of a live tuple, whose items are live and
-        // never change.
+        // never change: the tuple's reference.
         unsafe {
             let item = ffi::PyTuple_GET_ITEM(self.0.as_ptr(), ssize(index));
-            Some(new_reference(self.0.py(), item))
+            Some(borrowed_item(self.0.py(), item))
         }
     }
 }

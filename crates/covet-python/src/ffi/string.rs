@@ -10,6 +10,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use pyo3::Borrowed;
 
+use covet_core::json::text::Text;
+
 use super::{ssize, usize_of};
 
 /// The UTF-8 text of a `str` (or subclass) without copying: a compact ASCII string's own
@@ -18,18 +20,14 @@ use super::{ssize, usize_of};
 #[allow(clippy::inline_always)]
 #[inline(always)]
 pub fn str_utf8<'a>(text: Borrowed<'a, '_, PyString>) -> Option<&'a [u8]> {
+    // The common case read in place.
+    if let Some(bytes) = compact_ascii(text) {
+        return Some(bytes);
+    }
     let object = text.as_ptr();
     // SAFETY: attached; `object` is a live `str`, alive for 'a (the Borrowed's promise), and
-    // so is the data read from it: its characters, or the UTF-8 form CPython caches in it.
+    // so is the UTF-8 form CPython caches in it.
     unsafe {
-        // The common case read in place: a compact ASCII string's characters follow its
-        // header. (3.14 hides the flags this reads; there the call below does the same.)
-        #[cfg(not(Py_3_14))]
-        if ffi::PyUnicode_IS_COMPACT_ASCII(object) != 0 {
-            let header = object.cast::<ffi::PyASCIIObject>();
-            let len = usize_of((*header).length);
-            return Some(std::slice::from_raw_parts(header.add(1).cast::<u8>(), len));
-        }
         let mut len: ffi::Py_ssize_t = 0;
         let data = ffi::PyUnicode_AsUTF8AndSize(object, &raw mut len);
         if data.is_null() {
@@ -37,6 +35,58 @@ pub fn str_utf8<'a>(text: Borrowed<'a, '_, PyString>) -> Option<&'a [u8]> {
             return None;
         }
         Some(std::slice::from_raw_parts(data.cast::<u8>(), usize_of(len)))
+    }
+}
+
+/// The characters of a compact ASCII `str` (the common case), read in place: they follow
+/// its header. `None` for any other `str`, and on 3.14 and later, whose headers hide the
+/// flags this reads (`str_text` and `str_utf8` read those strings).
+#[allow(clippy::inline_always)]
+#[inline(always)]
+pub fn compact_ascii<'a>(text: Borrowed<'a, '_, PyString>) -> Option<&'a [u8]> {
+    #[cfg(not(Py_3_14))]
+    // SAFETY: attached; a live `str`, alive for 'a (the Borrowed's promise): its flags, and
+    // when it is compact ASCII, its `length` bytes after the header, which never change.
+    unsafe {
+        let object = text.as_ptr();
+        if ffi::PyUnicode_IS_COMPACT_ASCII(object) != 0 {
+            let header = object.cast::<ffi::PyASCIIObject>();
+            let len = usize_of((*header).length);
+            return Some(std::slice::from_raw_parts(header.add(1).cast::<u8>(), len));
+        }
+    }
+    #[cfg(Py_3_14)]
+    let _ = text;
+    None
+}
+
+/// The characters of a `str` (or subclass) as CPython stores them (one, two or four bytes
+/// each), read in place: no UTF-8 copy is made, and the object does not grow. The slice
+/// lives as long as the object.
+#[allow(clippy::inline_always)] // `dumps` calls it for every string, key or value
+#[inline(always)]
+pub fn str_text<'a>(text: Borrowed<'a, '_, PyString>) -> PyResult<Text<'a>> {
+    let object = text.as_ptr();
+    // SAFETY: attached; `object` is a live `str`, alive for 'a (the Borrowed's promise), and
+    // so is its character data, which a `str` never changes once made (after
+    // PyUnicode_READY, for the legacy strings of the 3.11 API that may not be ready). The
+    // data is aligned to its width and holds `length` units of `kind` bytes.
+    unsafe {
+        #[cfg(not(Py_3_12))]
+        if ffi::PyUnicode_READY(object) != 0 {
+            return Err(PyErr::fetch(text.py()));
+        }
+        let len = usize_of(ffi::PyUnicode_GET_LENGTH(object));
+        let data = ffi::PyUnicode_DATA(object);
+        Ok(match ffi::PyUnicode_KIND(object) {
+            ffi::PyUnicode_1BYTE_KIND => {
+                Text::Latin1(std::slice::from_raw_parts(data.cast::<u8>(), len))
+            }
+            ffi::PyUnicode_2BYTE_KIND => {
+                Text::Ucs2(std::slice::from_raw_parts(data.cast::<u16>(), len))
+            }
+            _ => Text::Ucs4(std::slice::from_raw_parts(data.cast::<u32>(), len)),
+        })
     }
 }
 

@@ -27,9 +27,8 @@
 
 use std::collections::TryReserveError;
 
-use covet_core::json::write::{
-    is_json_number, write_f64, write_i64, write_str, OutOfMemory, Output,
-};
+use covet_core::json::text::{has_lone_surrogate, write_ascii, write_text, Text, TextError};
+use covet_core::json::write::{is_json_number, write_f64, write_i64, OutOfMemory, Output};
 use covet_core::json::MAX_DEPTH;
 use covet_core::stack::{nested, Recursive, StackFloor};
 use pyo3::exceptions::{PyMemoryError, PyRuntimeError, PyTypeError};
@@ -49,7 +48,7 @@ use crate::ffi::object::{
     error_pending, exact_dict, exact_float, exact_int, exact_list, exact_str, exact_tuple,
     generic_getattr, is_exact_bool, is_false, is_none, is_subtype, is_true,
 };
-use crate::ffi::string::{first_char, str_utf8};
+use crate::ffi::string::{compact_ascii, first_char, str_text};
 
 pub struct Options<'py> {
     pub default: Option<Bound<'py, PyAny>>,
@@ -104,6 +103,16 @@ impl From<PyErr> for Failure {
     #[cold]
     fn from(error: PyErr) -> Self {
         Self::Python(Box::new(error))
+    }
+}
+
+impl From<TextError> for Failure {
+    #[cold]
+    fn from(error: TextError) -> Self {
+        match error {
+            TextError::OutOfMemory => OutOfMemory.into(),
+            TextError::LoneSurrogate => encode_error(Problem::LoneSurrogate),
+        }
     }
 }
 
@@ -277,21 +286,14 @@ pub struct Serializer<'py, O, const SNAPSHOT: bool> {
     floor: StackFloor,
 }
 
-/// A key of an object written sorted: its bytes, and where its value is in `held`.
+/// A key of an object written sorted: its characters, and where its value is in `held`.
 #[derive(Clone, Copy)]
 struct SortEntry {
-    /// The key's UTF-8, inside a `str` that `held` keeps alive or inside a converted key
-    /// text that `sorted_pairs` keeps alive until the object is written.
-    text: *const u8,
-    len: usize,
+    /// The key's characters, inside a `str` that `held` keeps alive or inside a converted
+    /// key text that `sorted_pairs` keeps alive until the object is written: the entry is
+    /// read only meanwhile (`'static` stands for that span, which no lifetime names).
+    text: Text<'static>,
     value: usize,
-}
-
-impl SortEntry {
-    fn text(&self) -> &[u8] {
-        // SAFETY: see the field; the entry is read only while the object is written.
-        unsafe { std::slice::from_raw_parts(self.text, self.len) }
-    }
 }
 
 impl<O, const SNAPSHOT: bool> Recursive for Serializer<'_, O, SNAPSHOT> {
@@ -353,23 +355,41 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
 
     /// Writes `object`.
     pub fn value(&mut self, object: Borrowed<'_, 'py, PyAny>, depth: usize) -> Result<(), Failure> {
+        match self.leaf(object) {
+            Some(written) => written,
+            None => self.branch(object, depth),
+        }
+    }
+
+    /// Writes `object` if it is of an exact leaf type (str, int, float, bool, None), whose
+    /// writing runs no Python code: nothing can change or release what the caller reads
+    /// meanwhile, so the object needs no reference of the caller's. `None` (nothing
+    /// written) for every other object.
+    #[allow(clippy::inline_always)]
+    #[inline(always)]
+    fn leaf(&mut self, object: Borrowed<'_, 'py, PyAny>) -> Option<Result<(), Failure>> {
         if let Some(text) = exact_str(object) {
-            return self.string(text);
+            return Some(self.string(text));
         }
         if let Some(int) = exact_int(object) {
-            return self.int(int);
+            return Some(self.int(int));
         }
         if let Some(float) = exact_float(object) {
-            return self.float(float_value(float));
+            return Some(self.float(float_value(float)));
         }
         if is_exact_bool(object) {
-            return Ok(self
-                .out
-                .write(if is_true(object) { b"true" } else { b"false" })?);
+            let text: &[u8] = if is_true(object) { b"true" } else { b"false" };
+            return Some(self.out.write(text).map_err(Failure::from));
         }
         if is_none(object) {
-            return Ok(self.out.write(b"null")?);
+            return Some(self.out.write(b"null").map_err(Failure::from));
         }
+        None
+    }
+
+    /// Writes `object`, which `leaf` did not: a container, or a type whose writing may run
+    /// Python code. The caller holds a reference to it.
+    fn branch(&mut self, object: Borrowed<'_, 'py, PyAny>, depth: usize) -> Result<(), Failure> {
         if let Some(dict) = exact_dict(object) {
             return nested(self, |this| this.dict(dict, depth + 1));
         }
@@ -451,11 +471,21 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         }
     }
 
+    /// Writes a `str` (or subclass) from its stored characters: the object does not grow
+    /// the UTF-8 copy `PyUnicode_AsUTF8AndSize` would leave in it.
+    #[allow(clippy::inline_always)] // most keys and values: a call costs more than a short one
+    #[inline(always)]
     fn string(&mut self, text: Borrowed<'_, 'py, PyString>) -> Result<(), Failure> {
-        match str_utf8(text) {
-            Some(bytes) => Ok(write_str(&mut self.out, bytes)?),
-            None => Err(encode_error(Problem::LoneSurrogate)),
+        if let Some(bytes) = compact_ascii(text) {
+            return Ok(write_ascii(&mut self.out, bytes)?);
         }
+        self.wide_string(text)
+    }
+
+    /// `string` for every `str` but a compact ASCII one.
+    #[inline(never)]
+    fn wide_string(&mut self, text: Borrowed<'_, 'py, PyString>) -> Result<(), Failure> {
+        Ok(write_text(&mut self.out, str_text(text)?)?)
     }
 
     /// The ISO 8601 text of a datetime, date or time (or subclass), by the base type's own
@@ -675,12 +705,18 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
             return Ok(());
         }
         let mut index = 0;
-        while let Some(item) = items.get(index) {
+        while let Some(item) = items.get_borrowed(index) {
             if index > 0 {
                 self.out.write(b",")?;
             }
             self.newline(depth)?;
-            if let Err(failure) = self.value(item.as_borrowed(), depth) {
+            let written = match self.leaf(item) {
+                Some(written) => written,
+                // Python code may run while anything else is written (a tzinfo, an Enum's
+                // value, `default`): the item is held by a reference of ours meanwhile.
+                None => self.branch(item.to_owned().as_borrowed(), depth),
+            };
+            if let Err(failure) = written {
                 return Err(unwind(failure, identity, Segment::Index(index)));
             }
             index += 1;
@@ -794,8 +830,7 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
                 if items.len() != size {
                     return Err(dict_changed("dictionary changed size during iteration"));
                 }
-                // Both owned while writing: user code run meanwhile may remove them.
-                let Some((key, value)) = items.next() else {
+                let Some((key, value)) = items.next_borrowed() else {
                     break;
                 };
                 if left == 0 {
@@ -807,12 +842,7 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
                 }
                 first = false;
                 self.newline(depth)?;
-                self.item(
-                    key.as_borrowed(),
-                    value.as_borrowed(),
-                    dict.as_any().as_borrowed(),
-                    depth,
-                )?;
+                self.item(key, value, dict.as_any().as_borrowed(), depth)?;
             }
             Ok(self.close(Brackets::Object, depth)?)
         })
@@ -845,7 +875,9 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         Ok(self.close(Brackets::Object, depth)?)
     }
 
-    /// One `"key":value` of an object written in its own order.
+    /// One `"key":value` of an object written in its own order. The key and the value
+    /// need no references of the caller's (a dict's items read live): they are taken here
+    /// before any Python code can run.
     // Two callers (the live loop and `held_object`); measured (callgrind, citm_catalog.json
     // with `default`): called rather than inlined, it costs 6% more instructions.
     #[allow(clippy::inline_always)]
@@ -858,20 +890,33 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         depth: usize,
     ) -> Result<(), Failure> {
         if let Some(text) = exact_str(key) {
+            // No Python code runs while a str key is written.
             self.string(text)?;
             self.key_separator()?;
-            return self.value(value, depth).map_err(|failure| {
-                // Checked above: the key's UTF-8 form exists.
-                let bytes = str_utf8(text).unwrap_or_default();
-                unwind_at_key(failure, identity, bytes)
+            if let Some(written) = self.leaf(value) {
+                return written.map_err(|failure| {
+                    // Read above: the key's characters are there.
+                    let text = str_text(text).unwrap_or(Text::Latin1(&[]));
+                    unwind_at_key(failure, identity, text)
+                });
+            }
+            // Python code may run while the value is written, and remove both from the
+            // dict: both are held by references of ours meanwhile.
+            let (text, value) = (text.to_owned(), value.to_owned());
+            return self.branch(value.as_borrowed(), depth).map_err(|failure| {
+                let text = str_text(text.as_borrowed()).unwrap_or(Text::Latin1(&[]));
+                unwind_at_key(failure, identity, text)
             });
         }
-        // Converted once: user code a conversion runs is not run again for the error path.
-        let key_text = self.key_text(&key.to_owned())?;
-        write_str(&mut self.out, key_text.as_bytes())?;
+        // Both held (the key's conversion may run user code), and the key converted once:
+        // user code a conversion runs is not run again for the error path.
+        let (key, value) = (key.to_owned(), value.to_owned());
+        let value = value.as_borrowed();
+        let key_text = self.key_text(&key)?;
+        write_text(&mut self.out, key_text.as_text())?;
         self.key_separator()?;
         self.value(value, depth)
-            .map_err(|failure| unwind_at_key(failure, identity, key_text.as_bytes()))
+            .map_err(|failure| unwind_at_key(failure, identity, key_text.as_text()))
     }
 
     /// What comes between a key and its value.
@@ -915,22 +960,27 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
             .map_err(|_| memory_error())?;
         let mut next_converted = converted.iter();
         for index in (start..end).step_by(2) {
-            // A str key was checked above to have its UTF-8 form.
-            let bytes = match as_str(self.held[index].as_borrowed()) {
-                Some(text) => str_utf8(text).unwrap_or_default(),
-                None => next_converted.next().map_or(&[][..], KeyText::as_bytes),
+            // A str key was read above: its characters are there.
+            let text = match as_str(self.held[index].as_borrowed()) {
+                Some(text) => str_text(text).unwrap_or(Text::Latin1(&[])),
+                None => next_converted
+                    .next()
+                    .map_or(Text::Latin1(&[]), KeyText::as_text),
             };
+            // SAFETY: the characters stay alive while the entry is read (see the field):
+            // `held` keeps the `str` keys, `converted` the others, until this object is
+            // written.
+            let text = unsafe { std::mem::transmute::<Text<'_>, Text<'static>>(text) };
             self.order.push(SortEntry {
-                text: bytes.as_ptr(),
-                len: bytes.len(),
+                text,
                 value: index + 1,
             });
         }
         // Equal converted keys keep their order: the index breaks ties, and an unstable sort
         // needs no buffer of its own (a stable one allocates, infallibly, as many as there
-        // are keys). UTF-8 byte order is code-point order.
+        // are keys). Code-point order is UTF-8 byte order.
         self.order[mark..]
-            .sort_unstable_by(|a, b| a.text().cmp(b.text()).then(a.value.cmp(&b.value)));
+            .sort_unstable_by(|a, b| a.text.cmp_code_points(&b.text).then(a.value.cmp(&b.value)));
         let result = self.sorted_items(mark, identity, depth);
         self.order.truncate(mark);
         // The converted keys lived until here: `order` pointed into them.
@@ -953,11 +1003,11 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
                 self.out.write(b",")?;
             }
             self.newline(depth)?;
-            write_str(&mut self.out, entry.text())?;
+            write_text(&mut self.out, entry.text)?;
             self.key_separator()?;
             let value = self.held_item(entry.value);
             self.value(value, depth)
-                .map_err(|failure| unwind_at_key(failure, identity, entry.text()))?;
+                .map_err(|failure| unwind_at_key(failure, identity, entry.text))?;
         }
         Ok(self.close(Brackets::Object, depth)?)
     }
@@ -1074,12 +1124,13 @@ fn write_quoted<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemory> 
     Ok(())
 }
 
-/// A `str` key (or the `str` a key converts to), if its UTF-8 form exists.
+/// A `str` key (or the `str` a key converts to), if it has a UTF-8 form (no lone
+/// surrogate).
 fn str_key(key: Bound<'_, PyString>) -> Result<KeyText<'_>, Failure> {
-    match str_utf8(key.as_borrowed()) {
-        Some(_) => Ok(KeyText::Str(key)),
-        None => Err(encode_error(Problem::LoneSurrogate)),
+    if has_lone_surrogate(str_text(key.as_borrowed())?) {
+        return Err(encode_error(Problem::LoneSurrogate));
     }
+    Ok(KeyText::Str(key))
 }
 
 /// A dict key's text.
@@ -1092,12 +1143,13 @@ enum KeyText<'py> {
 }
 
 impl KeyText<'_> {
-    fn as_bytes(&self) -> &[u8] {
+    fn as_text(&self) -> Text<'_> {
         match self {
-            // Checked by `str_key`: the UTF-8 form exists.
-            Self::Str(key) => str_utf8(key.as_borrowed()).unwrap_or_default(),
-            Self::Short(text) => text.as_bytes(),
-            Self::Static(text) => text,
+            // Read by `str_key`: the characters are there.
+            Self::Str(key) => str_text(key.as_borrowed()).unwrap_or(Text::Latin1(&[])),
+            // ASCII, made here.
+            Self::Short(text) => Text::Latin1(text.as_bytes()),
+            Self::Static(text) => Text::Latin1(text),
         }
     }
 }
@@ -1135,18 +1187,28 @@ impl Output for ShortText {
         self.bytes[self.len..self.len + bytes.len()].copy_from_slice(bytes);
         self.len += bytes.len();
     }
+
+    unsafe fn tail(&mut self) -> *mut u8 {
+        // SAFETY: `len <= 40`: within (or one past) the array.
+        unsafe { self.bytes.as_mut_ptr().add(self.len) }
+    }
+
+    unsafe fn commit(&mut self, count: usize) {
+        self.len += count;
+    }
 }
 
 /// Adds the step from the object `container` to its failing item under a key (the key's
 /// text, JSON-encoded) to an encode error's path. (A key's own problem is reported at its
 /// dict: the dict's parent adds the dict's step.)
 #[cold]
-fn unwind_at_key(failure: Failure, container: Borrowed<'_, '_, PyAny>, key: &[u8]) -> Failure {
+fn unwind_at_key(failure: Failure, container: Borrowed<'_, '_, PyAny>, key: Text<'_>) -> Failure {
     let Failure::Encode(_) = failure else {
         return failure;
     };
     let mut json = Vec::new();
-    if write_str(&mut json, key).is_err() {
+    // The key was written before its value failed: only memory can be short here.
+    if write_text(&mut json, key).is_err() {
         return memory_error();
     }
     unwind(failure, container, Segment::Key(json))
