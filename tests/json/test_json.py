@@ -19,7 +19,7 @@ import math
 import os
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import ModuleType
@@ -1257,6 +1257,44 @@ def test_dumps_does_not_grow_the_strings_it_reads(impl: ModuleType) -> None:
         assert as_utf8(text) == str.encode(text)
         assert (sys.getsizeof(text) > size) == (not text.isascii())  # the cache is there
         assert impl.json.dumps(text) == before
+
+
+@contextlib.contextmanager
+def collector_state(enabled: bool) -> Iterator[None]:
+    """The cyclic collector switched on or off for the block, restored afterwards."""
+    was_enabled = gc.isenabled()
+    (gc.enable if enabled else gc.disable)()
+    try:
+        yield
+    finally:
+        (gc.enable if was_enabled else gc.disable)()
+
+
+def test_loads_leaves_the_collector_as_it_found_it(impl: ModuleType) -> None:
+    """A large loads (native: the collector is paused while it parses) leaves the collector
+    on or off as it was, after a valid and after an invalid document, and leaves no
+    collection due for the next allocation to run: the one the pause deferred is run
+    inside loads."""
+    document = [{"id": index, "tags": ["a", "b"], "child": {"n": [index]}} for index in range(5000)]
+    text = compact(document)
+    assert len(text) > 64 * 1024
+    threshold = gc.get_threshold()[0]
+    for enabled in (True, False):
+        with collector_state(enabled):
+            gc.collect()
+            assert impl.json.loads(text) == document
+            assert gc.isenabled() is enabled
+            with pytest.raises(JSONDecodeError):
+                impl.json.loads(text[:-1])
+            assert gc.isenabled() is enabled
+            if enabled and threshold > 0:
+                # About 20,000 containers were made: without a collection inside loads, the
+                # count would be far over the threshold.
+                assert gc.get_count()[0] <= threshold
+    parsed = impl.json.loads(text)
+    # What loads made is tracked by the collector as usual.
+    assert gc.is_tracked(parsed)
+    assert gc.is_tracked(parsed[0]["tags"])
 
 
 def test_ten_megabyte_document(impl: ModuleType) -> None:

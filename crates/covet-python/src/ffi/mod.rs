@@ -23,6 +23,7 @@
 
 pub mod buffer;
 pub mod bytes;
+pub mod collector;
 pub mod containers;
 pub mod datetime;
 pub mod fastcall;

@@ -14,6 +14,7 @@ use super::ser::{Failure, Options, Serializer};
 use crate::convert::type_name;
 use crate::ffi::buffer::contiguous_bytes;
 use crate::ffi::bytes::BytesBuffer;
+use crate::ffi::collector::CollectorPause;
 use crate::ffi::string::{decode_utf8, encode_surrogatepass, str_utf8, Errors};
 use covet_core::json::parse::{self, Encoding, ErrorKind, ParseError};
 use covet_core::json::write::Output;
@@ -313,15 +314,40 @@ pub fn loads<'py>(py: Python<'py>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'
         Document::Bytes(_) | Document::Copied(_) => Encoding::Unchecked,
     };
     let bytes = document.bytes();
+    // No Python code runs during the parse: nothing can see or change the collector's state
+    // until the pause ends.
+    let pause = if bytes.len() >= PAUSE_COLLECTOR_FROM {
+        CollectorPause::begin(py)
+    } else {
+        None
+    };
     let mut sink = ObjectSink::new(py, key_cache());
-    match parse::parse(bytes, encoding, &mut sink) {
+    let result = match parse::parse(bytes, encoding, &mut sink) {
         Ok(()) => sink.into_root(),
         Err(error) => {
             drop(sink);
+            // Takes the sink's exception, if any, out of the interpreter.
             Err(decode_error(py, &document, error))
         }
+    };
+    match (result, pause) {
+        (Ok(root), Some(pause)) => pause.end().map(|()| root),
+        (Err(error), Some(pause)) => {
+            // The parse's error is the one to raise; the collection's own, unlikely, goes
+            // where CPython puts errors it cannot raise.
+            if let Err(collection) = pause.end() {
+                collection.write_unraisable(py, None);
+            }
+            Err(error)
+        }
+        (result, None) => result,
     }
 }
+
+/// The document size from which `loads` pauses the cyclic collector (`CollectorPause`):
+/// below it, a document holds too few containers (one collection per 700) for the pause
+/// to matter.
+const PAUSE_COLLECTOR_FROM: usize = 16 * 1024;
 
 /// `dumps(obj, sort_keys=...)` for other bindings (the JWT header and payload): the bytes
 /// object under construction, read with `as_slice`.
