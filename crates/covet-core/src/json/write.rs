@@ -146,6 +146,7 @@ const fn eight_digits(value: u32) -> u64 {
 /// Writes a finite float exactly as Python's `repr(float)`: the shortest digits that round
 /// trip (zmij finds the same digits as CPython's dtoa), in fixed notation when the decimal
 /// exponent is in [-4, 16), otherwise as `d.ddde+XX` with at least two exponent digits.
+#[inline]
 pub fn write_f64<O: Output>(out: &mut O, value: f64) -> Result<(), OutOfMemory> {
     debug_assert!(value.is_finite());
     let mut buffer = zmij::Buffer::new();
@@ -157,6 +158,13 @@ pub fn write_f64<O: Output>(out: &mut O, value: f64) -> Result<(), OutOfMemory> 
         debug_assert!(!shortest.contains(&b'e'));
         return out.write(shortest);
     }
+    write_f64_python_layout(out, shortest)
+}
+
+/// The rest of `write_f64` for values outside [1e-4, 1e16) and zero: zmij's `shortest` text
+/// laid out again as Python lays it out. Apart, so that the common case keeps a small frame.
+#[inline(never)]
+fn write_f64_python_layout<O: Output>(out: &mut O, shortest: &[u8]) -> Result<(), OutOfMemory> {
     let (negative, body) = match shortest.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, shortest),

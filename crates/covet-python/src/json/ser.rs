@@ -538,10 +538,18 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         Ok(self.out.write(digits.to_str()?.as_bytes())?)
     }
 
+    #[inline]
     fn float(&mut self, value: f64) -> Result<(), Failure> {
         if value.is_finite() {
             return Ok(write_f64(&mut self.out, value)?);
         }
+        self.non_finite(value)
+    }
+
+    /// NaN and the infinities: `null` with `nan="null"`, else an error.
+    #[cold]
+    #[inline(never)]
+    fn non_finite(&mut self, value: f64) -> Result<(), Failure> {
         if self.options.nan_null {
             return Ok(self.out.write(b"null")?);
         }
