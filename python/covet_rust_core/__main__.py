@@ -89,6 +89,11 @@ def render(report: dict[str, Any]) -> str:
             ("pyo3", ext["pyo3"]),
             ("built for", ext["python_abi"]),
             ("cpu features", " ".join(ext["cpu_features"]) or "(none detected)"),
+            (
+                "json simd",
+                f"{ext['json_simd']} (available: {' '.join(ext['json_simd_levels'])}; "
+                "COVET_RUST_CORE_SIMD forces one)",
+            ),
         ]
     unused = report.get("unused_extension")
     if isinstance(unused, dict):

@@ -142,3 +142,5 @@ def test_native_info_reports_the_build() -> None:
     assert "3." in info["python_abi"]
     assert native.build_profile == info["profile"]
     assert all(isinstance(feature, str) for feature in info["cpu_features"])
+    assert info["json_simd"] in info["json_simd_levels"]
+    assert info["json_simd_levels"][0] == "portable"

@@ -36,6 +36,8 @@ EXTENSION_KEYS = {
     "python_abi",
     "free_threaded_build",
     "cpu_features",
+    "json_simd",
+    "json_simd_levels",
     "file",
 }
 

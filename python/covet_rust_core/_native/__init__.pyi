@@ -28,4 +28,6 @@ build_profile: Final[str]
 
 def native_info() -> dict[str, Any]:
     """Build and CPU facts: version, profile, cargo_profile, opt_level, debug_assertions,
-    is_debug_build, rustc, target, pyo3, python_abi, free_threaded_build, cpu_features."""
+    is_debug_build, rustc, target, pyo3, python_abi, free_threaded_build, cpu_features,
+    json_simd (the vector level JSON's text scans use) and json_simd_levels (every level
+    this CPU can run; COVET_RUST_CORE_SIMD forces one)."""

@@ -424,7 +424,8 @@ def _environment_lines(report: Report) -> list[str]:
         built = (
             f"{build['profile']} build (opt-level {build['opt_level']}, "
             f"debug assertions {'on' if build['debug_assertions'] else 'off'}), {build['rustc']}, "
-            f"pyo3 {build['pyo3']}, cpu features in use: {' '.join(build['cpu_features'])}"
+            f"pyo3 {build['pyo3']}, cpu features in use: {' '.join(build['cpu_features'])}, "
+            f"JSON vector level: {build.get('json_simd', 'n/a')}"
         )
     else:
         built = "not importable"

@@ -3,6 +3,7 @@
 //! * `parse`: a strict RFC 8259 parser feeding a `Sink`, with the error rules both
 //!   backends share;
 //! * `scan`: the vectorized search for the bytes that end plain string text;
+//! * `simd`: which vector instructions the scans use (chosen at run time, or forced);
 //! * `text`: a `str`'s stored characters written as an escaped JSON string, in UTF-8;
 //! * `write`: the output buffer, and numbers laid out as Python's `repr` writes them;
 //! * `value`: a plain-Rust value tree, for callers that must look at a document without
@@ -14,6 +15,7 @@
 
 pub mod parse;
 mod scan;
+pub mod simd;
 pub mod text;
 pub mod value;
 pub mod write;

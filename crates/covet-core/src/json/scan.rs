@@ -2,9 +2,10 @@
 //! characters below U+0020. The parser stops there (end of string, escape, error) and so
 //! does the serializer (escape needed): both spend most of their string time here.
 
+use super::simd::{level, Level};
+
 /// Whether `byte` is a quote, a backslash or a control character.
-// The byte-by-byte form: the scan on targets without SSE2, the tests' reference on x86-64.
-#[cfg(any(test, not(target_arch = "x86_64")))]
+// The byte-by-byte form: the portable scan, and the tests' reference.
 #[inline]
 pub const fn is_special(byte: u8) -> bool {
     byte < 0x20 || byte == b'"' || byte == b'\\'
@@ -14,18 +15,69 @@ pub const fn is_special(byte: u8) -> bool {
 /// before it is non-ASCII.
 #[inline]
 pub fn first_special(text: &[u8]) -> (usize, bool) {
-    #[cfg(target_arch = "x86_64")]
-    {
+    first_special_at(level(), text)
+}
+
+/// `first_special` at `level` (the process's, or a test's: one this CPU has).
+#[inline]
+fn first_special_at(level: Level, text: &[u8]) -> (usize, bool) {
+    match level {
+        // SAFETY: AVX2 is there (the level is available).
+        #[cfg(target_arch = "x86_64")]
+        Level::Avx2 => unsafe { first_special_avx2(text) },
         // SAFETY: SSE2 is part of x86_64.
-        unsafe { first_special_sse2(text) }
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    {
-        first_special_scalar(text, 0, false)
+        #[cfg(target_arch = "x86_64")]
+        Level::Sse2 => unsafe { first_special_sse2(text) },
+        _ => first_special_scalar(text, 0, false),
     }
 }
 
-#[cfg(any(test, not(target_arch = "x86_64")))]
+/// `first_special`, 32 bytes at a time, the last ones by the SSE2 path.
+///
+/// # Safety
+/// The CPU has AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn first_special_avx2(text: &[u8]) -> (usize, bool) {
+    use std::arch::x86_64::{
+        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_max_epu8, _mm256_movemask_epi8,
+        _mm256_or_si256, _mm256_set1_epi8,
+    };
+    let quote = _mm256_set1_epi8(0x22);
+    let backslash = _mm256_set1_epi8(0x5c);
+    let below_space = _mm256_set1_epi8(0x1f);
+    let mut pos = 0;
+    let mut non_ascii = false;
+    while pos + 32 <= text.len() {
+        // SAFETY: 32 bytes inside `text`; an unaligned load.
+        #[allow(clippy::cast_ptr_alignment)]
+        let chunk = unsafe { _mm256_loadu_si256(text.as_ptr().add(pos).cast::<__m256i>()) };
+        let control = _mm256_cmpeq_epi8(_mm256_max_epu8(chunk, below_space), below_space);
+        let special = _mm256_or_si256(
+            _mm256_or_si256(
+                _mm256_cmpeq_epi8(chunk, quote),
+                _mm256_cmpeq_epi8(chunk, backslash),
+            ),
+            control,
+        );
+        let special = u32::from_ne_bytes(_mm256_movemask_epi8(special).to_ne_bytes());
+        let high = u32::from_ne_bytes(_mm256_movemask_epi8(chunk).to_ne_bytes());
+        if special != 0 {
+            let index = special.trailing_zeros();
+            let before = (1u64 << index) - 1;
+            return (
+                pos + index as usize,
+                non_ascii || u64::from(high) & before != 0,
+            );
+        }
+        non_ascii |= high != 0;
+        pos += 32;
+    }
+    // SAFETY: SSE2 is part of x86_64.
+    let (rest, rest_non_ascii) = unsafe { first_special_sse2(&text[pos..]) };
+    (pos + rest, non_ascii || rest_non_ascii)
+}
+
 #[inline]
 fn first_special_scalar(text: &[u8], mut pos: usize, mut non_ascii: bool) -> (usize, bool) {
     while let Some(&byte) = text.get(pos) {
@@ -143,7 +195,7 @@ mod tests {
 
     #[test]
     fn finds_the_first_special_byte_and_non_ascii_before_it() {
-        for len in 0..40usize {
+        for len in 0..80usize {
             for special_at in 0..=len {
                 for high_at in [None, Some(0), Some(len / 2), Some(len.saturating_sub(1))] {
                     let mut text = vec![b'a'; len];
@@ -154,11 +206,13 @@ mod tests {
                         text[special_at] = b'"';
                     }
                     let expected = first_special_scalar(&text, 0, false);
-                    assert_eq!(
-                        first_special(&text),
-                        expected,
-                        "{len} {special_at} {high_at:?}"
-                    );
+                    for level in crate::json::simd::available() {
+                        assert_eq!(
+                            first_special_at(level, &text),
+                            expected,
+                            "{level:?} {len} {special_at} {high_at:?}"
+                        );
+                    }
                 }
             }
         }
@@ -170,25 +224,27 @@ mod tests {
     /// Miri; without them this checks that bytes after the text are never seen.
     #[test]
     fn reads_only_inside_the_text() {
-        for len in 0..40usize {
+        for len in 0..80usize {
             for special_at in [None, Some(0), Some(len / 2), Some(len.saturating_sub(1))] {
                 let mut text = vec![b'a'; len];
                 if let Some(at) = special_at.filter(|&at| at < len) {
                     text[at] = b'\\';
                 }
                 let text = text.into_boxed_slice();
-                assert_eq!(
-                    first_special(&text),
-                    first_special_scalar(&text, 0, false),
-                    "{len} {special_at:?}"
-                );
-                // A special byte right after the slice must not be seen.
-                let mut longer = text.to_vec();
-                longer.push(b'"');
-                assert_eq!(
-                    first_special(&longer[..len]).0,
-                    special_at.filter(|&at| at < len).unwrap_or(len)
-                );
+                for level in crate::json::simd::available() {
+                    assert_eq!(
+                        first_special_at(level, &text),
+                        first_special_scalar(&text, 0, false),
+                        "{level:?} {len} {special_at:?}"
+                    );
+                    // A special byte right after the slice must not be seen.
+                    let mut longer = text.to_vec();
+                    longer.push(b'"');
+                    assert_eq!(
+                        first_special_at(level, &longer[..len]).0,
+                        special_at.filter(|&at| at < len).unwrap_or(len)
+                    );
+                }
             }
         }
     }

@@ -12,6 +12,7 @@
 //! twitter.json. So writes may run up to [`SLACK`] bytes past what they commit: every
 //! reservation counts it.
 
+use super::simd::{level, Level};
 use super::write::{OutOfMemory, Output};
 
 /// A string's code points, in the width CPython stores them in.
@@ -284,23 +285,12 @@ fn stops(byte: u8, stop: Stop) -> bool {
 unsafe fn copy_plain(text: &[u8], target: *mut u8, stop: Stop) -> usize {
     let len = text.len();
     let source = text.as_ptr();
-    // SAFETY: (the whole body) every read is inside `text`: 16-byte blocks while they fit,
-    // then the last 16 bytes (overlapping bytes already copied, which were plain and are
-    // stored again unchanged), or, for a text shorter than 16 bytes, two overlapping words
-    // inside it. Every store is inside `target`'s promised room.
+    // SAFETY: (the whole body) texts of 16 bytes and more go to `copy_plain_long`, under
+    // this function's promise; a shorter text is read as two overlapping words inside it.
+    // Every store is inside `target`'s promised room.
     unsafe {
-        #[cfg(target_arch = "x86_64")]
         if len >= 16 {
-            return copy_plain_sse2(source, len, target, stop);
-        }
-        #[cfg(not(target_arch = "x86_64"))]
-        if len >= 16 {
-            let mut at = 0;
-            while at < len && !stops(*source.add(at), stop) {
-                *target.add(at) = *source.add(at);
-                at += 1;
-            }
-            return at;
+            return copy_plain_long(level(), text, target, stop);
         }
         // Short texts (most dict keys): stored as two overlapping words, checked with
         // word-wide arithmetic; the position is looked for only when something stops.
@@ -338,6 +328,120 @@ unsafe fn copy_plain(text: &[u8], target: *mut u8, stop: Stop) -> usize {
             at += 1;
         }
         at
+    }
+}
+
+/// `copy_plain` for texts of 16 bytes and more, at `level` (the process's, or a test's).
+///
+/// # Safety
+/// `copy_plain`'s; `level` is one this CPU has (`simd::available`).
+#[inline(never)]
+unsafe fn copy_plain_long(level: Level, text: &[u8], target: *mut u8, stop: Stop) -> usize {
+    debug_assert!(text.len() >= 16);
+    // SAFETY: the caller's promises; each path's own requirements are the same, and the
+    // level's instructions are there.
+    unsafe {
+        match level {
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx2 => copy_plain_avx2(text.as_ptr(), text.len(), target, stop),
+            #[cfg(target_arch = "x86_64")]
+            Level::Sse2 => copy_plain_sse2(text.as_ptr(), text.len(), target, stop),
+            _ => copy_plain_portable(text, target, stop),
+        }
+    }
+}
+
+/// `copy_plain` eight bytes at a time, in plain Rust.
+///
+/// # Safety
+/// `copy_plain`'s, and `text.len() >= 8`.
+unsafe fn copy_plain_portable(text: &[u8], target: *mut u8, stop: Stop) -> usize {
+    let len = text.len();
+    let source = text.as_ptr();
+    // SAFETY: words are read inside `text` (the last one ends at its end, overlapping bytes
+    // already copied, which were plain and are stored again unchanged) and stored at the
+    // same offsets in `target`.
+    unsafe {
+        let word_at = |at: usize| -> bool {
+            let word = source.add(at).cast::<u64>().read_unaligned();
+            target.add(at).cast::<u64>().write_unaligned(word);
+            word_stops(word, stop)
+        };
+        let mut at = 0;
+        while at + 8 <= len && !word_at(at) {
+            at += 8;
+        }
+        if at + 8 > len && at < len && !word_at(len - 8) {
+            return len;
+        }
+        // A word stops (or the text ended): the exact place, byte by byte from `at`.
+        while at < len && !stops(*source.add(at), stop) {
+            at += 1;
+        }
+        at
+    }
+}
+
+/// `copy_plain` for texts of 16 bytes and more, 32 bytes at a time (16 for the last ones).
+///
+/// # Safety
+/// `copy_plain`'s, `len >= 16`, and the CPU has AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn copy_plain_avx2(source: *const u8, len: usize, target: *mut u8, stop: Stop) -> usize {
+    use std::arch::x86_64::{
+        __m256i, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_max_epu8,
+        _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8, _mm256_setzero_si256,
+        _mm256_storeu_si256,
+    };
+    if len < 32 {
+        // SAFETY: the caller's promises, which are the SSE2 path's.
+        return unsafe { copy_plain_sse2(source, len, target, stop) };
+    }
+    // SAFETY: (the whole body) AVX2 is there (the caller's promise); loads read 32 bytes
+    // inside the text (the last block ends at its end, overlapping plain bytes already
+    // copied), stores write the same offsets of `target`.
+    unsafe {
+        let quote = _mm256_set1_epi8(0x22);
+        let backslash = _mm256_set1_epi8(0x5c);
+        let below_space = _mm256_set1_epi8(0x1f);
+        let high_bits = if stop == Stop::SpecialOrHigh {
+            _mm256_set1_epi8(-1)
+        } else {
+            _mm256_setzero_si256()
+        };
+        #[allow(clippy::cast_ptr_alignment)] // unaligned loads and stores
+        let block = |at: usize| -> u32 {
+            let chunk = _mm256_loadu_si256(source.add(at).cast::<__m256i>());
+            _mm256_storeu_si256(target.add(at).cast::<__m256i>(), chunk);
+            let control = _mm256_cmpeq_epi8(_mm256_max_epu8(chunk, below_space), below_space);
+            let special = _mm256_or_si256(
+                _mm256_or_si256(
+                    _mm256_cmpeq_epi8(chunk, quote),
+                    _mm256_cmpeq_epi8(chunk, backslash),
+                ),
+                control,
+            );
+            let high = _mm256_and_si256(chunk, high_bits);
+            u32::from_ne_bytes(_mm256_movemask_epi8(_mm256_or_si256(special, high)).to_ne_bytes())
+        };
+        let mut at = 0;
+        while at + 32 <= len {
+            let mask = block(at);
+            if mask != 0 {
+                return at + mask.trailing_zeros() as usize;
+            }
+            at += 32;
+        }
+        if at == len {
+            return len;
+        }
+        let checked = at - (len - 32);
+        let mask = u64::from(block(len - 32)) >> checked;
+        if mask != 0 {
+            return at + mask.trailing_zeros() as usize;
+        }
+        len
     }
 }
 
@@ -443,8 +547,14 @@ impl WideUnit for u16 {
 
     #[cfg(target_arch = "x86_64")]
     unsafe fn write_block(units: &[Self], target: *mut u8) -> Result<*mut u8, TextError> {
-        // SAFETY: the caller's promise.
-        unsafe { write_ucs2_block_sse2(units, target) }
+        // SAFETY: the caller's promise; SSE2 is part of x86_64 (AVX2 has no path of its own
+        // here yet: it runs the SSE2 one).
+        unsafe {
+            match level() {
+                Level::Portable => write_wide_block(units, target),
+                Level::Sse2 | Level::Avx2 => write_ucs2_block_sse2(units, target),
+            }
+        }
     }
 }
 
@@ -772,6 +882,63 @@ mod tests {
                 write_text(&mut out, Text::Ucs2(&units)),
                 Err(TextError::LoneSurrogate)
             );
+        }
+    }
+
+    #[test]
+    fn every_level_copies_the_same_plain_run() {
+        for level in crate::json::simd::available() {
+            for len in 16..100 {
+                for at in [0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, len / 2, len - 1] {
+                    for byte in [b'"', b'\\', 0x00, 0x1f, 0x7f, 0x80, 0xff] {
+                        for stop in [Stop::Special, Stop::SpecialOrHigh] {
+                            let mut text = vec![b'a'; len];
+                            if at < len {
+                                text[at] = byte;
+                            }
+                            let mut out = vec![0u8; len + SLACK];
+                            // SAFETY: room for the text and the slack; an available level.
+                            let plain =
+                                unsafe { copy_plain_long(level, &text, out.as_mut_ptr(), stop) };
+                            let expected = text.iter().position(|&b| stops(b, stop)).unwrap_or(len);
+                            assert_eq!(plain, expected, "{level:?} {len} {at} {byte}");
+                            assert_eq!(out[..plain], text[..plain], "{level:?} {len} {at}");
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_two_byte_paths_agree() {
+        let pieces: [&[u16]; 8] = [
+            &[0x61; 9],
+            &[0x4e16; 9],
+            &[0x22],
+            &[0x0a],
+            &[0x1],
+            &[0xe9],
+            &[0x100],
+            &[0xffff, 0xe000],
+        ];
+        for first in pieces {
+            for second in pieces {
+                for third in pieces {
+                    let units = [first, second, third, first].concat();
+                    let mut scalar = vec![0u8; units.len() * MAX_UNIT_BYTES + SLACK];
+                    let mut vector = scalar.clone();
+                    // SAFETY: room for the widest form of each unit and the slack.
+                    unsafe {
+                        let end = write_wide_block(&units, scalar.as_mut_ptr()).unwrap();
+                        let len = end.offset_from(scalar.as_ptr()).unsigned_abs();
+                        let written = <u16 as WideUnit>::write_block(&units, vector.as_mut_ptr());
+                        let vector_len =
+                            written.unwrap().offset_from(vector.as_ptr()).unsigned_abs();
+                        assert_eq!(vector[..vector_len], scalar[..len], "{units:x?}");
+                    }
+                }
+            }
         }
     }
 

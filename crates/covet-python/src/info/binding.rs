@@ -4,9 +4,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use super::{cpu_features, BUILD};
+use covet_core::json::simd;
 
 /// Describe this compiled extension: version, build profile, compiler, target triple,
-/// PyO3 version, the Python ABI it was built for and the CPU features detected now.
+/// PyO3 version, the Python ABI it was built for, the CPU features detected now, and the
+/// vector level JSON uses.
 #[pyfunction]
 pub fn native_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     let info = PyDict::new(py);
@@ -22,5 +24,13 @@ pub fn native_info(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     info.set_item("python_abi", BUILD.python_abi)?;
     info.set_item("free_threaded_build", BUILD.free_threaded)?;
     info.set_item("cpu_features", PyList::new(py, cpu_features())?)?;
+    // The vector instructions JSON's text scans use (forced by COVET_RUST_CORE_SIMD), and
+    // every level this CPU can run.
+    info.set_item("json_simd", simd::level().name())?;
+    let levels: Vec<&str> = simd::available()
+        .into_iter()
+        .map(simd::Level::name)
+        .collect();
+    info.set_item("json_simd_levels", PyList::new(py, levels)?)?;
     Ok(info)
 }

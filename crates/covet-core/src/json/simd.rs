@@ -1,0 +1,110 @@
+//! Which vector instructions JSON's text scans use (the string writer of `dumps`, the string
+//! and whitespace scans of the parser): chosen once per process, at the first scan, from
+//! what the CPU has.
+//!
+//! `COVET_RUST_CORE_SIMD` forces a level (`portable`, `sse2`, `avx2`), so that the tests and
+//! the fuzz targets run every path this CPU can run, on every machine: a level the CPU lacks
+//! is lowered to the best it has (never an illegal instruction), and an unknown name is
+//! ignored. `native_info()` reports the level in use and the levels available.
+
+use std::sync::atomic::{AtomicU8, Ordering};
+
+/// The instruction sets the scans are written for, lowest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[repr(u8)]
+pub enum Level {
+    /// Plain Rust, eight bytes per word where it helps: every target, and the reference the
+    /// vector paths are tested against.
+    Portable = 1,
+    /// 16 bytes at a time: every x86-64 CPU has it.
+    Sse2 = 2,
+    /// 32 bytes at a time.
+    Avx2 = 3,
+}
+
+/// The environment variable that forces a level.
+pub const LEVEL_VARIABLE: &str = "COVET_RUST_CORE_SIMD";
+
+/// The chosen level (`Level as u8`), 0 before the first scan.
+static CHOSEN: AtomicU8 = AtomicU8::new(0);
+
+impl Level {
+    /// The name `COVET_RUST_CORE_SIMD` and `native_info()` use.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::Portable => "portable",
+            Self::Sse2 => "sse2",
+            Self::Avx2 => "avx2",
+        }
+    }
+
+    fn from_name(name: &str) -> Option<Self> {
+        [Self::Portable, Self::Sse2, Self::Avx2]
+            .into_iter()
+            .find(|level| level.name().eq_ignore_ascii_case(name.trim()))
+    }
+}
+
+/// Every level this CPU can run, lowest first.
+pub fn available() -> Vec<Level> {
+    let mut levels = vec![Level::Portable];
+    #[cfg(target_arch = "x86_64")]
+    {
+        levels.push(Level::Sse2);
+        if std::arch::is_x86_feature_detected!("avx2") {
+            levels.push(Level::Avx2);
+        }
+    }
+    levels
+}
+
+/// The level the scans use: the best available, or the one `COVET_RUST_CORE_SIMD` names
+/// (lowered to the best available).
+#[allow(clippy::inline_always)] // one load and a compare, in every scan
+#[inline(always)]
+pub fn level() -> Level {
+    match CHOSEN.load(Ordering::Relaxed) {
+        1 => Level::Portable,
+        2 => Level::Sse2,
+        3 => Level::Avx2,
+        _ => choose(),
+    }
+}
+
+/// What `COVET_RUST_CORE_SIMD` asked for, if it names a level.
+pub fn requested() -> Option<Level> {
+    std::env::var(LEVEL_VARIABLE)
+        .ok()
+        .and_then(|name| Level::from_name(&name))
+}
+
+#[cold]
+#[inline(never)]
+fn choose() -> Level {
+    let best = *available().last().unwrap_or(&Level::Portable);
+    let chosen = requested().map_or(best, |level| level.min(best));
+    // Threads that race here choose the same level.
+    CHOSEN.store(chosen as u8, Ordering::Relaxed);
+    chosen
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip_and_unknown_names_are_none() {
+        for level in [Level::Portable, Level::Sse2, Level::Avx2] {
+            assert_eq!(Level::from_name(level.name()), Some(level));
+            assert_eq!(Level::from_name(&level.name().to_uppercase()), Some(level));
+        }
+        assert_eq!(Level::from_name("avx512"), None);
+        assert_eq!(Level::from_name(""), None);
+    }
+
+    #[test]
+    fn the_chosen_level_is_available() {
+        assert!(available().contains(&level()));
+        assert_eq!(available()[0], Level::Portable);
+    }
+}
