@@ -162,6 +162,39 @@ pub fn write_ascii<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemor
     finish_latin1(out, text, plain, Stop::Special)
 }
 
+/// Writes `,"key":` (the comma when `comma`) for ASCII `key`, in one reservation and one
+/// commit: a dict item's whole prefix in compact output. `false`, with nothing written,
+/// when the key needs an escape (the caller writes it the general way).
+#[allow(clippy::inline_always)] // once per dict item
+#[inline(always)]
+pub fn write_ascii_key<O: Output>(
+    out: &mut O,
+    comma: bool,
+    key: &[u8],
+) -> Result<bool, OutOfMemory> {
+    debug_assert!(key.is_ascii());
+    // The comma, two quotes, the colon, the key and the slack.
+    out.reserve(key.len() + 4 + SLACK)?;
+    // SAFETY: every store is within the room reserved just above (`copy_plain` stores up to
+    // the key's length and the slack after the opening quote); only what was written is
+    // committed.
+    unsafe {
+        let start = out.tail();
+        *start = b',';
+        let open = start.add(usize::from(comma));
+        *open = b'"';
+        let plain = copy_plain(key, open.add(1), Stop::Special);
+        if plain != key.len() {
+            return Ok(false);
+        }
+        let close = open.add(1 + plain);
+        *close = b'"';
+        *close.add(1) = b':';
+        out.commit(close.add(2).offset_from(start).unsigned_abs());
+    }
+    Ok(true)
+}
+
 #[inline]
 fn write_latin1<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemory> {
     out.reserve(text.len() + 2 + SLACK)?;
@@ -939,6 +972,29 @@ mod tests {
                     }
                 }
             }
+        }
+    }
+
+    #[test]
+    fn ascii_keys_are_written_with_their_comma_and_colon() {
+        for key in [
+            "",
+            "a",
+            "id",
+            "created_at",
+            "a key longer than sixteen bytes",
+        ] {
+            for comma in [false, true] {
+                let mut out = b"{".to_vec();
+                assert!(write_ascii_key(&mut out, comma, key.as_bytes()).unwrap());
+                let prefix = if comma { "," } else { "" };
+                assert_eq!(out, format!("{{{prefix}\"{key}\":").into_bytes());
+            }
+        }
+        for key in ["a\"b", "\n", "tab\tin a key longer than sixteen"] {
+            let mut out = b"{".to_vec();
+            assert!(!write_ascii_key(&mut out, true, key.as_bytes()).unwrap());
+            assert_eq!(out, b"{", "nothing is written for {key:?}");
         }
     }
 

@@ -57,6 +57,7 @@ impl Output for Vec<u8> {
 }
 
 /// Writes `value` in decimal, straight into the output (no stack buffer read back).
+#[inline]
 pub fn write_i64<O: Output>(out: &mut O, value: i64) -> Result<(), OutOfMemory> {
     // A sign, at most 20 digits, and the 8-byte stores' overhang (see `write_digits`).
     out.reserve(24)?;
@@ -75,27 +76,85 @@ pub fn write_i64<O: Output>(out: &mut O, value: i64) -> Result<(), OutOfMemory> 
     Ok(())
 }
 
-/// Writes the decimal digits of `value` at `target`, and returns how many there are.
-/// The digits are made eight at a time in one 64-bit word (no division chain from the last
-/// digit to the first) and stored as whole words: up to 7 bytes past the digits may be
-/// written.
+/// Writes the decimal digits of `value` at `target`, and returns how many there are: up to
+/// four digits as pairs from a table (most integers of real documents), longer ones by
+/// `write_long_digits`.
 ///
 /// # Safety
 /// `target` is valid for 23 bytes.
-#[inline]
+#[allow(clippy::inline_always)] // a few instructions for the common sizes
+#[inline(always)]
 unsafe fn write_digits(value: u64, target: *mut u8) -> usize {
+    // SAFETY: (the whole body) at most 4 bytes stored here, within the promised 23.
+    unsafe {
+        if value < 100 {
+            // Below 100: an index of the table.
+            #[allow(clippy::cast_possible_truncation)]
+            let value = value as usize;
+            if value < 10 {
+                // One digit.
+                #[allow(clippy::cast_possible_truncation)]
+                let digit = b'0' + value as u8;
+                *target = digit;
+                return 1;
+            }
+            target.cast::<[u8; 2]>().write_unaligned(DIGIT_PAIRS[value]);
+            return 2;
+        }
+        if value < 10_000 {
+            // Both below 100.
+            #[allow(clippy::cast_possible_truncation)]
+            let (high, low) = ((value / 100) as usize, (value % 100) as usize);
+            if high < 10 {
+                #[allow(clippy::cast_possible_truncation)]
+                let digit = b'0' + high as u8;
+                *target = digit;
+                target
+                    .add(1)
+                    .cast::<[u8; 2]>()
+                    .write_unaligned(DIGIT_PAIRS[low]);
+                return 3;
+            }
+            target.cast::<[u8; 2]>().write_unaligned(DIGIT_PAIRS[high]);
+            target
+                .add(2)
+                .cast::<[u8; 2]>()
+                .write_unaligned(DIGIT_PAIRS[low]);
+            return 4;
+        }
+        write_long_digits(value, target)
+    }
+}
+
+/// "00" to "99".
+static DIGIT_PAIRS: [[u8; 2]; 100] = {
+    let mut pairs = [[0u8; 2]; 100];
+    let mut index = 0;
+    while index < 100 {
+        // Both below 10.
+        #[allow(clippy::cast_possible_truncation)]
+        {
+            pairs[index] = [b'0' + (index / 10) as u8, b'0' + (index % 10) as u8];
+        }
+        index += 1;
+    }
+    pairs
+};
+
+/// `write_digits` for values of five digits and more: made eight at a time in one 64-bit
+/// word (no division chain from the last digit to the first) and stored as whole words: up
+/// to 7 bytes past the digits may be written.
+///
+/// # Safety
+/// `target` is valid for 23 bytes.
+#[inline(never)]
+unsafe fn write_long_digits(value: u64, target: *mut u8) -> usize {
     const E8: u64 = 100_000_000;
     // SAFETY: (the whole body) the stores: below 10^8, one word at `target`; below 10^16,
-    // a word for the high part (up to 8 digits) and one right after its digits; above, up
-    // to 4 digits as a word, then two words after them: at most 4 + 8 + 8 + 3 = 23 bytes.
+    // the high part (up to 8 digits, stored by `write_digits`) and a word right after its
+    // digits; above, up to 4 digits, then two words after them: at most 4 + 8 + 8 + 3 = 23
+    // bytes.
     unsafe {
-        if value < 10 {
-            // One digit.
-            #[allow(clippy::cast_possible_truncation)]
-            let digit = b'0' + value as u8;
-            *target = digit;
-            return 1;
-        }
         if value < E8 {
             // Below 10^8.
             #[allow(clippy::cast_possible_truncation)]

@@ -27,7 +27,9 @@
 
 use std::collections::TryReserveError;
 
-use covet_core::json::text::{has_lone_surrogate, write_ascii, write_text, Text, TextError};
+use covet_core::json::text::{
+    has_lone_surrogate, write_ascii, write_ascii_key, write_text, Text, TextError,
+};
 use covet_core::json::write::{is_json_number, write_f64, write_i64, OutOfMemory, Output};
 use covet_core::json::MAX_DEPTH;
 use covet_core::stack::{nested, Recursive, StackFloor};
@@ -845,12 +847,27 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
                     return Err(dict_changed("dictionary keys changed during iteration"));
                 }
                 left -= 1;
+                let identity = dict.as_any().as_borrowed();
+                // Compact output and a plain ASCII key, the common case: the comma, the key
+                // and the colon in one write (no Python code runs while a str key is
+                // written).
+                if self.options.indent.is_none() {
+                    if let Some(text) = exact_str(key) {
+                        if let Some(bytes) = compact_ascii(text) {
+                            if write_ascii_key(&mut self.out, !first, bytes)? {
+                                first = false;
+                                self.item_value(text, value, identity, depth)?;
+                                continue;
+                            }
+                        }
+                    }
+                }
                 if !first {
                     self.out.write(b",")?;
                 }
                 first = false;
                 self.newline(depth)?;
-                self.item(key, value, dict.as_any().as_borrowed(), depth)?;
+                self.item(key, value, identity, depth)?;
             }
             Ok(self.close(Brackets::Object, depth)?)
         })
@@ -901,20 +918,7 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
             // No Python code runs while a str key is written.
             self.string(text)?;
             self.key_separator()?;
-            if let Some(written) = self.leaf(value) {
-                return written.map_err(|failure| {
-                    // Read above: the key's characters are there.
-                    let text = str_text(text).unwrap_or(Text::Latin1(&[]));
-                    unwind_at_key(failure, identity, text)
-                });
-            }
-            // Python code may run while the value is written, and remove both from the
-            // dict: both are held by references of ours meanwhile.
-            let (text, value) = (text.to_owned(), value.to_owned());
-            return self.branch(value.as_borrowed(), depth).map_err(|failure| {
-                let text = str_text(text.as_borrowed()).unwrap_or(Text::Latin1(&[]));
-                unwind_at_key(failure, identity, text)
-            });
+            return self.item_value(text, value, identity, depth);
         }
         // Both held (the key's conversion may run user code), and the key converted once:
         // user code a conversion runs is not run again for the error path.
@@ -925,6 +929,32 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         self.key_separator()?;
         self.value(value, depth)
             .map_err(|failure| unwind_at_key(failure, identity, key_text.as_text()))
+    }
+
+    /// The value of an item whose `str` key is written, neither held by the caller.
+    #[allow(clippy::inline_always)] // two callers, once per dict item
+    #[inline(always)]
+    fn item_value(
+        &mut self,
+        key: Borrowed<'_, 'py, PyString>,
+        value: Borrowed<'_, 'py, PyAny>,
+        identity: Borrowed<'_, 'py, PyAny>,
+        depth: usize,
+    ) -> Result<(), Failure> {
+        if let Some(written) = self.leaf(value) {
+            return written.map_err(|failure| {
+                // Read before: the key's characters are there.
+                let text = str_text(key).unwrap_or(Text::Latin1(&[]));
+                unwind_at_key(failure, identity, text)
+            });
+        }
+        // Python code may run while the value is written, and remove both from the dict:
+        // both are held by references of ours meanwhile.
+        let (key, value) = (key.to_owned(), value.to_owned());
+        self.branch(value.as_borrowed(), depth).map_err(|failure| {
+            let text = str_text(key.as_borrowed()).unwrap_or(Text::Latin1(&[]));
+            unwind_at_key(failure, identity, text)
+        })
     }
 
     /// What comes between a key and its value.
