@@ -13,6 +13,7 @@ import ctypes
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import gc
 import json
 import math
@@ -230,6 +231,36 @@ def test_plain_documents_match_the_standard_library(impl: ModuleType, obj: Any) 
 def test_dumps_returns_bytes_and_dumps_str_returns_str(impl: ModuleType) -> None:
     assert type(impl.json.dumps({"a": [1]})) is bytes
     assert type(impl.json.dumps_str({"a": [1]})) is str
+
+
+def outcome(call: Callable[[], Any]) -> tuple[str, Any]:
+    """What a call gives: its result, or its exception's type and message."""
+    try:
+        return ("result", call())
+    except Exception as error:
+        return (type(error).__name__, str(error))
+
+
+def test_the_one_argument_dumps_agrees_with_the_full_call(impl: ModuleType) -> None:
+    """``dumps(obj)`` with no option is the common call (the native side gives it a fast
+    entry point, as it does ``loads(data)``): it answers exactly as the same call spelled
+    with options at their defaults, which takes the full path, errors included."""
+    circular: list[Any] = []
+    circular.append(circular)
+    objects: list[Any] = [
+        {"a": [1, 2.5, None, True, "é"]},
+        "\ud800",
+        float("nan"),
+        {1: "int key"},
+        Opaque(),
+        circular,
+        10**40,
+        Frozen(1, 2),
+    ]
+    for obj in objects:
+        short = functools.partial(impl.json.dumps, obj)
+        spelled_out = functools.partial(impl.json.dumps, obj, default=None, nan="error")
+        assert outcome(short) == outcome(spelled_out), obj
 
 
 @pytest.mark.parametrize("code", range(0x20))

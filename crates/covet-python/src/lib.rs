@@ -45,7 +45,7 @@ mod _native {
                 "JSONEncodeError",
                 crate::json::binding::encode_error_type(py)?,
             )?;
-            Ok(())
+            crate::json::install_fast_entry_points(module)
         }
     }
 

@@ -23,10 +23,8 @@ use super::usize_of;
 /// A function with a fast entry point.
 pub trait FastPath {
     /// The module attribute: the PyO3 function of that name is replaced, and kept for every
-    /// call the fast path declines.
+    /// call the fast path declines. Its docstring and text signature become the fast one's.
     const NAME: &'static CStr;
-    /// The docstring, its text signature first (`name(args)\n--\n\n`), as PyO3 writes it.
-    const DOC: &'static CStr;
 
     /// Where `install` keeps the PyO3 function.
     fn slow() -> &'static PyOnceLock<Py<PyAny>>;
@@ -119,8 +117,10 @@ pub fn install<F: FastPath>(module: &Bound<'_, PyModule>) -> PyResult<()> {
     let name = F::NAME
         .to_str()
         .map_err(|_| PySystemError::new_err("a fast entry point's name must be UTF-8"))?;
+    let slow = module.getattr(name)?;
+    let doc = documentation(name, &slow)?;
     // A second initialisation (subinterpreters) finds it set and keeps the first.
-    let _ = F::slow().set(py, module.getattr(name)?.unbind());
+    let _ = F::slow().set(py, slow.unbind());
     // CPython keeps a pointer to the method definition for the function's lifetime, and the
     // module can be initialised more than once per process (subinterpreters): one small
     // leaked definition per initialisation.
@@ -130,7 +130,7 @@ pub fn install<F: FastPath>(module: &Bound<'_, PyModule>) -> PyResult<()> {
             PyCFunctionFastWithKeywords: trampoline::<F>,
         },
         ml_flags: ffi::METH_FASTCALL | ffi::METH_KEYWORDS,
-        ml_doc: F::DOC.as_ptr(),
+        ml_doc: doc.as_ptr(),
     }));
     let module_name = module.name()?;
     // SAFETY: attached; `definition` is 'static; `module` and `module_name` are live and
@@ -148,4 +148,26 @@ pub fn install<F: FastPath>(module: &Bound<'_, PyModule>) -> PyResult<()> {
         )?
     };
     module.setattr(name, fast)
+}
+
+/// The docstring of the fast entry point: the PyO3 function's text signature and docstring,
+/// laid out as CPython reads them (`name(args)\n--\n\n` then the text), so that `help()` and
+/// `inspect.signature` see the same function. Kept for the process's lifetime, as the method
+/// definition that points to it (one small string per initialisation).
+fn documentation(name: &str, slow: &Bound<'_, PyAny>) -> PyResult<&'static CStr> {
+    let text = |attribute: &str| -> PyResult<Option<String>> {
+        let value = slow.getattr(attribute)?;
+        if value.is_none() {
+            return Ok(None);
+        }
+        Ok(Some(value.extract::<String>()?))
+    };
+    let mut doc = String::new();
+    if let Some(signature) = text("__text_signature__")? {
+        doc = format!("{name}{signature}\n--\n\n");
+    }
+    doc.push_str(&text("__doc__")?.unwrap_or_default());
+    let doc = std::ffi::CString::new(doc)
+        .map_err(|_| PySystemError::new_err("a docstring must not contain NUL"))?;
+    Ok(Box::leak(doc.into_boxed_c_str()))
 }

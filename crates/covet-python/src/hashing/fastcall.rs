@@ -21,8 +21,6 @@ struct Xxh3_64;
 
 impl FastPath for Xxh3_64 {
     const NAME: &'static CStr = c"xxh3_64";
-    const DOC: &'static CStr = c"xxh3_64(data, seed=None)\n--\n\nXXH3-64 of `data` as an int \
-                                 (`xxhash.xxh3_64_intdigest`). Stable across platforms.";
 
     fn slow() -> &'static PyOnceLock<Py<PyAny>> {
         static SLOW: PyOnceLock<Py<PyAny>> = PyOnceLock::new();

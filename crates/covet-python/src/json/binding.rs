@@ -48,6 +48,17 @@ impl<'a, 'py> FromPyObject<'a, 'py> for Flag {
     }
 }
 
+/// `dumps`' options when every one is at its default.
+pub(super) fn default_options<'py>() -> Options<'py> {
+    Options {
+        default: None,
+        sort_keys: false,
+        indent: None,
+        non_str_keys: false,
+        nan_null: false,
+    }
+}
+
 fn options<'py>(
     default: Option<Bound<'py, PyAny>>,
     sort_keys: Flag,
@@ -125,7 +136,7 @@ impl<'a, 'py> FromPyObject<'a, 'py> for NanPolicy {
 }
 
 /// Serializes `obj` into a bytes buffer, the newline included if asked.
-fn serialize<'py>(
+pub(super) fn serialize<'py>(
     py: Python<'py>,
     obj: &Bound<'py, PyAny>,
     options: Options<'py>,
@@ -307,6 +318,14 @@ fn decode_error(py: Python<'_>, document: &Document<'_, '_>, error: ParseError) 
 #[pyfunction]
 #[pyo3(signature = (data, /))]
 pub fn loads<'py>(py: Python<'py>, data: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    loads_document(py, data)
+}
+
+/// `loads`' work, for its PyO3 function and its fast entry point.
+pub(super) fn loads_document<'py>(
+    py: Python<'py>,
+    data: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
     let document = document(data)?;
     let encoding = match document {
         Document::Str(..) => Encoding::Utf8,
