@@ -77,6 +77,32 @@ impl Text<'_> {
         }
     }
 
+    /// The first 16 bytes of the text's UTF-8 form as a big-endian number, zero-padded: two
+    /// texts whose prefixes differ are in the order of their prefixes (UTF-8 byte order,
+    /// which is code-point order); equal prefixes say nothing (`cmp_code_points` decides).
+    /// Computed once per key, it settles most comparisons of a sort without reading either
+    /// text again.
+    pub fn utf8_prefix(&self) -> u128 {
+        let mut bytes = [0u8; 16];
+        let mut len = 0;
+        for index in 0..self.len() {
+            if len == bytes.len() {
+                break;
+            }
+            let mut encoded = [0u8; 4];
+            // Code points of a `str`: a lone surrogate (refused before any sort) is written
+            // as U+FFFD here, which only moves it among equal prefixes.
+            let point = char::from_u32(self.code_point(index)).unwrap_or('\u{fffd}');
+            for &byte in point.encode_utf8(&mut encoded).as_bytes() {
+                if len < bytes.len() {
+                    bytes[len] = byte;
+                    len += 1;
+                }
+            }
+        }
+        u128::from_be_bytes(bytes)
+    }
+
     /// Code-point order, which is also the order of the texts' UTF-8 bytes (what
     /// `sort_keys` sorts by).
     pub fn cmp_code_points(&self, other: &Text<'_>) -> std::cmp::Ordering {
@@ -115,8 +141,8 @@ pub fn write_text<O: Output>(out: &mut O, text: Text<'_>) -> Result<(), TextErro
     }
 }
 
-/// Writes UTF-8 `text` (from outside a `str`: converted keys, the error path) as a quoted
-/// JSON string. Its bytes of U+0080 and up are copied as they are.
+/// Writes UTF-8 `text` (bytes, not a `str`'s stored form: the fuzz targets and the criterion
+/// benches) as a quoted JSON string. Its bytes of U+0080 and up are copied as they are.
 pub fn write_utf8<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemory> {
     out.reserve(text.len() + 2 + SLACK)?;
     // SAFETY: room for the quote, the text and the slack was reserved just above.
@@ -195,6 +221,8 @@ pub fn write_ascii_key<O: Output>(
     Ok(true)
 }
 
+/// Writes one-byte-wide `text` (Latin-1: ASCII, or with characters U+0080 to U+00FF, which
+/// take two bytes each in UTF-8).
 #[inline]
 fn write_latin1<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemory> {
     out.reserve(text.len() + 2 + SLACK)?;
@@ -1029,6 +1057,59 @@ mod tests {
                 write_text(&mut out, Text::Ucs4(&[0x1f600, u32::from(unit)])),
                 Err(TextError::LoneSurrogate)
             );
+        }
+    }
+
+    #[test]
+    fn utf8_prefixes_keep_the_order_or_tie() {
+        let texts = [
+            "",
+            "a",
+            "a\u{0}",
+            "a\u{0}b",
+            "ab",
+            "b",
+            "é",
+            "ÿ",
+            "Ā",
+            "世",
+            "😀",
+            "😀a",
+            "profile_background_color",
+            "profile_background_image",
+            "0123456789abcdef",
+            "0123456789abcdefX",
+            "0123456789abcdeé",
+        ];
+        for a in texts {
+            for b in texts {
+                let (pa, pb) = (stored_text(a).utf8_prefix(), stored_text(b).utf8_prefix());
+                if pa != pb {
+                    assert_eq!(pa.cmp(&pb), a.as_bytes().cmp(b.as_bytes()), "{a:?} {b:?}");
+                }
+            }
+        }
+        // Equal prefixes for texts that differ only after 16 bytes, or in a trailing NUL.
+        assert_eq!(
+            stored_text("a").utf8_prefix(),
+            stored_text("a\u{0}").utf8_prefix()
+        );
+        assert_eq!(
+            stored_text("0123456789abcdef").utf8_prefix(),
+            stored_text("0123456789abcdefX").utf8_prefix()
+        );
+    }
+
+    /// `text` in the narrowest form CPython would store it in (leaked: for tests only).
+    fn stored_text(text: &str) -> Text<'static> {
+        let points: Vec<u32> = text.chars().map(u32::from).collect();
+        let widest = points.iter().copied().max().unwrap_or(0);
+        if widest < 0x100 {
+            Text::Latin1(points.iter().map(|&p| p as u8).collect::<Vec<_>>().leak())
+        } else if widest < 0x10000 {
+            Text::Ucs2(points.iter().map(|&p| p as u16).collect::<Vec<_>>().leak())
+        } else {
+            Text::Ucs4(points.leak())
         }
     }
 

@@ -13,10 +13,11 @@
 //!   check proved; a subclass shares its base's layout and is read as its base.
 //! - **New references** come back as `Bound`, or as `Option<Bound>` where the caller leaves
 //!   CPython's exception set for later (`loads`' sink); NULL never leaves this folder.
-//! - **Containers.** An item read from a dict or a list becomes a new reference before any
-//!   Python code can run, and on free-threaded builds it is read within the container's
-//!   critical section (`containers`): user code that empties the container meanwhile cannot
-//!   free what is being written.
+//! - **Containers.** An item read from a dict or a list is used without a reference of ours
+//!   only while no Python code can run (the container's reference keeps it alive), and
+//!   becomes a new reference before any can; on free-threaded builds it is read within the
+//!   container's critical section (`containers`): user code that empties the container
+//!   meanwhile cannot free what is being written.
 //!
 //! Where a wrapper's precondition cannot be expressed in its types (bytes that must be ASCII
 //! for a compact ASCII `str`), it is an `unsafe fn` with a `# Safety` section.

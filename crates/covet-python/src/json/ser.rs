@@ -295,6 +295,8 @@ struct SortEntry {
     /// key text that `sorted_pairs` keeps alive until the object is written: the entry is
     /// read only meanwhile (`'static` stands for that span, which no lifetime names).
     text: Text<'static>,
+    /// The key's `utf8_prefix`: most comparisons end on it.
+    prefix: u128,
     value: usize,
 }
 
@@ -1011,14 +1013,19 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
             let text = unsafe { std::mem::transmute::<Text<'_>, Text<'static>>(text) };
             self.order.push(SortEntry {
                 text,
+                prefix: text.utf8_prefix(),
                 value: index + 1,
             });
         }
         // Equal converted keys keep their order: the index breaks ties, and an unstable sort
         // needs no buffer of its own (a stable one allocates, infallibly, as many as there
         // are keys). Code-point order is UTF-8 byte order.
-        self.order[mark..]
-            .sort_unstable_by(|a, b| a.text.cmp_code_points(&b.text).then(a.value.cmp(&b.value)));
+        self.order[mark..].sort_unstable_by(|a, b| {
+            a.prefix
+                .cmp(&b.prefix)
+                .then_with(|| a.text.cmp_code_points(&b.text))
+                .then(a.value.cmp(&b.value))
+        });
         let result = self.sorted_items(mark, identity, depth);
         self.order.truncate(mark);
         // The converted keys lived until here: `order` pointed into them.
