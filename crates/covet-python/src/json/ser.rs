@@ -28,7 +28,7 @@
 use std::collections::TryReserveError;
 
 use covet_core::json::text::{
-    has_lone_surrogate, write_ascii, write_ascii_key, write_text, Text, TextError,
+    has_lone_surrogate, write_ascii, write_ascii_key, write_text, RawText, Text, TextError,
 };
 use covet_core::json::write::{is_json_number, write_f64, write_i64, OutOfMemory, Output};
 use covet_core::json::MAX_DEPTH;
@@ -293,8 +293,8 @@ pub struct Serializer<'py, O, const SNAPSHOT: bool> {
 struct SortEntry {
     /// The key's characters, inside a `str` that `held` keeps alive or inside a converted
     /// key text that `sorted_pairs` keeps alive until the object is written: the entry is
-    /// read only meanwhile (`'static` stands for that span, which no lifetime names).
-    text: Text<'static>,
+    /// read only meanwhile.
+    text: RawText,
     /// The key's `utf8_prefix`: most comparisons end on it.
     prefix: u128,
     value: usize,
@@ -1000,20 +1000,29 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
             .map_err(|_| memory_error())?;
         let mut next_converted = converted.iter();
         for index in (start..end).step_by(2) {
-            // A str key was read above: its characters are there.
-            let text = match as_str(self.held[index].as_borrowed()) {
-                Some(text) => str_text(text).unwrap_or(Text::Latin1(&[])),
-                None => next_converted
-                    .next()
-                    .map_or(Text::Latin1(&[]), KeyText::as_text),
+            // Each arm makes its own entry: a `Text` chosen between the two arms would be
+            // built in memory and copied with a wider load than its stores (a stall per key).
+            let (text, prefix) = match as_str(self.held[index].as_borrowed()) {
+                // Compact ASCII, most keys: its bytes, read without building a `Text` first.
+                Some(key) if compact_ascii(key).is_some() => {
+                    let text = Text::Latin1(compact_ascii(key).unwrap_or_default());
+                    (RawText::new(text), text.utf8_prefix())
+                }
+                // A str key was read above: its characters are there.
+                Some(key) => {
+                    let text = str_text(key).unwrap_or(Text::Latin1(&[]));
+                    (RawText::new(text), text.utf8_prefix())
+                }
+                None => {
+                    let text = next_converted
+                        .next()
+                        .map_or(Text::Latin1(&[]), KeyText::as_text);
+                    (RawText::new(text), text.utf8_prefix())
+                }
             };
-            // SAFETY: the characters stay alive while the entry is read (see the field):
-            // `held` keeps the `str` keys, `converted` the others, until this object is
-            // written.
-            let text = unsafe { std::mem::transmute::<Text<'_>, Text<'static>>(text) };
             self.order.push(SortEntry {
                 text,
-                prefix: text.utf8_prefix(),
+                prefix,
                 value: index + 1,
             });
         }
@@ -1023,7 +1032,8 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         self.order[mark..].sort_unstable_by(|a, b| {
             a.prefix
                 .cmp(&b.prefix)
-                .then_with(|| a.text.cmp_code_points(&b.text))
+                // SAFETY: both keys are alive while this object is written (the field).
+                .then_with(|| unsafe { a.text.text().cmp_code_points(&b.text.text()) })
                 .then(a.value.cmp(&b.value))
         });
         let result = self.sorted_items(mark, identity, depth);
@@ -1048,11 +1058,13 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
                 self.out.write(b",")?;
             }
             self.newline(depth)?;
-            write_text(&mut self.out, entry.text)?;
+            // SAFETY: the key is alive while this object is written (the field).
+            let key = unsafe { entry.text.text() };
+            write_text(&mut self.out, key)?;
             self.key_separator()?;
             let value = self.held_item(entry.value);
             self.value(value, depth)
-                .map_err(|failure| unwind_at_key(failure, identity, entry.text))?;
+                .map_err(|failure| unwind_at_key(failure, identity, key))?;
         }
         Ok(self.close(Brackets::Object, depth)?)
     }
@@ -1172,7 +1184,10 @@ fn write_quoted<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemory> 
 /// A `str` key (or the `str` a key converts to), if it has a UTF-8 form (no lone
 /// surrogate).
 fn str_key(key: Bound<'_, PyString>) -> Result<KeyText<'_>, Failure> {
-    if has_lone_surrogate(str_text(key.as_borrowed())?) {
+    // A compact ASCII str (most keys) has no surrogate to look for.
+    if compact_ascii(key.as_borrowed()).is_none()
+        && has_lone_surrogate(str_text(key.as_borrowed())?)
+    {
         return Err(encode_error(Problem::LoneSurrogate));
     }
     Ok(KeyText::Str(key))
