@@ -22,12 +22,14 @@ pub fn first_special(text: &[u8]) -> (usize, bool) {
 #[inline]
 fn first_special_at(level: Level, text: &[u8]) -> (usize, bool) {
     match level {
+        // Only texts of 32 bytes and more are worth the call: shorter ones (most strings)
+        // stay on the inlined SSE2 path.
         // SAFETY: AVX2 is there (the level is available).
         #[cfg(target_arch = "x86_64")]
-        Level::Avx2 => unsafe { first_special_avx2(text) },
+        Level::Avx2 if text.len() >= 32 => unsafe { first_special_avx2(text) },
         // SAFETY: SSE2 is part of x86_64.
         #[cfg(target_arch = "x86_64")]
-        Level::Sse2 => unsafe { first_special_sse2(text) },
+        Level::Sse2 | Level::Avx2 => unsafe { first_special_sse2(text) },
         _ => first_special_scalar(text, 0, false),
     }
 }
@@ -46,12 +48,11 @@ unsafe fn first_special_avx2(text: &[u8]) -> (usize, bool) {
     let quote = _mm256_set1_epi8(0x22);
     let backslash = _mm256_set1_epi8(0x5c);
     let below_space = _mm256_set1_epi8(0x1f);
-    let mut pos = 0;
-    let mut non_ascii = false;
-    while pos + 32 <= text.len() {
-        // SAFETY: 32 bytes inside `text`; an unaligned load.
+    // (special bytes, non-ASCII bytes) as bit masks of the 32 bytes at `at`.
+    let masks = |at: usize| -> (u32, u32) {
+        // SAFETY: callers pass `at + 32 <= text.len()`; an unaligned load.
         #[allow(clippy::cast_ptr_alignment)]
-        let chunk = unsafe { _mm256_loadu_si256(text.as_ptr().add(pos).cast::<__m256i>()) };
+        let chunk = unsafe { _mm256_loadu_si256(text.as_ptr().add(at).cast::<__m256i>()) };
         let control = _mm256_cmpeq_epi8(_mm256_max_epu8(chunk, below_space), below_space);
         let special = _mm256_or_si256(
             _mm256_or_si256(
@@ -60,22 +61,45 @@ unsafe fn first_special_avx2(text: &[u8]) -> (usize, bool) {
             ),
             control,
         );
-        let special = u32::from_ne_bytes(_mm256_movemask_epi8(special).to_ne_bytes());
-        let high = u32::from_ne_bytes(_mm256_movemask_epi8(chunk).to_ne_bytes());
+        (
+            u32::from_ne_bytes(_mm256_movemask_epi8(special).to_ne_bytes()),
+            u32::from_ne_bytes(_mm256_movemask_epi8(chunk).to_ne_bytes()),
+        )
+    };
+    let found = |pos: usize, special: u32, high: u32, non_ascii: bool| {
+        let index = special.trailing_zeros();
+        let before = (1u64 << index) - 1;
+        (
+            pos + index as usize,
+            non_ascii || u64::from(high) & before != 0,
+        )
+    };
+    if text.len() < 32 {
+        // SAFETY: SSE2 is part of x86_64.
+        return unsafe { first_special_sse2(text) };
+    }
+    let mut pos = 0;
+    let mut non_ascii = false;
+    while pos + 32 <= text.len() {
+        let (special, high) = masks(pos);
         if special != 0 {
-            let index = special.trailing_zeros();
-            let before = (1u64 << index) - 1;
-            return (
-                pos + index as usize,
-                non_ascii || u64::from(high) & before != 0,
-            );
+            return found(pos, special, high, non_ascii);
         }
         non_ascii |= high != 0;
         pos += 32;
     }
-    // SAFETY: SSE2 is part of x86_64.
-    let (rest, rest_non_ascii) = unsafe { first_special_sse2(&text[pos..]) };
-    (pos + rest, non_ascii || rest_non_ascii)
+    if pos == text.len() {
+        return (pos, non_ascii);
+    }
+    // The last 32 bytes; the first of them were checked above (no special byte among them),
+    // so their bits are shifted out.
+    let checked = pos - (text.len() - 32);
+    let (special, high) = masks(text.len() - 32);
+    let (special, high) = (special >> checked, high >> checked);
+    if special != 0 {
+        return found(pos, special, high, non_ascii);
+    }
+    (text.len(), non_ascii || high != 0)
 }
 
 #[inline]
