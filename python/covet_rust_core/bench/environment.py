@@ -18,6 +18,8 @@ from covet_rust_core._backend import import_native
 # Distributions whose versions a report records: covet's peers and what they stand on.
 PEER_DISTRIBUTIONS = (
     "orjson",
+    "ssrjson",
+    "msgspec",
     "PyJWT",
     "oxyjwt",
     "cryptography",
