@@ -4,6 +4,7 @@ measures; CI runs it once as a smoke)."""
 
 from __future__ import annotations
 
+import gc
 import json
 import sys
 import types
@@ -89,6 +90,21 @@ def test_run_times_only_contenders_that_can_run_and_reports_a_failure() -> None:
     assert results["ok"].warmup_calls >= 2  # the first call, then calibration
     assert results["flaky"].error == "RuntimeError: broke in round 2"
     assert done == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_collector_runs_are_counted_per_contender_and_sample() -> None:
+    """Each sample records the cyclic-collector runs during it: a contender that collects
+    once per call shows at least one per call, one that allocates nothing none (the
+    collector is reset before each sample, and nothing else runs meanwhile)."""
+    contenders = [Contender("collects", gc.collect, "native"), Contender("idle", lambda: None)]
+    results = run(contenders, rounds=3, sample_seconds=1e-4, collect=True)
+    collects, idle = results["collects"], results["idle"]
+    assert len(collects.collections) == len(collects.per_call) == 3
+    assert all(runs >= collects.calls_per_sample for runs in collects.collections)
+    assert idle.collections == [0, 0, 0]
+    entry = report.contender_entry(contenders[0], collects)
+    assert entry["collections"] == collects.collections
+    assert entry["collections_per_call"] >= 1
 
 
 def test_a_cold_contender_gets_a_fresh_argument_for_every_call() -> None:

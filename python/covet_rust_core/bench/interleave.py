@@ -50,6 +50,13 @@ class Contender:
 COLD_MAX_BATCH = 16
 
 
+def _collections() -> int:
+    """Collections the cyclic collector has run so far, all generations together (automatic
+    ones, and any a contender runs itself, as covet's ``loads`` does for the one its
+    collector pause deferred)."""
+    return sum(generation["collections"] for generation in gc.get_stats())
+
+
 def _time_batch(contender: Contender, calls: int) -> float:
     """Seconds for ``calls`` calls of ``contender`` (cold: the fresh arguments are made
     before the clock starts, and dropped after it stops)."""
@@ -77,6 +84,10 @@ class Result:
     error: str | None = None
     calls_per_sample: int = 0  # calls timed together in each round
     warmup_calls: int = 0  # untimed calls before the first round (first call, calibration)
+    # Cyclic-collector collections (any generation) during each round's sample: the
+    # contenders of a workload share one collector, and one's allocations can trigger a
+    # collection that another's sample pays for.
+    collections: list[int] = field(default_factory=list)
 
     @property
     def median(self) -> float:
@@ -172,12 +183,14 @@ def run(
             calls = result.calls_per_sample
             if collect:
                 gc.collect()
+            before = _collections()
             try:
                 elapsed = _time_batch(contender, calls)
             except Exception as error:
                 result.error = f"{type(error).__name__}: {error}"
                 continue
             result.per_call.append(elapsed / calls)
+            result.collections.append(_collections() - before)
         if progress is not None:
             progress(round_index + 1, rounds)
     return results

@@ -81,6 +81,13 @@ def contender_entry(contender: Contender, result: Result | None) -> Entry:
         "calls_per_sample": result.calls_per_sample if result is not None else 0,
         "warmup_calls": result.warmup_calls if result is not None else 0,
         "samples": samples,
+        # Collector runs during each sample, and per call over all samples.
+        "collections": list(result.collections) if result is not None else [],
+        "collections_per_call": (
+            sum(result.collections) / (len(result.collections) * result.calls_per_sample)
+            if result is not None and result.collections and result.calls_per_sample
+            else None
+        ),
         "median": None,
         "q1": None,
         "q3": None,
@@ -513,7 +520,7 @@ def workload_table(entry: Entry, *, markdown: bool) -> list[str]:
                 why = f"ERROR: {c['error']}"
             else:
                 why = f"not timed: {c['unavailable'] or 'no samples'}"
-            rows.append([c["name"], "", "", "", "", "", why])
+            rows.append([c["name"], "", "", "", "", "", "", why])
             continue
         throughput = ""
         if entry["nbytes"]:
@@ -527,16 +534,34 @@ def workload_table(entry: Entry, *, markdown: bool) -> list[str]:
                 throughput,
                 "-" if c["kind"] == NATIVE_KIND else format_ratio(ratio),
                 format_interval(ratio),
+                _collections_cell(c.get("collections_per_call")),
                 "",
             ]
         )
-    headers = ["contender", "median", "IQR", "MB/s", "native faster by", "95% CI", "note"]
+    headers = [
+        "contender",
+        "median",
+        "IQR",
+        "MB/s",
+        "native faster by",
+        "95% CI",
+        "GC runs per call",
+        "note",
+    ]
     size = f", {entry['nbytes']:,} bytes" if entry["nbytes"] else ""
     title = f"{entry['key']}: {entry['description']}{size}; {entry['rounds']} rounds"
     head = [f"#### {title}" if markdown else title, ""]
     if entry["error"]:
         return [*head, f"ERROR preparing the workload: {entry['error']}", ""]
     return [*head, *table(headers, rows, markdown=markdown), ""]
+
+
+def _collections_cell(per_call: float | None) -> str:
+    """Cyclic-collector runs per call during the timed samples (a report from before the
+    column has none)."""
+    if per_call is None:
+        return ""
+    return f"{per_call:.3g}"
 
 
 def comparison_lines(report: Report, *, markdown: bool) -> list[str]:
