@@ -4,6 +4,44 @@
 
 use super::simd::{level, Level};
 
+/// The bytes of `chunk` that end a plain run (a quote, a backslash, a control character), as
+/// 0xff, the others 0: the parser's string scan and the serializer's string copy both ask.
+#[cfg(target_arch = "x86_64")]
+#[allow(clippy::inline_always)] // a few instructions inside every vector loop
+#[inline(always)]
+pub(super) fn special_bytes_sse2(chunk: std::arch::x86_64::__m128i) -> std::arch::x86_64::__m128i {
+    use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_max_epu8, _mm_or_si128, _mm_set1_epi8};
+    // SAFETY: SSE2 is part of x86_64; register operations only.
+    unsafe {
+        let below_space = _mm_set1_epi8(0x1f);
+        // max(byte, 0x1f) == 0x1f exactly for the control characters.
+        let control = _mm_cmpeq_epi8(_mm_max_epu8(chunk, below_space), below_space);
+        let quote = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(0x22));
+        let backslash = _mm_cmpeq_epi8(chunk, _mm_set1_epi8(0x5c));
+        _mm_or_si128(_mm_or_si128(quote, backslash), control)
+    }
+}
+
+/// `special_bytes_sse2` for 32 bytes.
+///
+/// # Safety
+/// The CPU has AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+#[inline]
+pub(super) unsafe fn special_bytes_avx2(
+    chunk: std::arch::x86_64::__m256i,
+) -> std::arch::x86_64::__m256i {
+    use std::arch::x86_64::{
+        _mm256_cmpeq_epi8, _mm256_max_epu8, _mm256_or_si256, _mm256_set1_epi8,
+    };
+    let below_space = _mm256_set1_epi8(0x1f);
+    let control = _mm256_cmpeq_epi8(_mm256_max_epu8(chunk, below_space), below_space);
+    let quote = _mm256_cmpeq_epi8(chunk, _mm256_set1_epi8(0x22));
+    let backslash = _mm256_cmpeq_epi8(chunk, _mm256_set1_epi8(0x5c));
+    _mm256_or_si256(_mm256_or_si256(quote, backslash), control)
+}
+
 /// Whether `byte` is a quote, a backslash or a control character.
 // The byte-by-byte form: the portable scan, and the tests' reference.
 #[inline]
@@ -41,26 +79,16 @@ fn first_special_at(level: Level, text: &[u8]) -> (usize, bool) {
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
 unsafe fn first_special_avx2(text: &[u8]) -> (usize, bool) {
-    use std::arch::x86_64::{
-        __m256i, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_max_epu8, _mm256_movemask_epi8,
-        _mm256_or_si256, _mm256_set1_epi8,
-    };
-    let quote = _mm256_set1_epi8(0x22);
-    let backslash = _mm256_set1_epi8(0x5c);
-    let below_space = _mm256_set1_epi8(0x1f);
+    use std::arch::x86_64::{__m256i, _mm256_loadu_si256, _mm256_movemask_epi8};
     // (special bytes, non-ASCII bytes) as bit masks of the 32 bytes at `at`.
     let masks = |at: usize| -> (u32, u32) {
-        // SAFETY: callers pass `at + 32 <= text.len()`; an unaligned load.
+        // SAFETY: callers pass `at + 32 <= text.len()`; an unaligned load. AVX2 is there
+        // (the caller's promise).
         #[allow(clippy::cast_ptr_alignment)]
-        let chunk = unsafe { _mm256_loadu_si256(text.as_ptr().add(at).cast::<__m256i>()) };
-        let control = _mm256_cmpeq_epi8(_mm256_max_epu8(chunk, below_space), below_space);
-        let special = _mm256_or_si256(
-            _mm256_or_si256(
-                _mm256_cmpeq_epi8(chunk, quote),
-                _mm256_cmpeq_epi8(chunk, backslash),
-            ),
-            control,
-        );
+        let (chunk, special) = unsafe {
+            let chunk = _mm256_loadu_si256(text.as_ptr().add(at).cast::<__m256i>());
+            (chunk, special_bytes_avx2(chunk))
+        };
         (
             u32::from_ne_bytes(_mm256_movemask_epi8(special).to_ne_bytes()),
             u32::from_ne_bytes(_mm256_movemask_epi8(chunk).to_ne_bytes()),
@@ -117,10 +145,7 @@ fn first_special_scalar(text: &[u8], mut pos: usize, mut non_ascii: bool) -> (us
 #[cfg(target_arch = "x86_64")]
 #[inline]
 unsafe fn first_special_sse2(text: &[u8]) -> (usize, bool) {
-    use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8,
-    };
+    use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_movemask_epi8};
     // SAFETY: (the whole body) every load is unaligned and reads 16 bytes inside `text` or
     // inside a local copy. Reading past the end of `text`, even within its memory page, is
     // undefined behaviour (AddressSanitizer reports it: fuzz/, json_parse), so the tail is
@@ -128,23 +153,12 @@ unsafe fn first_special_sse2(text: &[u8]) -> (usize, bool) {
     // shorter than 16 bytes is copied to a zero-padded block first (as cheap as the old
     // over-read: callgrind counted 2.6 more instructions per dict key).
     unsafe {
-        let quote = _mm_set1_epi8(i8::from_ne_bytes([b'"']));
-        let backslash = _mm_set1_epi8(i8::from_ne_bytes([b'\\']));
-        let below_space = _mm_set1_epi8(0x1f);
         // (special bytes, non-ASCII bytes) as bit masks of the 16 bytes at `at`.
         let masks = |at: *const u8| -> (u32, u32) {
             // An unaligned load: the alignment of the pointer type does not matter.
             #[allow(clippy::cast_ptr_alignment)]
             let chunk = _mm_loadu_si128(at.cast::<__m128i>());
-            // max(byte, 0x1f) == 0x1f exactly for the control characters.
-            let control = _mm_cmpeq_epi8(_mm_max_epu8(chunk, below_space), below_space);
-            let special = _mm_or_si128(
-                _mm_or_si128(
-                    _mm_cmpeq_epi8(chunk, quote),
-                    _mm_cmpeq_epi8(chunk, backslash),
-                ),
-                control,
-            );
+            let special = special_bytes_sse2(chunk);
             (
                 u32::from_ne_bytes(_mm_movemask_epi8(special).to_ne_bytes()),
                 u32::from_ne_bytes(_mm_movemask_epi8(chunk).to_ne_bytes()),

@@ -12,6 +12,8 @@
 //! twitter.json. So writes may run up to [`SLACK`] bytes past what they commit: every
 //! reservation counts it.
 
+#[cfg(target_arch = "x86_64")]
+use super::scan::{special_bytes_avx2, special_bytes_sse2};
 use super::simd::{level, Level};
 use super::write::{OutOfMemory, Output};
 
@@ -548,9 +550,8 @@ unsafe fn copy_plain_portable(text: &[u8], target: *mut u8, stop: Stop) -> usize
 #[target_feature(enable = "avx2")]
 unsafe fn copy_plain_avx2(source: *const u8, len: usize, target: *mut u8, stop: Stop) -> usize {
     use std::arch::x86_64::{
-        __m256i, _mm256_and_si256, _mm256_cmpeq_epi8, _mm256_loadu_si256, _mm256_max_epu8,
-        _mm256_movemask_epi8, _mm256_or_si256, _mm256_set1_epi8, _mm256_setzero_si256,
-        _mm256_storeu_si256,
+        __m256i, _mm256_and_si256, _mm256_loadu_si256, _mm256_movemask_epi8, _mm256_or_si256,
+        _mm256_set1_epi8, _mm256_setzero_si256, _mm256_storeu_si256,
     };
     if len < 32 {
         // SAFETY: the caller's promises, which are the SSE2 path's.
@@ -560,9 +561,6 @@ unsafe fn copy_plain_avx2(source: *const u8, len: usize, target: *mut u8, stop: 
     // inside the text (the last block ends at its end, overlapping plain bytes already
     // copied), stores write the same offsets of `target`.
     unsafe {
-        let quote = _mm256_set1_epi8(0x22);
-        let backslash = _mm256_set1_epi8(0x5c);
-        let below_space = _mm256_set1_epi8(0x1f);
         let high_bits = if stop == Stop::SpecialOrHigh {
             _mm256_set1_epi8(-1)
         } else {
@@ -572,14 +570,7 @@ unsafe fn copy_plain_avx2(source: *const u8, len: usize, target: *mut u8, stop: 
         let block = |at: usize| -> u32 {
             let chunk = _mm256_loadu_si256(source.add(at).cast::<__m256i>());
             _mm256_storeu_si256(target.add(at).cast::<__m256i>(), chunk);
-            let control = _mm256_cmpeq_epi8(_mm256_max_epu8(chunk, below_space), below_space);
-            let special = _mm256_or_si256(
-                _mm256_or_si256(
-                    _mm256_cmpeq_epi8(chunk, quote),
-                    _mm256_cmpeq_epi8(chunk, backslash),
-                ),
-                control,
-            );
+            let special = special_bytes_avx2(chunk);
             let high = _mm256_and_si256(chunk, high_bits);
             u32::from_ne_bytes(_mm256_movemask_epi8(_mm256_or_si256(special, high)).to_ne_bytes())
         };
@@ -630,15 +621,12 @@ const fn word_stops(word: u64, stop: Stop) -> bool {
 #[inline(never)]
 unsafe fn copy_plain_sse2(source: *const u8, len: usize, target: *mut u8, stop: Stop) -> usize {
     use std::arch::x86_64::{
-        __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128,
-        _mm_set1_epi8, _mm_setzero_si128, _mm_storeu_si128,
+        __m128i, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        _mm_setzero_si128, _mm_storeu_si128,
     };
     // SAFETY: (the whole body) SSE2 is part of x86_64; reads and writes as `copy_plain`
     // says.
     unsafe {
-        let quote = _mm_set1_epi8(0x22);
-        let backslash = _mm_set1_epi8(0x5c);
-        let below_space = _mm_set1_epi8(0x1f);
         let high_bits = if stop == Stop::SpecialOrHigh {
             _mm_set1_epi8(-1)
         } else {
@@ -649,15 +637,7 @@ unsafe fn copy_plain_sse2(source: *const u8, len: usize, target: *mut u8, stop: 
         let block = |at: usize| -> u32 {
             let chunk = _mm_loadu_si128(source.add(at).cast::<__m128i>());
             _mm_storeu_si128(target.add(at).cast::<__m128i>(), chunk);
-            // max(byte, 0x1f) == 0x1f exactly for the control characters.
-            let control = _mm_cmpeq_epi8(_mm_max_epu8(chunk, below_space), below_space);
-            let special = _mm_or_si128(
-                _mm_or_si128(
-                    _mm_cmpeq_epi8(chunk, quote),
-                    _mm_cmpeq_epi8(chunk, backslash),
-                ),
-                control,
-            );
+            let special = special_bytes_sse2(chunk);
             // The high bit of each byte is kept by movemask: only with `SpecialOrHigh`.
             let high = std::arch::x86_64::_mm_and_si128(chunk, high_bits);
             u32::from_ne_bytes(_mm_movemask_epi8(_mm_or_si128(special, high)).to_ne_bytes())
@@ -732,10 +712,10 @@ impl WideUnit for u32 {
 #[cfg(target_arch = "x86_64")]
 unsafe fn write_ucs2_block_sse2(units: &[u16], mut target: *mut u8) -> Result<*mut u8, TextError> {
     use std::arch::x86_64::{
-        __m128i, _mm_and_si128, _mm_cmpeq_epi16, _mm_cmpeq_epi8, _mm_cvtsi128_si64,
-        _mm_loadu_si128, _mm_max_epu8, _mm_movemask_epi8, _mm_or_si128, _mm_packus_epi16,
-        _mm_set1_epi16, _mm_set1_epi8, _mm_setzero_si128, _mm_slli_epi16, _mm_srli_epi16,
-        _mm_storel_epi64, _mm_unpackhi_epi16, _mm_unpackhi_epi64, _mm_unpacklo_epi16,
+        __m128i, _mm_and_si128, _mm_cmpeq_epi16, _mm_cvtsi128_si64, _mm_loadu_si128,
+        _mm_movemask_epi8, _mm_or_si128, _mm_packus_epi16, _mm_set1_epi16, _mm_setzero_si128,
+        _mm_slli_epi16, _mm_srli_epi16, _mm_storel_epi64, _mm_unpackhi_epi16, _mm_unpackhi_epi64,
+        _mm_unpacklo_epi16,
     };
     // Six of the eight bytes of `word`, its two 32-bit lanes' low three bytes each.
     let six = |word: i64| -> u64 {
@@ -755,9 +735,6 @@ unsafe fn write_ucs2_block_sse2(units: &[u16], mut target: *mut u8) -> Result<*m
         let three_bits = _mm_set1_epi16(-0x800); // 0xf800
         let surrogates = _mm_set1_epi16(-0x2800); // 0xd800
         let zero = _mm_setzero_si128();
-        let quote = _mm_set1_epi8(0x22);
-        let backslash = _mm_set1_epi8(0x5c);
-        let below_space = _mm_set1_epi8(0x1f);
         let six_bits = _mm_set1_epi16(0x3f);
         let continuation = _mm_set1_epi16(0x80);
         let lead = _mm_set1_epi16(0xe0);
@@ -769,15 +746,7 @@ unsafe fn write_ucs2_block_sse2(units: &[u16], mut target: *mut u8) -> Result<*m
                 let bytes = _mm_packus_epi16(chunk, chunk);
                 #[allow(clippy::cast_ptr_alignment)] // an unaligned store
                 _mm_storel_epi64(target.cast::<__m128i>(), bytes);
-                let control = _mm_cmpeq_epi8(_mm_max_epu8(bytes, below_space), below_space);
-                let special = _mm_or_si128(
-                    _mm_or_si128(
-                        _mm_cmpeq_epi8(bytes, quote),
-                        _mm_cmpeq_epi8(bytes, backslash),
-                    ),
-                    control,
-                );
-                let mask = _mm_movemask_epi8(special) & 0xff;
+                let mask = _mm_movemask_epi8(special_bytes_sse2(bytes)) & 0xff;
                 if mask == 0 {
                     target = target.add(8);
                     at += 8;
@@ -951,18 +920,8 @@ mod tests {
 
     /// `text` in the narrowest form CPython would store it in, written.
     fn written(text: &str) -> Result<Vec<u8>, TextError> {
-        let points: Vec<u32> = text.chars().map(u32::from).collect();
-        let widest = points.iter().copied().max().unwrap_or(0);
         let mut out = Vec::new();
-        if widest < 0x100 {
-            let units: Vec<u8> = points.iter().map(|&p| p as u8).collect();
-            write_text(&mut out, Text::Latin1(&units))?;
-        } else if widest < 0x10000 {
-            let units: Vec<u16> = points.iter().map(|&p| p as u16).collect();
-            write_text(&mut out, Text::Ucs2(&units))?;
-        } else {
-            write_text(&mut out, Text::Ucs4(&points))?;
-        }
+        write_text(&mut out, stored_text(text))?;
         Ok(out)
     }
 
@@ -1227,40 +1186,14 @@ mod tests {
         let texts = [
             "", "a", "ab", "b", "é", "ÿ", "Ā", "世", "\u{ffff}", "😀", "😀a",
         ];
-        let stored = |text: &str| -> (Vec<u8>, Vec<u16>, Vec<u32>) {
-            let points: Vec<u32> = text.chars().map(u32::from).collect();
-            (
-                points.iter().map(|&p| p as u8).collect(),
-                points.iter().map(|&p| p as u16).collect(),
-                points,
-            )
-        };
         for a in texts {
             for b in texts {
-                let (a1, a2, a4) = stored(a);
-                let (b1, b2, b4) = stored(b);
                 let expected = a.as_bytes().cmp(b.as_bytes());
-                let widest = |t: &str| t.chars().map(u32::from).max().unwrap_or(0);
-                let form =
-                    |t: &str, one: &'static [u8], two: &'static [u16], four: &'static [u32]| {
-                        let w = widest(t);
-                        if w < 0x100 {
-                            Text::Latin1(one)
-                        } else if w < 0x10000 {
-                            Text::Ucs2(two)
-                        } else {
-                            Text::Ucs4(four)
-                        }
-                    };
-                let (a1, a2, a4) = (a1.leak(), a2.leak(), a4.leak());
-                let (b1, b2, b4) = (b1.leak(), b2.leak(), b4.leak());
-                let order = form(a, a1, a2, a4).cmp_code_points(&form(b, b1, b2, b4));
-                assert_eq!(order, expected, "{a:?} {b:?}");
+                let (a_text, b_text) = (stored_text(a), stored_text(b));
+                assert_eq!(a_text.cmp_code_points(&b_text), expected, "{a:?} {b:?}");
                 // Any width against any width compares by code point.
-                assert_eq!(
-                    Text::Ucs4(a4).cmp_code_points(&form(b, b1, b2, b4)),
-                    expected
-                );
+                let points: Vec<u32> = a.chars().map(u32::from).collect();
+                assert_eq!(Text::Ucs4(&points).cmp_code_points(&b_text), expected);
             }
         }
     }

@@ -182,36 +182,66 @@ unsafe fn table_next(
         let entries = keys
             .cast::<u8>()
             .add(std::mem::size_of::<DictKeysHeader>() + (1usize << (*keys).dk_log2_index_bytes));
-        let mut index = *position;
+        // Aligned: the entries follow a header of 8-byte fields and an index table of at
+        // least 8 bytes (CPython's `DK_ENTRIES`).
+        #[allow(clippy::cast_ptr_alignment)]
         if (*keys).dk_kind == DICT_KEYS_GENERAL {
-            // Aligned: the entries follow a header of 8-byte fields and an index table of
-            // at least 8 bytes (CPython's `DK_ENTRIES`).
-            #[allow(clippy::cast_ptr_alignment)]
-            let entries = entries.cast::<GeneralEntry>();
-            while index < count {
-                let entry = &*entries.offset(index);
-                index += 1;
-                if !entry.me_value.is_null() {
-                    *position = index;
-                    return Some((entry.me_key, entry.me_value));
-                }
-            }
+            next_entry(entries.cast::<GeneralEntry>(), count, position)
         } else {
-            // Aligned, as above.
-            #[allow(clippy::cast_ptr_alignment)]
-            let entries = entries.cast::<StrKeyEntry>();
-            while index < count {
-                let entry = &*entries.offset(index);
-                index += 1;
-                if !entry.me_value.is_null() {
-                    *position = index;
-                    return Some((entry.me_key, entry.me_value));
-                }
-            }
+            next_entry(entries.cast::<StrKeyEntry>(), count, position)
         }
-        *position = index;
-        None
     }
+}
+
+/// An entry of a dict's table, of either kind.
+trait TableEntry {
+    fn key(&self) -> *mut ffi::PyObject;
+    /// NULL for a deleted entry.
+    fn value(&self) -> *mut ffi::PyObject;
+}
+
+impl TableEntry for GeneralEntry {
+    fn key(&self) -> *mut ffi::PyObject {
+        self.me_key
+    }
+    fn value(&self) -> *mut ffi::PyObject {
+        self.me_value
+    }
+}
+
+impl TableEntry for StrKeyEntry {
+    fn key(&self) -> *mut ffi::PyObject {
+        self.me_key
+    }
+    fn value(&self) -> *mut ffi::PyObject {
+        self.me_value
+    }
+}
+
+/// The first entry of `entries` at or after `position` (below `count`) that holds a value,
+/// its key and value; `position` moves past it (or to `count`).
+///
+/// # Safety
+/// `entries` points to `count` entries of type `E`.
+#[allow(clippy::inline_always)]
+#[inline(always)]
+unsafe fn next_entry<E: TableEntry>(
+    entries: *const E,
+    count: ffi::Py_ssize_t,
+    position: &mut ffi::Py_ssize_t,
+) -> Option<(*mut ffi::PyObject, *mut ffi::PyObject)> {
+    let mut index = *position;
+    while index < count {
+        // SAFETY: `index` is below `count` (the caller's promise).
+        let entry = unsafe { &*entries.offset(index) };
+        index += 1;
+        if !entry.value().is_null() {
+            *position = index;
+            return Some((entry.key(), entry.value()));
+        }
+    }
+    *position = index;
+    None
 }
 
 /// Runs `read` with the items of `dict` (a dict or subclass, read through dict itself),
