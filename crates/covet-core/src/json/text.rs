@@ -270,21 +270,7 @@ enum Stop {
 #[inline(always)]
 pub fn write_ascii<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemory> {
     debug_assert!(text.is_ascii());
-    out.reserve(text.len() + 2 + SLACK)?;
-    // SAFETY: as in `write_latin1`.
-    let plain = unsafe {
-        let start = out.tail();
-        *start = b'"';
-        let plain = copy_plain(text, start.add(1), Stop::Special);
-        if plain == text.len() {
-            *start.add(1 + plain) = b'"';
-            out.commit(plain + 2);
-            return Ok(());
-        }
-        out.commit(1 + plain);
-        plain
-    };
-    finish_latin1(out, text, plain, Stop::Special)
+    write_one_byte_wide(out, text, Stop::Special)
 }
 
 /// Writes `,"key":` (the comma when `comma`) for ASCII `key`, in one reservation and one
@@ -324,13 +310,22 @@ pub fn write_ascii_key<O: Output>(
 /// take two bytes each in UTF-8).
 #[inline]
 fn write_latin1<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemory> {
+    write_one_byte_wide(out, text, Stop::SpecialOrHigh)
+}
+
+/// Writes one-byte-wide `text` as a quoted JSON string: its plain start copied in the same
+/// reservation as the quotes, the rest (from the first byte `stop` stops at) by
+/// `finish_latin1`.
+#[allow(clippy::inline_always)] // inlined into `write_ascii`'s callers: most strings
+#[inline(always)]
+fn write_one_byte_wide<O: Output>(out: &mut O, text: &[u8], stop: Stop) -> Result<(), OutOfMemory> {
     out.reserve(text.len() + 2 + SLACK)?;
     // SAFETY: room for the quotes, the text and the slack was reserved just above; the run
     // copied is committed, and the closing quote written after it when it is all the text.
     let plain = unsafe {
         let start = out.tail();
         *start = b'"';
-        let plain = copy_plain(text, start.add(1), Stop::SpecialOrHigh);
+        let plain = copy_plain(text, start.add(1), stop);
         if plain == text.len() {
             *start.add(1 + plain) = b'"';
             out.commit(plain + 2);
@@ -339,7 +334,7 @@ fn write_latin1<O: Output>(out: &mut O, text: &[u8]) -> Result<(), OutOfMemory> 
         out.commit(1 + plain);
         plain
     };
-    finish_latin1(out, text, plain, Stop::SpecialOrHigh)
+    finish_latin1(out, text, plain, stop)
 }
 
 /// The rest of a one-byte text from `at` (a byte `stop` stops at), and the closing quote.
