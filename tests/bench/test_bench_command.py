@@ -105,6 +105,12 @@ def test_collector_runs_are_counted_per_contender_and_sample() -> None:
     entry = report.contender_entry(contenders[0], collects)
     assert entry["collections"] == collects.collections
     assert entry["collections_per_call"] >= 1
+    # A cold contender's fresh arguments are made before the count starts, as before the
+    # clock does: a collection there is not the contender's.
+    made_by_setup = Contender("cold", gc.collect, fresh=gc.collect, call_with=lambda _: None)
+    assert run([made_by_setup], rounds=2, sample_seconds=1e-4, collect=True)[
+        "cold"
+    ].collections == [0, 0]
 
 
 def test_a_cold_contender_gets_a_fresh_argument_for_every_call() -> None:

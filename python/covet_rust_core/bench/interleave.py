@@ -57,24 +57,29 @@ def _collections() -> int:
     return sum(generation["collections"] for generation in gc.get_stats())
 
 
-def _time_batch(contender: Contender, calls: int) -> float:
-    """Seconds for ``calls`` calls of ``contender`` (cold: the fresh arguments are made
-    before the clock starts, and dropped after it stops)."""
+def _time_batch(contender: Contender, calls: int) -> tuple[float, int]:
+    """Seconds for ``calls`` calls of ``contender``, and the collector's runs meanwhile
+    (cold: the fresh arguments are made before the clock starts and the count begins, and
+    dropped after both stop)."""
     if contender.fresh is not None and contender.call_with is not None:
         call_with = contender.call_with
         arguments = [contender.fresh() for _ in range(calls)]
+        before = _collections()
         start = time.perf_counter()
         for argument in arguments:
             call_with(argument)
         elapsed = time.perf_counter() - start
+        collections = _collections() - before
         del arguments
-        return elapsed
+        return elapsed, collections
     call = contender.call
     assert call is not None
+    before = _collections()
     start = time.perf_counter()
     for _ in range(calls):
         call()
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    return elapsed, _collections() - before
 
 
 @dataclass
@@ -112,7 +117,7 @@ def _calibrate(contender: Contender, sample_seconds: float) -> Calibration:
     most = COLD_MAX_BATCH if cold else 1 << 24
     calls, made = 1, 0
     while True:
-        elapsed = _time_batch(contender, calls)
+        elapsed, _ = _time_batch(contender, calls)
         made += calls
         if elapsed >= sample_seconds / 4 or calls >= most:
             per_call = max(elapsed, 1e-9) / calls
@@ -183,14 +188,13 @@ def run(
             calls = result.calls_per_sample
             if collect:
                 gc.collect()
-            before = _collections()
             try:
-                elapsed = _time_batch(contender, calls)
+                elapsed, collections = _time_batch(contender, calls)
             except Exception as error:
                 result.error = f"{type(error).__name__}: {error}"
                 continue
             result.per_call.append(elapsed / calls)
-            result.collections.append(_collections() - before)
+            result.collections.append(collections)
         if progress is not None:
             progress(round_index + 1, rounds)
     return results
