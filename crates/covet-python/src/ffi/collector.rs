@@ -49,8 +49,10 @@ impl<'py> CollectorPause<'py> {
     /// that one's count is over its own). Call it with no exception set.
     ///
     /// Not a collection of more generations than that: survivors moved to the oldest
-    /// generation count towards CPython's next full collection, which would then fall on
-    /// whatever code allocates next (measured: a bench's next contender slowed by a third).
+    /// generation count towards CPython's next full collection, which would then come sooner
+    /// for whatever code allocates next. (The bench run that prompted this showed the other
+    /// contenders' `loads` up to half slower; their times vary about that much between runs
+    /// anyway, so the reason above, not that run, is the case for it.)
     pub fn end(mut self) -> PyResult<()> {
         self.resume();
         let gc = collector_module(self.py)?;
