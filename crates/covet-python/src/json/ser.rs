@@ -944,19 +944,13 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         depth: usize,
     ) -> Result<(), Failure> {
         if let Some(written) = self.leaf(value) {
-            return written.map_err(|failure| {
-                // Read before: the key's characters are there.
-                let text = str_text(key).unwrap_or(Text::Latin1(&[]));
-                unwind_at_key(failure, identity, text)
-            });
+            return written.map_err(|failure| unwind_at_str_key(failure, identity, key));
         }
         // Python code may run while the value is written, and remove both from the dict:
         // both are held by references of ours meanwhile.
         let (key, value) = (key.to_owned(), value.to_owned());
-        self.branch(value.as_borrowed(), depth).map_err(|failure| {
-            let text = str_text(key.as_borrowed()).unwrap_or(Text::Latin1(&[]));
-            unwind_at_key(failure, identity, text)
-        })
+        self.branch(value.as_borrowed(), depth)
+            .map_err(|failure| unwind_at_str_key(failure, identity, key.as_borrowed()))
     }
 
     /// What comes between a key and its value.
@@ -1002,23 +996,21 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         for index in (start..end).step_by(2) {
             // Each arm makes its own entry: a `Text` chosen between the two arms would be
             // built in memory and copied with a wider load than its stores (a stall per key).
-            let (text, prefix) = match as_str(self.held[index].as_borrowed()) {
-                // Compact ASCII, most keys: its bytes, read without building a `Text` first.
-                Some(key) if compact_ascii(key).is_some() => {
-                    let text = Text::Latin1(compact_ascii(key).unwrap_or_default());
+            let (text, prefix) = if let Some(key) = as_str(self.held[index].as_borrowed()) {
+                if let Some(bytes) = compact_ascii(key) {
+                    // Compact ASCII, most keys: its bytes, without building a `Text` first.
+                    let text = Text::Latin1(bytes);
                     (RawText::new(text), text.utf8_prefix())
-                }
-                // A str key was read above: its characters are there.
-                Some(key) => {
+                } else {
+                    // A str key was read above: its characters are there.
                     let text = str_text(key).unwrap_or(Text::Latin1(&[]));
                     (RawText::new(text), text.utf8_prefix())
                 }
-                None => {
-                    let text = next_converted
-                        .next()
-                        .map_or(Text::Latin1(&[]), KeyText::as_text);
-                    (RawText::new(text), text.utf8_prefix())
-                }
+            } else {
+                let text = next_converted
+                    .next()
+                    .map_or(Text::Latin1(&[]), KeyText::as_text);
+                (RawText::new(text), text.utf8_prefix())
             };
             self.order.push(SortEntry {
                 text,
@@ -1272,6 +1264,20 @@ fn unwind_at_key(failure: Failure, container: Borrowed<'_, '_, PyAny>, key: Text
         return memory_error();
     }
     unwind(failure, container, Segment::Key(json))
+}
+
+/// `unwind_at_key` for a `str` key, whose characters were read when it was written.
+#[cold]
+fn unwind_at_str_key(
+    failure: Failure,
+    container: Borrowed<'_, '_, PyAny>,
+    key: Borrowed<'_, '_, PyString>,
+) -> Failure {
+    unwind_at_key(
+        failure,
+        container,
+        str_text(key).unwrap_or(Text::Latin1(&[])),
+    )
 }
 
 /// Adds the step from `container` to the failing child to an encode error's path.
