@@ -1290,6 +1290,38 @@ def test_dumps_does_not_grow_the_strings_it_reads(impl: ModuleType) -> None:
         assert impl.json.dumps(text) == before
 
 
+@pytest.mark.parametrize(
+    "document",
+    [
+        # Outputs from below the size where the buffer may keep its unused room to several
+        # MB, in sizes that land at different places between two doublings.
+        *(["y" * 1000] * count for count in (120, 131, 200, 700, 1900, 2500, 6000)),
+        # Reserved for escapes or wide text it did not need: more than half unused.
+        ["\U0001f600" + "x" * 300_000],
+        ["é" * 200_000],
+    ],
+    ids=repr_id,
+)
+def test_large_outputs_are_whole_bytes_objects(impl: ModuleType, document: list[str]) -> None:
+    """A large result (which may keep the buffer's unused room rather than be shrunk to its
+    length) is an ordinary bytes object: its length, its hash, its NUL terminator, and the
+    operations that read them."""
+    expected = json.dumps(document, ensure_ascii=False, separators=(",", ":")).encode()
+    result = impl.json.dumps(document)
+    assert type(result) is bytes
+    assert len(result) == len(expected)
+    assert result == expected
+    assert hash(result) == hash(bytes(bytearray(expected)))
+    assert sys.getsizeof(result) == sys.getsizeof(expected)
+    # C code that reads the data as a NUL-terminated string stops at the end.
+    as_string = ctypes.pythonapi.PyBytes_AsString
+    as_string.argtypes = [ctypes.py_object]
+    as_string.restype = ctypes.c_void_p
+    assert ctypes.string_at(as_string(result)) == expected
+    assert (result + b"!")[-2:] == expected[-1:] + b"!"
+    assert json.loads(result) == document
+
+
 @contextlib.contextmanager
 def collector_state(enabled: bool) -> Iterator[None]:
     """The cyclic collector switched on or off for the block, restored afterwards."""
