@@ -2,15 +2,15 @@
 //! and whitespace scans of the parser): chosen once per process, at the first scan, from
 //! what the CPU has.
 //!
-//! `COVET_RUST_CORE_SIMD` forces a level (`portable`, `sse2`, `avx2`), so that the tests and
-//! the fuzz targets run every path this CPU can run, on every machine: a level the CPU lacks
-//! is lowered to the best it has (never an illegal instruction), and an unknown name is
-//! ignored. `native_info()` reports the level in use and the levels available.
+//! `COVET_RUST_CORE_SIMD` forces a level (`portable`, `sse2`, `avx2`, `avx512`, `neon`), so
+//! that the tests and the fuzz targets run every path this CPU can run, on every machine: a
+//! level the CPU lacks gives the best it has (never an illegal instruction), and an unknown
+//! name is ignored. `native_info()` reports the level in use and the levels available.
 
 use std::sync::atomic::{AtomicU8, Ordering};
 
-/// The instruction sets the scans are written for, lowest first.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+/// The instruction sets the scans are written for: on each architecture, lowest first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
 pub enum Level {
     /// Plain Rust, eight bytes per word where it helps: every target, and the reference the
@@ -20,6 +20,11 @@ pub enum Level {
     Sse2 = 2,
     /// 32 bytes at a time.
     Avx2 = 3,
+    /// 64 bytes at a time, with masked loads and stores for a text's last bytes (AVX-512F
+    /// and BW), so no text is copied to a padded block or read twice.
+    Avx512 = 4,
+    /// 16 bytes at a time: every aarch64 CPU has it.
+    Neon = 5,
 }
 
 /// The environment variable that forces a level.
@@ -35,13 +40,21 @@ impl Level {
             Self::Portable => "portable",
             Self::Sse2 => "sse2",
             Self::Avx2 => "avx2",
+            Self::Avx512 => "avx512",
+            Self::Neon => "neon",
         }
     }
 
     fn from_name(name: &str) -> Option<Self> {
-        [Self::Portable, Self::Sse2, Self::Avx2]
-            .into_iter()
-            .find(|level| level.name().eq_ignore_ascii_case(name.trim()))
+        [
+            Self::Portable,
+            Self::Sse2,
+            Self::Avx2,
+            Self::Avx512,
+            Self::Neon,
+        ]
+        .into_iter()
+        .find(|level| level.name().eq_ignore_ascii_case(name.trim()))
     }
 }
 
@@ -53,13 +66,20 @@ pub fn available() -> Vec<Level> {
         levels.push(Level::Sse2);
         if std::arch::is_x86_feature_detected!("avx2") {
             levels.push(Level::Avx2);
+            if std::arch::is_x86_feature_detected!("avx512f")
+                && std::arch::is_x86_feature_detected!("avx512bw")
+            {
+                levels.push(Level::Avx512);
+            }
         }
     }
+    #[cfg(target_arch = "aarch64")]
+    levels.push(Level::Neon);
     levels
 }
 
-/// The level the scans use: the best available, or the one `COVET_RUST_CORE_SIMD` names
-/// (lowered to the best available).
+/// The level the scans use: the one `COVET_RUST_CORE_SIMD` names if this CPU has it,
+/// otherwise the best available.
 #[allow(clippy::inline_always)] // one load and a compare, in every scan
 #[inline(always)]
 pub fn level() -> Level {
@@ -67,6 +87,8 @@ pub fn level() -> Level {
         1 => Level::Portable,
         2 => Level::Sse2,
         3 => Level::Avx2,
+        4 => Level::Avx512,
+        5 => Level::Neon,
         _ => choose(),
     }
 }
@@ -81,8 +103,11 @@ pub fn requested() -> Option<Level> {
 #[cold]
 #[inline(never)]
 fn choose() -> Level {
-    let best = *available().last().unwrap_or(&Level::Portable);
-    let chosen = requested().map_or(best, |level| level.min(best));
+    let available = available();
+    let best = *available.last().unwrap_or(&Level::Portable);
+    let chosen = requested()
+        .filter(|level| available.contains(level))
+        .unwrap_or(best);
     // Threads that race here choose the same level.
     CHOSEN.store(chosen as u8, Ordering::Relaxed);
     chosen
@@ -94,11 +119,17 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_unknown_names_are_none() {
-        for level in [Level::Portable, Level::Sse2, Level::Avx2] {
+        for level in [
+            Level::Portable,
+            Level::Sse2,
+            Level::Avx2,
+            Level::Avx512,
+            Level::Neon,
+        ] {
             assert_eq!(Level::from_name(level.name()), Some(level));
             assert_eq!(Level::from_name(&level.name().to_uppercase()), Some(level));
         }
-        assert_eq!(Level::from_name("avx512"), None);
+        assert_eq!(Level::from_name("avx512bw"), None);
         assert_eq!(Level::from_name(""), None);
     }
 

@@ -12,8 +12,10 @@
 //! twitter.json. So writes may run up to [`SLACK`] bytes past what they commit: every
 //! reservation counts it.
 
+#[cfg(target_arch = "aarch64")]
+use super::scan::special_bytes_neon;
 #[cfg(target_arch = "x86_64")]
-use super::scan::{special_bytes_avx2, special_bytes_sse2};
+use super::scan::{first_bytes, special_bytes_avx2, special_bytes_sse2, special_mask_avx512};
 use super::simd::{level, Level};
 use super::write::{OutOfMemory, Output};
 
@@ -497,10 +499,17 @@ unsafe fn copy_plain_long(level: Level, text: &[u8], target: *mut u8, stop: Stop
     // level's instructions are there.
     unsafe {
         match level {
+            // Shorter texts stay on the AVX2 and SSE2 paths, as the parser's scan does.
             #[cfg(target_arch = "x86_64")]
-            Level::Avx2 => copy_plain_avx2(text.as_ptr(), text.len(), target, stop),
+            Level::Avx512 if text.len() >= 64 => {
+                copy_plain_avx512(text.as_ptr(), text.len(), target, stop)
+            }
+            #[cfg(target_arch = "x86_64")]
+            Level::Avx2 | Level::Avx512 => copy_plain_avx2(text.as_ptr(), text.len(), target, stop),
             #[cfg(target_arch = "x86_64")]
             Level::Sse2 => copy_plain_sse2(text.as_ptr(), text.len(), target, stop),
+            #[cfg(target_arch = "aarch64")]
+            Level::Neon => copy_plain_neon(text, target, stop),
             _ => copy_plain_portable(text, target, stop),
         }
     }
@@ -587,6 +596,101 @@ unsafe fn copy_plain_avx2(source: *const u8, len: usize, target: *mut u8, stop: 
         }
         len
     }
+}
+
+/// `copy_plain`, 64 bytes at a time; the last ones by a masked load and store, which touch
+/// only the text's bytes and their places in `target`.
+///
+/// # Safety
+/// `copy_plain`'s, and the CPU has AVX-512F and AVX-512BW.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx512bw")]
+unsafe fn copy_plain_avx512(source: *const u8, len: usize, target: *mut u8, stop: Stop) -> usize {
+    use std::arch::x86_64::{
+        __m512i, _mm512_loadu_si512, _mm512_mask_storeu_epi8, _mm512_maskz_loadu_epi8,
+        _mm512_movepi8_mask, _mm512_storeu_si512,
+    };
+    let high_bits = if stop == Stop::SpecialOrHigh {
+        u64::MAX
+    } else {
+        0
+    };
+    // The mask of the bytes of `chunk` that stop.
+    let stops_in = |chunk: __m512i| -> u64 {
+        // SAFETY: AVX-512F and BW are there (the caller's promise).
+        unsafe { special_mask_avx512(chunk) | (_mm512_movepi8_mask(chunk) & high_bits) }
+    };
+    // SAFETY: (the whole body) AVX-512F and BW are there; full loads and stores touch 64
+    // bytes inside the text and at the same offsets of `target`; the masked ones only the
+    // `rest` bytes left (masked-off bytes are not accessed).
+    unsafe {
+        let mut at = 0;
+        while at + 64 <= len {
+            let chunk = _mm512_loadu_si512(source.add(at).cast());
+            _mm512_storeu_si512(target.add(at).cast(), chunk);
+            let mask = stops_in(chunk);
+            if mask != 0 {
+                return at + mask.trailing_zeros() as usize;
+            }
+            at += 64;
+        }
+        let rest = len - at;
+        if rest == 0 {
+            return len;
+        }
+        let valid = first_bytes(rest);
+        let chunk = _mm512_maskz_loadu_epi8(valid, source.add(at).cast());
+        _mm512_mask_storeu_epi8(target.add(at).cast(), valid, chunk);
+        // The zeroed bytes would count as control characters: masked off.
+        let mask = stops_in(chunk) & valid;
+        if mask != 0 {
+            return at + mask.trailing_zeros() as usize;
+        }
+        len
+    }
+}
+
+/// `copy_plain` for texts of 16 bytes and more, 16 bytes at a time with NEON.
+///
+/// # Safety
+/// `copy_plain`'s, and `text.len() >= 16`.
+#[cfg(target_arch = "aarch64")]
+unsafe fn copy_plain_neon(text: &[u8], target: *mut u8, stop: Stop) -> usize {
+    use super::scan::nibble_mask;
+    use std::arch::aarch64::{vdupq_n_u8, vld1q_u8, vorrq_u8, vst1q_u8, vtstq_u8};
+    let len = text.len();
+    // SAFETY: NEON is part of aarch64; a register operation.
+    let high_bits = unsafe { vdupq_n_u8(if stop == Stop::SpecialOrHigh { 0x80 } else { 0 }) };
+    // Loads, stores, and gives the nibble mask of the bytes that stop, of 16 bytes at `at`.
+    let block = |at: usize| -> u64 {
+        // SAFETY: `at + 16 <= len` (the callers below): the load reads inside `text` and
+        // the store writes inside `target`'s promised room; NEON is part of aarch64.
+        let (chunk, high) = unsafe {
+            let chunk = vld1q_u8(text.as_ptr().add(at));
+            vst1q_u8(target.add(at), chunk);
+            (chunk, vtstq_u8(chunk, high_bits))
+        };
+        // SAFETY: NEON is part of aarch64; a register operation.
+        nibble_mask(unsafe { vorrq_u8(special_bytes_neon(chunk), high) })
+    };
+    let mut at = 0;
+    while at + 16 <= len {
+        let mask = block(at);
+        if mask != 0 {
+            return at + (mask.trailing_zeros() / 4) as usize;
+        }
+        at += 16;
+    }
+    if at == len {
+        return len;
+    }
+    // The last 16 bytes; the first of them were found plain above.
+    let checked = (at - (len - 16)) * 4;
+    let mask = block(len - 16) >> checked;
+    if mask != 0 {
+        return at + (mask.trailing_zeros() / 4) as usize;
+    }
+    len
 }
 
 /// Whether any of the eight bytes of `word` stops a plain run (exact: no false answers
@@ -680,12 +784,12 @@ impl WideUnit for u16 {
 
     #[cfg(target_arch = "x86_64")]
     unsafe fn write_block(units: &[Self], target: *mut u8) -> Result<*mut u8, TextError> {
-        // SAFETY: the caller's promise; SSE2 is part of x86_64 (AVX2 has no path of its own
-        // here yet: it runs the SSE2 one).
+        // SAFETY: the caller's promise; SSE2 is part of x86_64 (AVX2 and AVX-512 have no
+        // path of their own here: they run the SSE2 one).
         unsafe {
             match level() {
-                Level::Portable => write_wide_block(units, target),
-                Level::Sse2 | Level::Avx2 => write_ucs2_block_sse2(units, target),
+                Level::Sse2 | Level::Avx2 | Level::Avx512 => write_ucs2_block_sse2(units, target),
+                Level::Portable | Level::Neon => write_wide_block(units, target),
             }
         }
     }
@@ -1000,8 +1104,13 @@ mod tests {
     #[test]
     fn every_level_copies_the_same_plain_run() {
         for level in crate::json::simd::available() {
-            for len in 16..100 {
-                for at in [0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, len / 2, len - 1] {
+            // Up to past two 64-byte blocks, so that the AVX-512 loop and its masked tail
+            // both run.
+            for len in 16..160 {
+                let positions = [
+                    0, 1, 7, 8, 15, 16, 17, 31, 32, 33, 63, 64, 65, 127, 128, 129,
+                ];
+                for at in positions.into_iter().chain([len / 2, len - 1]) {
                     for byte in [b'"', b'\\', 0x00, 0x1f, 0x7f, 0x80, 0xff] {
                         for stop in [Stop::Special, Stop::SpecialOrHigh] {
                             let mut text = vec![b'a'; len];

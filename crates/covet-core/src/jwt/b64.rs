@@ -83,7 +83,7 @@ fn strip_padding(input: &[u8]) -> Option<&[u8]> {
     if padding == 0 {
         return Some(input);
     }
-    if padding > 2 || input.len() % 4 != 0 {
+    if padding > 2 || !input.len().is_multiple_of(4) {
         return None;
     }
     Some(&input[..input.len() - padding])
