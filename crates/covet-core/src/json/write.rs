@@ -208,17 +208,43 @@ const fn eight_digits(value: u32) -> u64 {
 #[inline]
 pub fn write_f64<O: Output>(out: &mut O, value: f64) -> Result<(), OutOfMemory> {
     debug_assert!(value.is_finite());
-    let mut buffer = zmij::Buffer::new();
-    let shortest = buffer.format_finite(value).as_bytes();
-    // Where both write fixed notation they write the same text: the same digits, and ".0"
-    // after an integral value. Python does for 1e-4 <= |x| < 1e16; zmij does for decimal
-    // exponents -5 to 15, a wider range (tested below at both ends).
-    if (1e-4..1e16).contains(&value.abs()) {
-        debug_assert!(!shortest.contains(&b'e'));
-        return out.write(shortest);
+    out.reserve(FLOAT_ROOM)?;
+    // SAFETY: `FLOAT_ROOM` bytes reserved above, so the tail holds a `zmij::Buffer` (24
+    // bytes of `MaybeUninit<u8>`, alignment 1: checked at compile time below) that only
+    // this call uses; any bytes are a valid value of it. What is committed was written.
+    unsafe {
+        let tail = out.tail();
+        // Formatted straight into the output: formatting into a local buffer and copying it
+        // made the copy's wide load wait on the formatter's narrow stores (a store-to-load
+        // forwarding stall: a quarter of canada.json's dumps time).
+        let buffer = &mut *tail.cast::<zmij::Buffer>();
+        let shortest = buffer.format_finite(value).as_bytes();
+        let (start, len) = (shortest.as_ptr(), shortest.len());
+        // Where both write fixed notation they write the same text: the same digits, and
+        // ".0" after an integral value. Python does for 1e-4 <= |x| < 1e16; zmij does for
+        // decimal exponents -5 to 15, a wider range (tested below at both ends).
+        if (1e-4..1e16).contains(&value.abs()) {
+            debug_assert!(!shortest.contains(&b'e'));
+            if start != tail.cast_const() {
+                // zmij writes from the start of its buffer today; should it ever not, the
+                // text is moved there (the regions may overlap).
+                std::ptr::copy(start, tail, len);
+            }
+            out.commit(len);
+            return Ok(());
+        }
+        // Laid out again from a copy, since the layout is written over the same room.
+        let mut copy = [0u8; FLOAT_ROOM];
+        std::ptr::copy_nonoverlapping(start, copy.as_mut_ptr(), len);
+        write_f64_python_layout(out, &copy[..len])
     }
-    write_f64_python_layout(out, shortest)
 }
+
+/// The room `write_f64` reserves: zmij's buffer.
+const FLOAT_ROOM: usize = 24;
+const _: () = assert!(
+    std::mem::size_of::<zmij::Buffer>() == FLOAT_ROOM && std::mem::align_of::<zmij::Buffer>() == 1
+);
 
 /// The rest of `write_f64` for values outside [1e-4, 1e16) and zero: zmij's `shortest` text
 /// laid out again as Python lays it out. Apart, so that the common case keeps a small frame.
