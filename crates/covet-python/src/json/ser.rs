@@ -976,6 +976,13 @@ impl<'py, O: Output, const SNAPSHOT: bool> Serializer<'py, O, SNAPSHOT> {
         // until this object is written: its entries in `order` point into them.
         let mut converted: Vec<KeyText<'py>> = Vec::new();
         for index in (start..end).step_by(2) {
+            // A compact ASCII str (or subclass), most keys: nothing to convert or check, so
+            // no reference is taken and no `KeyText` made.
+            if as_str(self.held[index].as_borrowed())
+                .is_some_and(|key| compact_ascii(key).is_some())
+            {
+                continue;
+            }
             let key = self.held[index].clone();
             match self.key_text(&key)? {
                 // A str key's bytes are read from the key itself, kept alive by `held`.
