@@ -13,6 +13,7 @@
 //! - `strings`: every string helper's core, the Unicode tables, fallible buffers;
 //! - `stack`: how deep recursion stays within the thread's stack (JSON, deep key conversion).
 
+pub mod forks;
 pub mod hashing;
 pub mod json;
 pub mod jwt;

@@ -15,6 +15,7 @@ use aws_lc_rs::{hmac, signature::EcdsaSigningAlgorithm};
 use super::der::{self, Curve, KeyType, SecretProblem, SshPublicKey};
 use super::fallible::{self, try_format};
 use super::{Algorithm, Family, JwtError, Sha};
+use crate::forks;
 
 /// RSA moduli outside this range are refused, for signing and verifying alike.
 pub const RSA_MIN_BITS: usize = 2048;
@@ -653,6 +654,26 @@ pub const KEY_CACHE_ENTRIES: usize = 64;
 struct KeyCache {
     entries: HashMap<Vec<u8>, (Arc<Key>, u64), ahash::RandomState>,
     clock: u64,
+    /// The `forks::generation` the keys were made in.
+    generation: u64,
+}
+
+/// The cache of this process in `slot`: a forked child forgets its parent's keys.
+///
+/// A thread of the parent may have been inside one of them at the fork (an RSA key's
+/// blinding marked in use, its lock held), and AWS-LC forbids calling into such a key in
+/// the child: it aborts the process on the blinding's flag (seen in the aio fork test). So
+/// the child parses its keys anew. The parent's are leaked, not dropped, since freeing them
+/// would call into them too: at most twice `KEY_CACHE_ENTRIES` keys, in memory the child
+/// shares with its parent until either writes it.
+fn this_generation(slot: &mut Option<KeyCache>, generation: u64) -> Option<&mut KeyCache> {
+    if slot
+        .as_ref()
+        .is_some_and(|cache| cache.generation != generation)
+    {
+        std::mem::forget(slot.take());
+    }
+    slot.as_mut()
 }
 
 /// One process-wide cache behind a mutex (the module runs without the GIL on free-threaded
@@ -669,9 +690,19 @@ impl SharedCache {
         bytes: &[u8],
         parse: impl FnOnce(&[u8]) -> Result<Key, JwtError>,
     ) -> Result<Arc<Key>, JwtError> {
+        self.get_or_parse_in(forks::generation(), bytes, parse)
+    }
+
+    /// `get_or_parse` in fork generation `generation` (a test's, or this process's).
+    fn get_or_parse_in(
+        &self,
+        generation: u64,
+        bytes: &[u8],
+        parse: impl FnOnce(&[u8]) -> Result<Key, JwtError>,
+    ) -> Result<Arc<Key>, JwtError> {
         {
             let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-            if let Some(cache) = guard.as_mut() {
+            if let Some(cache) = this_generation(&mut guard, generation) {
                 cache.clock += 1;
                 let now = cache.clock;
                 if let Some((key, used)) = cache.entries.get_mut(bytes) {
@@ -684,9 +715,11 @@ impl SharedCache {
         let key = Arc::new(parse(bytes)?);
         let owned = fallible::copy(bytes)?;
         let mut guard = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        this_generation(&mut guard, generation);
         let cache = guard.get_or_insert_with(|| KeyCache {
             entries: HashMap::with_hasher(ahash::RandomState::new()),
             clock: 0,
+            generation,
         });
         if cache.entries.len() >= KEY_CACHE_ENTRIES && !cache.entries.contains_key(bytes) {
             // Evict the least recently used (a scan of 64 is cheaper than keeping an order).
@@ -804,5 +837,37 @@ mod tests {
             &cached_secret(last.as_bytes()).unwrap(),
             &cached_secret(last.as_bytes()).unwrap()
         ));
+    }
+
+    #[test]
+    fn a_forked_child_parses_its_keys_anew_and_leaves_the_parents_alone() {
+        let cache = SharedCache::new();
+        let parses = std::cell::Cell::new(0);
+        let parse = |bytes: &[u8]| {
+            parses.set(parses.get() + 1);
+            Key::from_secret(bytes)
+        };
+        let parent = cache.get_or_parse_in(7, b"a shared secret", parse).unwrap();
+        let again = cache.get_or_parse_in(7, b"a shared secret", parse).unwrap();
+        assert!(Arc::ptr_eq(&parent, &again));
+        assert_eq!(parses.get(), 1);
+        // The next generation (a child after fork) does not get the parent's key...
+        let child = cache.get_or_parse_in(8, b"a shared secret", parse).unwrap();
+        assert!(!Arc::ptr_eq(&parent, &child));
+        assert_eq!(parses.get(), 2);
+        assert_eq!(cache.len(), 1);
+        // ...and the parent's was not dropped (the cache's reference leaked, not released):
+        // ours, `again`'s and the cache's.
+        drop(again);
+        assert_eq!(Arc::strong_count(&parent), 2);
+        // The child's is cached in its turn.
+        let child_again = cache.get_or_parse_in(8, b"a shared secret", parse).unwrap();
+        assert!(Arc::ptr_eq(&child, &child_again));
+        assert_eq!(parses.get(), 2);
+    }
+
+    #[test]
+    fn the_fork_generation_is_stable_without_a_fork() {
+        assert_eq!(forks::generation(), forks::generation());
     }
 }
