@@ -441,7 +441,8 @@ def test_a_lying_class_attribute_is_not_believed(impl: ModuleType, claimed: type
     )
     assert verdict(impl.jwt.encode, {}, liar) == (
         "TypeError",
-        "key must be str, bytes, a JWK dict, jwt.Key or jwt.KeySet, not ClassLiar",
+        "key must be str, bytes, a JWK dict, jwt.Key, jwt.KeySet or a cryptography key object, "
+        "not ClassLiar",
     )
     token = craft()
     assert verdict(impl.jwt.decode, liar, SECRET, algorithms=["HS256"]) == (

@@ -62,7 +62,9 @@ SIGNATURE_BYTES = {
     "EdDSA": 64,
     **{f"{family}{bits}": 256 for family in ("RS", "PS") for bits in (256, 384, 512)},
 }
-KEY_TYPE_MESSAGE = "key must be str, bytes, a JWK dict, jwt.Key or jwt.KeySet, not {}"
+KEY_TYPE_MESSAGE = (
+    "key must be str, bytes, a JWK dict, jwt.Key, jwt.KeySet or a cryptography key object, not {}"
+)
 
 
 def segments(token: str) -> list[str]:

@@ -29,6 +29,7 @@ from covet_rust_core._jwt_errors import (
     InvalidKeyError,
     InvalidSignatureError,
 )
+from covet_rust_core._jwt_key_objects import pem_of_key_object
 from covet_rust_core.fallback._jwt_base_types import (
     MISSING,
     bytes_data,
@@ -607,8 +608,7 @@ def resolve_key(key: object, alg: str, kid: str | None, purpose: Purpose) -> Key
         else:
             resolved = _key_from_jwk(items)
     else:
-        msg = f"key must be str, bytes, a JWK dict, jwt.Key or jwt.KeySet, not {type(key).__name__}"
-        raise TypeError(msg)
+        resolved = _key_object(key)
     if resolved._alg is not None and resolved._alg != alg:
         if purpose == "verify":
             msg = f"Token algorithm '{alg}' does not match the key's algorithm '{resolved._alg}'"
@@ -617,6 +617,19 @@ def resolve_key(key: object, alg: str, kid: str | None, purpose: Purpose) -> Key
         raise InvalidKeyError(msg)
     resolved._check(alg, purpose)
     return resolved
+
+
+def _key_object(key: object) -> Key:
+    """A ``cryptography`` key object's key (as PyJWT accepts them); a TypeError for anything
+    else."""
+    pem = pem_of_key_object(key)
+    if pem is None:
+        msg = (
+            "key must be str, bytes, a JWK dict, jwt.Key, jwt.KeySet or a cryptography key "
+            f"object, not {type(key).__name__}"
+        )
+        raise TypeError(msg)
+    return _cached_text_key(pem)
 
 
 def _refuse_set_for_signing(purpose: Purpose) -> None:

@@ -9,6 +9,7 @@ use covet_core::jwt::keys::{self, Jwk, Key, Purpose, JWK_BYTE_MEMBERS};
 use covet_core::jwt::keyset::KeySet;
 use covet_core::jwt::{Algorithm, Family, JwtError};
 use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString};
 
@@ -295,6 +296,25 @@ fn key_set(py: Python<'_>, entries: &Bound<'_, PyAny>) -> PyResult<KeySet> {
     keys.finish().or_raise(py)
 }
 
+/// The PEM form of a `cryptography` key object (as PyJWT accepts), or None for any other
+/// object: `covet_rust_core._jwt_key_objects`, which the twin uses too and which never
+/// imports `cryptography` itself.
+fn key_object_pem<'py>(
+    py: Python<'py>,
+    key: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, PyBytes>>> {
+    let pem = py
+        .import(intern!(py, "covet_rust_core._jwt_key_objects"))?
+        .call_method1(intern!(py, "pem_of_key_object"), (key,))?;
+    if pem.is_none() {
+        return Ok(None);
+    }
+    // Checked before its bytes are read: exactly bytes (a key object's method made it).
+    pem.cast_into_exact::<PyBytes>()
+        .map(Some)
+        .map_err(|_| PyTypeError::new_err("the key object's PEM form is not bytes"))
+}
+
 /// The key to use with `alg`, from whatever the caller passed.
 pub(super) fn resolve_key(
     py: Python<'_>,
@@ -305,7 +325,8 @@ pub(super) fn resolve_key(
 ) -> PyResult<Arc<Key>> {
     let Some(key) = key.filter(|key| !key.is_none()) else {
         return Err(PyTypeError::new_err(
-            "key must be str, bytes, a JWK dict, jwt.Key or jwt.KeySet, not NoneType",
+            "key must be str, bytes, a JWK dict, jwt.Key, jwt.KeySet or a cryptography key object, \
+             not NoneType",
         ));
     };
     // A JWK dict's items, read once through dict itself; a JWK set when it has "keys".
@@ -342,9 +363,11 @@ pub(super) fn resolve_key(
         }
     } else if let Some(items) = &jwk_items {
         Arc::new(Key::from_jwk(&jwk_members(items).or_raise(py)?.or_raise(py)?).or_raise(py)?)
+    } else if let Some(pem) = key_object_pem(py, key)? {
+        keys::cached_key(pem.as_bytes()).or_raise(py)?
     } else {
         return Err(PyTypeError::new_err(format!(
-            "key must be str, bytes, a JWK dict, jwt.Key or jwt.KeySet, not {}",
+            "key must be str, bytes, a JWK dict, jwt.Key, jwt.KeySet or a cryptography key object, not {}",
             type_name(key)
         )));
     };
