@@ -9,6 +9,7 @@ import subprocess
 import sys
 import textwrap
 from types import ModuleType
+from typing import Any
 
 import jwt as pyjwt
 import pytest
@@ -25,9 +26,12 @@ def test_key_objects_sign_and_verify_like_pyjwt(impl: ModuleType, keys: Keys, al
     assert impl.jwt.decode(token, pair.public, algorithms=[alg]) == PAYLOAD
     # The same key as PEM text verifies the same token: one key, two forms.
     assert impl.jwt.decode(token, pair.public_spki_pem, algorithms=[alg]) == PAYLOAD
-    # PyJWT reads covet's token with the same object, and covet reads PyJWT's.
-    assert pyjwt.decode(token, pair.public, algorithms=[alg]) == PAYLOAD
-    theirs = pyjwt.encode(PAYLOAD, pair.private, algorithm=alg)
+    # PyJWT reads covet's token with the same object, and covet reads PyJWT's (its key
+    # parameters are typed narrower than the pair's fields).
+    public: Any = pair.public
+    private: Any = pair.private
+    assert pyjwt.decode(token, public, algorithms=[alg]) == PAYLOAD
+    theirs = pyjwt.encode(PAYLOAD, private, algorithm=alg)
     assert impl.jwt.decode(theirs, pair.public, algorithms=[alg]) == PAYLOAD
     # A private key object verifies too (its public half), as PyJWT allows.
     assert impl.jwt.decode(token, pair.private, algorithms=[alg]) == PAYLOAD
