@@ -11,6 +11,8 @@
   hand-off).
 * ``jwt_encode`` / ``jwt_decode`` / ``jwt_decode_complete``: signing and verifying on a
   covet worker thread for the asymmetric algorithms; HMAC tokens are handled inline.
+* ``JWKSClient``: ``jwt.PyJWKClient``'s methods as coroutines; the key set is fetched in a
+  worker thread, once for all the lookups that miss the cache together.
 
 Same arguments, results and exceptions as the sync forms in ``covet_rust_core.hashing`` and
 ``covet_rust_core.jwt``. Native: a tokio runtime of one thread per CPU, created on first use
@@ -31,3 +33,8 @@ BACKEND = SELECTION.backend
 
 # The native side is _aio_native (coroutine functions over _native.aio), not _native.aio.
 __all__ = ["BACKEND", *export_module(_implementation, globals())]  # noqa: PLE0604
+
+# The JWKS client, in Python over whichever implementation runs (covet_rust_core._jwks).
+from covet_rust_core._jwks import JWKSClient  # noqa: E402
+
+__all__ += ["JWKSClient"]

@@ -18,6 +18,9 @@
   PEM strings are cached, so passing the same one on every call costs no parse.
 * Exceptions: PyJWT's names and hierarchy. Everything a token can cause is an
   ``InvalidTokenError``.
+* ``PyJWKClient(uri, ...)``: PyJWT's JWKS client (a key set fetched over HTTPS, cached, its
+  key found by a token's ``kid``), with ``PyJWKClientError`` and
+  ``PyJWKClientConnectionError``; ``covet_rust_core.aio.JWKSClient`` is its asyncio form.
 """
 
 from __future__ import annotations
@@ -27,3 +30,13 @@ from covet_rust_core._backend import export_domain
 # PyJWT's exception classes are among the names: both implementations export the classes of
 # covet_rust_core._jwt_errors, so `except jwt.InvalidTokenError` catches either's errors.
 __all__ = export_domain("jwt", globals())  # noqa: PLE0605 (the names are the implementation\'s)
+
+# The JWKS client, in Python over whichever implementation runs (covet_rust_core._jwks).
+from covet_rust_core._jwks import (
+    PyJWKClient,
+    PyJWKClientConnectionError,
+    PyJWKClientError,
+    SigningKey,
+)
+
+__all__ += ["PyJWKClient", "PyJWKClientConnectionError", "PyJWKClientError", "SigningKey"]

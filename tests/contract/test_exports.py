@@ -106,8 +106,14 @@ def test_native_and_twin_export_the_same_names_and_signatures(domain: str) -> No
 
 def test_the_public_modules_export_the_domains() -> None:
     """``covet_rust_core.<domain>`` re-exports the chosen implementation's names (strings
-    adds ``escape_markup``, aio ``BACKEND`` and the coroutine wrapper's names are the same)."""
-    extra = {"strings": {"escape_markup"}, "aio": {"BACKEND"}}
+    adds ``escape_markup``, aio ``BACKEND`` and the coroutine wrapper's names are the same;
+    the JWKS clients are Python over either implementation: jwt adds ``PyJWKClient`` and its
+    names, aio ``JWKSClient``)."""
+    extra = {
+        "strings": {"escape_markup"},
+        "aio": {"BACKEND", "JWKSClient"},
+        "jwt": {"PyJWKClient", "PyJWKClientConnectionError", "PyJWKClientError", "SigningKey"},
+    }
     for domain in DOMAINS:
         public = importlib.import_module(f"covet_rust_core.{domain}")
         twin = getattr(implementations.twin(), domain)
