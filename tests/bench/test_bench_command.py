@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from covet_rust_core import __main__ as doctor
-from covet_rust_core.bench import cli, environment, interleave, json_workloads, report, stats
+from covet_rust_core.bench import cli, e2e, environment, interleave, json_workloads, report, stats
 from covet_rust_core.bench.interleave import Contender, Result, run
 from covet_rust_core.bench.model import DOMAINS, FALLBACK, NATIVE, Options, Workload
 
@@ -364,6 +364,18 @@ def _fake_domains(monkeypatch: pytest.MonkeyPatch, workloads: list[Workload]) ->
     modules = dict.fromkeys(DOMAINS, empty.__name__)
     modules["json"] = module.__name__
     monkeypatch.setattr(cli, "DOMAIN_MODULES", modules)
+    # The fake run has no real servers either (the e2e section's own tests run them).
+    monkeypatch.setattr(
+        e2e,
+        "measure",
+        lambda quick: {
+            "settings": {},
+            "variants": {},
+            "unavailable": "not run by this test",
+            "error": None,
+            "wrk": None,
+        },
+    )
 
 
 def test_a_failing_contender_makes_exit_status_1(
@@ -465,3 +477,82 @@ def test_the_real_command_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "COMPARED WITH THE BASELINE" in capsys.readouterr().out
     slower = json.loads(again.read_text())["comparison"]["slower"]
     assert status == (cli.EXIT_REGRESSION if slower else cli.EXIT_OK)
+
+
+def _e2e_section(**changes: Any) -> dict[str, Any]:
+    figures = {
+        "covet": 40.0,
+        "pyjwt-json": 100.0,
+        "pyjwt-orjson": 75.0,
+        "floor": 34.0,
+    }
+    variants = {
+        name: {
+            "cpu_us": cpu,
+            "rps": 1000.0,
+            "p50_us": 500.0,
+            "p99_us": 900.0,
+            "errors": 0,
+            "library_us": cpu - 34.0,
+            "library_share": (cpu - 34.0) / cpu,
+            "per_core_rps": 1e6 / cpu,
+        }
+        for name, cpu in figures.items()
+    }
+    section: dict[str, Any] = {
+        "settings": dict(e2e.QUICK),
+        "variants": variants,
+        "unavailable": None,
+        "error": None,
+        "wrk": None,
+    }
+    section.update(changes)
+    return section
+
+
+E2E_SETTINGS: dict[str, Any] = {
+    "seconds": 60.0,
+    "quick": True,
+    "elapsed": 61.0,
+    "min_rounds": 5,
+    "max_rounds": 15,
+    "sample_seconds": 0.01,
+}
+
+
+def test_the_e2e_section_is_reported_and_its_failures_counted() -> None:
+    env = environment.capture()
+    built = report.build(env, E2E_SETTINGS, [], _e2e_section())
+    assert built["errors"] == []
+    text = report.render(built, markdown=True)
+    assert "## End to end: covet in a real server" in text
+    assert "| covet (jwt.decode + CovetJSONResponse) | 40.0 us | 6.0 us | 15% | 25000 |" in text
+    assert "one core serves about 25000 of these requests a second with covet" in text
+    assert "PyJWT + json's 2.50x covet's" in text
+    failed = report.build(
+        env, E2E_SETTINGS, [], _e2e_section(error="RuntimeError: floor answered 500")
+    )
+    assert failed["errors"] == ["e2e: RuntimeError: floor answered 500"]
+    assert "ERROR: RuntimeError: floor answered 500" in report.render(failed, markdown=False)
+    section = _e2e_section()
+    section["variants"]["covet"]["errors"] = 3
+    assert report.build(env, E2E_SETTINGS, [], section)["errors"] == [
+        "e2e/covet: 3 answers were not 200"
+    ]
+    missing = report.build(
+        env, E2E_SETTINGS, [], _e2e_section(unavailable="uvicorn is not installed")
+    )
+    assert missing["errors"] == []
+    assert "Not run: uvicorn is not installed" in report.render(missing, markdown=True)
+
+
+@pytest.mark.slow
+def test_the_e2e_servers_answer_and_are_measured() -> None:
+    section = e2e.measure(quick=True)
+    assert section["unavailable"] is None, section
+    assert section["error"] is None, section
+    assert sorted(section["variants"]) == ["covet", "floor", "pyjwt-json", "pyjwt-orjson"]
+    for figures in section["variants"].values():
+        assert figures["errors"] == 0
+        assert figures["cpu_us"] > 0
+        assert figures["p99_us"] >= figures["p50_us"] > 0

@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any, TextIO
 
-from . import environment, report
+from . import e2e, environment, report
 from .interleave import Contender, Result, run
 from .model import DOMAINS, Options, Workload
 
@@ -206,7 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     except OSError as error:  # --data without the documents
         print(f"covet_rust_core bench: {error}", file=sys.stderr)
         return EXIT_REFUSED
-    if not workloads:
+    # The end-to-end section: in every run without --only, and with --only e2e.
+    wants_e2e = not args.only or any(text in "e2e" or "e2e" in text for text in args.only)
+    if not workloads and not wants_e2e:
         print(f"covet_rust_core bench: no workload matches {args.only}", file=sys.stderr)
         return EXIT_REFUSED
     if environment.is_debug_build(env):
@@ -218,7 +220,7 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
 
-    display = ProgressDisplay(sys.stderr, len(workloads), not args.no_progress)
+    display = ProgressDisplay(sys.stderr, len(workloads) + wants_e2e, not args.no_progress)
     started = time.perf_counter()
     entries = []
     for index, workload in enumerate(workloads, 1):
@@ -228,6 +230,11 @@ def main(argv: list[str] | None = None) -> int:
         share = max(0.0, left / (len(workloads) - index + 1))
         display.start(index, workload.key)
         entries.append(measure(workload, budget, share, display))
+    e2e_section = None
+    if wants_e2e:
+        display.start(len(workloads) + 1, "e2e")
+        e2e_section = e2e.measure(quick=args.quick)
+        display.done(e2e_section["unavailable"] or e2e_section["error"] or "servers measured")
     settings: dict[str, Any] = {
         **budget,
         "quick": args.quick,
@@ -236,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         "only": args.only,
         "argv": ["python", "-m", "covet_rust_core", "bench", *(argv or sys.argv[2:])],
     }
-    result = report.build(env, settings, entries)
+    result = report.build(env, settings, entries, e2e_section)
     if baseline is not None:
         try:
             result["comparison"] = report.compare(result, baseline, args.tolerance / 100)
@@ -254,11 +261,13 @@ def write_outputs(result: report.Report, args: argparse.Namespace) -> int:
     if args.markdown is not None:
         args.markdown.write_text(report.render(result, markdown=True), encoding="utf-8")
         print(f"wrote {args.markdown}")
-    if args.plot is not None:
+    if args.plot is not None and result["workloads"]:
         from . import plot  # noqa: PLC0415 - matplotlib is an optional extra
 
         plot.draw(result, args.plot)
         print(f"wrote {args.plot}")
+    elif args.plot is not None:
+        print(f"--plot: nothing to plot (the chart shows workloads; {args.plot} not written)")
     if result["errors"]:
         return EXIT_ERRORS
     if result["comparison"] is not None and result["comparison"]["slower"]:

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from . import e2e as end_to_end
 from . import environment as environment_module
 from .interleave import Contender, Result, format_time
 from .model import DOMAINS, FALLBACK_KIND, NATIVE_KIND, PEER_KIND, Workload
@@ -254,7 +255,23 @@ def peer_rows(entries: list[Entry]) -> list[dict[str, Any]]:
     return rows
 
 
-def build(environment: dict[str, Any], settings: dict[str, Any], entries: list[Entry]) -> Report:
+def build(
+    environment: dict[str, Any],
+    settings: dict[str, Any],
+    entries: list[Entry],
+    e2e: dict[str, Any] | None = None,
+) -> Report:
+    """The report of a run: ``e2e`` is the end-to-end section (``e2e.measure``), when it
+    ran; its failure or a variant's non-200 answers count among the errors."""
+    found = errors(entries)
+    if e2e is not None:
+        if e2e["error"]:
+            found.append(f"e2e: {e2e['error']}")
+        found += [
+            f"e2e/{variant}: {figures['errors']} answers were not 200"
+            for variant, figures in e2e["variants"].items()
+            if figures["errors"]
+        ]
     return {
         "schema": SCHEMA,
         "debug_build": environment_module.is_debug_build(environment),
@@ -264,8 +281,9 @@ def build(environment: dict[str, Any], settings: dict[str, Any], entries: list[E
         "workloads": entries,
         "claims": claim_rows(entries),
         "peers": peer_rows(entries),
-        "errors": errors(entries),
+        "errors": found,
         "comparison": None,
+        "e2e": e2e,
     }
 
 
@@ -648,6 +666,13 @@ def render(report: Report, *, markdown: bool) -> str:
         for entry in report["workloads"]:
             if entry["domain"] == domain:
                 details += workload_table(entry, markdown=markdown)
+    if report.get("e2e") is not None:
+        section = [
+            f"{h2}End to end: covet in a real server",
+            "",
+            *end_to_end.lines(report["e2e"], markdown=markdown),
+        ]
+        details = [*details, *section]
     errors_found = report["errors"]
     tail = [f"{h2}Errors: {len(errors_found)}", "", *(f"- {e}" for e in errors_found), ""]
     tail += comparison_lines(report, markdown=markdown)
