@@ -70,9 +70,9 @@ fn cores() -> usize {
 }
 
 struct Pools {
-    /// The process that built these pools: after fork() the child has none of their
-    /// threads, and submitting work to them would wait forever.
-    owner_pid: u32,
+    /// The fork generation that built these pools (`crate::forks`): after fork() the child
+    /// has none of their threads, and submitting work to them would wait forever.
+    owner_generation: u64,
     by_size: Vec<(usize, Arc<ThreadPool>)>,
 }
 
@@ -83,21 +83,21 @@ fn pool(threads: usize) -> Option<Arc<ThreadPool>> {
     static POOLS: OnceLock<Mutex<Pools>> = OnceLock::new();
     let pools = POOLS.get_or_init(|| {
         Mutex::new(Pools {
-            owner_pid: std::process::id(),
+            owner_generation: crate::forks::generation(),
             by_size: Vec::new(),
         })
     });
     let mut pools = pools
         .lock()
         .unwrap_or_else(std::sync::PoisonError::into_inner);
-    let pid = std::process::id();
-    if pools.owner_pid != pid {
+    let generation = crate::forks::generation();
+    if pools.owner_generation != generation {
         // Inherited from the parent: their worker threads do not exist here. Dropping a
         // pool would signal threads that are gone, so leak them and start afresh.
         for (_, stale) in pools.by_size.drain(..) {
             std::mem::forget(stale);
         }
-        pools.owner_pid = pid;
+        pools.owner_generation = generation;
     }
     if let Some((_, found)) = pools.by_size.iter().find(|(size, _)| *size == threads) {
         return Some(Arc::clone(found));
