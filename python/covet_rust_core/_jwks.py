@@ -247,15 +247,8 @@ def match_kid(signing_keys: list[SigningKey], kid: str) -> SigningKey | None:
     return None
 
 
-class PyJWKClient:
-    """PyJWT's ``PyJWKClient``: the signing keys of the JWK set at ``uri``, cached.
-
-    ``cache_jwk_set``/``lifespan``: keep the fetched set that many seconds. ``cache_keys``/
-    ``max_cached_keys``: also keep the keys found by ``kid`` (least recently used evicted),
-    even past the set's lifespan, as PyJWT does. ``headers``, ``timeout`` and ``ssl_context``
-    go to the HTTP request. Beyond PyJWT: ``max_response_bytes`` and ``refetch_interval``
-    (keyword only). Safe to share between threads: one fetch at a time.
-    """
+class _Client:
+    """What both clients share: PyJWT's constructor arguments, checked, and the cache."""
 
     def __init__(  # noqa: PLR0917 (PyJWT's positional parameters)
         self,
@@ -284,11 +277,34 @@ class PyJWKClient:
             refetch_interval=refetch_interval,
         )
         self._cache = _Cache(self._settings)
-        self._lock = threading.Lock()
+        self._start()
+
+    def _start(self) -> None:
+        """The client's own way of sharing one fetch: a lock, or the fetch under way."""
+        raise NotImplementedError
 
     @property
     def uri(self) -> str:
         return self._settings.uri
+
+    @staticmethod
+    def match_kid(signing_keys: list[SigningKey], kid: str) -> SigningKey | None:
+        """The key of ``signing_keys`` whose ``key_id`` is ``kid``, or None (PyJWT's)."""
+        return match_kid(signing_keys, kid)
+
+
+class PyJWKClient(_Client):
+    """PyJWT's ``PyJWKClient``: the signing keys of the JWK set at ``uri``, cached.
+
+    ``cache_jwk_set``/``lifespan``: keep the fetched set that many seconds. ``cache_keys``/
+    ``max_cached_keys``: also keep the keys found by ``kid`` (least recently used evicted),
+    even past the set's lifespan, as PyJWT does. ``headers``, ``timeout`` and ``ssl_context``
+    go to the HTTP request. Beyond PyJWT: ``max_response_bytes`` and ``refetch_interval``
+    (keyword only). Safe to share between threads: one fetch at a time.
+    """
+
+    def _start(self) -> None:
+        self._lock = threading.Lock()
 
     def fetch_data(self) -> dict[str, Any]:
         """Fetches the set now (whatever the cache holds), caches it, and returns it."""
@@ -337,49 +353,14 @@ class PyJWKClient:
         """The signing key named by the ``kid`` of ``token``'s header (not verified here)."""
         return self.get_signing_key(_kid_of(token))
 
-    @staticmethod
-    def match_kid(signing_keys: list[SigningKey], kid: str) -> SigningKey | None:
-        """The key of ``signing_keys`` whose ``key_id`` is ``kid``, or None (PyJWT's)."""
-        return match_kid(signing_keys, kid)
 
-
-class JWKSClient:
+class JWKSClient(_Client):
     """``PyJWKClient``'s constructor and methods as coroutines, for asyncio: the fetch runs in
     a worker thread (the loop is never blocked), and lookups that miss the cache together
     wait for one fetch. Use one client per event loop."""
 
-    def __init__(  # noqa: PLR0917 (PyJWT's positional parameters)
-        self,
-        uri: str,
-        cache_keys: bool = False,
-        max_cached_keys: int = 16,
-        cache_jwk_set: bool = True,
-        lifespan: float = 300,
-        headers: Mapping[str, str] | None = None,
-        timeout: float = 30,
-        ssl_context: ssl.SSLContext | None = None,
-        *,
-        max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES,
-        refetch_interval: float = DEFAULT_REFETCH_INTERVAL,
-    ) -> None:
-        self._settings = _Settings(
-            uri=uri,
-            cache_keys=cache_keys,
-            max_cached_keys=max_cached_keys,
-            cache_jwk_set=cache_jwk_set,
-            lifespan=lifespan,
-            headers=headers,
-            timeout=timeout,
-            ssl_context=ssl_context,
-            max_response_bytes=max_response_bytes,
-            refetch_interval=refetch_interval,
-        )
-        self._cache = _Cache(self._settings)
+    def _start(self) -> None:
         self._inflight: asyncio.Future[tuple[dict[str, Any], list[SigningKey]]] | None = None
-
-    @property
-    def uri(self) -> str:
-        return self._settings.uri
 
     async def _refresh(self) -> None:
         """Fetches the set and caches it, or waits for the fetch already under way (single
@@ -430,8 +411,3 @@ class JWKSClient:
 
     async def get_signing_key_from_jwt(self, token: str | bytes) -> SigningKey:
         return await self.get_signing_key(_kid_of(token))
-
-    @staticmethod
-    def match_kid(signing_keys: list[SigningKey], kid: str) -> SigningKey | None:
-        """The key of ``signing_keys`` whose ``key_id`` is ``kid``, or None (PyJWT's)."""
-        return match_kid(signing_keys, kid)

@@ -329,16 +329,20 @@ def test_compare_reports_slower_beyond_the_intervals_and_the_tolerance() -> None
         report.compare(now, {"schema": "something else"})
 
 
+# The settings of a quick run, as the report's method section reads them.
+RENDER_SETTINGS: dict[str, Any] = {
+    "seconds": 60.0,
+    "quick": True,
+    "elapsed": 61.0,
+    "min_rounds": 5,
+    "max_rounds": 15,
+    "sample_seconds": 0.01,
+}
+
+
 def test_render_carries_every_section_and_the_debug_banner() -> None:
     result = _report([_entry("hashing", "a", {NATIVE: [1.0] * 3, FALLBACK: [40.0] * 3})])
-    result["settings"] = {
-        "seconds": 60.0,
-        "quick": True,
-        "elapsed": 61.0,
-        "min_rounds": 5,
-        "max_rounds": 15,
-        "sample_seconds": 0.01,
-    }
+    result["settings"] = dict(RENDER_SETTINGS)
     for markdown in (False, True):
         text = report.render(result, markdown=markdown)
         for part in ("Environment", "Method", "Claims", "fastest installed peer", "Errors: 0"):
@@ -510,19 +514,9 @@ def _e2e_section(**changes: Any) -> dict[str, Any]:
     return section
 
 
-E2E_SETTINGS: dict[str, Any] = {
-    "seconds": 60.0,
-    "quick": True,
-    "elapsed": 61.0,
-    "min_rounds": 5,
-    "max_rounds": 15,
-    "sample_seconds": 0.01,
-}
-
-
 def test_the_e2e_section_is_reported_and_its_failures_counted() -> None:
     env = environment.capture()
-    built = report.build(env, E2E_SETTINGS, [], _e2e_section())
+    built = report.build(env, RENDER_SETTINGS, [], _e2e_section())
     assert built["errors"] == []
     text = report.render(built, markdown=True)
     assert "## End to end: covet in a real server" in text
@@ -530,17 +524,17 @@ def test_the_e2e_section_is_reported_and_its_failures_counted() -> None:
     assert "one core serves about 25000 of these requests a second with covet" in text
     assert "PyJWT + json's 2.50x covet's" in text
     failed = report.build(
-        env, E2E_SETTINGS, [], _e2e_section(error="RuntimeError: floor answered 500")
+        env, RENDER_SETTINGS, [], _e2e_section(error="RuntimeError: floor answered 500")
     )
     assert failed["errors"] == ["e2e: RuntimeError: floor answered 500"]
     assert "ERROR: RuntimeError: floor answered 500" in report.render(failed, markdown=False)
     section = _e2e_section()
     section["variants"]["covet"]["errors"] = 3
-    assert report.build(env, E2E_SETTINGS, [], section)["errors"] == [
+    assert report.build(env, RENDER_SETTINGS, [], section)["errors"] == [
         "e2e/covet: 3 answers were not 200"
     ]
     missing = report.build(
-        env, E2E_SETTINGS, [], _e2e_section(unavailable="uvicorn is not installed")
+        env, RENDER_SETTINGS, [], _e2e_section(unavailable="uvicorn is not installed")
     )
     assert missing["errors"] == []
     assert "Not run: uvicorn is not installed" in report.render(missing, markdown=True)

@@ -63,19 +63,7 @@ def application(variant: str) -> Any:
         from covet_rust_core import jwt  # noqa: PLC0415
         from covet_rust_core.integrations.starlette import CovetJSONResponse  # noqa: PLC0415
 
-        async def covet(request: Request) -> Response:
-            token = _bearer(request)
-            if token is None:
-                return CovetJSONResponse({"error": "no token"}, status_code=401)
-            try:
-                claims = jwt.decode(
-                    token, SECRET, algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER
-                )
-            except jwt.InvalidTokenError as error:
-                return CovetJSONResponse({"error": str(error)}, status_code=401)
-            return CovetJSONResponse(document(claims["sub"]))
-
-        handler = covet
+        handler = _authenticated(jwt, CovetJSONResponse)
     elif variant in ("pyjwt-json", "pyjwt-orjson"):
         import jwt as pyjwt  # noqa: PLC0415
 
@@ -87,19 +75,7 @@ def application(variant: str) -> Any:
             def respond(content: Any, status_code: int = 200) -> Response:
                 return Response(orjson.dumps(content), status_code, media_type="application/json")
 
-        async def with_pyjwt(request: Request) -> Response:
-            token = _bearer(request)
-            if token is None:
-                return respond({"error": "no token"}, status_code=401)
-            try:
-                claims = pyjwt.decode(
-                    token, SECRET, algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER
-                )
-            except pyjwt.InvalidTokenError as error:
-                return respond({"error": str(error)}, status_code=401)
-            return respond(document(claims["sub"]))
-
-        handler = with_pyjwt
+        handler = _authenticated(pyjwt, respond)
     elif variant == "floor":
         import json  # noqa: PLC0415
 
@@ -117,6 +93,25 @@ def application(variant: str) -> Any:
         return Response(str(time.process_time_ns()), media_type="text/plain")
 
     return Starlette(routes=[Route("/items", handler), Route("/__cpu", cpu)])
+
+
+def _authenticated(jwt: Any, respond: Callable[..., Any]) -> Callable[[Any], Awaitable[Any]]:
+    """The endpoint of a variant that verifies its token with ``jwt`` (covet's module or
+    PyJWT, which share ``decode`` and ``InvalidTokenError``) and answers with ``respond``."""
+
+    async def endpoint(request: Any) -> Any:
+        token = _bearer(request)
+        if token is None:
+            return respond({"error": "no token"}, status_code=401)
+        try:
+            claims = jwt.decode(
+                token, SECRET, algorithms=["HS256"], audience=AUDIENCE, issuer=ISSUER
+            )
+        except jwt.InvalidTokenError as error:
+            return respond({"error": str(error)}, status_code=401)
+        return respond(document(claims["sub"]))
+
+    return endpoint
 
 
 def _bearer(request: Any) -> str | None:

@@ -24,7 +24,6 @@ from ._requirement import missing_framework
 
 try:
     from flask.json.provider import JSONProvider
-    from flask.sansio.app import App
     from werkzeug.sansio.response import Response
 except ImportError as error:  # pragma: no cover (the test extra installs Flask)
     raise missing_framework(__name__, "Flask", "flask") from error
@@ -51,9 +50,6 @@ class CovetJSONProvider(JSONProvider):
     compact: bool | None = None
     #: The mimetype of ``response()``.
     mimetype: str = "application/json"
-
-    def __init__(self, app: App) -> None:
-        super().__init__(app)
 
     def dumps(self, obj: Any, **kwargs: Any) -> str:
         """``obj`` as a JSON ``str``. Takes the keyword arguments of ``json.dumps`` that covet
