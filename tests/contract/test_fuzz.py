@@ -704,7 +704,7 @@ def lying_value(kind: str, lie: Any) -> Any:  # noqa: PLR0911 - one case per kin
     if kind == "date":
         return lying_subclass(dt.date, lie)(2020, 1, 2)
     if kind == "datetime":
-        return lying_subclass(dt.datetime, lie)(2020, 1, 2, 3, 4, 5, 6, tzinfo=dt.timezone.utc)
+        return lying_subclass(dt.datetime, lie)(2020, 1, 2, 3, 4, 5, 6, tzinfo=dt.UTC)
     if kind == "time":
         return lying_subclass(dt.time, lie)(12, 30)
     if kind == "uuid":
@@ -1072,7 +1072,7 @@ class UtcTimeTupleLiar(dt.datetime):
 
 def lying_datetime(lie: Any, aware: bool) -> Fresh:
     def make() -> UtcTimeTupleLiar:
-        value = UtcTimeTupleLiar(2030, 1, 1, 12, tzinfo=dt.timezone.utc if aware else None)
+        value = UtcTimeTupleLiar(2030, 1, 1, 12, tzinfo=dt.UTC if aware else None)
         value.lie = lie
         return value
 
@@ -1840,7 +1840,7 @@ UTCTIMETUPLE_LIES: Final = [
     "2020",
     HostileError("utctimetuple"),
 ]
-WHEN: Final = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+WHEN: Final = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
 HOSTILE_PAYLOADS: Final[list[Any]] = [
     *(
         sabotaged({"exp": WHEN, "sub": "x"}, mode, kind)
@@ -3094,7 +3094,7 @@ def test_jwt_dict_subclass_arguments_are_read_through_dict(impl: ModuleType) -> 
         "exp": NOW - FAR
     }
     headers = HostileDict(kid="k1")
-    payload = HostileDict(exp=dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc))
+    payload = HostileDict(exp=dt.datetime(2030, 1, 1, tzinfo=dt.UTC))
     expected = craft({"alg": "HS256", "kid": "k1", "typ": "JWT"}, {"exp": 1893456000})
     assert impl.jwt.encode(payload, SECRET, headers=headers) == expected
 

@@ -14,7 +14,7 @@ DOCUMENT: Final[dict[str, Any]] = {
     "big": 2**100,
     "negative": -(2**70),
     "price": Decimal("19.99"),
-    "when": dt.datetime(2026, 12, 6, 3, 4, 5, 678901, tzinfo=dt.timezone.utc),
+    "when": dt.datetime(2026, 12, 6, 3, 4, 5, 678901, tzinfo=dt.UTC),
     "day": dt.date(2026, 12, 6),
     "id": uuid.UUID("12345678-1234-5678-1234-567812345678"),
     "text": 'café, 漢字, \U0001f600, "quoted"\n',

@@ -93,7 +93,7 @@ def test_datetime_and_time_subclasses_use_the_base_isoformat(impl: ModuleType) -
         def isoformat(self, *args: Any, **kwargs: Any) -> Any:
             return 0
 
-    moment = Moment(2020, 1, 2, 3, 4, 5, 6, tzinfo=datetime.timezone.utc)
+    moment = Moment(2020, 1, 2, 3, 4, 5, 6, tzinfo=datetime.UTC)
     assert impl.json.dumps([moment, Noon(12)]) == (
         b'["2020-01-02T03:04:05.000006+00:00","12:00:00"]'
     )

@@ -51,7 +51,7 @@ class Answer(enum.Enum):
     NO = False
 
 
-class Shade(str, enum.Enum):
+class Shade(str, enum.Enum):  # noqa: UP042 (the str-mixin Enum that users write)
     DARK = "dark"
     LIGHT = 'li"ght\n'
 
@@ -176,7 +176,7 @@ class Opaque:
         self.payload = payload
 
 
-UTC = dt.timezone.utc
+UTC = dt.UTC
 IST = dt.timezone(dt.timedelta(hours=5, minutes=30))
 ODD = dt.timezone(dt.timedelta(hours=-1, minutes=-2, seconds=-3))
 SOME_UUID = uuid.UUID("12345678-1234-5678-1234-567812345678")

@@ -692,9 +692,9 @@ def test_claims_in_a_round_trip(impl: ModuleType) -> None:
         "iss": "https://issuer.example",
         "sub": "user-1",
         "aud": ["api", "web"],
-        "exp": dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=1),
-        "nbf": dt.datetime.now(dt.timezone.utc) - dt.timedelta(seconds=5),
-        "iat": dt.datetime.now(dt.timezone.utc),
+        "exp": dt.datetime.now(dt.UTC) + dt.timedelta(hours=1),
+        "nbf": dt.datetime.now(dt.UTC) - dt.timedelta(seconds=5),
+        "iat": dt.datetime.now(dt.UTC),
         "jti": "token-1",
     }
     token = backend.encode(payload, SECRET)

@@ -74,7 +74,7 @@ def test_datetime_claims_use_the_base_utctimetuple(impl: ModuleType, result: Any
     utctimetuple(value))``: the subclass's ``utctimetuple`` is never called (natively it was,
     and its result went to ``calendar.timegm`` unchecked)."""
     LyingDatetime.result = result
-    value = LyingDatetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+    value = LyingDatetime(2030, 1, 1, tzinfo=dt.UTC)
     token = impl.jwt.encode({"exp": value, "iat": value, "nbf": value}, SECRET)
     expected = {"exp": 1893456000, "iat": 1893456000, "nbf": 1893456000}
     assert token == impl.jwt.encode(expected, SECRET)
@@ -343,7 +343,7 @@ def test_str_subclass_keys_are_read_as_their_text(impl: ModuleType) -> None:
     token = impl.jwt.encode({k("alg"): "HS256"}, SECRET, headers={k("alg"): ""})
     assert header_of(token) == b'{"alg":"HS256","typ":"JWT"}'
 
-    when = dt.datetime(2030, 1, 1, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2030, 1, 1, tzinfo=dt.UTC)
     token = impl.jwt.encode({"sub": "a", k("sub"): "b", k("exp"): when}, SECRET)
     assert payload_of(token) == b'{"sub":"b","exp":1893456000}'
     assert verdict(impl.jwt.encode, {"iss": "a", k("iss"): 5}, SECRET) == (

@@ -402,7 +402,7 @@ def test_token_bytes_are_pyjwts(impl: ModuleType, alg: str) -> None:
 
 def test_datetime_claims_give_pyjwts_bytes(impl: ModuleType) -> None:
     backend = jwt_backend(impl)
-    when = dt.datetime(2031, 5, 6, 7, 8, 9, 500000, tzinfo=dt.timezone.utc)
+    when = dt.datetime(2031, 5, 6, 7, 8, 9, 500000, tzinfo=dt.UTC)
     payload = {"exp": when, "iat": when - dt.timedelta(days=1), "nbf": when.replace(tzinfo=None)}
     assert backend.encode(payload, SECRET) == pyjwt.encode(payload, SECRET, algorithm="HS256")
 

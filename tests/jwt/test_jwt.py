@@ -453,7 +453,7 @@ def test_dict_subclasses_are_payloads(impl: ModuleType) -> None:
 
 def test_time_claims_from_datetimes(impl: ModuleType) -> None:
     backend = jwt_backend(impl)
-    aware = dt.datetime(2030, 1, 2, 3, 4, 5, 999999, tzinfo=dt.timezone.utc)
+    aware = dt.datetime(2030, 1, 2, 3, 4, 5, 999999, tzinfo=dt.UTC)
     naive = dt.datetime(2020, 6, 7, 8, 9, 10, 123456)
     shifted = dt.datetime(2030, 1, 2, 5, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=2)))
     payload = {"exp": aware, "iat": naive, "nbf": shifted, "sub": "x"}
@@ -477,7 +477,7 @@ def test_time_claims_from_datetimes(impl: ModuleType) -> None:
 def test_other_values_are_written_by_the_package_dumps(impl: ModuleType) -> None:
     backend = jwt_backend(impl)
     payload = {
-        "auth_time": dt.datetime(2030, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc),
+        "auth_time": dt.datetime(2030, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
         "id": uuid.UUID("12345678-1234-5678-1234-567812345678"),
         "price": Decimal("12.50"),
         "day": dt.date(2030, 1, 2),

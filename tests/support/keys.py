@@ -129,7 +129,7 @@ def _jwk(private: PrivateKeyTypes) -> tuple[dict[str, str], dict[str, str]]:
 
 def _certificate(private: CertificateIssuerPrivateKeyTypes) -> x509.Certificate:
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "covet-jwt-tests")])
-    now = dt.datetime.now(dt.timezone.utc)
+    now = dt.datetime.now(dt.UTC)
     return (
         x509.CertificateBuilder()
         .subject_name(name)

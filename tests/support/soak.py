@@ -147,7 +147,7 @@ def mix(module: ModuleType, workdir: Path) -> tuple[list[Call], list[Call]]:  # 
     doc_text = doc_bytes.decode()
     order = Order(
         7,
-        dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.timezone.utc),
+        dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC),
         decimal.Decimal("19.90"),
         ["a", "b"],
     )

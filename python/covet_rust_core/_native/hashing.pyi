@@ -2,9 +2,9 @@
 the names and signatures of its twin ``covet_rust_core.fallback.hashing``."""
 
 import os
-from typing import Final, final
+from typing import Final, Self, final
 
-from typing_extensions import Buffer, Self
+from typing_extensions import Buffer
 
 __all__ = [
     "AUTO",

@@ -2,9 +2,7 @@
 the names and signatures of its twin ``covet_rust_core.fallback.strings``."""
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, final
-
-from typing_extensions import Self
+from typing import Any, Self, final
 
 __all__ = [
     "Replacer",

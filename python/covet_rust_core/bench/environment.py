@@ -126,7 +126,7 @@ def peer_versions() -> dict[str, str | None]:
 
 def capture() -> dict[str, Any]:
     return {
-        "captured_at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "captured_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
         "cpu": cpu(),
         "os": platform.platform(),
         "python": {
