@@ -31,6 +31,7 @@ from types import FrameType, ModuleType
 from typing import Any, Final, Literal
 
 from ._version import __version__
+from ._wheels import install_advice
 
 ENV_VAR: Final = "COVET_RUST_CORE_BACKEND"
 MODES: Final = ("auto", "native", "fallback")
@@ -38,12 +39,6 @@ NATIVE_MODULE: Final = "covet_rust_core._native"
 LOGGER_NAME: Final = "covet_rust_core"
 PACKAGE_DIR: Final = Path(__file__).resolve().parent
 
-FIX: Final = (
-    "Fix: install a wheel built for this interpreter "
-    "(pip install --force-reinstall --no-cache-dir covet_rust_core), or build from a "
-    "checkout with a Rust toolchain: pip install .  (for development: maturin develop "
-    "--release). Check the result with: python -m covet_rust_core"
-)
 DEBUG_FIX: Final = (
     "Fix: rebuild in release mode: pip install .  or  maturin develop --release. "
     "Check the result with: python -m covet_rust_core"
@@ -188,7 +183,11 @@ def _load_native(mode: str) -> tuple[ModuleType | None, str, str]:
         raise
     except BaseException as error:
         cause = explain_import_failure(error)
-        return None, cause, _format_diagnosis(_headline(mode), cause, error, FIX)
+        return (
+            None,
+            cause,
+            _format_diagnosis(_headline(mode), cause, error, install_advice(__version__)),
+        )
 
     native_version = getattr(native, "__version__", None)
     if native_version != __version__:
@@ -197,7 +196,11 @@ def _load_native(mode: str) -> tuple[ModuleType | None, str, str]:
             f"{native_version}, but the Python package is version {__version__}: a stale "
             "build was left in the package directory"
         )
-        return None, cause, _format_diagnosis(_headline(mode), cause, None, FIX)
+        return (
+            None,
+            cause,
+            _format_diagnosis(_headline(mode), cause, None, install_advice(__version__)),
+        )
     return native, "", ""
 
 
