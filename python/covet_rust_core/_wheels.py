@@ -137,7 +137,10 @@ def this_interpreter() -> Interpreter:
     libc: str | None = None
     libc_version: tuple[int, ...] = ()
     if system == "Linux":
-        name, version = platform.libc_ver()
+        try:  # glibc answers from confstr; elsewhere this reads the interpreter's binary
+            name, version = platform.libc_ver()
+        except OSError:
+            name, version = "", ""
         if name == "glibc":
             libc, libc_version = "glibc", _version_tuple(version)
         elif any(Path("/lib").glob("ld-musl-*.so.1")):
