@@ -128,9 +128,9 @@ def check_metadata(wheel: Path) -> None:
     )
 
 
-def check_tag(tag: str) -> None:
-    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    cargo = tomllib.loads((ROOT / "Cargo.toml").read_text(encoding="utf-8"))
+def check_tag(tag: str, root: Path = ROOT) -> None:
+    pyproject = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    cargo = tomllib.loads((root / "Cargo.toml").read_text(encoding="utf-8"))
     versions = {
         "the tag": tag.removeprefix("v"),
         "pyproject.toml": pyproject["project"]["version"],
@@ -138,10 +138,17 @@ def check_tag(tag: str) -> None:
     }
     if len(set(versions.values())) != 1:
         raise ReleaseCheckError(f"the versions differ: {versions}")
-    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
-    if not re.search(rf"^## {re.escape(versions['the tag'])} ", changelog, re.MULTILINE):
-        raise ReleaseCheckError(f"CHANGELOG.md has no '## {versions['the tag']} ' section")
-    print(f"version {versions['the tag']}: the tag, both manifests and CHANGELOG.md agree")
+    version = versions["the tag"]
+    changelog = (root / "CHANGELOG.md").read_text(encoding="utf-8")
+    heading = re.search(rf"^## {re.escape(version)} \((.*)\)$", changelog, re.MULTILINE)
+    if heading is None:
+        raise ReleaseCheckError(f"CHANGELOG.md has no '## {version} (...)' section")
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", heading[1]):
+        raise ReleaseCheckError(
+            f"CHANGELOG.md's {version} section is headed ({heading[1]}), not the release "
+            "date (YYYY-MM-DD)"
+        )
+    print(f"version {version}: the tag, both manifests and CHANGELOG.md ({heading[1]}) agree")
 
 
 def main(argv: list[str]) -> int:

@@ -1219,6 +1219,38 @@ def test_loads_of_a_non_contiguous_buffer_is_refused(impl: ModuleType) -> None:
         impl.json.loads(strided)
 
 
+def test_loads_of_zero_dimensional_buffers(impl: ModuleType) -> None:
+    # A 0-dimensional export has no shape (a ctypes scalar, a 0-d NumPy array, a memoryview
+    # cast to shape []): C-contiguous by the protocol, and read like any other buffer.
+    assert impl.json.loads(ctypes.c_char(b"7")) == 7
+    assert impl.json.loads(ctypes.c_uint16.from_buffer_copy(b"[]")) == []
+    scalar_view = memoryview(b"5").cast("B", [])
+    assert scalar_view.ndim == 0
+    assert impl.json.loads(scalar_view) == 5
+    with pytest.raises(JSONDecodeError):
+        impl.json.loads(ctypes.c_uint32.from_buffer_copy(b"[1]\x00"))
+
+
+@pytest.mark.skipif(
+    sys.version_info < (3, 12), reason="Python classes export buffers from 3.12 (PEP 688)"
+)
+def test_loads_passes_on_what_a_buffer_exporter_raises(impl: ModuleType) -> None:
+    class Refuses:
+        def __buffer__(self, flags: int, /) -> memoryview:
+            raise ValueError("no buffer today")
+
+    class RefusesWithTypeError:
+        def __buffer__(self, flags: int, /) -> memoryview:
+            raise TypeError("not this one")
+
+    with pytest.raises(ValueError, match="no buffer today"):
+        impl.json.loads(Refuses())
+    # A TypeError is loads' own: the argument is not something it reads.
+    message = "loads() argument must be str, bytes, bytearray or memoryview, not RefusesWith"
+    with pytest.raises(TypeError, match=message):
+        impl.json.loads(RefusesWithTypeError())
+
+
 def test_decode_error_class(impl: ModuleType) -> None:
     from covet_rust_core import _json_errors
 

@@ -200,6 +200,10 @@ OPEN_QUESTIONS: list[Any] = [
     memoryview(b"[1, 2]").cast("B", [2, 3]),  # two-dimensional but C-contiguous
     memoryview(bytes(range(256))).cast("B", [16, 16]),
     __import__("array").array("H", [0x5B31, 0x5D20]),  # a buffer of 2-byte items
+    __import__("ctypes").c_char(b"7"),  # 0-dimensional exports: no shape
+    __import__("ctypes").c_uint16.from_buffer_copy(b"[]"),
+    memoryview(b"5").cast("B", []),
+    __import__("ctypes").c_uint32.from_buffer_copy(b"[1]\x00"),
 ]
 
 

@@ -192,9 +192,21 @@ def test_changelog_has_this_version() -> None:
     assert re.search(rf"^## {re.escape(__version__)} ", changelog, re.MULTILINE)
 
 
-def test_the_tag_check_wants_one_version_everywhere() -> None:
+def test_the_tag_check_wants_one_version_everywhere_and_a_dated_changelog(
+    tmp_path: Path,
+) -> None:
     checks = load_script(".ci/release_checks.py")
-    repository_file("CHANGELOG.md")
-    checks.check_tag(f"v{__version__}")
+    for name in ("pyproject.toml", "Cargo.toml", "CHANGELOG.md"):
+        (tmp_path / name).write_bytes(repository_file(name).read_bytes())
+    changelog = tmp_path / "CHANGELOG.md"
     with pytest.raises(checks.ReleaseCheckError, match="the versions differ"):
-        checks.check_tag("v99.0.0")
+        checks.check_tag("v99.0.0", tmp_path)
+    # Until the release is dated, the tag is refused: "(unreleased)" is not a date.
+    changelog.write_text(f"# Changelog\n\n## {__version__} (unreleased)\n", encoding="utf-8")
+    with pytest.raises(checks.ReleaseCheckError, match=r"headed \(unreleased\)"):
+        checks.check_tag(f"v{__version__}", tmp_path)
+    changelog.write_text("# Changelog\n\n## 0.0.1 (2026-01-01)\n", encoding="utf-8")
+    with pytest.raises(checks.ReleaseCheckError, match="no '## "):
+        checks.check_tag(f"v{__version__}", tmp_path)
+    changelog.write_text(f"# Changelog\n\n## {__version__} (2026-12-31)\n", encoding="utf-8")
+    checks.check_tag(f"v{__version__}", tmp_path)

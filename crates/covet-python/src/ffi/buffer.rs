@@ -2,15 +2,14 @@
 //!
 //! PyO3's `PyUntypedBuffer::get` refuses buffers without a shape ("shape is null"), which
 //! is what a 0-dimensional buffer has by the protocol (a ctypes scalar, a 0-d NumPy array):
-//! hashlib hashes those, and so does the twin. This holder asks for the same full
-//! description (`PyBUF_FULL_RO`) and leaves every judgement to CPython:
+//! hashlib hashes those, `loads` reads them, and so do the twins. This holder asks for the
+//! same full description (`PyBUF_FULL_RO`) and leaves every judgement to CPython:
 //! `PyObject_GetBuffer` calls the exporter (a Python class's `__buffer__` on 3.12+, whose
 //! result CPython checks), and `PyBuffer_IsContiguous` decides contiguity.
 
 use std::ffi::c_char;
 use std::pin::Pin;
 
-use pyo3::buffer::PyUntypedBuffer;
 use pyo3::exceptions::PyBufferError;
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -37,6 +36,14 @@ impl ExportedBuffer {
     /// Exports `obj`'s buffer, which must be C-contiguous (BufferError otherwise). CPython's
     /// TypeError for an object without a buffer, and whatever the exporter raises, propagate.
     pub fn get_contiguous(obj: &Bound<'_, PyAny>) -> PyResult<Self> {
+        Self::get_if_contiguous(obj)?
+            .ok_or_else(|| PyBufferError::new_err("buffer is not C-contiguous"))
+    }
+
+    /// Exports `obj`'s buffer; `None` (the export released) when it is not C-contiguous, so
+    /// that every `ExportedBuffer` is, and `bytes` is its whole content. CPython's TypeError
+    /// for an object without a buffer, and whatever the exporter raises, propagate.
+    pub fn get_if_contiguous(obj: &Bound<'_, PyAny>) -> PyResult<Option<Self>> {
         let mut view = Box::<ffi::Py_buffer>::new_uninit();
         // SAFETY: a valid object and room for a Py_buffer, which PyObject_GetBuffer fills in
         // when it returns 0 (and leaves unexported when it fails).
@@ -55,14 +62,14 @@ impl ExportedBuffer {
         let contiguous =
             unsafe { ffi::PyBuffer_IsContiguous(&raw const *export.view, C_ORDER) != 0 };
         if !contiguous {
-            return Err(PyBufferError::new_err("buffer is not C-contiguous"));
+            return Ok(None);
         }
         if export.view.len < 0 || (export.view.len > 0 && export.view.buf.is_null()) {
             return Err(PyBufferError::new_err(
                 "the exporter gave an invalid buffer",
             ));
         }
-        Ok(export)
+        Ok(Some(export))
     }
 
     /// The exported bytes.
@@ -71,7 +78,7 @@ impl ExportedBuffer {
         if len == 0 {
             return &[];
         }
-        // SAFETY: a C-contiguous export (checked in `get_contiguous`) spans `len` bytes from
+        // SAFETY: a C-contiguous export (checked in `get_if_contiguous`) spans `len` bytes from
         // `buf`, valid and unmoved while the export is held, which outlives the borrow of
         // `self`.
         unsafe { std::slice::from_raw_parts(self.view.buf.cast::<u8>(), len) }
@@ -87,22 +94,6 @@ impl Drop for ExportedBuffer {
             unsafe { ffi::PyBuffer_Release(&raw mut *Pin::get_unchecked_mut(self.view.as_mut())) };
         });
     }
-}
-
-/// The bytes of a buffer pyo3 exported (its `PyUntypedBuffer`, which refuses 0-dimensional
-/// exports), when it is C-contiguous; `None` otherwise. They stay valid while `buffer` holds
-/// the export (the exporter cannot resize or free them meanwhile).
-pub fn contiguous_bytes(buffer: &PyUntypedBuffer) -> Option<&[u8]> {
-    if !buffer.is_c_contiguous() {
-        return None;
-    }
-    let len = buffer.len_bytes();
-    if len == 0 {
-        return Some(&[]);
-    }
-    // SAFETY: a C-contiguous export spans `len_bytes()` bytes from `buf_ptr()`, valid while
-    // it is held, which outlives the borrow of `buffer`.
-    Some(unsafe { std::slice::from_raw_parts(buffer.buf_ptr().cast::<u8>(), len) })
 }
 
 /// What keeps a Python object's bytes valid and unmoved while a thread without the

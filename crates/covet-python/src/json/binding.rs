@@ -3,7 +3,6 @@
 //! The exception classes are defined in Python (`covet_rust_core._json_errors`) and shared
 //! with the twin, so `except covet_rust_core.JSONDecodeError` catches both backends' errors.
 
-use pyo3::buffer::PyUntypedBuffer;
 use pyo3::exceptions::{PyBufferError, PyMemoryError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -12,7 +11,7 @@ use pyo3::types::{PyBytes, PyString, PyType};
 use super::de::{key_cache, ObjectSink};
 use super::ser::{Failure, Options, Serializer};
 use crate::convert::type_name;
-use crate::ffi::buffer::contiguous_bytes;
+use crate::ffi::buffer::ExportedBuffer;
 use crate::ffi::bytes::BytesBuffer;
 use crate::ffi::collector::CollectorPause;
 use crate::ffi::string::{decode_utf8, encode_surrogatepass, str_utf8, Errors};
@@ -259,18 +258,25 @@ fn document<'a, 'py>(data: &'a Bound<'py, PyAny>) -> PyResult<Document<'a, 'py>>
     if let Ok(bytes) = data.cast::<PyBytes>() {
         return Ok(Document::Bytes(bytes.clone()));
     }
-    let Ok(buffer) = PyUntypedBuffer::get(data) else {
-        return Err(PyTypeError::new_err(format!(
-            "loads() argument must be str, bytes, bytearray or memoryview, not {}",
-            type_name(data)
-        )));
+    // Any buffer, 0-dimensional ones (a ctypes scalar) included, as the twin's memoryview();
+    // a TypeError (no buffer, or the exporter's own) becomes loads' own, as the twin's does,
+    // and anything else the exporter raises propagates.
+    let export = match ExportedBuffer::get_if_contiguous(data) {
+        Ok(export) => export,
+        Err(error) if error.is_instance_of::<PyTypeError>(data.py()) => {
+            return Err(PyTypeError::new_err(format!(
+                "loads() argument must be str, bytes, bytearray or memoryview, not {}",
+                type_name(data)
+            )));
+        }
+        Err(error) => return Err(error),
     };
-    let Some(bytes) = contiguous_bytes(&buffer) else {
+    let Some(export) = export else {
         return Err(PyBufferError::new_err(
             "loads() needs a C-contiguous buffer",
         ));
     };
-    Ok(Document::Copied(copied(bytes)?))
+    Ok(Document::Copied(copied(export.bytes())?))
 }
 
 /// A copy of `bytes`; MemoryError rather than an abort when it cannot be allocated.
