@@ -7,8 +7,8 @@ answer is checked before anything is timed. Then, round by round in a rotating o
 variant gets one batch, and the server's CPU time for it is read from the server process's
 own accounting (before and after the batch): **CPU per request** is the stable figure on a
 busy machine; requests per second and latency percentiles at the offered rate are reported
-beside it. covet's share of a request is its CPU minus the floor's (the same server with no
-authentication and a precomputed body).
+beside it. covet's share of a request is its CPU minus the floor's (the same server and
+handler building the same document, with no authentication and a body serialised once).
 
 ``python -m covet_rust_core bench --only e2e`` runs it (every full run includes it); its
 section of the report explains the figures in an application's terms. When ``wrk`` is on
@@ -237,7 +237,7 @@ LABELS: Final = {
     "covet": "covet (jwt.decode + CovetJSONResponse)",
     "pyjwt-json": "PyJWT + json (Starlette's JSONResponse)",
     "pyjwt-orjson": "PyJWT + orjson",
-    "floor": "floor (no authentication, precomputed body)",
+    "floor": "floor (document built, no authentication, body serialised once)",
 }
 
 
