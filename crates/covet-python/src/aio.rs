@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use pyo3::panic::PanicException;
 use pyo3::prelude::*;
+use pyo3::BoundObject;
 use pyo3_async_runtimes::generic::{self, ContextExt};
 use pyo3_async_runtimes::TaskLocals;
 use tokio::runtime::{Builder, Runtime};
@@ -212,19 +213,54 @@ where
     T: for<'py> IntoPyObject<'py> + Send + 'static,
 {
     register_exit_hook(py)?;
-    generic::future_into_py::<CovetRuntime, _, T>(py, async move {
+    generic::future_into_py::<CovetRuntime, _, Delivered<T>>(py, async move {
         // pyo3-async-runtimes polls the work before it looks for a cancellation: yielding
         // once lets a task cancelled while queued be dropped here instead of run.
         tokio::task::yield_now().await;
-        catch_unwind(AssertUnwindSafe(work)).map_err(|payload| {
-            let message = payload
-                .downcast_ref::<&str>()
-                .map(ToString::to_string)
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "panic in covet aio work".to_owned());
-            PanicException::new_err(message)
-        })
+        catch_unwind(AssertUnwindSafe(work))
+            .map(Delivered)
+            .map_err(|payload| PanicException::new_err(panic_message(&*payload, "work")))
     })
+}
+
+/// An offloaded result, converted in the delivery with a panic caught: pyo3-async-runtimes
+/// converts the result inside its delivery closure, where a panic would end that closure
+/// before it completes the asyncio future, leaving the awaiting coroutine pending forever.
+/// Caught here, the panic becomes the future's `PanicException`, as one in the work does.
+struct Delivered<T>(T);
+
+impl<'py, T> IntoPyObject<'py> for Delivered<T>
+where
+    T: IntoPyObject<'py>,
+{
+    type Target = PyAny;
+    type Output = Bound<'py, PyAny>;
+    type Error = PyErr;
+
+    fn into_pyobject(self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let value = self.0;
+        catch_unwind(AssertUnwindSafe(move || {
+            value
+                .into_pyobject(py)
+                .map(|object| object.into_bound().into_any())
+                .map_err(Into::into)
+        }))
+        .unwrap_or_else(|payload| {
+            Err(PanicException::new_err(panic_message(
+                &*payload,
+                "the result's conversion",
+            )))
+        })
+    }
+}
+
+/// A panic's message, or one naming where it happened when the payload is not text.
+fn panic_message(payload: &(dyn std::any::Any + Send), place: &str) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(ToString::to_string)
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| format!("panic in covet aio {place}"))
 }
 
 /// An already completed asyncio future of the running loop, holding `value`: the result of
@@ -240,6 +276,34 @@ pub fn ready(value: Bound<'_, PyAny>) -> PyResult<Bound<'_, PyAny>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A result whose conversion panics (as PyO3's would where CPython cannot allocate).
+    struct PanicsWhenConverted;
+
+    impl<'py> IntoPyObject<'py> for PanicsWhenConverted {
+        type Target = PyAny;
+        type Output = Bound<'py, PyAny>;
+        type Error = PyErr;
+
+        fn into_pyobject(self, _py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            panic!("conversion failed on purpose");
+        }
+    }
+
+    #[test]
+    fn a_panic_in_the_result_conversion_is_the_futures_exception() {
+        Python::initialize();
+        Python::attach(|py| {
+            let error = Delivered(PanicsWhenConverted)
+                .into_pyobject(py)
+                .expect_err("the panic is an error, not an unwind");
+            assert!(error.is_instance_of::<PanicException>(py));
+            assert!(error.to_string().contains("conversion failed on purpose"));
+            // A conversion that works is passed on unchanged.
+            let value = Delivered(7_u8).into_pyobject(py).expect("converted");
+            assert_eq!(value.extract::<u8>().expect("an int"), 7);
+        });
+    }
 
     #[test]
     fn one_runtime_per_process_running_work_on_its_own_threads() {
