@@ -3,9 +3,9 @@
 `python .ci/wheel_matrix.py` prints `matrix=<JSON>` for $GITHUB_OUTPUT: one entry per wheel
 (a platform of python/covet_rust_core/_wheels.py and one of its interpreters), with the
 runner that builds and tests it. The wheels workflow (.github/workflows/wheels.yml) reads it,
-so the wheels built, the classifiers (held to the same table by tests/packaging) and the
-detector's advice can never disagree. Standard library only: it runs before anything is
-built.
+so the wheels built, the classifiers (held to the same table by
+tests/repository/test_release.py) and the detector's advice can never disagree. Standard
+library only: it runs before anything is built.
 """
 
 from __future__ import annotations

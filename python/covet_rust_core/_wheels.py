@@ -2,9 +2,9 @@
 
 This table is the one place that says it. The release workflow builds its matrix from it
 (.ci/wheel_matrix.py, called by .github/workflows/wheels.yml), the classifiers and
-``requires-python`` in pyproject.toml are held to it by tests/packaging, and the detector
-reads it to give advice that matches reality: reinstall the wheel when one is published for
-this interpreter, otherwise build from source, with what that needs.
+``requires-python`` in pyproject.toml are held to it by tests/repository/test_release.py,
+and the detector reads it to give advice that matches reality: reinstall the wheel when one
+is published for this interpreter, otherwise build from source, with what that needs.
 
 Standard library only, and nothing imported from the package: the workflow loads this file
 from a checkout, before anything is built.
