@@ -37,10 +37,11 @@ def check_sdist(sdist: Path) -> None:
         names = [member.name for member in archive.getmembers() if member.isfile()]
     prefix = names[0].split("/", 1)[0] + "/"
     packed = {name.removeprefix(prefix) for name in names}
+    # -z: names as they are (plain output quotes non-ASCII names in C style).
     listed = subprocess.run(
-        ["git", "-C", str(ROOT), "ls-files"], capture_output=True, text=True, check=True
+        ["git", "-C", str(ROOT), "ls-files", "-z"], capture_output=True, text=True, check=True
     ).stdout
-    tracked = set(listed.splitlines())
+    tracked = set(listed.split("\0")) - {""}
     extra = sorted(packed - tracked - {"PKG-INFO"})
     missing = sorted(tracked - packed)
     if "Cargo.lock" not in packed:

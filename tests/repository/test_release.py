@@ -8,7 +8,6 @@ from __future__ import annotations
 import importlib.util
 import io
 import re
-import shutil
 import sys
 import tarfile
 import tomllib
@@ -19,6 +18,8 @@ from typing import Any
 import pytest
 from covet_rust_core import _wheels
 from covet_rust_core._version import __version__
+
+from tests.repository.test_paths import tracked_paths
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -151,12 +152,7 @@ def make_sdist(folder: Path, files: dict[str, bytes]) -> Path:
 
 def test_the_sdist_check_refuses_untracked_and_missing_files(tmp_path: Path) -> None:
     checks = load_script(".ci/release_checks.py")
-    if shutil.which("git") is None or not (REPO_ROOT / ".git").exists():
-        pytest.skip("not a git checkout")
-    tracked = checks.subprocess.run(
-        ["git", "-C", str(REPO_ROOT), "ls-files"], capture_output=True, text=True, check=True
-    ).stdout.splitlines()
-    exact = dict.fromkeys([*tracked, "PKG-INFO"], b"")
+    exact = dict.fromkeys([*tracked_paths(), "PKG-INFO"], b"")
     checks.check_sdist(make_sdist(tmp_path, exact))
     with pytest.raises(checks.ReleaseCheckError, match=r"does not track: \['bench.png'\]"):
         checks.check_sdist(make_sdist(tmp_path, {**exact, "bench.png": b"\x89PNG"}))
